@@ -1,0 +1,235 @@
+/*
+ * libp2ceval: scoring for panoptic segmentation-captioning (Pix2Cap-COCO).
+ *
+ * This header is the whole public API. Conventions, stated once:
+ *
+ *  - Every symbol is prefixed p2c_, every macro P2C_.
+ *  - Functions that can fail return an int status: P2C_OK (0) or a negative
+ *    p2c_status value. p2c_strerror() names a status; handles also keep the
+ *    message of their last failure (p2c_<handle>_last_error()). Constructors,
+ *    which have no handle yet, fill an optional caller-owned p2c_error.
+ *  - Opaque handles come in create/free pairs. Every *_free(NULL) is a no-op.
+ *  - Options are versioned structs initialised with their P2C_..._INIT macro;
+ *    passing NULL means "all defaults".
+ *  - Ownership: the caller owns what it passes in and keeps owning it; the
+ *    library copies what it needs. Pointers the library returns ("borrowed")
+ *    stay valid until the handle they came from is freed or modified.
+ *  - Thread-safety: there is no global state and no init call. A handle may be
+ *    used from one thread at a time; distinct handles are independent. Read-only
+ *    accessors on a handle that is no longer modified may be called from many
+ *    threads at once.
+ *  - The library never prints, never exits and never aborts on bad input.
+ */
+#ifndef P2CEVAL_H
+#define P2CEVAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- version ------------------------------------------------------------- */
+#define P2C_VERSION_MAJOR 0
+#define P2C_VERSION_MINOR 1
+#define P2C_VERSION_PATCH 0
+#define P2C_VERSION_NUMBER \
+  (P2C_VERSION_MAJOR * 10000 + P2C_VERSION_MINOR * 100 + P2C_VERSION_PATCH)
+
+#if defined(P2C_BUILDING_LIBRARY) && defined(__GNUC__)
+#define P2C_API __attribute__((visibility("default")))
+#else
+#define P2C_API
+#endif
+
+/* "0.1.0". Static storage. Thread-safe. */
+P2C_API const char *p2c_version_string(void);
+/* P2C_VERSION_NUMBER of the library actually linked. Thread-safe. */
+P2C_API unsigned p2c_version_number(void);
+
+/* ---- status codes (values are pinned: never renumbered) ------------------ */
+typedef enum p2c_status {
+  P2C_OK = 0,
+  P2C_ERR_NOMEM = -1,       /* allocation failed */
+  P2C_ERR_INVALID_ARG = -2, /* a NULL or out-of-range argument */
+  P2C_ERR_IO = -3,          /* a file could not be opened, read or written */
+  P2C_ERR_PARSE = -4,       /* malformed JSON, PNG, gzip, RLE, table, ... */
+  P2C_ERR_SCHEMA = -5,      /* well-formed input with missing/wrong fields */
+  P2C_ERR_MISMATCH = -6,    /* inputs disagree (ids, sizes, keys) */
+  P2C_ERR_LIMIT = -7,       /* a safety limit was exceeded */
+  P2C_ERR_UNSUPPORTED = -8, /* a valid request this build cannot serve */
+  P2C_ERR_NOT_FOUND = -9,   /* a named item does not exist */
+  P2C_ERR_VERSION = -10,    /* a serialized state of another version */
+  P2C_ERR_EMPTY = -11,      /* nothing to score (e.g. an empty corpus) */
+  P2C_ERR_STATE = -12,      /* call out of order (e.g. add after finish) */
+  P2C_ERR_INTERNAL = -13    /* a bug in libp2ceval: please report it */
+} p2c_status;
+
+/* Short English name of a status, e.g. "malformed input". Never NULL; static
+ * storage. Thread-safe. */
+P2C_API const char *p2c_strerror(int status);
+
+#define P2C_ERROR_MESSAGE_MAX 512
+/* Caller-owned error report, filled by calls that cannot keep a message on a
+ * handle (constructors, one-shot functions). May be passed as NULL. */
+typedef struct p2c_error {
+  int code;                            /* a p2c_status */
+  char message[P2C_ERROR_MESSAGE_MAX]; /* "file: image 12 segment 7: ..." */
+} p2c_error;
+
+/* ==========================================================================
+ * Datasets: COCO panoptic JSON (+ PNG folder), ground truth or predictions
+ * ========================================================================== */
+
+/* A loaded panoptic JSON: categories, images, and per image its segments.
+ * The PNG id maps are not loaded with it: they are read one image at a time
+ * (p2c_dataset_read_idmap), so memory does not grow with the PNG folder. */
+typedef struct p2c_dataset p2c_dataset;
+
+typedef enum p2c_dataset_kind {
+  P2C_DATASET_GT = 0,  /* captions from segments_info[].description */
+  P2C_DATASET_PRED = 1 /* captions from segments_info[].caption, optional score */
+} p2c_dataset_kind;
+
+#define P2C_LOAD_OPTIONS_VERSION 1
+typedef struct p2c_load_options {
+  unsigned version;      /* P2C_LOAD_OPTIONS_VERSION */
+  int kind;              /* a p2c_dataset_kind */
+  const char *png_dir;   /* NULL: the folder X/ beside X.json, as panopticapi */
+  size_t max_json_bytes; /* 0: the default limit (2 GiB, after gunzip) */
+} p2c_load_options;
+#define P2C_LOAD_OPTIONS_INIT {P2C_LOAD_OPTIONS_VERSION, P2C_DATASET_GT, NULL, 0}
+
+/* Load a COCO panoptic JSON (or .json.gz). On success *out is a new dataset
+ * owned by the caller (p2c_dataset_free). On failure *out is NULL and err
+ * (if given) says what is wrong, naming the file, image id and segment id.
+ * opts may be NULL (a ground truth with default folder). */
+P2C_API int p2c_dataset_load(const char *json_path, const p2c_load_options *opts,
+                             p2c_dataset **out, p2c_error *err);
+P2C_API void p2c_dataset_free(p2c_dataset *ds);
+/* Message of the last failed call on ds ("" if none). Borrowed. */
+P2C_API const char *p2c_dataset_last_error(const p2c_dataset *ds);
+
+typedef struct p2c_category_info {
+  int64_t id;
+  const char *name; /* borrowed; "" when absent */
+  int isthing;      /* 1 thing, 0 stuff */
+} p2c_category_info;
+
+typedef struct p2c_image_info {
+  int64_t id;
+  const char *file_name; /* images[].file_name (the RGB image); borrowed */
+  const char *png_name;  /* annotations[].file_name (the id PNG); NULL if the image has no annotation */
+  int width, height;     /* from images[]; 0 when absent */
+  size_t num_segments;
+} p2c_image_info;
+
+typedef enum p2c_caption_kind {
+  P2C_CAPTION_NONE = 0,  /* field absent or null */
+  P2C_CAPTION_STRING = 1,
+  P2C_CAPTION_OTHER = 2  /* present but not a string (e.g. a list) */
+} p2c_caption_kind;
+
+typedef struct p2c_segment_info {
+  int64_t id;          /* the id in the PNG: R + 256 G + 65536 B */
+  int64_t category_id;
+  int iscrowd;
+  int64_t area;        /* JSON area (-1 when absent) */
+  double bbox[4];      /* JSON bbox x, y, w, h (zeros when absent) */
+  const char *caption; /* borrowed; NULL unless caption_kind is P2C_CAPTION_STRING */
+  int caption_kind;    /* a p2c_caption_kind */
+  double score;        /* prediction confidence; valid when has_score */
+  int has_score;
+} p2c_segment_info;
+
+/* Counts, and views into the dataset (borrowed strings, valid until free).
+ * Accessors return P2C_ERR_INVALID_ARG for an index out of range. Thread-safe
+ * on a dataset no longer modified. Images are in JSON images[] order; an
+ * annotation whose image_id is not in images[] is appended after them. */
+P2C_API size_t p2c_dataset_num_categories(const p2c_dataset *ds);
+P2C_API size_t p2c_dataset_num_images(const p2c_dataset *ds);
+P2C_API int p2c_dataset_category(const p2c_dataset *ds, size_t index, p2c_category_info *out);
+P2C_API int p2c_dataset_image(const p2c_dataset *ds, size_t index, p2c_image_info *out);
+P2C_API int p2c_dataset_segment(const p2c_dataset *ds, size_t image_index, size_t segment_index,
+                                p2c_segment_info *out);
+/* Index of the image with this id, or P2C_ERR_NOT_FOUND. */
+P2C_API int p2c_dataset_find_image(const p2c_dataset *ds, int64_t image_id, size_t *index);
+/* Index of the category with this id, or P2C_ERR_NOT_FOUND. */
+P2C_API int p2c_dataset_find_category(const p2c_dataset *ds, int64_t category_id, size_t *index);
+/* The folder the id PNGs are read from. Borrowed. */
+P2C_API const char *p2c_dataset_png_dir(const p2c_dataset *ds);
+
+/* An image of segment ids, id = R + 256 G + 65536 B, 0 = void. */
+typedef struct p2c_idmap p2c_idmap;
+/* Decode an RGB/RGBA 8-bit PNG into an id map (alpha ignored). Grayscale,
+ * palette and 16-bit PNGs, corrupt and truncated files are errors naming the
+ * file. Caller frees with p2c_idmap_free. */
+P2C_API int p2c_idmap_read_png(const char *path, p2c_idmap **out, p2c_error *err);
+/* Read the id PNG of image image_index of ds (png_dir/png_name). */
+P2C_API int p2c_dataset_read_idmap(const p2c_dataset *ds, size_t image_index, p2c_idmap **out,
+                                   p2c_error *err);
+P2C_API void p2c_idmap_free(p2c_idmap *map);
+P2C_API int p2c_idmap_width(const p2c_idmap *map);
+P2C_API int p2c_idmap_height(const p2c_idmap *map);
+/* Row-major width*height ids. Borrowed. */
+P2C_API const uint32_t *p2c_idmap_data(const p2c_idmap *map);
+
+/* Validation: every problem panopticapi would raise on (and what it crashes
+ * on), each naming the file, image id and segment id. */
+typedef struct p2c_validation p2c_validation;
+typedef struct p2c_problem {
+  int code;            /* a p2c_status */
+  const char *file;    /* the file concerned; borrowed */
+  int64_t image_id;    /* -1 when not about one image */
+  int64_t segment_id;  /* -1 when not about one segment */
+  const char *message; /* full sentence, borrowed */
+} p2c_problem;
+
+#define P2C_VALIDATE_OPTIONS_VERSION 1
+typedef struct p2c_validate_options {
+  unsigned version;
+  int check_pngs;       /* 1: read every PNG (ids, sizes); 0: JSON only */
+  int require_captions; /* 1: a prediction segment without a string caption is a problem */
+  size_t max_problems;  /* stop collecting after this many (0: 1000) */
+} p2c_validate_options;
+#define P2C_VALIDATE_OPTIONS_INIT {P2C_VALIDATE_OPTIONS_VERSION, 1, 1, 0}
+
+/* Check pred against gt. Returns P2C_OK when the check ran (even if it found
+ * problems: see p2c_validation_count), an error when it could not run. */
+P2C_API int p2c_validate(const p2c_dataset *gt, const p2c_dataset *pred,
+                         const p2c_validate_options *opts, p2c_validation **out, p2c_error *err);
+P2C_API size_t p2c_validation_count(const p2c_validation *v);
+P2C_API int p2c_validation_problem(const p2c_validation *v, size_t index, p2c_problem *out);
+P2C_API void p2c_validation_free(p2c_validation *v);
+
+/* @@SECTION dataset */
+
+/* ==========================================================================
+ * Text: PTB tokenizer
+ * ========================================================================== */
+
+/* @@SECTION text */
+
+/* ==========================================================================
+ * Caption metrics: BLEU, ROUGE-L, CIDEr-D, METEOR, SPICE-style
+ * ========================================================================== */
+
+/* @@SECTION captions */
+
+/* ==========================================================================
+ * Masks: COCO RLE, id maps, IoU matching, panoptic quality
+ * ========================================================================== */
+
+/* @@SECTION masks */
+
+/* ==========================================================================
+ * Protocol: the Pix2Cap-COCO evaluation
+ * ========================================================================== */
+
+/* @@SECTION protocol */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* P2CEVAL_H */
