@@ -233,6 +233,72 @@ P2C_API void p2c_validation_free(p2c_validation *v);
  * Masks: COCO RLE, id maps, IoU matching, panoptic quality
  * ========================================================================== */
 
+/* ---- COCO run-length encoded masks (pycocotools-compatible) -------------- *
+ * A p2c_rle is an h x w binary mask stored as run lengths in column-major
+ * order (pixel index x*h + y), alternating 0-runs and 1-runs and starting with
+ * a (possibly empty) 0-run, exactly as COCO / pycocotools. Every p2c_rle is
+ * canonical: counts after the first are > 0 and they sum to h*w. Inputs with
+ * zero-length runs are accepted and canonicalised; inputs that pycocotools
+ * would read as garbage (bad characters, truncated values, negative counts,
+ * counts not summing to h*w) are rejected with a message saying where.
+ * See docs/rle.md. An RLE is immutable once built: all read-only functions
+ * below are thread-safe. h*w must be below 2^32 (P2C_ERR_LIMIT). */
+typedef struct p2c_rle p2c_rle;
+
+typedef enum p2c_mask_layout {
+  P2C_MASK_COLUMN_MAJOR = 0, /* mask[x*h + y]: numpy Fortran order, as pycocotools */
+  P2C_MASK_ROW_MAJOR = 1     /* mask[y*w + x]: an ordinary image */
+} p2c_mask_layout;
+
+/* Encode an h x w byte mask. As pycocotools, a new run starts wherever the
+ * byte value changes (so values other than 0/1 alternate runs; threshold the
+ * mask first if that is not what you want). */
+P2C_API int p2c_rle_encode(const uint8_t *mask, int h, int w, int layout, p2c_rle **out,
+                           p2c_error *err);
+/* From uncompressed counts ({"size":[h,w],"counts":[...]}); they must sum to h*w. */
+P2C_API int p2c_rle_from_counts(int h, int w, const uint32_t *counts, size_t n, p2c_rle **out,
+                                p2c_error *err);
+/* From the compressed counts string (len bytes, no NUL needed). */
+P2C_API int p2c_rle_from_string(int h, int w, const char *s, size_t len, p2c_rle **out,
+                                p2c_error *err);
+/* The box [x0, y0, x1, y1) given as [x, y, width, height] in pixels, rounded as
+ * pycocotools frPyObjects rounds box corners (a box is a 4-point polygon). */
+P2C_API int p2c_rle_from_bbox(int h, int w, const double bbox[4], p2c_rle **out, p2c_error *err);
+/* One polygon [x1, y1, x2, y2, ...] (n_coords numbers; an odd last one is
+ * ignored), rasterised as pycocotools frPyObjects does. */
+P2C_API int p2c_rle_from_polygon(int h, int w, const double *xy, size_t n_coords, p2c_rle **out,
+                                 p2c_error *err);
+P2C_API void p2c_rle_free(p2c_rle *rle);
+/* A deep copy, or NULL when out of memory. */
+P2C_API p2c_rle *p2c_rle_copy(const p2c_rle *rle);
+
+P2C_API int p2c_rle_height(const p2c_rle *rle);
+P2C_API int p2c_rle_width(const p2c_rle *rle);
+P2C_API size_t p2c_rle_num_counts(const p2c_rle *rle);
+/* The canonical uncompressed counts. Borrowed. */
+P2C_API const uint32_t *p2c_rle_counts(const p2c_rle *rle);
+/* Write the compressed counts string and its NUL into buf (size bytes). Returns
+ * the string length; when that is >= size the output was truncated (call again
+ * with length + 1 bytes), as snprintf. */
+P2C_API size_t p2c_rle_to_string(const p2c_rle *rle, char *buf, size_t size);
+/* Write the h*w mask as 0/1 bytes in the given layout. */
+P2C_API int p2c_rle_decode(const p2c_rle *rle, uint8_t *mask, int layout);
+/* Number of 1 pixels. */
+P2C_API uint64_t p2c_rle_area(const p2c_rle *rle);
+/* Bounding box [x, y, width, height] of the 1 pixels; all 0 for an empty mask
+ * (pycocotools toBbox). */
+P2C_API void p2c_rle_bbox(const p2c_rle *rle, double bbox[4]);
+/* IoU of every detection with every ground truth, as pycocotools mask.iou:
+ * out[d * num_gt + g] = I / U, or I / area(dt[d]) when iscrowd[g] is non-zero
+ * (iscrowd may be NULL: no crowd); 0 when I == 0. All masks must have the
+ * same size (P2C_ERR_MISMATCH otherwise, where pycocotools returns -1 or 0). */
+P2C_API int p2c_rle_iou(const p2c_rle *const *dt, size_t num_dt, const p2c_rle *const *gt,
+                        size_t num_gt, const uint8_t *iscrowd, double *out, p2c_error *err);
+/* Union (intersect = 0) or intersection (intersect = 1) of n >= 1 masks of one
+ * size, as pycocotools mask.merge. */
+P2C_API int p2c_rle_merge(const p2c_rle *const *rles, size_t n, int intersect, p2c_rle **out,
+                          p2c_error *err);
+
 /* @@SECTION masks */
 
 /* ==========================================================================
