@@ -299,6 +299,128 @@ P2C_API int p2c_rle_iou(const p2c_rle *const *dt, size_t num_dt, const p2c_rle *
 P2C_API int p2c_rle_merge(const p2c_rle *const *rles, size_t n, int intersect, p2c_rle **out,
                           p2c_error *err);
 
+/* ---- Panoptic quality: per-image matching and accumulation --------------- *
+ * The rules are panopticapi's pq_compute (docs/metrics.md, "Panoptic
+ * quality"): ids from the id maps, 0 = void; a ground truth and a prediction of
+ * the same category match when the GT is not crowd and IoU > 0.5, with
+ * union = pred area + GT JSON area - intersection - |pred on void|; unmatched
+ * predictions mostly on void or on the crowd region of their category are
+ * not false positives. Results are bit-identical to panopticapi. */
+
+/* One segment as listed in the JSON. */
+typedef struct p2c_pq_segment {
+  int64_t id;          /* its id in the id map (R + 256 G + 65536 B) */
+  int64_t category_id;
+  int iscrowd;         /* ground truth: 1 = crowd region, never matched */
+  int64_t area;        /* ground truth: the JSON area, which panopticapi's union
+                          uses (not the pixel count); predictions: ignored */
+} p2c_pq_segment;
+
+/* One image to score. Predictions come either as an id map (panoptic PNG:
+ * pred_ids) or as instance masks (pred_masks: one height x width RLE per
+ * prediction, masks may overlap, as dense-captioning models emit them). */
+typedef struct p2c_pq_image_input {
+  int64_t image_id;
+  const char *gt_name;   /* named in messages (e.g. the PNG path); may be NULL */
+  const char *pred_name; /* idem */
+  int width, height;
+  const uint32_t *gt_ids;   /* row-major width*height ground-truth ids */
+  const uint32_t *pred_ids; /* row-major prediction ids; NULL with pred_masks */
+  const p2c_rle *const *pred_masks; /* instance format: num_pred masks; NULL with pred_ids */
+  const p2c_pq_segment *gt;
+  size_t num_gt;
+  const p2c_pq_segment *pred;
+  size_t num_pred;
+} p2c_pq_image_input;
+
+/* Flags of an overlapping (gt, pred) pair. */
+#define P2C_PAIR_SAME_CATEGORY 1u /* both listed in the JSON, same category */
+#define P2C_PAIR_GT_CROWD 2u      /* the GT segment is a crowd region */
+#define P2C_PAIR_MATCHED 4u       /* a true positive (IoU > 0.5) */
+
+/* One overlapping (gt id, pred id) pair of an image, in ascending (gt id,
+ * pred id) order (instance format: pred index) as panopticapi visits them.
+ * Pairs with the void id 0 or with ids missing from the JSON are included. */
+typedef struct p2c_pq_pair {
+  int64_t gt_id, pred_id;
+  int64_t gt_index, pred_index; /* index in the input arrays; -1 if not in the JSON */
+  int64_t intersection;         /* pixels */
+  int64_t union_area;  /* pred area + GT JSON area - intersection - |pred on void|;
+                          0 when gt_index or pred_index is -1 */
+  double iou;          /* intersection / union_area (0 when union_area is 0) */
+  unsigned flags;      /* P2C_PAIR_* */
+} p2c_pq_pair;
+
+/* What became of a segment. */
+typedef enum p2c_pq_outcome {
+  P2C_PQ_TP = 0,      /* matched */
+  P2C_PQ_FN = 1,      /* ground truth, unmatched */
+  P2C_PQ_FP = 2,      /* prediction, unmatched */
+  P2C_PQ_CROWD = 3,   /* ground truth crowd region */
+  P2C_PQ_IGNORED = 4  /* prediction mostly on void / a crowd region of its category */
+} p2c_pq_outcome;
+
+typedef struct p2c_pq p2c_pq;             /* the accumulator */
+typedef struct p2c_pq_image p2c_pq_image; /* the result of one image */
+
+/* An accumulator over the categories (a dataset's categories[], in order: the
+ * averages and the per-class list follow it; a repeated id keeps its first
+ * position and last isthing, as a Python dict). Free with p2c_pq_free. */
+P2C_API int p2c_pq_create(const p2c_category_info *categories, size_t num_categories,
+                          p2c_pq **out, p2c_error *err);
+P2C_API void p2c_pq_free(p2c_pq *pq);
+/* Message of the last failed call on pq ("" if none). Borrowed. */
+P2C_API const char *p2c_pq_last_error(const p2c_pq *pq);
+
+/* Match one image. Does not modify pq: may run on many threads at once on one
+ * pq. Errors name the image, the files and the segment ids, with panopticapi's
+ * wording where it has a check. *out is owned by the caller. */
+P2C_API int p2c_pq_image_compute(const p2c_pq *pq, const p2c_pq_image_input *in,
+                                 p2c_pq_image **out, p2c_error *err);
+P2C_API void p2c_pq_image_free(p2c_pq_image *img);
+P2C_API int64_t p2c_pq_image_id(const p2c_pq_image *img);
+P2C_API size_t p2c_pq_image_num_pairs(const p2c_pq_image *img);
+P2C_API int p2c_pq_image_pair(const p2c_pq_image *img, size_t index, p2c_pq_pair *out);
+/* Outcome of ground-truth / predicted segment `index` (input order). For a
+ * repeated id, the last listing is the segment and earlier ones are P2C_PQ_IGNORED. */
+P2C_API int p2c_pq_image_gt_outcome(const p2c_pq_image *img, size_t index);
+P2C_API int p2c_pq_image_pred_outcome(const p2c_pq_image *img, size_t index);
+/* IoU matrix out[g * num_pred + p] (num_gt x num_pred, input order): the
+ * panopticapi IoU (void removed from the union) for a non-crowd GT; for a
+ * crowd GT the share of the prediction inside it (pycocotools' iscrowd rule);
+ * 0 where they do not overlap. */
+P2C_API int p2c_pq_image_iou_matrix(const p2c_pq_image *img, double *out, size_t num_gt,
+                                    size_t num_pred);
+
+/* Add an image's counts; images must be added in dataset order (the IoU sums
+ * run in image order, then pair order, as panopticapi with one process), so
+ * the result does not depend on how many threads computed the images. */
+P2C_API int p2c_pq_add(p2c_pq *pq, const p2c_pq_image *img);
+/* p2c_pq_image_compute + p2c_pq_add. */
+P2C_API int p2c_pq_add_image(p2c_pq *pq, const p2c_pq_image_input *in);
+
+typedef enum p2c_pq_group { P2C_PQ_ALL = 0, P2C_PQ_THINGS = 1, P2C_PQ_STUFF = 2 } p2c_pq_group;
+typedef struct p2c_pq_summary {
+  double pq, sq, rq; /* means over the n classes with tp + fp + fn > 0; NaN when n == 0
+                        (panopticapi raises ZeroDivisionError) */
+  int n;
+} p2c_pq_summary;
+typedef struct p2c_pq_class {
+  int64_t category_id;
+  int isthing;
+  int64_t tp, fp, fn;
+  double iou;        /* sum of the IoUs of the true positives */
+  double pq, sq, rq; /* 0 when tp + fp + fn == 0 (then counted is 0) */
+  int counted;       /* 1 when the class enters the averages */
+} p2c_pq_class;
+
+P2C_API int p2c_pq_get_summary(const p2c_pq *pq, int group, p2c_pq_summary *out);
+P2C_API size_t p2c_pq_num_classes(const p2c_pq *pq);
+/* Class `index`, in categories order. */
+P2C_API int p2c_pq_get_class(const p2c_pq *pq, size_t index, p2c_pq_class *out);
+/* Images added so far. */
+P2C_API size_t p2c_pq_num_images(const p2c_pq *pq);
+
 /* @@SECTION masks */
 
 /* ==========================================================================
