@@ -141,6 +141,7 @@ typedef struct p2c_segment_info {
   int caption_kind;    /* a p2c_caption_kind */
   double score;        /* prediction confidence; valid when has_score */
   int has_score;
+  int has_bbox;        /* 1 when the JSON had a bbox */
 } p2c_segment_info;
 
 /* Counts, and views into the dataset (borrowed strings, valid until free).
@@ -159,9 +160,22 @@ P2C_API int p2c_dataset_find_image(const p2c_dataset *ds, int64_t image_id, size
 P2C_API int p2c_dataset_find_category(const p2c_dataset *ds, int64_t category_id, size_t *index);
 /* The folder the id PNGs are read from. Borrowed. */
 P2C_API const char *p2c_dataset_png_dir(const p2c_dataset *ds);
+/* The JSON file it was loaded from, as given. Borrowed. */
+P2C_API const char *p2c_dataset_path(const p2c_dataset *ds);
+/* The p2c_dataset_kind it was loaded as. */
+P2C_API int p2c_dataset_kind_of(const p2c_dataset *ds);
+/* Total number of segments over all images. */
+P2C_API size_t p2c_dataset_num_segments(const p2c_dataset *ds);
+/* Index (within image image_index) of the segment with this id, or
+ * P2C_ERR_NOT_FOUND. O(log n): segments are indexed by id at load. */
+P2C_API int p2c_dataset_find_segment(const p2c_dataset *ds, size_t image_index, int64_t segment_id,
+                                     size_t *segment_index);
 
 /* An image of segment ids, id = R + 256 G + 65536 B, 0 = void. */
 typedef struct p2c_idmap p2c_idmap;
+/* Largest id PNG accepted, in pixels (width * height): 2^28, a 1 GiB id map.
+ * Larger images are P2C_ERR_LIMIT (decompression bombs). */
+#define P2C_IDMAP_MAX_PIXELS ((int64_t)1 << 28)
 /* Decode an RGB/RGBA 8-bit PNG into an id map (alpha ignored). Grayscale,
  * palette and 16-bit PNGs, corrupt and truncated files are errors naming the
  * file. Caller frees with p2c_idmap_free. */
@@ -174,11 +188,20 @@ P2C_API int p2c_idmap_width(const p2c_idmap *map);
 P2C_API int p2c_idmap_height(const p2c_idmap *map);
 /* Row-major width*height ids. Borrowed. */
 P2C_API const uint32_t *p2c_idmap_data(const p2c_idmap *map);
+/* Write width*height ids (each < 2^24) as an 8-bit RGB PNG, atomically (a
+ * temporary file renamed into place). For tools and tests that make data sets. */
+P2C_API int p2c_idmap_write_png(const char *path, const uint32_t *ids, int width, int height,
+                                p2c_error *err);
 
 /* Validation: every problem panopticapi would raise on (and what it crashes
  * on), each naming the file, image id and segment id. */
 typedef struct p2c_validation p2c_validation;
+typedef enum p2c_severity {
+  P2C_PROBLEM_ERROR = 0,  /* the evaluation cannot run (the reference raises or crashes) */
+  P2C_PROBLEM_WARNING = 1 /* suspicious input the reference silently accepts */
+} p2c_severity;
 typedef struct p2c_problem {
+  int severity;        /* a p2c_severity */
   int code;            /* a p2c_status */
   const char *file;    /* the file concerned; borrowed */
   int64_t image_id;    /* -1 when not about one image */
@@ -199,7 +222,12 @@ typedef struct p2c_validate_options {
  * problems: see p2c_validation_count), an error when it could not run. */
 P2C_API int p2c_validate(const p2c_dataset *gt, const p2c_dataset *pred,
                          const p2c_validate_options *opts, p2c_validation **out, p2c_error *err);
+/* Number of problems kept (errors and warnings), at most max_problems. */
 P2C_API size_t p2c_validation_count(const p2c_validation *v);
+/* Number of kept problems that are errors (0: the evaluation can run). */
+P2C_API size_t p2c_validation_num_errors(const p2c_validation *v);
+/* 1 when more problems were found than max_problems (checking stopped). */
+P2C_API int p2c_validation_truncated(const p2c_validation *v);
 P2C_API int p2c_validation_problem(const p2c_validation *v, size_t index, p2c_problem *out);
 P2C_API void p2c_validation_free(p2c_validation *v);
 
