@@ -449,6 +449,30 @@ P2C_API int p2c_pq_get_class(const p2c_pq *pq, size_t index, p2c_pq_class *out);
 /* Images added so far. */
 P2C_API size_t p2c_pq_num_images(const p2c_pq *pq);
 
+/* ---- PQ over two datasets (what `p2c-eval pq` runs) ----------------------- */
+#define P2C_PQ_OPTIONS_VERSION 1
+typedef struct p2c_pq_options {
+  unsigned version; /* P2C_PQ_OPTIONS_VERSION */
+  int threads;      /* worker threads; 0 = all online cores */
+  /* Called on the calling thread for every image, in evaluation order (GT
+   * annotations[] order), after its counts were added; gt_image_index indexes
+   * the GT dataset. A non-zero return stops the run with that status. May be
+   * NULL. The image is borrowed for the duration of the call. */
+  int (*on_image)(void *user, size_t gt_image_index, const p2c_pq_image *img);
+  void *user;
+} p2c_pq_options;
+#define P2C_PQ_OPTIONS_INIT {P2C_PQ_OPTIONS_VERSION, 0, NULL, NULL}
+
+/* panopticapi pq_compute: every GT image that has an annotation, in GT
+ * annotations[] order, against the prediction of the same image id. PNGs are
+ * decoded by `threads` workers, a few images ahead at most (memory stays at a
+ * few images per thread); counts are added in image order, so the result is
+ * the same bits for any thread count. On success *out is a new accumulator
+ * (p2c_pq_free). The first failing image in evaluation order is reported,
+ * naming its files, image id and segment ids. */
+P2C_API int p2c_pq_compute(const p2c_dataset *gt, const p2c_dataset *pred,
+                           const p2c_pq_options *opts, p2c_pq **out, p2c_error *err);
+
 /* @@SECTION masks */
 
 /* ==========================================================================
