@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "io/json.h"
 #include "p2ceval.h"
@@ -436,6 +437,59 @@ START_TEST(sample_errors_have_panopticapi_messages)
 }
 END_TEST
 
+
+/* What panopticapi crashes on (numpy broadcasting error): PNGs of two sizes. */
+static void write_text(const char *path, const char *text)
+{
+  FILE *f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+START_TEST(png_size_mismatch_is_an_error)
+{
+  char dir[] = "/tmp/p2c_pq_XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  char p[4096], q[4096];
+  snprintf(p, sizeof p, "%s/gt", dir);
+  ck_assert_int_eq(mkdir(p, 0700), 0);
+  snprintf(p, sizeof p, "%s/pred", dir);
+  ck_assert_int_eq(mkdir(p, 0700), 0);
+  static const char *js =
+      "{\"images\": [{\"id\": 7, \"file_name\": \"7.jpg\", \"width\": 6, \"height\": 4}],"
+      " \"annotations\": [{\"image_id\": 7, \"file_name\": \"7.png\", \"segments_info\":"
+      " [{\"id\": 1, \"category_id\": 10, \"iscrowd\": 0, \"area\": 24}]}],"
+      " \"categories\": [{\"id\": 10, \"name\": \"a\", \"isthing\": 1}]}";
+  snprintf(p, sizeof p, "%s/gt.json", dir);
+  write_text(p, js);
+  snprintf(q, sizeof q, "%s/pred.json", dir);
+  write_text(q, js);
+  uint32_t ids[30];
+  for (int i = 0; i < 30; i++) ids[i] = 1;
+  char png[4096];
+  snprintf(png, sizeof png, "%s/gt/7.png", dir);
+  ck_assert_int_eq(p2c_idmap_write_png(png, ids, 6, 4, NULL), P2C_OK);
+  snprintf(png, sizeof png, "%s/pred/7.png", dir);
+  ck_assert_int_eq(p2c_idmap_write_png(png, ids, 5, 6, NULL), P2C_OK);
+  p2c_dataset *gt = NULL, *pred = NULL;
+  p2c_load_options o = P2C_LOAD_OPTIONS_INIT;
+  ck_assert_int_eq(p2c_dataset_load(p, &o, &gt, NULL), P2C_OK);
+  o.kind = P2C_DATASET_PRED;
+  ck_assert_int_eq(p2c_dataset_load(q, &o, &pred, NULL), P2C_OK);
+  p2c_pq *pq = NULL;
+  p2c_error err;
+  ck_assert_int_eq(p2c_pq_compute(gt, pred, NULL, &pq, &err), P2C_ERR_MISMATCH);
+  char want[8192];
+  snprintf(want, sizeof want, "image 7: %s/pred/7.png is 5x6 but %s/gt/7.png is 6x4 (width x height)", dir, dir);
+  ck_assert_str_eq(err.message, want);
+  p2c_dataset_free(gt);
+  p2c_dataset_free(pred);
+  snprintf(png, sizeof png, "rm -rf '%s'", dir);
+  ck_assert_int_eq(system(png), 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("pq");
@@ -446,6 +500,7 @@ static Suite *suite(void)
   tcase_add_test(tc, goldens_bit_identical_any_thread_count);
   tcase_add_test(tc, sample_per_image_stats);
   tcase_add_test(tc, sample_errors_have_panopticapi_messages);
+  tcase_add_test(tc, png_size_mismatch_is_an_error);
   suite_add_tcase(s, tc);
   return s;
 }
