@@ -491,7 +491,10 @@ P2C_API int p2c_pq_compute(const p2c_dataset *gt, const p2c_dataset *pred,
  * probabilities below (their sum must not exceed 1), otherwise copied.
  * Setting them all (and max_spurious, p_pred_void, p_caption_edit,
  * p_caption_unrelated, p_caption_empty) to 0 makes the prediction equal to
- * the ground truth: same masks, same categories, captions copied. */
+ * the ground truth: the same segments, categories and captions, the same id
+ * on every non-void pixel (a prediction has no void: it covers the ground
+ * truth's void pixels with the segment drawn there, and predicts a crowd as
+ * one plain segment). */
 #define P2C_SYNTH_OPTIONS_VERSION 1
 typedef struct p2c_synth_options {
   unsigned version;        /* P2C_SYNTH_OPTIONS_VERSION */

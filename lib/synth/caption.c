@@ -195,8 +195,9 @@ static void describe_thing(p2ci_sb *b, const p2ci_scene *s, int i, p2ci_rng *r)
 {
   const p2ci_seg *g = &s->segs[i];
   int sup = support_of(s, i);
-  int with_part = g->part >= 0 && p2ci_rng_chance(r, 0.8);
-  int with_pos = p2ci_rng_chance(r, 0.75);
+  int with_part = g->part >= 0 && p2ci_rng_chance(r, 0.7);
+  int with_pos = p2ci_rng_chance(r, 0.6);
+  int with_rel = p2ci_rng_chance(r, 0.75);
   static const char *const dets[] = {"a", "a", "a", "one", "the"};
   const char *det = dets[p2ci_rng_int(r, 0, 4)];
   switch (p2ci_rng_int(r, 0, 3)) {
@@ -208,7 +209,7 @@ static void describe_thing(p2ci_sb *b, const p2ci_scene *s, int i, p2ci_rng *r)
       p2ci_sb_puts(b, ",");
     }
     say_action(b, s, i, sup);
-    say_relation(b, s, i, sup);
+    if (with_rel) say_relation(b, s, i, sup);
     if (with_pos) say(b, position_phrase(s, g, r));
     break;
   case 1: /* On the left side of the picture, a ... with ... is standing on ... */
@@ -218,7 +219,7 @@ static void describe_thing(p2ci_sb *b, const p2ci_scene *s, int i, p2ci_rng *r)
     if (with_part) say_part(b, g);
     if (sup >= 0) say(b, "is");
     if (!say_action(b, s, i, sup)) say(b, "can be seen");
-    say_relation(b, s, i, sup);
+    if (with_rel) say_relation(b, s, i, sup);
     break;
   case 2: /* There is a ... standing on ..., with ..., next to ... */
     say(b, "there is");
@@ -229,7 +230,7 @@ static void describe_thing(p2ci_sb *b, const p2ci_scene *s, int i, p2ci_rng *r)
       say_part(b, g);
       p2ci_sb_puts(b, ",");
     }
-    say_relation(b, s, i, sup);
+    if (with_rel) say_relation(b, s, i, sup);
     if (with_pos) say(b, position_phrase(s, g, r));
     break;
   default: /* A ... that is standing on ... with ... in ... */
@@ -239,7 +240,7 @@ static void describe_thing(p2ci_sb *b, const p2ci_scene *s, int i, p2ci_rng *r)
       say_action(b, s, i, sup);
     }
     if (with_part) say_part(b, g);
-    say_relation(b, s, i, sup);
+    if (with_rel) say_relation(b, s, i, sup);
     if (with_pos) say(b, position_phrase(s, g, r));
     break;
   }
@@ -280,7 +281,7 @@ static void describe_stuff(p2ci_sb *b, const p2ci_scene *s, int i, p2ci_rng *r)
       on[non++] = o;
   int has_detail = k->detail && (g->category_id != 187 || s->cloudy);
   say_stuff(b, s, k->np);
-  if (has_detail && p2ci_rng_chance(r, 0.7)) say(b, k->detail);
+  if (has_detail && p2ci_rng_chance(r, 0.5)) say(b, k->detail);
   say(b, k->extent);
   int rel = p2ci_rng_int(r, 0, 1);
   if (rel == 0 && below >= 0) {
@@ -302,7 +303,7 @@ static void describe_stuff(p2ci_sb *b, const p2ci_scene *s, int i, p2ci_rng *r)
     }
     p2ci_sb_puts(b, ",");
   }
-  if (p2ci_rng_chance(r, 0.7)) {
+  if (p2ci_rng_chance(r, 0.5)) {
     double cy = g->sumy / (double)g->area / s->height;
     say(b, cy < 1.0 / 3 ? "at the top of the image"
            : cy < 2.0 / 3 ? "in the middle of the picture" : "at the bottom of the frame");
