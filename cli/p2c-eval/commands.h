@@ -2,5 +2,8 @@
 #ifndef P2C_EVAL_COMMANDS_H
 #define P2C_EVAL_COMMANDS_H
 
+/* cmd_captions.c */
+int p2c_cmd_captions(int argc, char **argv);
+int p2c_cmd_tokenize(int argc, char **argv);
 
 #endif

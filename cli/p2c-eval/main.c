@@ -23,6 +23,8 @@ typedef struct command {
 
 static const command commands[] = {
     {"version", p2c_cmd_version, "print the library version"},
+    {"captions", p2c_cmd_captions, "BLEU, ROUGE-L, CIDEr-D of COCO caption files (pycocoevalcap)"},
+    {"tokenize", p2c_cmd_tokenize, "PTB-tokenize lines of stdin as pycocoevalcap does"},
 };
 
 static void usage(FILE *out)
