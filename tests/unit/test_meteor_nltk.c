@@ -2,6 +2,7 @@
  * (edge.jsonl, realistic_1000.jsonl and its corpus mean) and the single-match
  * table of ../shared/parity/panoptic, plus error handling. */
 #include <cjson/cJSON.h>
+#include <zlib.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,6 +245,41 @@ START_TEST(single_match_table)
 }
 END_TEST
 
+/* 3,000 random pairs with heavy word repetition (tests/data, made by
+ * tools/gen_meteor_nltk_random.py with NLTK 3.8): the greedy alignment order. */
+START_TEST(random_pairs_own_golden)
+{
+  p2c_meteor_nltk *m = scorer_or_skip();
+  if (!m) return;
+  gzFile f = gzopen("tests/data/meteor_nltk_random.txt.gz", "rb");
+  ck_assert_ptr_nonnull(f);
+  static char line[1 << 14];
+  p2ct_cmp cmp;
+  p2ct_cmp_init(&cmp, "meteor-nltk random pairs (tests/data)", 1e-12);
+  while (gzgets(f, line, sizeof line)) {
+    size_t L = strlen(line);
+    if (L && line[L - 1] == '\n') line[--L] = '\0';
+    char *cols[8];
+    size_t nc = 0;
+    cols[nc++] = line;
+    for (char *p = line; *p && nc < 8; p++)
+      if (*p == '\t') {
+        *p = '\0';
+        cols[nc++] = p + 1;
+      }
+    ck_assert_uint_ge(nc, 3);
+    double want = strtod(cols[0], NULL), got = -1;
+    ck_assert_int_eq(p2c_meteor_nltk_score(m, (const char *const *)cols + 2, nc - 2, cols[1], &got), 0);
+    if (!p2ct_cmp_add(&cmp, want, got)) printf("  differs: %s | %s\n", cols[1], cols[2]);
+  }
+  gzclose(f);
+  p2ct_cmp_report(&cmp);
+  ck_assert_uint_eq(cmp.total, 3000);
+  ck_assert_uint_eq(cmp.identical, 3000);
+  p2c_meteor_nltk_free(m);
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("meteor_nltk");
@@ -255,6 +291,7 @@ static Suite *suite(void)
   tcase_add_test(tc, edge_goldens);
   tcase_add_test(tc, realistic_goldens_and_mean);
   tcase_add_test(tc, single_match_table);
+  tcase_add_test(tc, random_pairs_own_golden);
   suite_add_tcase(s, tc);
   return s;
 }
