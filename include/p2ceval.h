@@ -354,6 +354,49 @@ P2C_API int p2c_captions_item_score(const p2c_captions *c, size_t item, size_t m
 
 /* ---- METEOR (NLTK 3.8 variant) ------------------------------------------- */
 
+/* METEOR as NLTK 3.8 computes it: nltk.translate.meteor_score.meteor_score(
+ * [r.split() for r in refs], hyp.split()) with its defaults, the number the
+ * Pix2Cap-COCO mAP script uses. Words are cut as Python's str.split() does,
+ * lowercased as str.lower() does, then aligned in three stages (exact, NLTK's
+ * Porter stem, WordNet 3.0 synonyms), each matching greedily from the end of
+ * both sentences as NLTK does; the score is the maximum over the references.
+ * docs/metrics.md gives the formula and the quirks kept for parity.
+ *
+ * The handle owns a WordNet reader and caches, per word, its lowercase form,
+ * stem and synonym set, so scoring millions of pairs is cheap. */
+typedef struct p2c_meteor_nltk p2c_meteor_nltk;
+
+#define P2C_METEOR_NLTK_OPTIONS_VERSION 1
+typedef struct p2c_meteor_nltk_options {
+  unsigned version;        /* P2C_METEOR_NLTK_OPTIONS_VERSION */
+  const char *wordnet_dir; /* WordNet 3.0 "dict" folder; NULL or "": $P2C_WORDNET_DIR,
+                              else /usr/share/wordnet (Debian wordnet-base) */
+  double alpha, beta, gamma; /* NLTK's defaults: 0.9, 3.0, 0.5 */
+} p2c_meteor_nltk_options;
+#define P2C_METEOR_NLTK_OPTIONS_INIT {P2C_METEOR_NLTK_OPTIONS_VERSION, NULL, 0.9, 3.0, 0.5}
+
+/* A new scorer owned by the caller (p2c_meteor_nltk_free). opts may be NULL
+ * (defaults). Loads WordNet (about 30 ms); a missing folder or file is
+ * P2C_ERR_IO naming it. */
+P2C_API int p2c_meteor_nltk_create(const p2c_meteor_nltk_options *opts, p2c_meteor_nltk **out,
+                                   p2c_error *err);
+P2C_API void p2c_meteor_nltk_free(p2c_meteor_nltk *m);
+/* Message of the last failed call on m ("" if none). Borrowed. */
+P2C_API const char *p2c_meteor_nltk_last_error(const p2c_meteor_nltk *m);
+
+/* *score = NLTK meteor_score of hyp against refs (NUL-terminated UTF-8 strings,
+ * n_refs of them). No reference (NLTK raises ValueError) or a NULL string:
+ * P2C_ERR_INVALID_ARG; invalid UTF-8: P2C_ERR_PARSE. Empty captions are
+ * allowed and score 0.0, as in NLTK. Not thread-safe on one handle (it fills
+ * its caches): use one handle per thread. */
+P2C_API int p2c_meteor_nltk_score(p2c_meteor_nltk *m, const char *const *refs, size_t n_refs,
+                                  const char *hyp, double *score);
+/* The same on words already cut: refs[r] has ref_lens[r] words, hyp has
+ * hyp_len words. Words are used as given (lowercased, never split again). */
+P2C_API int p2c_meteor_nltk_score_words(p2c_meteor_nltk *m, const char *const *const *refs,
+                                        const size_t *ref_lens, size_t n_refs,
+                                        const char *const *hyp, size_t hyp_len, double *score);
+
 /* @@SECTION meteor-nltk */
 
 /* ---- METEOR 1.5 variant -------------------------------------------------- */
