@@ -141,6 +141,7 @@ static int word_index(builder *b, const char *w, size_t n, int *idx)
       return P2C_ERR_NOMEM;
     b->words_cap = cap;
   }
+  if (rc == 1) b->s->last_gen[*idx] = 0;
   return 0;
 }
 

@@ -12,6 +12,9 @@
 #include "p2ceval.h"
 #include "testutil.h"
 
+/* Measured: see docs/metrics.md, "Synonyms: WordNet dict files or METEOR's". */
+#define WORDNET_DEFAULT_DIFFERENCES 0
+
 typedef struct jsonl {
   cJSON **rows;
   size_t n;
@@ -226,6 +229,48 @@ START_TEST(paraphrase_mini_meteor_data)
 }
 END_TEST
 
+
+/* The default synonyms (WordNet's own dict files) against the goldens, which
+ * METEOR made with its english.synsets: count the pairs whose statistics
+ * differ (documented in docs/metrics.md). */
+START_TEST(goldens_with_wordnet_default)
+{
+  char *edge = parity_copy("meteor/edge.jsonl"), *real = parity_copy("meteor/realistic_1000.jsonl");
+  char *pm = parity_copy("meteor/paraphrase_mini.jsonl"), *table = parity_copy("meteor/paraphrase-mini.gz");
+  if (!edge) {
+    p2ct_skip("meteor15 WordNet default");
+    return;
+  }
+  p2c_meteor15_options o = P2C_METEOR15_OPTIONS_INIT;
+  p2c_meteor15 *m = NULL;
+  p2c_error err = {0, ""};
+  if (p2c_meteor15_create(&o, &m, &err) != 0) {
+    printf("SKIP meteor15 WordNet default: %s\n", err.message);
+    return;
+  }
+  p2ct_cmp c;
+  p2ct_cmp_init(&c, "meteor-1.5 (WordNet dict synonyms) all goldens", 1e-9);
+  run_counts a = run_file(m, edge, "meteor15_nopara", "meteor15_nopara_stats", &c, 0, NULL);
+  run_counts b = run_file(m, real, "meteor15_nopara", "meteor15_nopara_stats", &c, 0, NULL);
+  run_counts d = run_file(m, pm, "meteor15_nopara", "meteor15_nopara_stats", &c, 0, NULL);
+  p2c_meteor15_free(m);
+  o.paraphrase_path = table;
+  ck_assert_int_eq(p2c_meteor15_create(&o, &m, &err), 0);
+  run_counts e = run_file(m, pm, "meteor15_paraphrase_mini", "meteor15_paraphrase_mini_stats", &c, 0, NULL);
+  p2c_meteor15_free(m);
+  p2ct_cmp_report(&c);
+  size_t differ = a.stats_differ + b.stats_differ + d.stats_differ + e.stats_differ;
+  size_t total = a.stats_equal + b.stats_equal + d.stats_equal + e.stats_equal + differ;
+  printf("meteor-1.5 WordNet dict vs METEOR synonym files: statistics differ on %zu of %zu golden pairs\n",
+         differ, total);
+  ck_assert_uint_eq(differ, WORDNET_DEFAULT_DIFFERENCES);
+  free(edge);
+  free(real);
+  free(pm);
+  free(table);
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("meteor15_parity");
@@ -234,6 +279,7 @@ static Suite *suite(void)
   tcase_add_test(tc, edge_cases_meteor_data);
   tcase_add_test(tc, realistic_corpus_meteor_data);
   tcase_add_test(tc, paraphrase_mini_meteor_data);
+  tcase_add_test(tc, goldens_with_wordnet_default);
   suite_add_tcase(s, tc);
   return s;
 }
