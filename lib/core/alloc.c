@@ -6,7 +6,7 @@
 void *p2ci_malloc_array(size_t n, size_t size)
 {
   if (size && n > SIZE_MAX / size) return NULL;
-  return malloc(n * size ? n * size : 1);
+  return malloc(n * size != 0 ? n * size : 1);
 }
 
 void *p2ci_calloc_array(size_t n, size_t size)

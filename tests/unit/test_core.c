@@ -1,5 +1,6 @@
 /* Status codes, version, error reports, the numpy-compatible summation. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/internal.h"
