@@ -322,7 +322,7 @@ static int prepare_side(p2c_meteor15 *m, side *s, const char *text, size_t len)
     if (ns < 0) return ns;
     if (ensure(&s->syn, &s->cap_syn, s->num_syn + (size_t)ns + 1, sizeof *s->syn))
       return P2C_ERR_NOMEM;
-    memcpy(s->syn + s->num_syn, m->setbuf, (size_t)ns * sizeof *s->syn);
+    if (ns > 0) memcpy(s->syn + s->num_syn, m->setbuf, (size_t)ns * sizeof *s->syn);
     s->syn_off[s->n] = s->num_syn;
     k->num_syn = (size_t)ns;
     s->num_syn += (size_t)ns;
