@@ -6,7 +6,8 @@
 void *p2ci_malloc_array(size_t n, size_t size)
 {
   if (size && n > SIZE_MAX / size) return NULL;
-  return malloc(n * size != 0 ? n * size : 1);
+  size_t bytes = n * size;
+  return malloc(bytes > 0 ? bytes : 1);
 }
 
 void *p2ci_calloc_array(size_t n, size_t size)
