@@ -423,7 +423,7 @@ typedef struct p2c_meteor15_options {
   const char *paraphrase_path; /* METEOR's paraphrase-en.gz; NULL: no paraphrase module
                                   matches, and the variant is "meteor-1.5-nopara" */
   const char *wordnet_dir;     /* WordNet 3.0 dict folder (index.noun, noun.exc, ...);
-                                  NULL: $WNSEARCHDIR, else /usr/share/wordnet */
+                                  NULL: $P2C_WORDNET_DIR, else /usr/share/wordnet */
   const char *meteor_data_dir; /* folder with METEOR's english.synsets and
                                   english.exceptions: when set, synonyms come from
                                   these files (exact METEOR 1.5) instead of WordNet */
