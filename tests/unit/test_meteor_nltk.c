@@ -11,6 +11,7 @@
 #include "core/internal.h"
 #include "core/summation.h"
 #include "metrics/meteor_nltk.h"
+#include "text/wordnet.h"
 #include "p2ceval.h"
 #include "testutil.h"
 
@@ -280,6 +281,76 @@ START_TEST(random_pairs_own_golden)
 }
 END_TEST
 
+/* The caption handle's METEOR, variant nltk, on the realistic set: per key
+ * the NLTK score, corpus = the plain mean in key order (nltk_mean). */
+START_TEST(caption_handle_variant_nltk)
+{
+  const char *path = p2ct_parity("meteor/realistic_1000.jsonl");
+  if (!path) {
+    p2ct_skip("meteor/realistic_1000.jsonl");
+    return;
+  }
+  p2c_meteor_nltk *probe = scorer_or_skip();
+  if (!probe) return;
+  p2c_meteor_nltk_free(probe);
+  p2c_captions_options o = P2C_CAPTIONS_OPTIONS_INIT;
+  o.text = P2C_TEXT_TOKENIZED;
+  o.metrics = "METEOR";
+  p2c_captions *c;
+  p2c_error err;
+  ck_assert_int_eq(p2c_captions_create(&o, &c, &err), 0);
+  ck_assert_int_eq(p2c_captions_set_option(c, "METEOR.variant", "nltk"), 0);
+  ck_assert_int_eq(p2c_captions_set_option(c, "METEOR.variant", "2.0"), P2C_ERR_INVALID_ARG);
+  ck_assert_ptr_nonnull(strstr(p2c_captions_last_error(c), "known: "));
+  ck_assert_int_eq(p2c_captions_set_option(c, "METEOR.wordnet", p2ci_wordnet_resolve_dir(NULL)), 0);
+  ck_assert_int_eq(p2c_captions_set_option(c, "METEOR.nonsense", "1"), P2C_ERR_NOT_FOUND);
+  FILE *f = fopen(path, "r");
+  static char line[1 << 20];
+  double want[1000];
+  size_t n = 0;
+  while (fgets(line, sizeof line, f) && n < 1000) {
+    cJSON *j = cJSON_Parse(line);
+    const cJSON *refs = cJSON_GetObjectItem(j, "refs");
+    const char *rv[16];
+    size_t nr = (size_t)cJSON_GetArraySize(refs);
+    for (size_t r = 0; r < nr; r++) rv[r] = cJSON_GetArrayItem(refs, (int)r)->valuestring;
+    ck_assert_int_eq(p2c_captions_add(c, cJSON_GetObjectItem(j, "id")->valuestring, rv, nr,
+                                      cJSON_GetObjectItem(j, "hyp")->valuestring),
+                     0);
+    want[n++] = cJSON_GetObjectItem(j, "nltk_meteor")->valuedouble;
+    cJSON_Delete(j);
+  }
+  fclose(f);
+  ck_assert_msg(p2c_captions_score(c) == 0, "%s", p2c_captions_last_error(c));
+  size_t mi;
+  ck_assert_int_eq(p2c_captions_metric_index(c, "METEOR", &mi), 0);
+  p2ct_cmp cmp;
+  p2ct_cmp_init(&cmp, "captions handle METEOR (nltk) per key", 1e-12);
+  for (size_t i = 0; i < n; i++) {
+    double v;
+    ck_assert_int_eq(p2c_captions_item_score(c, i, mi, &v), 0);
+    p2ct_cmp_add(&cmp, want[i], v);
+  }
+  p2ct_cmp_report(&cmp);
+  ck_assert_uint_eq(cmp.identical, 1000);
+  double corpus;
+  ck_assert_int_eq(p2c_captions_corpus(c, mi, &corpus), 0);
+  static char buf[1 << 16];
+  f = fopen(p2ct_parity("meteor/realistic_1000.corpus.json"), "r");
+  ck_assert_ptr_nonnull(f);
+  buf[fread(buf, 1, sizeof buf - 1, f)] = '\0';
+  fclose(f);
+  cJSON *cj = cJSON_Parse(buf);
+  p2ct_cmp cc;
+  p2ct_cmp_init(&cc, "captions handle METEOR (nltk) corpus = nltk_mean", 1e-12);
+  p2ct_cmp_add(&cc, cJSON_GetObjectItem(cj, "nltk_mean")->valuedouble, corpus);
+  p2ct_cmp_report(&cc);
+  ck_assert_uint_eq(cc.identical, 1);
+  cJSON_Delete(cj);
+  p2c_captions_free(c);
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("meteor_nltk");
@@ -292,6 +363,7 @@ static Suite *suite(void)
   tcase_add_test(tc, realistic_goldens_and_mean);
   tcase_add_test(tc, single_match_table);
   tcase_add_test(tc, random_pairs_own_golden);
+  tcase_add_test(tc, caption_handle_variant_nltk);
   suite_add_tcase(s, tc);
   return s;
 }
