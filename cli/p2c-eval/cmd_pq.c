@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "cli.h"
 #include "commands.h"
@@ -164,6 +167,14 @@ int p2c_cmd_pq(int argc, char **argv)
     usage(stderr);
     return P2C_EXIT_USAGE;
   }
+#if defined(__GLIBC__)
+  /* Every image decodes into fresh multi-megabyte buffers. With glibc's
+   * defaults they are mmap()ed or trimmed back to the system after each
+   * image, and page faults then cost as much as the PNG decoding itself
+   * (measured: 2x the run time). Keep freed memory in the process instead. */
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
   p2c_error err = {0, ""};
   p2c_dataset *gt = NULL, *pred = NULL;
   p2c_pq *pq = NULL;
