@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "io/json.h"
 #include "p2ceval.h"
@@ -490,6 +491,118 @@ START_TEST(png_size_mismatch_is_an_error)
 }
 END_TEST
 
+
+/* The prediction PNGs of a golden set rewritten as instance-format RLEs: the
+ * same matching must give panopticapi's bits. */
+static void write_instances(const p2c_dataset *pred, const char *path)
+{
+  FILE *f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs("[", f);
+  int first = 1;
+  for (size_t i = 0; i < p2c_dataset_num_images(pred); i++) {
+    p2c_image_info ii;
+    p2c_dataset_image(pred, i, &ii);
+    if (!ii.png_name) continue;
+    p2c_idmap *m = NULL;
+    p2c_error rerr;
+    if (p2c_dataset_read_idmap(pred, i, &m, &rerr) != P2C_OK) continue; /* edge/: an image not in the GT, without PNG */
+    int w = p2c_idmap_width(m), h = p2c_idmap_height(m);
+    uint8_t *bytes = malloc((size_t)w * (size_t)h);
+    ck_assert_ptr_nonnull(bytes);
+    for (size_t s = ii.num_segments; s-- > 0;) { /* reversed: file order must not matter */
+      p2c_segment_info si;
+      p2c_dataset_segment(pred, i, s, &si);
+      for (int p = 0; p < w * h; p++) bytes[p] = p2c_idmap_data(m)[p] == (uint32_t)si.id;
+      p2c_rle *r = NULL;
+      ck_assert_int_eq(p2c_rle_encode(bytes, h, w, P2C_MASK_ROW_MAJOR, &r, NULL), P2C_OK);
+      size_t n = p2c_rle_to_string(r, NULL, 0);
+      char *str = malloc(n + 1);
+      p2c_rle_to_string(r, str, n + 1);
+      fprintf(f, "%s{\"image_id\": %lld, \"category_id\": %lld, \"id\": %lld, \"score\": 0.5, "
+                 "\"segmentation\": {\"size\": [%d, %d], \"counts\": \"",
+              first ? "" : ",\n", (long long)ii.id, (long long)si.category_id, (long long)si.id, h, w);
+      for (const char *c = str; *c; c++) {
+        if (*c == '\\') fputc('\\', f);
+        fputc(*c, f);
+      }
+      fputs("\"}}", f);
+      first = 0;
+      free(str);
+      p2c_rle_free(r);
+    }
+    free(bytes);
+    p2c_idmap_free(m);
+  }
+  fputs("]\n", f);
+  fclose(f);
+}
+
+START_TEST(instance_predictions_score_like_pngs)
+{
+  if (!p2ct_parity("panoptic")) {
+    p2ct_skip("instance-format predictions");
+    return;
+  }
+  p2ct_cmp cmp;
+  p2ct_cmp_init(&cmp, "instance-format RLE predictions vs panopticapi on the PNGs", 1e-12);
+  for (size_t k = 1; k < sizeof GOLDENS / sizeof GOLDENS[0]; k++) {
+    const golden *g = &GOLDENS[k];
+    p2c_dataset *gt = load_ds(g->gt_json, g->gt_dir, P2C_DATASET_GT);
+    p2c_dataset *pred = load_ds(g->pred_json, g->pred_dir, P2C_DATASET_PRED);
+    char path[] = "/tmp/p2c_instances_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    write_instances(pred, path);
+    p2c_instances *inst = NULL;
+    p2c_error err;
+    ck_assert_msg(p2c_instances_load(path, &inst, &err) == P2C_OK, "%s", err.message);
+    p2c_pq_options o = P2C_PQ_OPTIONS_INIT;
+    o.threads = 2;
+    p2c_pq *pq = NULL;
+    ck_assert_msg(p2c_pq_compute_instances(gt, inst, &o, &pq, &err) == P2C_OK, "%s", err.message);
+    cJSON *res = load_json(g->result);
+    compare_result(pq, cJSON_GetObjectItemCaseSensitive(res, "result"), &cmp, g->name);
+    cJSON_Delete(res);
+    p2c_pq_free(pq);
+    p2c_instances_free(inst);
+    remove(path);
+    p2c_dataset_free(gt);
+    p2c_dataset_free(pred);
+  }
+  p2ct_cmp_report(&cmp);
+  ck_assert_uint_eq(cmp.identical, cmp.total);
+}
+END_TEST
+
+START_TEST(instance_errors_name_the_entry)
+{
+  char path[] = "/tmp/p2c_instances_XXXXXX";
+  int fd = mkstemp(path);
+  ck_assert_int_ge(fd, 0);
+  close(fd);
+  write_text(path, "[{\"image_id\": 3, \"category_id\": 1, \"segmentation\": {\"size\": [3, 4], \"counts\": \"0<\"}},"
+                   " {\"image_id\": 5, \"category_id\": 1, \"segmentation\": {\"size\": [3, 4], \"counts\": \"1z7\"}}]");
+  p2c_instances *inst = NULL;
+  p2c_error err;
+  ck_assert_int_eq(p2c_instances_load(path, &inst, &err), P2C_ERR_PARSE);
+  char want[512];
+  snprintf(want, sizeof want, "%s: [1] (image 5): segmentation: RLE counts string has an invalid byte 0x7a at offset 1 (allowed: '0'..'o')", path);
+  ck_assert_str_eq(err.message, want);
+  write_text(path, "{\"annotations\": [{\"image_id\": 3, \"category_id\": 1, \"score\": 0.2, \"caption\": \"a cat\","
+                   " \"segmentation\": {\"size\": [3, 4], \"counts\": [0, 12]}}]}");
+  ck_assert_int_eq(p2c_instances_load(path, &inst, &err), P2C_OK);
+  p2c_instance_info ii;
+  ck_assert_int_eq(p2c_instances_get(inst, 0, &ii), P2C_OK);
+  ck_assert_str_eq(ii.caption, "a cat");
+  ck_assert_int_eq(ii.id, 1);
+  ck_assert_uint_eq(p2c_rle_area(ii.mask), 12);
+  p2c_instances_free(inst);
+  remove(path);
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("pq");
@@ -501,6 +614,8 @@ static Suite *suite(void)
   tcase_add_test(tc, sample_per_image_stats);
   tcase_add_test(tc, sample_errors_have_panopticapi_messages);
   tcase_add_test(tc, png_size_mismatch_is_an_error);
+  tcase_add_test(tc, instance_predictions_score_like_pngs);
+  tcase_add_test(tc, instance_errors_name_the_entry);
   suite_add_tcase(s, tc);
   return s;
 }
