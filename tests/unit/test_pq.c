@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "io/json.h"
+#include "masks/pyset.h"
 #include "p2ceval.h"
 #include "testutil.h"
 
@@ -157,7 +158,8 @@ START_TEST(toy_image_errors)
   in.pred = more;
   in.num_pred = 5;
   ck_assert_int_eq(p2c_pq_image_compute(pq, &in, &img, &err), P2C_ERR_MISMATCH);
-  ck_assert_str_eq(err.message, "pred/42.png: In the image with ID 42 the following segment IDs [77, 5000] are presented in JSON and not presented in PNG.");
+  /* CPython lists set([5, 6, 7, 77, 5000]) minus {5, 6, 7} as [5000, 77] */
+  ck_assert_str_eq(err.message, "pred/42.png: In the image with ID 42 the following segment IDs [5000, 77] are presented in JSON and not presented in PNG.");
   p2c_pq_free(pq);
 }
 END_TEST
@@ -603,6 +605,27 @@ START_TEST(instance_errors_name_the_entry)
 }
 END_TEST
 
+
+/* list(set(all) - {all[::3]}) as CPython 3.11 prints it (values from /usr/bin/python3). */
+START_TEST(python_set_order_of_missing_ids)
+{
+  static const int64_t all[3][25] = {
+      {3992384, 9942865, 9130652, 2188132, 6206818, 15367004, 10132097, 7953299, 10497845, 9745081, 1099392, 10160275, 220923, 15247443, 14050400, 7872413, 4351239, 9240633, 3931422, 3216933, 16704149, 12031748, 7889713, 9076036, 14033495},
+      {9221281, 7991881, 6662813, 10721785, 14445554, 2526925, 3891006, 10651195, 2543802, 14563384, 15532942, 8777525, 6542053, 12436143, 254121, 11264416, 13039835, 1074270, 2674288, 12720993, 16064136, 9917006, 717881, 5054433, 13087512},
+      {520291, 13817221, 14521138, 4520314, 7931414, 9978242, 12059865, 15437667, 14744033, 6502993, 11981105, 13222273, 15453472, 7162779, 6626387, 12215927, 13437020, 9678939, 7459504, 16174810, 15696541, 2250649, 14744936, 6132403, 1635013}};
+  static const int64_t want[3][9] = {
+      {10132097, 12031748, 7872413, 3931422, 9745081, 3992384, 14033495, 2188132, 220923},
+      {13087512, 11264416, 9221281, 14563384, 3891006, 9917006, 6542053, 2674288, 10721785},
+      {2250649, 15453472, 7459504, 1635013, 6502993, 12059865, 520291, 12215927, 4520314}};
+  for (int t = 0; t < 3; t++) {
+    int64_t ids[9];
+    for (int i = 0; i < 9; i++) ids[i] = all[t][3 * i];
+    ck_assert_int_eq(p2ci_pyset_order(all[t], 25, ids, 9), 0);
+    for (int i = 0; i < 9; i++) ck_assert_int_eq(ids[i], want[t][i]);
+  }
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("pq");
@@ -610,6 +633,7 @@ static Suite *suite(void)
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, toy_image_rules);
   tcase_add_test(tc, toy_image_errors);
+  tcase_add_test(tc, python_set_order_of_missing_ids);
   tcase_add_test(tc, goldens_bit_identical_any_thread_count);
   tcase_add_test(tc, sample_per_image_stats);
   tcase_add_test(tc, sample_errors_have_panopticapi_messages);
