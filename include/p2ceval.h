@@ -511,6 +511,58 @@ P2C_API int p2c_pq_compute_instances(const p2c_dataset *gt, const p2c_instances 
  * Synthetic data: p2c-synth
  * ========================================================================== */
 
+/* p2c-synth writes a deterministic Pix2Cap-COCO-format data set: a ground
+ * truth (DIR/gt.json + DIR/gt/ id PNGs, with detailed captions that describe
+ * what was drawn), a perturbed prediction (DIR/pred.json + DIR/pred/), a
+ * manifest of every perturbation (DIR/manifest.json) and, on request, the
+ * rendered RGB images (DIR/images/). The same options give the same bytes.
+ * docs/synth.md describes the scenes, the knobs and the caption grammar.
+ *
+ * Probabilities are in [0, 1]. Per ground-truth segment, the prediction is
+ * missed, dilated, eroded, shifted or given a wrong category with the p_
+ * probabilities below (their sum must not exceed 1), otherwise copied.
+ * Setting them all (and max_spurious, p_pred_void, p_caption_edit,
+ * p_caption_unrelated, p_caption_empty) to 0 makes the prediction equal to
+ * the ground truth: the same segments, categories and captions, the same id
+ * on every non-void pixel (a prediction has no void: it covers the ground
+ * truth's void pixels with the segment drawn there, and predicts a crowd as
+ * one plain segment). */
+#define P2C_SYNTH_OPTIONS_VERSION 1
+typedef struct p2c_synth_options {
+  unsigned version;        /* P2C_SYNTH_OPTIONS_VERSION */
+  int images;              /* number of images, 1..1000000 */
+  int width, height;       /* pixels, 16..8192 each */
+  uint64_t seed;           /* any value; each image draws from its own stream */
+  int rgb;                 /* 1: also write DIR/images/ RGB renderings */
+  int manifest;            /* 1: also write DIR/manifest.json (the perturbation log) */
+  int png_level;           /* zlib level of the PNGs, 0..9 */
+  /* ground truth */
+  int things_min, things_max; /* thing instances per image (before occlusion) */
+  double p_crowd;          /* per image: add a crowd segment (iscrowd 1) */
+  double p_void_outline;   /* per thing: its outline becomes void (id 0) */
+  double p_void_blob;      /* per image: a void blob */
+  /* prediction masks */
+  double p_miss, p_dilate, p_erode, p_shift, p_wrong_category;
+  int max_morph;           /* dilate / erode by 1..max_morph pixels */
+  int max_shift;           /* shift by up to max_shift pixels in x and y */
+  int max_spurious;        /* 0..max_spurious invented segments per image */
+  double p_pred_void;      /* per image: a prediction on a void or crowd region */
+  /* prediction captions (the rest are copied) */
+  double p_caption_edit;      /* words swapped, dropped, replaced by synonyms */
+  double p_caption_unrelated; /* the description of another segment */
+  double p_caption_empty;     /* "" */
+} p2c_synth_options;
+#define P2C_SYNTH_OPTIONS_INIT                                                              \
+  {P2C_SYNTH_OPTIONS_VERSION, 8, 128, 96, 1, 0, 1, 3, 2, 6, 0.08, 0.3, 0.3, 0.1, 0.15, 0.15, \
+   0.15, 0.08, 4, 6, 2, 0.3, 0.5, 0.15, 0.02}
+
+/* Generate the data set described by opts (NULL: the defaults) into out_dir,
+ * creating it and its sub-folders as needed. Every file is written to a
+ * temporary name and renamed into place; the JSON files are written last, so
+ * an interrupted run leaves no gt.json or pred.json. On failure err names the
+ * file or the option at fault. Thread-safe (no shared state). */
+P2C_API int p2c_synth_write(const char *out_dir, const p2c_synth_options *opts, p2c_error *err);
+
 /* @@SECTION synth */
 
 /* ==========================================================================
