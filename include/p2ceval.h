@@ -687,6 +687,38 @@ typedef struct p2c_pq_options {
 P2C_API int p2c_pq_compute(const p2c_dataset *gt, const p2c_dataset *pred,
                            const p2c_pq_options *opts, p2c_pq **out, p2c_error *err);
 
+/* ---- Instance-format predictions ------------------------------------------ *
+ * [{"image_id", "category_id", "segmentation", "score", "caption"}, ...] (or
+ * {"annotations": [...]}) as dense-captioning models emit them: one mask per
+ * prediction, masks may overlap. "segmentation" is a COCO RLE (compressed
+ * string or uncompressed counts, "size": [h, w]) or a list of polygons.
+ * Scored by the same matching as panoptic PNGs (p2c_pq_compute_instances). */
+typedef struct p2c_instances p2c_instances;
+typedef struct p2c_instance_info {
+  int64_t image_id, category_id;
+  int64_t id;          /* "id" when given, else 1 + the position in its image's list */
+  double score;        /* valid when has_score */
+  int has_score;
+  const char *caption; /* borrowed; NULL when absent or not a string */
+  const p2c_rle *mask; /* borrowed */
+} p2c_instance_info;
+
+/* Load an instance-format JSON (or .json.gz). Errors name the file, the entry
+ * index, the image id and what is wrong (e.g. a malformed RLE string). */
+P2C_API int p2c_instances_load(const char *json_path, p2c_instances **out, p2c_error *err);
+P2C_API void p2c_instances_free(p2c_instances *inst);
+P2C_API size_t p2c_instances_count(const p2c_instances *inst);
+/* Entry index, in file order. Borrowed views, valid until free. */
+P2C_API int p2c_instances_get(const p2c_instances *inst, size_t index, p2c_instance_info *out);
+
+/* PQ of instance predictions against a panoptic ground truth: every GT image
+ * with an annotation, in annotations[] order; its predictions are matched in
+ * descending score order (ties: file order), one-to-one (docs/metrics.md). An
+ * image without predictions scores its GT segments as FN. Same threads,
+ * ordering and result as p2c_pq_compute. */
+P2C_API int p2c_pq_compute_instances(const p2c_dataset *gt, const p2c_instances *pred,
+                                     const p2c_pq_options *opts, p2c_pq **out, p2c_error *err);
+
 /* @@SECTION masks */
 
 /* ==========================================================================
