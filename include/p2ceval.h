@@ -210,7 +210,8 @@ typedef enum p2c_severity {
 } p2c_severity;
 typedef struct p2c_problem {
   int severity;        /* a p2c_severity */
-  int code;            /* a p2c_status */
+  int code;            /* P2C_ERR_SCHEMA: a caption field; P2C_ERR_MISMATCH: the
+                          files disagree; P2C_ERR_IO/PARSE/LIMIT: a PNG or folder */
   const char *file;    /* the file concerned; borrowed */
   int64_t image_id;    /* -1 when not about one image */
   int64_t segment_id;  /* -1 when not about one segment */
