@@ -268,6 +268,7 @@ int p2ci_jr_array_begin(p2ci_jreader *r) { return r->failed ? r->failed : open_l
 static int next_member(p2ci_jreader *r, char close)
 {
   if (r->failed) return r->failed;
+  if (!r->buf || r->depth == 0) return p2ci_jr_fail(r, "no open object or array (a bug)");
   unsigned char *lv = (unsigned char *)r->buf;
   skip_ws(r);
   if (r->p >= r->end) return p2ci_jr_fail(r, "unexpected end of file");
