@@ -103,12 +103,18 @@ typedef struct p2c_load_options {
 
 /* Load a COCO panoptic JSON (or .json.gz). On success *out is a new dataset
  * owned by the caller (p2c_dataset_free). On failure *out is NULL and err
- * (if given) says what is wrong, naming the file, image id and segment id.
- * opts may be NULL (a ground truth with default folder). */
+ * (if given) says what is wrong, naming the file, image id and segment id:
+ * P2C_ERR_IO, P2C_ERR_PARSE (not JSON), P2C_ERR_SCHEMA (a missing or
+ * wrong-typed field, a non-integral or out-of-range id, a duplicate id),
+ * P2C_ERR_LIMIT. Which files agree with which is p2c_validate's job: a
+ * missing caption or an unknown category loads. opts may be NULL (a ground
+ * truth with the default folder). docs/formats.md lists every rule. */
 P2C_API int p2c_dataset_load(const char *json_path, const p2c_load_options *opts,
                              p2c_dataset **out, p2c_error *err);
 P2C_API void p2c_dataset_free(p2c_dataset *ds);
-/* Message of the last failed call on ds ("" if none). Borrowed. */
+/* Message of the last p2c_dataset_read_idmap failure on ds that was called
+ * with err == NULL ("" if none). Borrowed. Such calls are then not
+ * thread-safe; pass an err to read PNGs from many threads. */
 P2C_API const char *p2c_dataset_last_error(const p2c_dataset *ds);
 
 typedef struct p2c_category_info {
@@ -180,7 +186,9 @@ typedef struct p2c_idmap p2c_idmap;
  * palette and 16-bit PNGs, corrupt and truncated files are errors naming the
  * file. Caller frees with p2c_idmap_free. */
 P2C_API int p2c_idmap_read_png(const char *path, p2c_idmap **out, p2c_error *err);
-/* Read the id PNG of image image_index of ds (png_dir/png_name). */
+/* Read the id PNG of image image_index of ds (png_dir/png_name);
+ * P2C_ERR_NOT_FOUND for an image without an annotation. Thread-safe when
+ * err is not NULL (each thread its own err). */
 P2C_API int p2c_dataset_read_idmap(const p2c_dataset *ds, size_t image_index, p2c_idmap **out,
                                    p2c_error *err);
 P2C_API void p2c_idmap_free(p2c_idmap *map);
@@ -202,7 +210,8 @@ typedef enum p2c_severity {
 } p2c_severity;
 typedef struct p2c_problem {
   int severity;        /* a p2c_severity */
-  int code;            /* a p2c_status */
+  int code;            /* P2C_ERR_SCHEMA: a caption field; P2C_ERR_MISMATCH: the
+                          files disagree; P2C_ERR_IO/PARSE/LIMIT: a PNG or folder */
   const char *file;    /* the file concerned; borrowed */
   int64_t image_id;    /* -1 when not about one image */
   int64_t segment_id;  /* -1 when not about one segment */
@@ -218,8 +227,10 @@ typedef struct p2c_validate_options {
 } p2c_validate_options;
 #define P2C_VALIDATE_OPTIONS_INIT {P2C_VALIDATE_OPTIONS_VERSION, 1, 1, 0}
 
-/* Check pred against gt. Returns P2C_OK when the check ran (even if it found
- * problems: see p2c_validation_count), an error when it could not run. */
+/* Check pred against gt (datasets loaded as P2C_DATASET_GT and _PRED).
+ * Returns P2C_OK when the check ran (even if it found problems: see
+ * p2c_validation_count), an error when it could not run. Reads each PNG
+ * once, one at a time. docs/formats.md lists every problem. */
 P2C_API int p2c_validate(const p2c_dataset *gt, const p2c_dataset *pred,
                          const p2c_validate_options *opts, p2c_validation **out, p2c_error *err);
 /* Number of problems kept (errors and warnings), at most max_problems. */
@@ -228,6 +239,7 @@ P2C_API size_t p2c_validation_count(const p2c_validation *v);
 P2C_API size_t p2c_validation_num_errors(const p2c_validation *v);
 /* 1 when more problems were found than max_problems (checking stopped). */
 P2C_API int p2c_validation_truncated(const p2c_validation *v);
+/* Problem number index (in report order). Its strings are borrowed from v. */
 P2C_API int p2c_validation_problem(const p2c_validation *v, size_t index, p2c_problem *out);
 P2C_API void p2c_validation_free(p2c_validation *v);
 
