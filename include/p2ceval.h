@@ -237,19 +237,233 @@ P2C_API void p2c_validation_free(p2c_validation *v);
  * Text: PTB tokenizer
  * ========================================================================== */
 
+/* pycocoevalcap's PTBTokenizer without Java: Stanford PTBTokenizer 3.4.1
+ * (-preserveLines -lowerCase) followed by pycocoevalcap's punctuation filter
+ * (docs/tokenizer.md states every rule). Each text is tokenized on its own:
+ * a line break is a space, and no text can shift or merge into another. */
+typedef struct p2c_tokenizer p2c_tokenizer;
+
+/* A new tokenizer (compiled patterns and buffers), owned by the caller. */
+P2C_API int p2c_tokenizer_create(p2c_tokenizer **out, p2c_error *err);
+P2C_API void p2c_tokenizer_free(p2c_tokenizer *t);
+/* Tokenize text[0..len) (UTF-8): *out receives the lowercased tokens joined by
+ * single spaces, exactly the string pycocoevalcap passes to its scorers (""
+ * when nothing is left). *out is borrowed: valid until the next call on t.
+ * out_len may be NULL. One thread at a time per tokenizer. */
+P2C_API int p2c_tokenize(p2c_tokenizer *t, const char *text, size_t len, const char **out,
+                         size_t *out_len);
+/* Message of the last failed call on t ("" if none). Borrowed. */
+P2C_API const char *p2c_tokenizer_last_error(const p2c_tokenizer *t);
+
 /* @@SECTION text */
 
 /* ==========================================================================
  * Caption metrics: BLEU, ROUGE-L, CIDEr-D, METEOR, SPICE-style
  * ========================================================================== */
 
+/* A caption-scoring handle: feed it items (key, references, one hypothesis),
+ * then score them all at once with the metrics asked for. Numbers equal
+ * pycocoevalcap's (Bleu(4), Rouge(), Cider(), after its PTBTokenizer), bit
+ * for bit on the parity data; docs/metrics.md defines each one.
+ *
+ * Typical use:
+ *   p2c_captions *c; p2c_captions_create(NULL, &c, &err);
+ *   p2c_captions_add(c, "42", refs, n_refs, hyp);   ... for every item
+ *   p2c_captions_score(c);
+ *   p2c_captions_corpus(c, m, &x); p2c_captions_item_score(c, i, m, &y);
+ *   p2c_captions_free(c);
+ *
+ * Items keep the order they were added in; corpus means run over that order
+ * (pycocoevalcap iterates its gts dict in insertion order). */
+typedef struct p2c_captions p2c_captions;
+
+typedef enum p2c_caption_text {
+  P2C_TEXT_RAW = 0,      /* tokenize every caption as pycocoevalcap's PTBTokenizer */
+  P2C_TEXT_TOKENIZED = 1 /* captions are already tokenized: used as given, cut
+                            into words the way each scorer cuts them */
+} p2c_caption_text;
+
+#define P2C_CAPTIONS_OPTIONS_VERSION 1
+typedef struct p2c_captions_options {
+  unsigned version; /* P2C_CAPTIONS_OPTIONS_VERSION */
+  int text;         /* a p2c_caption_text */
+  /* Comma-separated metric names, e.g. "Bleu_4,CIDEr" (pycocoevalcap's names:
+   * Bleu_1..Bleu_4, ROUGE_L, CIDEr, and the metrics later versions add). NULL
+   * or "": every metric available by default. Results come in the library's
+   * fixed order (pycocoevalcap's), whatever the order asked. */
+  const char *metrics;
+} p2c_captions_options;
+#define P2C_CAPTIONS_OPTIONS_INIT {P2C_CAPTIONS_OPTIONS_VERSION, P2C_TEXT_RAW, NULL}
+
+/* Name of the i-th metric this build knows ("Bleu_1", ...), NULL past the end.
+ * Static storage. Thread-safe. */
+P2C_API const char *p2c_captions_metric_known(size_t i);
+
+/* A new, empty handle owned by the caller (p2c_captions_free). opts may be
+ * NULL (raw text, default metrics). An unknown metric name fails with
+ * P2C_ERR_NOT_FOUND and a message listing the known ones. */
+P2C_API int p2c_captions_create(const p2c_captions_options *opts, p2c_captions **out,
+                                p2c_error *err);
+P2C_API void p2c_captions_free(p2c_captions *c);
+/* Message of the last failed call on c ("" if none). Borrowed. */
+P2C_API const char *p2c_captions_last_error(const p2c_captions *c);
+
+/* Set a metric's option, "<family>.<option>" (e.g. "METEOR.variant"), before
+ * the first add. P2C_ERR_NOT_FOUND for an unknown name. The metrics of this
+ * section (Bleu, ROUGE_L, CIDEr) have no options. */
+P2C_API int p2c_captions_set_option(p2c_captions *c, const char *name, const char *value);
+
+/* Add one item: key (unique), n_refs >= 1 reference captions and one
+ * hypothesis, all NUL-terminated UTF-8, copied. A repeated key, no reference
+ * (pycocoevalcap asserts) or a NULL string: P2C_ERR_INVALID_ARG; after
+ * p2c_captions_score: P2C_ERR_STATE. */
+P2C_API int p2c_captions_add(p2c_captions *c, const char *key, const char *const *refs,
+                             size_t n_refs, const char *hyp);
+/* Read a COCO caption annotation file (refs_path: {"annotations": [{"image_id",
+ * "caption"}, ...]}) and a COCO results list (hyps_path: [{"image_id",
+ * "caption"}, ...]), either possibly gzipped, and add one item per image: key
+ * = the image id as text (integers or strings), in the order image ids first
+ * appear in refs_path. Every image needs exactly one hypothesis and at least
+ * one reference: a missing, extra or repeated id is P2C_ERR_MISMATCH naming
+ * it; malformed files P2C_ERR_PARSE / P2C_ERR_SCHEMA naming file and entry. */
+P2C_API int p2c_captions_add_coco_files(p2c_captions *c, const char *refs_path,
+                                        const char *hyps_path);
+
+/* Score every item with the selected metrics. No item: P2C_ERR_EMPTY (where
+ * pycocoevalcap fails or returns NaN). CIDEr with no word in any reference:
+ * P2C_ERR_EMPTY (pycocoevalcap raises). Later adds fail with P2C_ERR_STATE. */
+P2C_API int p2c_captions_score(p2c_captions *c);
+
+P2C_API size_t p2c_captions_num_items(const p2c_captions *c);
+/* Key of item i (borrowed), NULL when out of range. */
+P2C_API const char *p2c_captions_key(const p2c_captions *c, size_t item);
+/* Item index of key, or P2C_ERR_NOT_FOUND. */
+P2C_API int p2c_captions_find(const p2c_captions *c, const char *key, size_t *item);
+/* The selected metrics, in result order. */
+P2C_API size_t p2c_captions_num_metrics(const p2c_captions *c);
+P2C_API const char *p2c_captions_metric_name(const p2c_captions *c, size_t metric);
+/* Index of a selected metric by name, or P2C_ERR_NOT_FOUND. */
+P2C_API int p2c_captions_metric_index(const p2c_captions *c, const char *name, size_t *metric);
+/* Corpus score, and score of one item. P2C_ERR_STATE before a successful
+ * p2c_captions_score, P2C_ERR_INVALID_ARG for an index out of range. */
+P2C_API int p2c_captions_corpus(const p2c_captions *c, size_t metric, double *out);
+P2C_API int p2c_captions_item_score(const p2c_captions *c, size_t item, size_t metric,
+                                    double *out);
+
 /* @@SECTION captions */
 
 /* ---- METEOR (NLTK 3.8 variant) ------------------------------------------- */
 
+/* METEOR as NLTK 3.8 computes it: nltk.translate.meteor_score.meteor_score(
+ * [r.split() for r in refs], hyp.split()) with its defaults, the number the
+ * Pix2Cap-COCO mAP script uses. Words are cut as Python's str.split() does,
+ * lowercased as str.lower() does, then aligned in three stages (exact, NLTK's
+ * Porter stem, WordNet 3.0 synonyms), each matching greedily from the end of
+ * both sentences as NLTK does; the score is the maximum over the references.
+ * docs/metrics.md gives the formula and the quirks kept for parity.
+ *
+ * The handle owns a WordNet reader and caches, per word, its lowercase form,
+ * stem and synonym set, so scoring millions of pairs is cheap. */
+typedef struct p2c_meteor_nltk p2c_meteor_nltk;
+
+#define P2C_METEOR_NLTK_OPTIONS_VERSION 1
+typedef struct p2c_meteor_nltk_options {
+  unsigned version;        /* P2C_METEOR_NLTK_OPTIONS_VERSION */
+  const char *wordnet_dir; /* WordNet 3.0 "dict" folder; NULL or "": $P2C_WORDNET_DIR,
+                              else /usr/share/wordnet (Debian wordnet-base) */
+  double alpha, beta, gamma; /* NLTK's defaults: 0.9, 3.0, 0.5 */
+} p2c_meteor_nltk_options;
+#define P2C_METEOR_NLTK_OPTIONS_INIT {P2C_METEOR_NLTK_OPTIONS_VERSION, NULL, 0.9, 3.0, 0.5}
+
+/* A new scorer owned by the caller (p2c_meteor_nltk_free). opts may be NULL
+ * (defaults). Loads WordNet (about 30 ms); a missing folder or file is
+ * P2C_ERR_IO naming it. */
+P2C_API int p2c_meteor_nltk_create(const p2c_meteor_nltk_options *opts, p2c_meteor_nltk **out,
+                                   p2c_error *err);
+P2C_API void p2c_meteor_nltk_free(p2c_meteor_nltk *m);
+/* Message of the last failed call on m ("" if none). Borrowed. */
+P2C_API const char *p2c_meteor_nltk_last_error(const p2c_meteor_nltk *m);
+
+/* *score = NLTK meteor_score of hyp against refs (NUL-terminated UTF-8 strings,
+ * n_refs of them). No reference (NLTK raises ValueError) or a NULL string:
+ * P2C_ERR_INVALID_ARG; invalid UTF-8: P2C_ERR_PARSE. Empty captions are
+ * allowed and score 0.0, as in NLTK. Not thread-safe on one handle (it fills
+ * its caches): use one handle per thread. */
+P2C_API int p2c_meteor_nltk_score(p2c_meteor_nltk *m, const char *const *refs, size_t n_refs,
+                                  const char *hyp, double *score);
+/* The same on words already cut: refs[r] has ref_lens[r] words, hyp has
+ * hyp_len words. Words are used as given (lowercased, never split again). */
+P2C_API int p2c_meteor_nltk_score_words(p2c_meteor_nltk *m, const char *const *const *refs,
+                                        const size_t *ref_lens, size_t n_refs,
+                                        const char *const *hyp, size_t hyp_len, double *score);
+
 /* @@SECTION meteor-nltk */
 
 /* ---- METEOR 1.5 variant -------------------------------------------------- */
+
+/* METEOR 1.5 English as pycocoevalcap runs the jar (java -jar meteor-1.5.jar
+ * - - -stdio -l en -norm): METEOR's normalizer, exact / Snowball stem /
+ * WordNet synonym / paraphrase modules, alpha 0.85, beta 0.2, gamma 0.6,
+ * delta 0.75, module weights 1.0 0.6 0.8 0.6, its beam-search aligner, and
+ * the corpus score from aggregated statistics. docs/metrics.md has the
+ * details and the measured parity. */
+typedef struct p2c_meteor15 p2c_meteor15;
+
+/* How the SCORE line is built from the captions (the pycocoevalcap copies
+ * differ on empty and blank hypotheses). */
+typedef enum p2c_meteor15_line {
+  P2C_METEOR15_LINE_PIX2CAP = 0, /* strip the line; an empty hypothesis becomes "a" */
+  P2C_METEOR15_LINE_SALANIZ = 1, /* strip the line */
+  P2C_METEOR15_LINE_TYLIN = 2    /* neither (the original coco-caption) */
+} p2c_meteor15_line;
+
+#define P2C_METEOR15_OPTIONS_VERSION 1
+typedef struct p2c_meteor15_options {
+  unsigned version;            /* P2C_METEOR15_OPTIONS_VERSION */
+  const char *paraphrase_path; /* METEOR's paraphrase-en.gz; NULL: no paraphrase module
+                                  matches, and the variant is "meteor-1.5-nopara" */
+  const char *wordnet_dir;     /* WordNet 3.0 dict folder (index.noun, noun.exc, ...);
+                                  NULL: $P2C_WORDNET_DIR, else /usr/share/wordnet */
+  const char *meteor_data_dir; /* folder with METEOR's english.synsets and
+                                  english.exceptions: when set, synonyms come from
+                                  these files (exact METEOR 1.5) instead of WordNet */
+  int line_mode;               /* a p2c_meteor15_line */
+} p2c_meteor15_options;
+#define P2C_METEOR15_OPTIONS_INIT {P2C_METEOR15_OPTIONS_VERSION, NULL, NULL, NULL, 0}
+
+/* METEOR's sufficient statistics, in its order: test length, reference length,
+ * test and reference function words; for each module (exact, stem, synonym,
+ * paraphrase) test content, reference content, test function and reference
+ * function words matched; chunks, test and reference words matched. */
+#define P2C_METEOR15_NUM_STATS 23
+
+/* Load the resources (synonyms, optional paraphrase table). A missing or
+ * malformed file is an error naming it. Caller frees with p2c_meteor15_free. */
+P2C_API int p2c_meteor15_create(const p2c_meteor15_options *opts, p2c_meteor15 **out,
+                                p2c_error *err);
+P2C_API void p2c_meteor15_free(p2c_meteor15 *m);
+/* Message of the last failed call on m ("" if none). Borrowed. */
+P2C_API const char *p2c_meteor15_last_error(const p2c_meteor15 *m);
+/* "meteor-1.5" with a paraphrase table, "meteor-1.5-nopara" without. Static. */
+P2C_API const char *p2c_meteor15_variant(const p2c_meteor15 *m);
+
+/* Score one hypothesis against its references (raw or tokenized UTF-8 text,
+ * as pycocoevalcap would send them), choosing the reference with the best
+ * score as METEOR does. score and stats (P2C_METEOR15_NUM_STATS doubles) may
+ * be NULL. Errors: P2C_ERR_PARSE for invalid UTF-8, P2C_ERR_EMPTY when the
+ * hypothesis is empty after the line building (METEOR answers "Error: specify
+ * hypothesis and at least one reference"). Uses m's working memory: one
+ * thread at a time per handle. */
+P2C_API int p2c_meteor15_score(p2c_meteor15 *m, const char *hyp, const char *const *refs,
+                               size_t num_refs, double *score, double *stats);
+
+/* Corpus score: add each segment's statistics into acc (zeroed first) with
+ * MeteorStats.addStats (every column summed, except the chunks of a segment
+ * whose words all match in one chunk), then score acc. Pure functions,
+ * thread-safe. */
+P2C_API void p2c_meteor15_stats_add(double acc[P2C_METEOR15_NUM_STATS],
+                                    const double stats[P2C_METEOR15_NUM_STATS]);
+P2C_API double p2c_meteor15_stats_score(const double stats[P2C_METEOR15_NUM_STATS]);
 
 /* @@SECTION meteor-1.5 */
 
@@ -472,6 +686,38 @@ typedef struct p2c_pq_options {
  * naming its files, image id and segment ids. */
 P2C_API int p2c_pq_compute(const p2c_dataset *gt, const p2c_dataset *pred,
                            const p2c_pq_options *opts, p2c_pq **out, p2c_error *err);
+
+/* ---- Instance-format predictions ------------------------------------------ *
+ * [{"image_id", "category_id", "segmentation", "score", "caption"}, ...] (or
+ * {"annotations": [...]}) as dense-captioning models emit them: one mask per
+ * prediction, masks may overlap. "segmentation" is a COCO RLE (compressed
+ * string or uncompressed counts, "size": [h, w]) or a list of polygons.
+ * Scored by the same matching as panoptic PNGs (p2c_pq_compute_instances). */
+typedef struct p2c_instances p2c_instances;
+typedef struct p2c_instance_info {
+  int64_t image_id, category_id;
+  int64_t id;          /* "id" when given, else 1 + the position in its image's list */
+  double score;        /* valid when has_score */
+  int has_score;
+  const char *caption; /* borrowed; NULL when absent or not a string */
+  const p2c_rle *mask; /* borrowed */
+} p2c_instance_info;
+
+/* Load an instance-format JSON (or .json.gz). Errors name the file, the entry
+ * index, the image id and what is wrong (e.g. a malformed RLE string). */
+P2C_API int p2c_instances_load(const char *json_path, p2c_instances **out, p2c_error *err);
+P2C_API void p2c_instances_free(p2c_instances *inst);
+P2C_API size_t p2c_instances_count(const p2c_instances *inst);
+/* Entry index, in file order. Borrowed views, valid until free. */
+P2C_API int p2c_instances_get(const p2c_instances *inst, size_t index, p2c_instance_info *out);
+
+/* PQ of instance predictions against a panoptic ground truth: every GT image
+ * with an annotation, in annotations[] order; its predictions are matched in
+ * descending score order (ties: file order), one-to-one (docs/metrics.md). An
+ * image without predictions scores its GT segments as FN. Same threads,
+ * ordering and result as p2c_pq_compute. */
+P2C_API int p2c_pq_compute_instances(const p2c_dataset *gt, const p2c_instances *pred,
+                                     const p2c_pq_options *opts, p2c_pq **out, p2c_error *err);
 
 /* @@SECTION masks */
 
