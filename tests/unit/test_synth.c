@@ -613,6 +613,22 @@ START_TEST(knobs_spurious_and_void_predictions)
 }
 END_TEST
 
+START_TEST(extreme_knobs_stay_consistent)
+{
+  p2c_synth_options o = small_options(12, 6);
+  o.things_min = o.things_max = 24;
+  o.max_spurious = 16;
+  o.p_crowd = o.p_void_blob = o.p_void_outline = o.p_pred_void = 1.0;
+  o.p_miss = 0.0, o.p_dilate = 0.5, o.p_erode = 0.0, o.p_shift = 0.5, o.p_wrong_category = 0.0;
+  o.max_morph = 64, o.max_shift = 1024;
+  o.rgb = 1;
+  char *d = generate(&o);
+  check_consistent(d, "gt.json", "gt", 0);
+  check_consistent(d, "pred.json", "pred", 1);
+  remove_dir(d);
+}
+END_TEST
+
 /* ---- errors ------------------------------------------------------------------ */
 
 START_TEST(bad_options_are_rejected_with_a_message)
@@ -730,6 +746,7 @@ static Suite *suite(void)
   tcase_add_test(t, knobs_dilate_erode_miss_behave);
   tcase_add_test(t, knobs_categories_and_captions_behave);
   tcase_add_test(t, knobs_spurious_and_void_predictions);
+  tcase_add_test(t, extreme_knobs_stay_consistent);
   tcase_add_test(t, bad_options_are_rejected_with_a_message);
   tcase_add_test(t, unwritable_output_is_an_io_error);
   tcase_add_test(t, fixtures_are_reproduced);
