@@ -16,7 +16,7 @@
 #include "synth/strbuf.h"
 
 /* Bumped whenever the same options would give different bytes. */
-#define SYNTH_FORMAT 1
+#define SYNTH_FORMAT 2
 
 /* Streams of an image's random draws (p2ci_rng_seed's third argument). */
 enum { STREAM_GT = 1, STREAM_GT_TEXT = 2, STREAM_PRED = 3 };
