@@ -777,16 +777,20 @@ typedef struct p2c_synth_options {
   double p_caption_edit;      /* words swapped, dropped, replaced by synonyms */
   double p_caption_unrelated; /* the description of another segment */
   double p_caption_empty;     /* "" */
+  /* execution */
+  int threads; /* 0: one per online CPU (at most P2C_SYNTH_MAX_THREADS); the output does not depend on it */
 } p2c_synth_options;
+#define P2C_SYNTH_MAX_THREADS 64
 #define P2C_SYNTH_OPTIONS_INIT                                                              \
   {P2C_SYNTH_OPTIONS_VERSION, 8, 128, 96, 1, 0, 1, 3, 2, 6, 0.08, 0.3, 0.3, 0.1, 0.15, 0.15, \
-   0.15, 0.08, 4, 6, 2, 0.3, 0.5, 0.15, 0.02}
+   0.15, 0.08, 4, 6, 2, 0.3, 0.5, 0.15, 0.02, 0}
 
 /* Generate the data set described by opts (NULL: the defaults) into out_dir,
  * creating it and its sub-folders as needed. Every file is written to a
  * temporary name and renamed into place; the JSON files are written last, so
  * an interrupted run leaves no gt.json or pred.json. On failure err names the
- * file or the option at fault. Thread-safe (no shared state). */
+ * file or the option at fault. Thread-safe (no shared state); runs
+ * opts->threads worker threads of its own. */
 P2C_API int p2c_synth_write(const char *out_dir, const p2c_synth_options *opts, p2c_error *err);
 
 /* @@SECTION synth */

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 
 #include "p2ceval.h"
+#include "synth/caption.h"
+#include "synth/scene.h"
 #include "testutil.h"
 
 /* ---- helpers ----------------------------------------------------------------- */
@@ -162,6 +164,29 @@ START_TEST(same_seed_same_bytes)
     snprintf(pa, sizeof pa, "%s/%s", a, files[i]);
     snprintf(pb, sizeof pb, "%s/%s", b, files[i]);
     ck_assert_msg(files_equal(pa, pb), "%s differs between two runs", files[i]);
+  }
+  ck_assert(trees_equal(a, b, "gt"));
+  ck_assert(trees_equal(a, b, "pred"));
+  ck_assert(trees_equal(a, b, "images"));
+  remove_dir(a);
+  remove_dir(b);
+}
+END_TEST
+
+START_TEST(thread_count_does_not_change_output)
+{
+  p2c_synth_options o = small_options(77, 21);
+  o.rgb = 1;
+  o.threads = 1;
+  char *a = generate(&o);
+  o.threads = 3;
+  char *b = generate(&o);
+  const char *files[] = {"gt.json", "pred.json", "manifest.json"};
+  for (int i = 0; i < 3; i++) {
+    char pa[512], pb[512];
+    snprintf(pa, sizeof pa, "%s/%s", a, files[i]);
+    snprintf(pb, sizeof pb, "%s/%s", b, files[i]);
+    ck_assert_msg(files_equal(pa, pb), "%s differs between 1 and 3 threads", files[i]);
   }
   ck_assert(trees_equal(a, b, "gt"));
   ck_assert(trees_equal(a, b, "pred"));
@@ -383,6 +408,60 @@ START_TEST(captions_are_detailed_sentences)
 }
 END_TEST
 
+/* The grammar says what was drawn: the colour a thing was painted in, the
+ * region it stands on, the stuff it is. Checked on the internal scenes. */
+START_TEST(captions_state_what_was_drawn)
+{
+  p2c_synth_options o = P2C_SYNTH_OPTIONS_INIT;
+  p2ci_scene *sc = p2ci_scene_new(128, 96);
+  ck_assert_ptr_nonnull(sc);
+  int colours = 0, supports = 0, stuff = 0;
+  for (int img = 0; img < 200; img++) {
+    p2ci_rng r;
+    p2ci_rng_seed(&r, 99, (uint64_t)img, 1);
+    p2ci_scene_generate(sc, &o, &r);
+    p2ci_scene_assign_ids(sc, &r);
+    p2ci_scene_render(sc, NULL, 1);
+    for (int i = 0; i < sc->nsegs; i++) {
+      const p2ci_seg *g = &sc->segs[i];
+      if (!g->area) continue;
+      char *t = p2ci_describe(sc, i, &r);
+      ck_assert_ptr_nonnull(t);
+      for (char *c = t; *c; c++) *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+      if (g->isthing && !g->iscrowd && !g->tk->colour_in_part) {
+        const char *own = strstr(t, p2ci_colours[g->colour].name);
+        ck_assert_msg(own != NULL, "'%s' does not say %s", t, p2ci_colours[g->colour].name);
+        colours++;
+      }
+      if (!g->isthing) {
+        char np[96];
+        snprintf(np, sizeof np, "%s", g->sk->np);
+        char *pc = strstr(np, "%c");
+        if (pc) snprintf(pc, sizeof np - (size_t)(pc - np), "%s%s", p2ci_colours[sc->wall_colour].name, g->sk->np + (pc - np) + 2);
+        ck_assert_msg(!strncmp(t, np, strlen(np)), "'%s' does not start with '%s'", t, np);
+        stuff++;
+      }
+      /* "<verb> on the <region>": that region is directly below its pixels */
+      for (int k = 0; k < sc->nsegs && g->isthing && !g->iscrowd; k++) {
+        const p2ci_seg *u = &sc->segs[k];
+        if (u->isthing || strcmp(u->sk->on, "on") || strchr(u->sk->short_np, '%')) continue;
+        char phrase[96];
+        snprintf(phrase, sizeof phrase, " on the %s", u->sk->short_np);
+        if (!strstr(t, phrase)) continue;
+        ck_assert_msg(sc->below[i][k] > 0, "'%s': nothing of it is above the %s", t, u->sk->short_np);
+        supports++;
+      }
+      free(t);
+    }
+  }
+  printf("synth truth: %d thing colours, %d supports, %d stuff names checked\n", colours, supports, stuff);
+  ck_assert_int_gt(colours, 300);
+  ck_assert_int_gt(supports, 200);
+  ck_assert_int_gt(stuff, 400);
+  p2ci_scene_free(sc);
+}
+END_TEST
+
 /* ---- perturbation knobs -------------------------------------------------------- */
 
 static p2c_synth_options no_perturbation(uint64_t seed, int images)
@@ -590,6 +669,22 @@ START_TEST(knobs_spurious_and_void_predictions)
 }
 END_TEST
 
+START_TEST(extreme_knobs_stay_consistent)
+{
+  p2c_synth_options o = small_options(12, 6);
+  o.things_min = o.things_max = 24;
+  o.max_spurious = 16;
+  o.p_crowd = o.p_void_blob = o.p_void_outline = o.p_pred_void = 1.0;
+  o.p_miss = 0.0, o.p_dilate = 0.5, o.p_erode = 0.0, o.p_shift = 0.5, o.p_wrong_category = 0.0;
+  o.max_morph = 64, o.max_shift = 1024;
+  o.rgb = 1;
+  char *d = generate(&o);
+  check_consistent(d, "gt.json", "gt", 0);
+  check_consistent(d, "pred.json", "pred", 1);
+  remove_dir(d);
+}
+END_TEST
+
 /* ---- errors ------------------------------------------------------------------ */
 
 START_TEST(bad_options_are_rejected_with_a_message)
@@ -609,6 +704,10 @@ START_TEST(bad_options_are_rejected_with_a_message)
   o = small_options(1, 1);
   o.version = 99;
   ck_assert_int_eq(p2c_synth_write("/tmp/unused", &o, &e), P2C_ERR_INVALID_ARG);
+  o = small_options(1, 1);
+  o.threads = -1;
+  ck_assert_int_eq(p2c_synth_write("/tmp/unused", &o, &e), P2C_ERR_INVALID_ARG);
+  ck_assert_ptr_nonnull(strstr(e.message, "threads"));
   ck_assert_int_eq(p2c_synth_write(NULL, &o, &e), P2C_ERR_INVALID_ARG);
   ck_assert_int_eq(p2c_synth_write(NULL, NULL, NULL), P2C_ERR_INVALID_ARG);
 }
@@ -692,16 +791,19 @@ static Suite *suite(void)
   TCase *t = tcase_create("synth");
   tcase_set_timeout(t, 60);
   tcase_add_test(t, same_seed_same_bytes);
+  tcase_add_test(t, thread_count_does_not_change_output);
   tcase_add_test(t, different_seed_different_data);
   tcase_add_test(t, images_are_independent_of_the_count);
   tcase_add_test(t, png_ids_areas_and_boxes_match_the_json);
   tcase_add_test(t, ground_truth_has_things_stuff_void_and_crowds);
   tcase_add_test(t, output_passes_validation);
   tcase_add_test(t, captions_are_detailed_sentences);
+  tcase_add_test(t, captions_state_what_was_drawn);
   tcase_add_test(t, no_perturbation_copies_the_ground_truth);
   tcase_add_test(t, knobs_dilate_erode_miss_behave);
   tcase_add_test(t, knobs_categories_and_captions_behave);
   tcase_add_test(t, knobs_spurious_and_void_predictions);
+  tcase_add_test(t, extreme_knobs_stay_consistent);
   tcase_add_test(t, bad_options_are_rejected_with_a_message);
   tcase_add_test(t, unwritable_output_is_an_io_error);
   tcase_add_test(t, fixtures_are_reproduced);
