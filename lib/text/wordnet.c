@@ -578,7 +578,7 @@ static int forms_rehash(forms *f, size_t need)
 static int forms_add(forms *f, const char *a, size_t na, const char *b, size_t nb)
 {
   if (f->n + 1 > (f->slot_mask + 1) / 2 && forms_rehash(f, f->n + 1)) return P2C_ERR_NOMEM;
-  if (p2ci_grow(&f->buf, &f->bcap, f->blen + na + nb, 1)) return P2C_ERR_NOMEM;
+  if (p2ci_grow(&f->buf, &f->bcap, f->blen + na + nb + 1, 1)) return P2C_ERR_NOMEM;
   char *dst = f->buf + f->blen;
   memcpy(dst, a, na);
   memcpy(dst + na, b, nb);
