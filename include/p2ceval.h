@@ -380,6 +380,11 @@ typedef struct p2c_meteor_nltk_options {
  * P2C_ERR_IO naming it. */
 P2C_API int p2c_meteor_nltk_create(const p2c_meteor_nltk_options *opts, p2c_meteor_nltk **out,
                                    p2c_error *err);
+/* A new scorer with src's options sharing src's WordNet (no reload), with its
+ * own caches: one per worker thread. src may be in use by another thread (the
+ * shared WordNet is read-only). Each handle is freed on its own, in any order. */
+P2C_API int p2c_meteor_nltk_clone(const p2c_meteor_nltk *src, p2c_meteor_nltk **out,
+                                  p2c_error *err);
 P2C_API void p2c_meteor_nltk_free(p2c_meteor_nltk *m);
 /* Message of the last failed call on m ("" if none). Borrowed. */
 P2C_API const char *p2c_meteor_nltk_last_error(const p2c_meteor_nltk *m);

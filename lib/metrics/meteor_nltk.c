@@ -417,6 +417,25 @@ int p2c_meteor_nltk_create(const p2c_meteor_nltk_options *opts, p2c_meteor_nltk 
   return P2C_OK;
 }
 
+int p2c_meteor_nltk_clone(const p2c_meteor_nltk *src, p2c_meteor_nltk **out, p2c_error *err)
+{
+  if (!out) return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c_meteor_nltk_clone: out is NULL");
+  *out = NULL;
+  if (!src) return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c_meteor_nltk_clone: src is NULL");
+  p2c_meteor_nltk *m = calloc(1, sizeof *m);
+  if (!m) return p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
+  m->alpha = src->alpha;
+  m->beta = src->beta;
+  m->gamma = src->gamma;
+  m->wn = p2ci_wordnet_retain(src->wn);
+  if (rehash(m)) {
+    p2c_meteor_nltk_free(m);
+    return p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
+  }
+  *out = m;
+  return P2C_OK;
+}
+
 void p2c_meteor_nltk_free(p2c_meteor_nltk *m)
 {
   if (!m) return;

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,7 @@ typedef struct mapped {
 } mapped;
 
 struct p2ci_wordnet {
+  atomic_uint refs; /* p2ci_wordnet_retain / p2ci_wordnet_free */
   char *dir;
   mapped index[P2CI_WN_NPOS], exc_file[P2CI_WN_NPOS], data[P2CI_WN_NPOS];
   /* Per part of speech: byte offset + 1 of each lemma's index line (0 =
@@ -397,6 +399,7 @@ int p2ci_wordnet_open(const char *dir_opt, p2ci_wordnet **out, p2c_error *err)
     free(wn);
     return p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
   }
+  atomic_init(&wn->refs, 1u);
   int rc;
   char name[32];
   struct stat st;
@@ -428,9 +431,16 @@ fail:
   return rc;
 }
 
+p2ci_wordnet *p2ci_wordnet_retain(p2ci_wordnet *wn)
+{
+  if (wn) atomic_fetch_add_explicit(&wn->refs, 1u, memory_order_relaxed);
+  return wn;
+}
+
 void p2ci_wordnet_free(p2ci_wordnet *wn)
 {
   if (!wn) return;
+  if (atomic_fetch_sub_explicit(&wn->refs, 1u, memory_order_acq_rel) != 1) return;
   for (int pos = 0; pos < P2CI_WN_NPOS; pos++) {
     unmap_file(&wn->index[pos]);
     unmap_file(&wn->exc_file[pos]);

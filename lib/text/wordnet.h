@@ -83,6 +83,10 @@ const char *p2ci_wordnet_resolve_dir(const char *dir);
 /* Open the WordNet folder chosen by p2ci_wordnet_resolve_dir(dir). Errors name
  * the missing or malformed file (and its line). *out is NULL on failure. */
 int p2ci_wordnet_open(const char *dir, p2ci_wordnet **out, p2c_error *err);
+/* Handles are reference-counted so that several owners (scorers on several
+ * threads) can share one: retain adds an owner and returns wn; free drops one
+ * and releases the memory with the last. Both are thread-safe. */
+p2ci_wordnet *p2ci_wordnet_retain(p2ci_wordnet *wn);
 void p2ci_wordnet_free(p2ci_wordnet *wn);
 /* The folder that was opened. Borrowed. */
 const char *p2ci_wordnet_dir(const p2ci_wordnet *wn);
