@@ -208,7 +208,7 @@ static int synonyms_of(p2c_meteor_nltk *m, uint32_t w, const uint32_t **set, siz
     char *copy = malloc(len + 1);
     if (!copy) return P2C_ERR_NOMEM;
     memcpy(copy, m->arena + e->off, len);
-    int rc = p2ci_wordnet_synsets(m->wn, copy, len, P2CI_WN_ANY, &m->syn_tmp);
+    int rc = p2ci_wordnet_synsets(m->wn, copy, len, P2CI_WORDNET_ANY, &m->syn_tmp);
     free(copy);
     if (rc) return rc;
     size_t start = m->syn_len;

@@ -22,7 +22,7 @@
  *
  * Parts of speech are numbered in NLTK's POS_LIST order (noun, verb, adj,
  * adv), which is also the order synsets() visits them. Adjective satellites
- * ('s') live in data.adj and are reached through P2CI_WN_ADJ, as in NLTK.
+ * ('s') live in data.adj and are reached through P2CI_WORDNET_ADJ, as in NLTK.
  */
 #ifndef P2C_TEXT_WORDNET_H
 #define P2C_TEXT_WORDNET_H
@@ -33,12 +33,12 @@
 #include "p2ceval.h"
 
 enum {
-  P2CI_WN_NOUN = 0, /* 'n', index.noun, data.noun, noun.exc */
-  P2CI_WN_VERB = 1, /* 'v' */
-  P2CI_WN_ADJ = 2,  /* 'a' (and satellites 's') */
-  P2CI_WN_ADV = 3,  /* 'r' */
-  P2CI_WN_NPOS = 4,
-  P2CI_WN_ANY = -1 /* synsets(): all four, in the order above */
+  P2CI_WORDNET_NOUN = 0, /* 'n', index.noun, data.noun, noun.exc */
+  P2CI_WORDNET_VERB = 1, /* 'v' */
+  P2CI_WORDNET_ADJ = 2,  /* 'a' (and satellites 's') */
+  P2CI_WORDNET_ADV = 3,  /* 'r' */
+  P2CI_WORDNET_NPOS = 4,
+  P2CI_WORDNET_ANY = -1 /* synsets(): all four, in the order above */
 };
 
 /* Default folder, and the environment variable that overrides it. */
@@ -47,7 +47,7 @@ enum {
 
 /* Longest form morphy() analyses; longer words have no WordNet analysis (NLTK
  * would keep stripping suffixes; no WordNet lemma is longer than 71 bytes). */
-#define P2CI_WN_MAX_FORM 256
+#define P2CI_WORDNET_MAX_FORM 256
 
 typedef struct p2ci_wordnet p2ci_wordnet;
 
@@ -56,7 +56,7 @@ typedef struct p2ci_wn_str {
   size_t len;
 } p2ci_wn_str;
 
-/* A synset: the file it is in (a P2CI_WN_ part of speech) and its byte offset
+/* A synset: the file it is in (a P2CI_WORDNET_ part of speech) and its byte offset
  * there. Two synsets are the same iff both fields are equal. */
 typedef struct p2ci_wn_synset {
   int pos;
@@ -94,10 +94,10 @@ const char *p2ci_wordnet_dir(const p2ci_wordnet *wn);
  * Counted on each call (a few ms): for tests and diagnostics. */
 size_t p2ci_wordnet_num_lemmas(const p2ci_wordnet *wn);
 
-/* 'n', 'v', 'a', 'r' for a P2CI_WN_ part of speech. */
+/* 'n', 'v', 'a', 'r' for a P2CI_WORDNET_ part of speech. */
 char p2ci_wordnet_pos_char(int pos);
 
-/* 1 if the exact string s is a lemma of index.<pos> (pos P2CI_WN_ANY: of any
+/* 1 if the exact string s is a lemma of index.<pos> (pos P2CI_WORDNET_ANY: of any
  * index), else 0. No lowercasing, no morphology: "dogs" is not, "dog" is. */
 int p2ci_wordnet_in_index(const p2ci_wordnet *wn, const char *s, size_t len, int pos);
 
@@ -108,7 +108,7 @@ int p2ci_wordnet_index_synsets(const p2ci_wordnet *wn, const char *s, size_t len
                                p2ci_wn_synsets *out);
 
 /* NLTK WordNetCorpusReader._morphy(form, pos, check_exceptions=True): base
- * forms of s for one part of speech (not P2CI_WN_ANY), in NLTK's order: the
+ * forms of s for one part of speech (not P2CI_WORDNET_ANY), in NLTK's order: the
  * exception list if s is in it (and then nothing else), else s and the one-step
  * suffix rewrites that are lemmas, else rewrites repeated until some are.
  * Results are views of index lemmas. No lowercasing (NLTK does none here).
@@ -118,7 +118,7 @@ int p2ci_wordnet_morphy(const p2ci_wordnet *wn, const char *s, size_t len, int p
 
 /* NLTK WordNetCorpusReader.synsets(s, pos): s is lowercased with Python's
  * str.lower (must be valid UTF-8), then for each part of speech (all four for
- * P2CI_WN_ANY), for each morphy form, the index offsets. Duplicates are kept,
+ * P2CI_WORDNET_ANY), for each morphy form, the index offsets. Duplicates are kept,
  * as NLTK keeps them. Returns 0, P2C_ERR_NOMEM, or P2C_ERR_INVALID_ARG. */
 int p2ci_wordnet_synsets(const p2ci_wordnet *wn, const char *s, size_t len, int pos,
                          p2ci_wn_synsets *out);
