@@ -342,6 +342,10 @@ P2C_API int p2c_captions_find(const p2c_captions *c, const char *key, size_t *it
 /* The selected metrics, in result order. */
 P2C_API size_t p2c_captions_num_metrics(const p2c_captions *c);
 P2C_API const char *p2c_captions_metric_name(const p2c_captions *c, size_t metric);
+/* Which definition a metric computes with the options set, e.g.
+ * "meteor-1.5-nopara" for METEOR 1.5 without a paraphrase table; NULL for
+ * metrics with a single definition. Static storage. */
+P2C_API const char *p2c_captions_metric_variant(const p2c_captions *c, size_t metric);
 /* Index of a selected metric by name, or P2C_ERR_NOT_FOUND. */
 P2C_API int p2c_captions_metric_index(const p2c_captions *c, const char *name, size_t *metric);
 /* Corpus score, and score of one item. P2C_ERR_STATE before a successful
