@@ -40,6 +40,9 @@ enum {
   P2CI_WORDNET_NPOS = 4,
   P2CI_WORDNET_ANY = -1 /* synsets(): all four, in the order above */
 };
+/* The first version of this header said P2CI_WN_ANY (code on the protocol
+ * branch uses it). The other P2CI_WN_ names belong to text/wn_lexicon.h. */
+#define P2CI_WN_ANY P2CI_WORDNET_ANY
 
 /* Default folder, and the environment variable that overrides it. */
 #define P2CI_WORDNET_DEFAULT_DIR "/usr/share/wordnet"
