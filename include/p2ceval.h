@@ -354,6 +354,10 @@ P2C_API int p2c_captions_find(const p2c_captions *c, const char *key, size_t *it
 /* The selected metrics, in result order. */
 P2C_API size_t p2c_captions_num_metrics(const p2c_captions *c);
 P2C_API const char *p2c_captions_metric_name(const p2c_captions *c, size_t metric);
+/* Which definition a metric computes with the options set, e.g.
+ * "meteor-1.5-nopara" for METEOR 1.5 without a paraphrase table; NULL for
+ * metrics with a single definition. Static storage. */
+P2C_API const char *p2c_captions_metric_variant(const p2c_captions *c, size_t metric);
 /* Index of a selected metric by name, or P2C_ERR_NOT_FOUND. */
 P2C_API int p2c_captions_metric_index(const p2c_captions *c, const char *name, size_t *metric);
 /* Corpus score, and score of one item. P2C_ERR_STATE before a successful
@@ -392,6 +396,11 @@ typedef struct p2c_meteor_nltk_options {
  * P2C_ERR_IO naming it. */
 P2C_API int p2c_meteor_nltk_create(const p2c_meteor_nltk_options *opts, p2c_meteor_nltk **out,
                                    p2c_error *err);
+/* A new scorer with src's options sharing src's WordNet (no reload), with its
+ * own caches: one per worker thread. src may be in use by another thread (the
+ * shared WordNet is read-only). Each handle is freed on its own, in any order. */
+P2C_API int p2c_meteor_nltk_clone(const p2c_meteor_nltk *src, p2c_meteor_nltk **out,
+                                  p2c_error *err);
 P2C_API void p2c_meteor_nltk_free(p2c_meteor_nltk *m);
 /* Message of the last failed call on m ("" if none). Borrowed. */
 P2C_API const char *p2c_meteor_nltk_last_error(const p2c_meteor_nltk *m);

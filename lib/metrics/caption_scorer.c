@@ -439,6 +439,13 @@ const char *p2c_captions_metric_name(const p2c_captions *c, size_t metric)
   return metric_table[c->out[metric].family]->outputs[c->out[metric].index];
 }
 
+const char *p2c_captions_metric_variant(const p2c_captions *c, size_t metric)
+{
+  if (!c || metric >= c->n_out) return NULL;
+  const p2ci_caption_metric *m = metric_table[c->out[metric].family];
+  return m->variant ? m->variant(c->fam[c->out[metric].family].state) : NULL;
+}
+
 int p2c_captions_metric_index(const p2c_captions *c, const char *name, size_t *metric)
 {
   if (!c || !name || !metric) return P2C_ERR_INVALID_ARG;
