@@ -83,15 +83,19 @@ int p2c_pq_add(p2c_pq *pq, const p2c_pq_image *img)
   if (!img) return p2ci_error(&pq->err, P2C_ERR_INVALID_ARG, "p2c_pq_add: image is NULL");
   /* panopticapi: pq_stat[cat].iou += iou for each match, image after image */
   for (size_t i = 0; i < img->ntp; i++) {
-    long c = img->tps[i].cat;
+    long c = p2ci_pq_category(pq, img->tps[i].category_id);
     if (c < 0) continue;
     pq->tp[c] += 1;
     pq->iou[c] += img->tps[i].iou;
   }
-  for (size_t i = 0; i < img->nfn; i++)
-    if (img->fn_cats[i] >= 0) pq->fn[img->fn_cats[i]] += 1;
-  for (size_t i = 0; i < img->nfp; i++)
-    if (img->fp_cats[i] >= 0) pq->fp[img->fp_cats[i]] += 1;
+  for (size_t i = 0; i < img->nfn; i++) {
+    long c = p2ci_pq_category(pq, img->fn_cats[i]);
+    if (c >= 0) pq->fn[c] += 1;
+  }
+  for (size_t i = 0; i < img->nfp; i++) {
+    long c = p2ci_pq_category(pq, img->fp_cats[i]);
+    if (c >= 0) pq->fp[c] += 1;
+  }
   pq->nimages++;
   return P2C_OK;
 }

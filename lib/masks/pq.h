@@ -20,8 +20,11 @@ struct p2c_pq {
 };
 
 /* One accumulation step of an image, applied in order by p2c_pq_add. */
+/* Events carry category ids, looked up when added, so an image computed with
+ * one accumulator can be added to another (e.g. a per-image one). Unknown
+ * categories are dropped, as panopticapi never reads them. */
 typedef struct p2ci_pq_tp {
-  long cat; /* category index, -1 when unknown (panopticapi drops it) */
+  int64_t category_id;
   double iou;
 } p2ci_pq_tp;
 
@@ -31,7 +34,7 @@ struct p2c_pq_image {
   size_t npairs;
   p2ci_pq_tp *tps; /* in pair order: the order the IoU sums run in */
   size_t ntp;
-  long *fn_cats, *fp_cats;
+  int64_t *fn_cats, *fp_cats; /* category ids */
   size_t nfn, nfp;
   uint8_t *gt_outcome, *pred_outcome;
   size_t ngt, npred;

@@ -261,6 +261,7 @@ static int check_folder(const p2c_dataset *ds, const char *what, p2c_error *err)
 static int compute(const p2c_dataset *gt, const p2c_dataset *pred, const p2c_instances *inst,
                    const p2c_pq_options *opts, p2c_pq **out, p2c_error *err)
 {
+  p2ci_error_clear(err);
   p2c_pq_options o = P2C_PQ_OPTIONS_INIT;
   if (opts) {
     if (opts->version != P2C_PQ_OPTIONS_VERSION)
