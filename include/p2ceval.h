@@ -460,8 +460,14 @@ typedef struct p2c_pq_options {
    * NULL. The image is borrowed for the duration of the call. */
   int (*on_image)(void *user, size_t gt_image_index, const p2c_pq_image *img);
   void *user;
+  /* Reproduce panopticapi run with this many processes (its
+   * multiprocessing.cpu_count()): images split as np.array_split, each
+   * chunk's IoU sums added separately, then the chunk sums in order. This can
+   * change the last bits. 0 or 1: one process (the default, and the order
+   * documented in docs/metrics.md). Unrelated to `threads`. */
+  int panopticapi_processes;
 } p2c_pq_options;
-#define P2C_PQ_OPTIONS_INIT {P2C_PQ_OPTIONS_VERSION, 0, NULL, NULL}
+#define P2C_PQ_OPTIONS_INIT {P2C_PQ_OPTIONS_VERSION, 0, NULL, NULL, 0}
 
 /* panopticapi pq_compute: every GT image that has an annotation, in GT
  * annotations[] order, against the prediction of the same image id. PNGs are

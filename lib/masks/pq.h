@@ -15,6 +15,7 @@ struct p2c_pq {
   size_t *by_id; /* indices into cat_ids, sorted by id (for lookups) */
   int64_t *tp, *fp, *fn;
   double *iou;
+  double *chunk_iou; /* non-NULL between p2ci_pq_begin_chunk and p2ci_pq_end_chunk */
   size_t nimages;
   p2c_error err;
 };
@@ -39,6 +40,11 @@ struct p2c_pq_image {
   uint8_t *gt_outcome, *pred_outcome;
   size_t ngt, npred;
 };
+
+/* panopticapi with several processes: IoUs added between begin and end go to
+ * a chunk sum (from 0.0), which end adds to the totals. */
+int p2ci_pq_begin_chunk(p2c_pq *pq);
+void p2ci_pq_end_chunk(p2c_pq *pq);
 
 /* Index of a category id, or -1. */
 long p2ci_pq_category(const p2c_pq *pq, int64_t id);
