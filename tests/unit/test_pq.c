@@ -599,6 +599,12 @@ START_TEST(instance_errors_name_the_entry)
   ck_assert_int_eq(p2c_instances_get(inst, 0, &ii), P2C_OK);
   ck_assert_str_eq(ii.caption, "a cat");
   ck_assert_int_eq(ii.id, 1);
+  size_t entry = 99;
+  ck_assert_uint_eq(p2c_instances_image_count(inst, 3), 1);
+  ck_assert_uint_eq(p2c_instances_image_count(inst, 4), 0);
+  ck_assert_int_eq(p2c_instances_image_entry(inst, 3, 0, &entry), P2C_OK);
+  ck_assert_uint_eq(entry, 0);
+  ck_assert_int_eq(p2c_instances_image_entry(inst, 3, 1, &entry), P2C_ERR_INVALID_ARG);
   ck_assert_uint_eq(p2c_rle_area(ii.mask), 12);
   p2c_instances_free(inst);
   remove(path);
