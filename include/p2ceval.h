@@ -691,12 +691,20 @@ typedef struct p2c_pq_options {
   int threads;      /* worker threads; 0 = all online cores */
   /* Called on the calling thread for every image, in evaluation order (GT
    * annotations[] order), after its counts were added; gt_image_index indexes
-   * the GT dataset. A non-zero return stops the run with that status. May be
+   * the GT dataset, and the image's pairs index its segments as
+   * p2c_dataset_segment does (predictions: the prediction dataset's segments
+   * of that image id; instances: see p2c_instances_image_entry). A non-zero return stops the run with that status. May be
    * NULL. The image is borrowed for the duration of the call. */
   int (*on_image)(void *user, size_t gt_image_index, const p2c_pq_image *img);
   void *user;
+  /* Reproduce panopticapi run with this many processes (its
+   * multiprocessing.cpu_count()): images split as np.array_split, each
+   * chunk's IoU sums added separately, then the chunk sums in order. This can
+   * change the last bits. 0 or 1: one process (the default, and the order
+   * documented in docs/metrics.md). Unrelated to `threads`. */
+  int panopticapi_processes;
 } p2c_pq_options;
-#define P2C_PQ_OPTIONS_INIT {P2C_PQ_OPTIONS_VERSION, 0, NULL, NULL}
+#define P2C_PQ_OPTIONS_INIT {P2C_PQ_OPTIONS_VERSION, 0, NULL, NULL, 0}
 
 /* panopticapi pq_compute: every GT image that has an annotation, in GT
  * annotations[] order, against the prediction of the same image id. PNGs are
@@ -731,6 +739,12 @@ P2C_API void p2c_instances_free(p2c_instances *inst);
 P2C_API size_t p2c_instances_count(const p2c_instances *inst);
 /* Entry index, in file order. Borrowed views, valid until free. */
 P2C_API int p2c_instances_get(const p2c_instances *inst, size_t index, p2c_instance_info *out);
+/* The predictions of one image in matching order (descending score, ties in
+ * file order): their number, and the file-order entry index of the k-th, which
+ * is what p2c_pq_pair.pred_index (k) refers to in p2c_pq_compute_instances. */
+P2C_API size_t p2c_instances_image_count(const p2c_instances *inst, int64_t image_id);
+P2C_API int p2c_instances_image_entry(const p2c_instances *inst, int64_t image_id, size_t k,
+                                      size_t *entry);
 
 /* PQ of instance predictions against a panoptic ground truth: every GT image
  * with an annotation, in annotations[] order; its predictions are matched in
