@@ -5,5 +5,6 @@
 /* Each takes argv[0] = the command name, returns a P2C_EXIT_* code. */
 int p2c_cmd_validate(int argc, char **argv);
 int p2c_cmd_pq(int argc, char **argv);
+int p2c_cmd_to_instances(int argc, char **argv);
 
 #endif

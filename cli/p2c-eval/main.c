@@ -23,6 +23,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"pq", p2c_cmd_pq, "panoptic quality (PQ, SQ, RQ), as panopticapi"},
+    {"to-instances", p2c_cmd_to_instances, "rewrite panoptic PNG predictions as instance RLEs"},
     {"validate", p2c_cmd_validate, "check a prediction against its ground truth"},
     {"version", p2c_cmd_version, "print the library version"},
 };
