@@ -323,6 +323,8 @@ static int prepare_side(p2c_meteor15 *m, side *s, const char *text, size_t len)
     if (ns > 0) memcpy(s->syn + s->num_syn, m->setbuf, (size_t)ns * sizeof *s->syn);
     s->syn_off[s->n] = s->num_syn;
     k->num_syn = (size_t)ns;
+    k->syn_sig = 0;
+    for (int q = 0; q < ns; q++) k->syn_sig |= (uint64_t)1 << ((uint32_t)m->setbuf[q] & 63);
     s->num_syn += (size_t)ns;
     s->n++;
   }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "core/internal.h"
@@ -42,6 +43,9 @@ static int read_all(const char *path, lines *l, p2c_error *err)
 {
   memset(l, 0, sizeof *l);
   l->path = path;
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    return p2ci_error(err, P2C_ERR_IO, "%s: is a directory", path);
   gzFile f = gzopen(path, "rb");
   if (!f) return p2ci_error(err, P2C_ERR_IO, "%s: cannot open (%s)", path, strerror(errno));
   size_t cap = 1 << 20;
