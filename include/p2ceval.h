@@ -465,6 +465,10 @@ P2C_API int p2c_meteor15_create(const p2c_meteor15_options *opts, p2c_meteor15 *
 P2C_API void p2c_meteor15_free(p2c_meteor15 *m);
 /* Message of the last failed call on m ("" if none). Borrowed. */
 P2C_API const char *p2c_meteor15_last_error(const p2c_meteor15 *m);
+/* A new handle sharing m's loaded resources (read-only, reference-counted)
+ * with working memory of its own: make one per thread. m and its clones may be
+ * used concurrently and freed in any order. */
+P2C_API int p2c_meteor15_clone(const p2c_meteor15 *m, p2c_meteor15 **out, p2c_error *err);
 /* "meteor-1.5" with a paraphrase table, "meteor-1.5-nopara" without. Static. */
 P2C_API const char *p2c_meteor15_variant(const p2c_meteor15 *m);
 
