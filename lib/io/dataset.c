@@ -547,6 +547,7 @@ static int match_images(loader *L)
                         (long long)ds->images[i].id);
     idtable_put(&ds->image_index, ds->images[i].id, i);
   }
+  ds->num_annotations = L->num_anns;
   for (size_t ai = 0; ai < L->num_anns; ai++) {
     const annotation *a = &L->anns[ai];
     size_t idx = p2ci_idtable_get(&ds->image_index, a->image_id);

@@ -78,7 +78,6 @@ static inline const char *p2ci_ds_str(const p2c_dataset *ds, size_t off)
   return off == P2CI_NO_STRING ? NULL : ds->pool + off;
 }
 
-
 /* The strings of a list-valued caption of segment seg of image image (both
  * indices as in the public accessors): P2C_OK with *n strings from *first on
  * (each after the previous one's NUL), P2C_ERR_NOT_FOUND when the caption is
