@@ -211,6 +211,7 @@ START_TEST(pix2cap_values_and_caption_kinds)
   ck_assert(im.id == 100555);
   ck_assert_int_eq(p2c_dataset_image(pred, 15, &im), P2C_OK);
   ck_assert(im.id == 999999);
+  ck_assert_uint_eq(pred->num_annotations, 16); /* masks' PQ walks annotations[] order */
   ck_assert_int_eq(p2c_dataset_find_image(pred, 100222, &idx), P2C_OK);
   ck_assert_int_eq(p2c_dataset_find_segment(pred, idx, 15835742, &seg), P2C_OK);
   ck_assert_int_eq(p2c_dataset_segment(pred, idx, seg, &s), P2C_OK);
@@ -488,6 +489,7 @@ START_TEST(lenient_where_the_references_are)
   p2c_image_info im;
   ck_assert_int_eq(p2c_dataset_image(ds, 0, &im), P2C_OK);
   ck_assert(im.id == 9 && im.width == 4 && im.height == 3 && im.num_segments == 0);
+  ck_assert_uint_eq(ds->num_annotations, 1);
   ck_assert_ptr_null(im.png_name);
   p2c_idmap *map = (p2c_idmap *)ds;
   p2c_error e;
