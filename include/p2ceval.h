@@ -141,6 +141,7 @@ typedef struct p2c_segment_info {
   int caption_kind;    /* a p2c_caption_kind */
   double score;        /* prediction confidence; valid when has_score */
   int has_score;
+  int has_bbox;        /* 1 when the JSON had a bbox */
 } p2c_segment_info;
 
 /* Counts, and views into the dataset (borrowed strings, valid until free).
@@ -159,9 +160,22 @@ P2C_API int p2c_dataset_find_image(const p2c_dataset *ds, int64_t image_id, size
 P2C_API int p2c_dataset_find_category(const p2c_dataset *ds, int64_t category_id, size_t *index);
 /* The folder the id PNGs are read from. Borrowed. */
 P2C_API const char *p2c_dataset_png_dir(const p2c_dataset *ds);
+/* The JSON file it was loaded from, as given. Borrowed. */
+P2C_API const char *p2c_dataset_path(const p2c_dataset *ds);
+/* The p2c_dataset_kind it was loaded as. */
+P2C_API int p2c_dataset_kind_of(const p2c_dataset *ds);
+/* Total number of segments over all images. */
+P2C_API size_t p2c_dataset_num_segments(const p2c_dataset *ds);
+/* Index (within image image_index) of the segment with this id, or
+ * P2C_ERR_NOT_FOUND. O(log n): segments are indexed by id at load. */
+P2C_API int p2c_dataset_find_segment(const p2c_dataset *ds, size_t image_index, int64_t segment_id,
+                                     size_t *segment_index);
 
 /* An image of segment ids, id = R + 256 G + 65536 B, 0 = void. */
 typedef struct p2c_idmap p2c_idmap;
+/* Largest id PNG accepted, in pixels (width * height): 2^28, a 1 GiB id map.
+ * Larger images are P2C_ERR_LIMIT (decompression bombs). */
+#define P2C_IDMAP_MAX_PIXELS ((int64_t)1 << 28)
 /* Decode an RGB/RGBA 8-bit PNG into an id map (alpha ignored). Grayscale,
  * palette and 16-bit PNGs, corrupt and truncated files are errors naming the
  * file. Caller frees with p2c_idmap_free. */
@@ -174,11 +188,20 @@ P2C_API int p2c_idmap_width(const p2c_idmap *map);
 P2C_API int p2c_idmap_height(const p2c_idmap *map);
 /* Row-major width*height ids. Borrowed. */
 P2C_API const uint32_t *p2c_idmap_data(const p2c_idmap *map);
+/* Write width*height ids (each < 2^24) as an 8-bit RGB PNG, atomically (a
+ * temporary file renamed into place). For tools and tests that make data sets. */
+P2C_API int p2c_idmap_write_png(const char *path, const uint32_t *ids, int width, int height,
+                                p2c_error *err);
 
 /* Validation: every problem panopticapi would raise on (and what it crashes
  * on), each naming the file, image id and segment id. */
 typedef struct p2c_validation p2c_validation;
+typedef enum p2c_severity {
+  P2C_PROBLEM_ERROR = 0,  /* the evaluation cannot run (the reference raises or crashes) */
+  P2C_PROBLEM_WARNING = 1 /* suspicious input the reference silently accepts */
+} p2c_severity;
 typedef struct p2c_problem {
+  int severity;        /* a p2c_severity */
   int code;            /* a p2c_status */
   const char *file;    /* the file concerned; borrowed */
   int64_t image_id;    /* -1 when not about one image */
@@ -199,7 +222,12 @@ typedef struct p2c_validate_options {
  * problems: see p2c_validation_count), an error when it could not run. */
 P2C_API int p2c_validate(const p2c_dataset *gt, const p2c_dataset *pred,
                          const p2c_validate_options *opts, p2c_validation **out, p2c_error *err);
+/* Number of problems kept (errors and warnings), at most max_problems. */
 P2C_API size_t p2c_validation_count(const p2c_validation *v);
+/* Number of kept problems that are errors (0: the evaluation can run). */
+P2C_API size_t p2c_validation_num_errors(const p2c_validation *v);
+/* 1 when more problems were found than max_problems (checking stopped). */
+P2C_API int p2c_validation_truncated(const p2c_validation *v);
 P2C_API int p2c_validation_problem(const p2c_validation *v, size_t index, p2c_problem *out);
 P2C_API void p2c_validation_free(p2c_validation *v);
 
@@ -209,11 +237,118 @@ P2C_API void p2c_validation_free(p2c_validation *v);
  * Text: PTB tokenizer
  * ========================================================================== */
 
+/* pycocoevalcap's PTBTokenizer without Java: Stanford PTBTokenizer 3.4.1
+ * (-preserveLines -lowerCase) followed by pycocoevalcap's punctuation filter
+ * (docs/tokenizer.md states every rule). Each text is tokenized on its own:
+ * a line break is a space, and no text can shift or merge into another. */
+typedef struct p2c_tokenizer p2c_tokenizer;
+
+/* A new tokenizer (compiled patterns and buffers), owned by the caller. */
+P2C_API int p2c_tokenizer_create(p2c_tokenizer **out, p2c_error *err);
+P2C_API void p2c_tokenizer_free(p2c_tokenizer *t);
+/* Tokenize text[0..len) (UTF-8): *out receives the lowercased tokens joined by
+ * single spaces, exactly the string pycocoevalcap passes to its scorers (""
+ * when nothing is left). *out is borrowed: valid until the next call on t.
+ * out_len may be NULL. One thread at a time per tokenizer. */
+P2C_API int p2c_tokenize(p2c_tokenizer *t, const char *text, size_t len, const char **out,
+                         size_t *out_len);
+/* Message of the last failed call on t ("" if none). Borrowed. */
+P2C_API const char *p2c_tokenizer_last_error(const p2c_tokenizer *t);
+
 /* @@SECTION text */
 
 /* ==========================================================================
  * Caption metrics: BLEU, ROUGE-L, CIDEr-D, METEOR, SPICE-style
  * ========================================================================== */
+
+/* A caption-scoring handle: feed it items (key, references, one hypothesis),
+ * then score them all at once with the metrics asked for. Numbers equal
+ * pycocoevalcap's (Bleu(4), Rouge(), Cider(), after its PTBTokenizer), bit
+ * for bit on the parity data; docs/metrics.md defines each one.
+ *
+ * Typical use:
+ *   p2c_captions *c; p2c_captions_create(NULL, &c, &err);
+ *   p2c_captions_add(c, "42", refs, n_refs, hyp);   ... for every item
+ *   p2c_captions_score(c);
+ *   p2c_captions_corpus(c, m, &x); p2c_captions_item_score(c, i, m, &y);
+ *   p2c_captions_free(c);
+ *
+ * Items keep the order they were added in; corpus means run over that order
+ * (pycocoevalcap iterates its gts dict in insertion order). */
+typedef struct p2c_captions p2c_captions;
+
+typedef enum p2c_caption_text {
+  P2C_TEXT_RAW = 0,      /* tokenize every caption as pycocoevalcap's PTBTokenizer */
+  P2C_TEXT_TOKENIZED = 1 /* captions are already tokenized: used as given, cut
+                            into words the way each scorer cuts them */
+} p2c_caption_text;
+
+#define P2C_CAPTIONS_OPTIONS_VERSION 1
+typedef struct p2c_captions_options {
+  unsigned version; /* P2C_CAPTIONS_OPTIONS_VERSION */
+  int text;         /* a p2c_caption_text */
+  /* Comma-separated metric names, e.g. "Bleu_4,CIDEr" (pycocoevalcap's names:
+   * Bleu_1..Bleu_4, ROUGE_L, CIDEr, and the metrics later versions add). NULL
+   * or "": every metric available by default. Results come in the library's
+   * fixed order (pycocoevalcap's), whatever the order asked. */
+  const char *metrics;
+} p2c_captions_options;
+#define P2C_CAPTIONS_OPTIONS_INIT {P2C_CAPTIONS_OPTIONS_VERSION, P2C_TEXT_RAW, NULL}
+
+/* Name of the i-th metric this build knows ("Bleu_1", ...), NULL past the end.
+ * Static storage. Thread-safe. */
+P2C_API const char *p2c_captions_metric_known(size_t i);
+
+/* A new, empty handle owned by the caller (p2c_captions_free). opts may be
+ * NULL (raw text, default metrics). An unknown metric name fails with
+ * P2C_ERR_NOT_FOUND and a message listing the known ones. */
+P2C_API int p2c_captions_create(const p2c_captions_options *opts, p2c_captions **out,
+                                p2c_error *err);
+P2C_API void p2c_captions_free(p2c_captions *c);
+/* Message of the last failed call on c ("" if none). Borrowed. */
+P2C_API const char *p2c_captions_last_error(const p2c_captions *c);
+
+/* Set a metric's option, "<family>.<option>" (e.g. "METEOR.variant"), before
+ * the first add. P2C_ERR_NOT_FOUND for an unknown name. The metrics of this
+ * section (Bleu, ROUGE_L, CIDEr) have no options. */
+P2C_API int p2c_captions_set_option(p2c_captions *c, const char *name, const char *value);
+
+/* Add one item: key (unique), n_refs >= 1 reference captions and one
+ * hypothesis, all NUL-terminated UTF-8, copied. A repeated key, no reference
+ * (pycocoevalcap asserts) or a NULL string: P2C_ERR_INVALID_ARG; after
+ * p2c_captions_score: P2C_ERR_STATE. */
+P2C_API int p2c_captions_add(p2c_captions *c, const char *key, const char *const *refs,
+                             size_t n_refs, const char *hyp);
+/* Read a COCO caption annotation file (refs_path: {"annotations": [{"image_id",
+ * "caption"}, ...]}) and a COCO results list (hyps_path: [{"image_id",
+ * "caption"}, ...]), either possibly gzipped, and add one item per image: key
+ * = the image id as text (integers or strings), in the order image ids first
+ * appear in refs_path. Every image needs exactly one hypothesis and at least
+ * one reference: a missing, extra or repeated id is P2C_ERR_MISMATCH naming
+ * it; malformed files P2C_ERR_PARSE / P2C_ERR_SCHEMA naming file and entry. */
+P2C_API int p2c_captions_add_coco_files(p2c_captions *c, const char *refs_path,
+                                        const char *hyps_path);
+
+/* Score every item with the selected metrics. No item: P2C_ERR_EMPTY (where
+ * pycocoevalcap fails or returns NaN). CIDEr with no word in any reference:
+ * P2C_ERR_EMPTY (pycocoevalcap raises). Later adds fail with P2C_ERR_STATE. */
+P2C_API int p2c_captions_score(p2c_captions *c);
+
+P2C_API size_t p2c_captions_num_items(const p2c_captions *c);
+/* Key of item i (borrowed), NULL when out of range. */
+P2C_API const char *p2c_captions_key(const p2c_captions *c, size_t item);
+/* Item index of key, or P2C_ERR_NOT_FOUND. */
+P2C_API int p2c_captions_find(const p2c_captions *c, const char *key, size_t *item);
+/* The selected metrics, in result order. */
+P2C_API size_t p2c_captions_num_metrics(const p2c_captions *c);
+P2C_API const char *p2c_captions_metric_name(const p2c_captions *c, size_t metric);
+/* Index of a selected metric by name, or P2C_ERR_NOT_FOUND. */
+P2C_API int p2c_captions_metric_index(const p2c_captions *c, const char *name, size_t *metric);
+/* Corpus score, and score of one item. P2C_ERR_STATE before a successful
+ * p2c_captions_score, P2C_ERR_INVALID_ARG for an index out of range. */
+P2C_API int p2c_captions_corpus(const p2c_captions *c, size_t metric, double *out);
+P2C_API int p2c_captions_item_score(const p2c_captions *c, size_t item, size_t metric,
+                                    double *out);
 
 /* @@SECTION captions */
 

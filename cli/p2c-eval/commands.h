@@ -2,5 +2,7 @@
 #ifndef P2C_EVAL_COMMANDS_H
 #define P2C_EVAL_COMMANDS_H
 
+/* Each takes argv[0] = the command name, returns a P2C_EXIT_* code. */
+int p2c_cmd_validate(int argc, char **argv);
 
 #endif
