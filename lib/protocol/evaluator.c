@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/internal.h"
+#include "io/dataset.h"
 #include "io/file.h"
 #include "protocol/overlap.h"
 
@@ -23,6 +24,18 @@ int p2ci_strings_add(p2ci_strings *s, const char *text, size_t *off)
   memcpy(s->buf + s->len, text, n);
   *off = s->len;
   s->len += n;
+  return P2C_OK;
+}
+
+int p2ci_strings_add_packed(p2ci_strings *s, const char *first, size_t n, size_t *off)
+{
+  size_t len = 0;
+  for (size_t i = 0; i < n; i++) len += strlen(first + len) + 1;
+  if (p2ci_grow(&s->buf, &s->cap, s->len + len + 1, 1) != P2C_OK) return P2C_ERR_NOMEM;
+  memcpy(s->buf + s->len, first, len);
+  s->buf[s->len + len] = '\0'; /* an empty list still has a valid offset */
+  *off = s->len;
+  s->len += len + 1;
   return P2C_OK;
 }
 
@@ -135,6 +148,9 @@ static int fail(p2c_evaluator *ev, const p2c_error *e)
 typedef struct seg_text {
   const char *caption; /* borrowed from the dataset */
   int kind;
+  const char *list;    /* a list-valued caption: its strings (borrowed) */
+  size_t list_n;
+  int is_list;
   int has_score;
   double score;
 } seg_text;
@@ -204,7 +220,10 @@ static int load_segments(const p2c_evaluator *ev, const p2c_dataset *ds, size_t 
     int rc = p2c_dataset_segment(ds, index, s, &si);
     if (rc != P2C_OK) return p2ci_error(err, rc, "cannot read segment %zu of image %zu", s, index);
     (*segs)[s] = (p2ci_seg){si.id, si.category_id, cat_index(ev, si.category_id), si.iscrowd, si.area};
-    (*texts)[s] = (seg_text){si.caption, si.caption_kind, si.has_score, si.score};
+    (*texts)[s] = (seg_text){si.caption, si.caption_kind, NULL, 0, 0, si.has_score, si.score};
+    if (si.caption_kind == P2C_CAPTION_OTHER &&
+        p2ci_dataset_caption_list(ds, index, s, &(*texts)[s].list, &(*texts)[s].list_n) == P2C_OK)
+      (*texts)[s].is_list = 1;
     (*ids)[s] = (id_index){si.id, (int32_t)s};
   }
   qsort(*ids, n, sizeof **ids, by_id);
@@ -346,10 +365,12 @@ static int commit_official(p2c_evaluator *ev, const prepared *pp, ev_image *im)
   im->ev_end = ev->n_events;
   for (size_t k = 0; k < m->nrec && rc == P2C_OK; k++) {
     const p2ci_pair *r = &m->records[k];
-    ev_record rec = {r->iou, 0, 0, pp->pred_text[r->p].kind};
-    if ((rc = text_of(ev, &pp->gt_text[r->g], &rec.gt_caption)) == P2C_OK &&
-        (rc = text_of(ev, &pp->pred_text[r->p], &rec.pred_caption)) == P2C_OK)
-      rc = VEC_PUSH(ev, records, rec);
+    const seg_text *pt = &pp->pred_text[r->p];
+    ev_record rec = {r->iou, 0, 0, pt->kind, (uint32_t)pt->list_n, pt->is_list};
+    if ((rc = text_of(ev, &pp->gt_text[r->g], &rec.gt_caption)) == P2C_OK)
+      rc = pt->is_list ? p2ci_strings_add_packed(&ev->text, pt->list, pt->list_n, &rec.pred_caption)
+                       : text_of(ev, pt, &rec.pred_caption);
+    if (rc == P2C_OK) rc = VEC_PUSH(ev, records, rec);
   }
   return rc == P2C_OK ? P2C_OK : p2ci_error(&ev->err, rc, "out of memory");
 }
@@ -480,6 +501,7 @@ typedef struct job {
   p2c_evaluator *ev;
   const p2c_dataset *gt, *pred;
   slot *slots;
+  const size_t *order; /* GT image indices, in evaluation order */
   size_t n, next;
   int stop;
   pthread_mutex_t mu;
@@ -521,7 +543,7 @@ static void *worker(void *arg)
     pthread_mutex_unlock(&j->mu);
     if (stop || i >= j->n) break;
     slot *s = &j->slots[i];
-    s->rc = read_one(j->ev, j->gt, j->pred, i, &s->pp, &s->err);
+    s->rc = read_one(j->ev, j->gt, j->pred, j->order[i], &s->pp, &s->err);
     pthread_mutex_lock(&j->mu);
     s->ready = 1;
     pthread_cond_broadcast(&j->cv);
@@ -534,13 +556,55 @@ static void *worker(void *arg)
   return NULL;
 }
 
+/* The GT images with an annotation: in annotations[] order for the official
+ * protocol (the scripts iterate gt_json['annotations']), in images[] order
+ * otherwise. */
+static int by_annotation(const void *a, const void *b, const p2c_dataset *gt)
+{
+  size_t x = gt->images[*(const size_t *)a].annotation_index;
+  size_t y = gt->images[*(const size_t *)b].annotation_index;
+  return x < y ? -1 : x > y;
+}
+
+static size_t *evaluation_order(const p2c_evaluator *ev, const p2c_dataset *gt, size_t *n)
+{
+  const size_t total = p2c_dataset_num_images(gt);
+  size_t *order = p2ci_malloc_array(total ? total : 1, sizeof *order);
+  if (!order) return NULL;
+  size_t k = 0;
+  for (size_t i = 0; i < total; i++)
+    if (gt->images[i].annotation_index != SIZE_MAX) order[k++] = i;
+  if (ev->opts.protocol == P2C_PROTOCOL_PIX2CAP_OFFICIAL)
+    for (size_t i = 1; i < k; i++) /* insertion sort: usually already in order */
+      for (size_t m = i; m > 0 && by_annotation(&order[m - 1], &order[m], gt) > 0; m--) {
+        size_t t = order[m];
+        order[m] = order[m - 1];
+        order[m - 1] = t;
+      }
+  *n = k;
+  return order;
+}
+
+static int run_ordered(p2c_evaluator *ev, const p2c_dataset *gt, const p2c_dataset *pred,
+                       const size_t *order, size_t n);
+
 int p2c_evaluator_run(p2c_evaluator *ev, const p2c_dataset *gt, const p2c_dataset *pred)
 {
   if (!ev) return P2C_ERR_INVALID_ARG;
   if (!gt || !pred) return p2ci_error(&ev->err, P2C_ERR_INVALID_ARG, "p2c_evaluator_run: NULL argument");
   if (ev->finished)
     return p2ci_error(&ev->err, P2C_ERR_STATE, "p2c_evaluator_run: evaluation already finished");
-  const size_t n = p2c_dataset_num_images(gt);
+  size_t n = 0;
+  size_t *order = evaluation_order(ev, gt, &n);
+  if (!order) return p2ci_error(&ev->err, P2C_ERR_NOMEM, "out of memory");
+  int rc = run_ordered(ev, gt, pred, order, n);
+  free(order);
+  return rc;
+}
+
+static int run_ordered(p2c_evaluator *ev, const p2c_dataset *gt, const p2c_dataset *pred,
+                       const size_t *order, size_t n)
+{
   int nthreads = ev->opts.threads;
   if ((size_t)nthreads > n) nthreads = n ? (int)n : 1;
   int rc = P2C_OK;
@@ -548,7 +612,7 @@ int p2c_evaluator_run(p2c_evaluator *ev, const p2c_dataset *gt, const p2c_datase
     for (size_t i = 0; i < n && rc == P2C_OK; i++) {
       prepared pp;
       p2c_error e;
-      rc = read_one(ev, gt, pred, i, &pp, &e);
+      rc = read_one(ev, gt, pred, order[i], &pp, &e);
       if (rc != P2C_OK)
         fail(ev, &e);
       else
@@ -558,7 +622,7 @@ int p2c_evaluator_run(p2c_evaluator *ev, const p2c_dataset *gt, const p2c_datase
     }
     return rc;
   }
-  job j = {ev, gt, pred, p2ci_calloc_array(n, sizeof(slot)), n, 0, 0,
+  job j = {ev, gt, pred, p2ci_calloc_array(n ? n : 1, sizeof(slot)), order, n, 0, 0,
            PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
   pthread_t *th = p2ci_calloc_array((size_t)nthreads, sizeof *th);
   if (!j.slots || !th) {

@@ -57,8 +57,10 @@ typedef struct ev_pair {
 /* An official mAP record. */
 typedef struct ev_record {
   double iou;
-  size_t gt_caption, pred_caption; /* pred_caption P2CI_NO_TEXT: not a string */
+  size_t gt_caption, pred_caption; /* pred_caption P2CI_NO_TEXT: neither a string nor a list */
   int pred_kind;
+  uint32_t pred_list_len; /* pred_kind OTHER with a list: its strings, packed from pred_caption */
+  int pred_is_list;
 } ev_record;
 
 /* A prediction in the p2c-v1 mAP ranking. */
@@ -127,10 +129,15 @@ struct p2c_evaluator {
 };
 
 int p2ci_strings_add(p2ci_strings *s, const char *text, size_t *off);
+/* Add n NUL-terminated strings laid end to end from first on. */
+int p2ci_strings_add_packed(p2ci_strings *s, const char *first, size_t n, size_t *off);
 static inline const char *p2ci_text(const p2c_evaluator *ev, size_t off)
 {
   return off == P2CI_NO_TEXT ? NULL : ev->text.buf + off;
 }
+
+/* NLTK METEOR of one official mAP record (protocol/official_meteor.c). */
+int p2ci_official_record_meteor(p2c_evaluator *ev, const ev_record *r, double *out);
 
 /* Per-protocol finishing steps (protocol/finish_*.c). */
 int p2ci_finish_official(p2c_evaluator *ev);
