@@ -129,6 +129,7 @@ void p2c_evaluator_free(p2c_evaluator *ev)
   free(ev->pair_scores);
   free(ev->pair_order);
   free(ev->json);
+  p2ci_meteor_cache_free(ev->meteor);
   free(ev);
 }
 

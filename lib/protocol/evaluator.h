@@ -89,6 +89,9 @@ typedef struct ev_pair_scores {
   double bleu4, meteor, rouge_l, cider_d, spice;
 } ev_pair_scores;
 
+typedef struct p2ci_meteor_cache p2ci_meteor_cache;
+void p2ci_meteor_cache_free(p2ci_meteor_cache *c);
+
 #define EV_VEC(T, name) \
   T *name;              \
   size_t n_##name, cap_##name
@@ -115,6 +118,8 @@ struct p2c_evaluator {
   uint64_t npos_noncrowd;
   uint64_t ignored_preds;
   uint64_t uncaptioned_preds; /* p2c-v1: predictions whose caption is not a string */
+
+  p2ci_meteor_cache *meteor; /* official mAP METEOR: WordNet and per-word cache */
 
   /* results */
   p2c_eval_summary sum;
