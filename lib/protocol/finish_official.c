@@ -26,8 +26,9 @@ static int score_captions(p2c_evaluator *ev)
   S->caption_pairs = n;
   if (n == 0) {
     /* pycocoevalcap's Bleu on an empty corpus: ZeroDivisionError */
-    ev->caption_note = "no caption pair: the official script stops with ZeroDivisionError; "
-                       "the caption metrics are undefined";
+    ev->caption_note = "no caption pair: the official script stops with ZeroDivisionError "
+                       "(with no caption pair in any worker chunk, every chunk is dropped); the "
+                       "caption metrics, and PQ when no chunk is kept, are undefined";
     S->bleu4 = S->rouge_l = S->cider_d = S->meteor = S->spice = NAN;
     S->bleu4_scaled = S->rouge_l_scaled = S->cider_d_scaled = S->meteor_scaled = S->spice_scaled = NAN;
     return P2C_OK;
@@ -78,7 +79,6 @@ static int score_captions(p2c_evaluator *ev)
   S->cider_d = v[2];
   S->meteor = 0.0; /* the script's METEOR scorer is commented out: it reports 0 */
   S->spice = NAN;
-  ev->spice_note = "SPICE needs the Java SPICE 1.0 pipeline and its models; not reproduced";
   /* score * len(gts) / total, left to right */
   const double total = (double)(S->tp + S->fp + S->fn);
   S->bleu4_scaled = v[0] * (double)n / total;
@@ -208,6 +208,8 @@ int p2ci_finish_official(p2c_evaluator *ev)
   ev->n_pair_order = n;
   free(tp), free(fp), free(fn), free(iou), free(chunk_iou), free(kept);
 
+  ev->spice_note = "SPICE: the official value needs the Java SPICE 1.0 pipeline and its models; "
+                   "not reproduced (null)";
   int rc = score_captions(ev);
   if (rc == P2C_OK) rc = official_map(ev);
   if (rc != P2C_OK) return rc;
