@@ -480,6 +480,7 @@ int p2c_evaluator_add_image(p2c_evaluator *ev, const p2c_dataset *gt, size_t gt_
   prepared pp;
   p2c_error e;
   int rc = prepare(ev, gt, gt_index, pred, gt_map, pred_map, &pp, &e);
+  /* prepare() clears pp first, so freeing is safe on every path */
   if (rc != P2C_OK) {
     prepared_free(&pp);
     return fail(ev, &e);
@@ -512,11 +513,11 @@ typedef struct job {
 static int read_one(const p2c_evaluator *ev, const p2c_dataset *gt, const p2c_dataset *pred, size_t i,
                     prepared *pp, p2c_error *err)
 {
+  memset(pp, 0, sizeof *pp);
   p2c_image_info gii, pii;
   int rc = p2c_dataset_image(gt, i, &gii);
   if (rc != P2C_OK) return p2ci_error(err, rc, "no GT image at index %zu", i);
   if (!gii.png_name) { /* an image without annotation: the scripts never see it */
-    memset(pp, 0, sizeof *pp);
     pp->skip = 1;
     return P2C_OK;
   }
