@@ -358,6 +358,70 @@ P2C_API int p2c_captions_item_score(const p2c_captions *c, size_t item, size_t m
 
 /* ---- METEOR 1.5 variant -------------------------------------------------- */
 
+/* METEOR 1.5 English as pycocoevalcap runs the jar (java -jar meteor-1.5.jar
+ * - - -stdio -l en -norm): METEOR's normalizer, exact / Snowball stem /
+ * WordNet synonym / paraphrase modules, alpha 0.85, beta 0.2, gamma 0.6,
+ * delta 0.75, module weights 1.0 0.6 0.8 0.6, its beam-search aligner, and
+ * the corpus score from aggregated statistics. docs/metrics.md has the
+ * details and the measured parity. */
+typedef struct p2c_meteor15 p2c_meteor15;
+
+/* How the SCORE line is built from the captions (the pycocoevalcap copies
+ * differ on empty and blank hypotheses). */
+typedef enum p2c_meteor15_line {
+  P2C_METEOR15_LINE_PIX2CAP = 0, /* strip the line; an empty hypothesis becomes "a" */
+  P2C_METEOR15_LINE_SALANIZ = 1, /* strip the line */
+  P2C_METEOR15_LINE_TYLIN = 2    /* neither (the original coco-caption) */
+} p2c_meteor15_line;
+
+#define P2C_METEOR15_OPTIONS_VERSION 1
+typedef struct p2c_meteor15_options {
+  unsigned version;            /* P2C_METEOR15_OPTIONS_VERSION */
+  const char *paraphrase_path; /* METEOR's paraphrase-en.gz; NULL: no paraphrase module
+                                  matches, and the variant is "meteor-1.5-nopara" */
+  const char *wordnet_dir;     /* WordNet 3.0 dict folder (index.noun, noun.exc, ...);
+                                  NULL: $WNSEARCHDIR, else /usr/share/wordnet */
+  const char *meteor_data_dir; /* folder with METEOR's english.synsets and
+                                  english.exceptions: when set, synonyms come from
+                                  these files (exact METEOR 1.5) instead of WordNet */
+  int line_mode;               /* a p2c_meteor15_line */
+} p2c_meteor15_options;
+#define P2C_METEOR15_OPTIONS_INIT {P2C_METEOR15_OPTIONS_VERSION, NULL, NULL, NULL, 0}
+
+/* METEOR's sufficient statistics, in its order: test length, reference length,
+ * test and reference function words; for each module (exact, stem, synonym,
+ * paraphrase) test content, reference content, test function and reference
+ * function words matched; chunks, test and reference words matched. */
+#define P2C_METEOR15_NUM_STATS 23
+
+/* Load the resources (synonyms, optional paraphrase table). A missing or
+ * malformed file is an error naming it. Caller frees with p2c_meteor15_free. */
+P2C_API int p2c_meteor15_create(const p2c_meteor15_options *opts, p2c_meteor15 **out,
+                                p2c_error *err);
+P2C_API void p2c_meteor15_free(p2c_meteor15 *m);
+/* Message of the last failed call on m ("" if none). Borrowed. */
+P2C_API const char *p2c_meteor15_last_error(const p2c_meteor15 *m);
+/* "meteor-1.5" with a paraphrase table, "meteor-1.5-nopara" without. Static. */
+P2C_API const char *p2c_meteor15_variant(const p2c_meteor15 *m);
+
+/* Score one hypothesis against its references (raw or tokenized UTF-8 text,
+ * as pycocoevalcap would send them), choosing the reference with the best
+ * score as METEOR does. score and stats (P2C_METEOR15_NUM_STATS doubles) may
+ * be NULL. Errors: P2C_ERR_PARSE for invalid UTF-8, P2C_ERR_EMPTY when the
+ * hypothesis is empty after the line building (METEOR answers "Error: specify
+ * hypothesis and at least one reference"). Uses m's working memory: one
+ * thread at a time per handle. */
+P2C_API int p2c_meteor15_score(p2c_meteor15 *m, const char *hyp, const char *const *refs,
+                               size_t num_refs, double *score, double *stats);
+
+/* Corpus score: add each segment's statistics into acc (zeroed first) with
+ * MeteorStats.addStats (every column summed, except the chunks of a segment
+ * whose words all match in one chunk), then score acc. Pure functions,
+ * thread-safe. */
+P2C_API void p2c_meteor15_stats_add(double acc[P2C_METEOR15_NUM_STATS],
+                                    const double stats[P2C_METEOR15_NUM_STATS]);
+P2C_API double p2c_meteor15_stats_score(const double stats[P2C_METEOR15_NUM_STATS]);
+
 /* @@SECTION meteor-1.5 */
 
 /* ---- SPICE-style ----------------------------------------------------------- */
