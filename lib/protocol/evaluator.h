@@ -120,6 +120,8 @@ struct p2c_evaluator {
   uint64_t uncaptioned_preds; /* p2c-v1: predictions whose caption is not a string */
 
   p2ci_meteor_cache *meteor; /* official mAP METEOR: WordNet and per-word cache */
+  p2c_meteor15 *m15;         /* p2c-v1 METEOR 1.5 */
+  p2c_tokenizer *tok;
 
   /* results */
   p2c_eval_summary sum;

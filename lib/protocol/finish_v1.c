@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/internal.h"
+#include "core/summation.h"
 #include "protocol/dense_map.h"
 #include "protocol/evaluator.h"
 
@@ -53,17 +54,45 @@ static int new_scorer(p2c_evaluator *ev, const char *metrics, p2c_captions **c)
   p2c_error e;
   int rc = p2c_captions_create(&co, c, &e);
   if (rc != P2C_OK) return p2ci_error(&ev->err, rc, "caption metrics: %s", e.message);
-  if (strstr(metrics, "METEOR")) {
-    /* METEOR 1.5, as pycocoevalcap's jar */
-    if (p2c_captions_set_option(*c, "METEOR.variant", "1.5") != P2C_OK) {
-      p2ci_error(&ev->err, P2C_ERR_UNSUPPORTED, "caption metrics: METEOR 1.5 unavailable: %s",
-                 p2c_captions_last_error(*c));
-      p2c_captions_free(*c);
-      *c = NULL;
-      return P2C_ERR_UNSUPPORTED;
-    }
-    if (ev->opts.meteor_data_dir) p2c_captions_set_option(*c, "METEOR.data_dir", ev->opts.meteor_data_dir);
+  return P2C_OK;
+}
+
+/* METEOR 1.5 of one hypothesis against one reference, both tokenized as
+ * pycocoevalcap tokenizes before it calls the jar. An empty hypothesis scores
+ * 0 (the jar refuses it). */
+static int meteor15(p2c_evaluator *ev, const char *hyp, const char *ref, double *out)
+{
+  int rc;
+  if (!ev->m15) {
+    p2c_meteor15_options mo = P2C_METEOR15_OPTIONS_INIT;
+    mo.wordnet_dir = ev->opts.wordnet_dir;
+    mo.meteor_data_dir = ev->opts.meteor_data_dir;
+    mo.line_mode = P2C_METEOR15_LINE_SALANIZ;
+    p2c_error e;
+    if ((rc = p2c_meteor15_create(&mo, &ev->m15, &e)) != P2C_OK)
+      return p2ci_error(&ev->err, rc, "METEOR 1.5: %s", e.message);
+    if ((rc = p2c_tokenizer_create(&ev->tok, &e)) != P2C_OK)
+      return p2ci_error(&ev->err, rc, "tokenizer: %s", e.message);
   }
+  const char *t;
+  size_t tl;
+  if ((rc = p2c_tokenize(ev->tok, ref, strlen(ref), &t, &tl)) != P2C_OK)
+    return p2ci_error(&ev->err, rc, "tokenizer: %s", p2c_tokenizer_last_error(ev->tok));
+  char *rt = p2ci_strndup(t, tl);
+  if (!rt) return p2ci_error(&ev->err, P2C_ERR_NOMEM, "out of memory");
+  if ((rc = p2c_tokenize(ev->tok, hyp, strlen(hyp), &t, &tl)) != P2C_OK) {
+    free(rt);
+    return p2ci_error(&ev->err, rc, "tokenizer: %s", p2c_tokenizer_last_error(ev->tok));
+  }
+  const char *refs[1] = {rt};
+  *out = 0.0;
+  rc = tl ? p2c_meteor15_score(ev->m15, t, refs, 1, out, NULL) : P2C_ERR_EMPTY;
+  free(rt);
+  if (rc == P2C_ERR_EMPTY) {
+    *out = 0.0;
+    return P2C_OK;
+  }
+  if (rc != P2C_OK) return p2ci_error(&ev->err, rc, "METEOR 1.5: %s", p2c_meteor15_last_error(ev->m15));
   return P2C_OK;
 }
 
@@ -72,25 +101,23 @@ static int score_captions(p2c_evaluator *ev)
   p2c_eval_summary *S = &ev->sum;
   const size_t n = ev->n_pairs;
   S->caption_pairs = n;
-  const int has_meteor = metric_known("METEOR"), has_spice = metric_known("SPICE");
+  const int has_spice = metric_known("SPICE");
   double *dst[5] = {&S->bleu4, &S->meteor, &S->rouge_l, &S->cider_d, &S->spice};
   double *scaled[5] = {&S->bleu4_scaled, &S->meteor_scaled, &S->rouge_l_scaled, &S->cider_d_scaled,
                        &S->spice_scaled};
   static const char *const names[5] = {"Bleu_4", "METEOR", "ROUGE_L", "CIDEr", "SPICE"};
   for (int m = 0; m < 5; m++) *dst[m] = *scaled[m] = NAN;
-  if (!has_meteor) ev->caption_note = "METEOR 1.5 is not built into this library version";
   if (!has_spice) ev->spice_note = "the SPICE-style metric is not built into this library version";
   const uint64_t total = S->tp + S->fp + S->fn;
   if (n == 0) {
     /* nothing matched: the means are undefined, the scaled values 0 */
     ev->caption_note = "no matched segment pair: caption means are undefined";
     for (int m = 0; m < 5; m++)
-      if (total && (m != 1 || has_meteor) && (m != 4 || has_spice)) *scaled[m] = 0.0;
+      if (total && (m != 4 || has_spice)) *scaled[m] = 0.0;
     return P2C_OK;
   }
   char metrics[64];
-  snprintf(metrics, sizeof metrics, "Bleu_4,ROUGE_L,CIDEr%s%s", has_meteor ? ",METEOR" : "",
-           has_spice ? ",SPICE" : "");
+  snprintf(metrics, sizeof metrics, "Bleu_4,ROUGE_L,CIDEr%s", has_spice ? ",SPICE" : "");
   p2c_captions *c = NULL;
   int rc = new_scorer(ev, metrics, &c);
   if (rc != P2C_OK) return rc;
@@ -127,6 +154,20 @@ static int score_captions(p2c_evaluator *ev)
   }
   if (rc != P2C_OK) rc = p2ci_error(&ev->err, rc, "caption metrics: %s", p2c_captions_last_error(c));
   p2c_captions_free(c);
+  if (rc != P2C_OK) return rc;
+  /* METEOR 1.5: the mean of the pairs' scores (numpy order) */
+  double *v = p2ci_malloc_array(n, sizeof *v);
+  if (!v) return p2ci_error(&ev->err, P2C_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < n && rc == P2C_OK; i++) {
+    const char *ref = p2ci_text(ev, ev->pairs[i].ref);
+    rc = meteor15(ev, hyp_text(ev, ev->pairs[i].hyp), ref ? ref : "", &v[i]);
+    ev->pair_scores[i].meteor = v[i];
+  }
+  if (rc == P2C_OK) {
+    S->meteor = p2ci_mean_numpy(v, n);
+    if (total) S->meteor_scaled = S->meteor * (double)n / (double)total;
+  }
+  free(v);
   return rc;
 }
 
@@ -175,23 +216,11 @@ static int dense_map(p2c_evaluator *ev)
     taken[p->gt_global] = 1;
     scored[nscored++] = i;
   }
-  int rc = P2C_OK, have_meteor = metric_known("METEOR");
-  if (have_meteor && nscored) {
-    p2c_captions *c = NULL;
-    rc = new_scorer(ev, "METEOR", &c);
-    for (size_t k = 0; k < nscored && rc == P2C_OK; k++) {
-      const ev_pred *p = rk[scored[k]].p;
-      char key[32];
-      snprintf(key, sizeof key, "%zu", k);
-      const char *ref = p2ci_text(ev, p->ref);
-      if (!ref) ref = "";
-      rc = p2c_captions_add(c, key, &ref, 1, hyp_text(ev, p->hyp));
-    }
-    if (rc == P2C_OK) rc = p2c_captions_score(c);
-    for (size_t k = 0; k < nscored && rc == P2C_OK; k++)
-      rc = p2c_captions_item_score(c, k, 0, &rec[scored[k]].meteor);
-    if (rc != P2C_OK && c) rc = p2ci_error(&ev->err, rc, "mAP METEOR: %s", p2c_captions_last_error(c));
-    p2c_captions_free(c);
+  int rc = P2C_OK;
+  for (size_t k = 0; k < nscored && rc == P2C_OK; k++) {
+    const ev_pred *p = rk[scored[k]].p;
+    const char *ref = p2ci_text(ev, p->ref);
+    rc = meteor15(ev, hyp_text(ev, p->hyp), ref ? ref : "", &rec[scored[k]].meteor);
   }
   p2ci_map_result res;
   if (rc == P2C_OK && (rc = p2ci_map_exact(rec, n, ev->npos_noncrowd, &res)) != P2C_OK)
@@ -202,12 +231,7 @@ static int dense_map(p2c_evaluator *ev)
   memcpy(S->det_ap, res.det_ap, sizeof S->det_ap);
   S->map = res.map;
   S->detmap = res.detmap;
-  if (!have_meteor) {
-    ev->map_note = "METEOR 1.5 is not built into this library version: only the detection-only mAP is given";
-    S->map = NAN;
-    for (int a = 0; a < P2C_MAP_NIOU; a++)
-      for (int m = 0; m < P2C_MAP_NMETEOR; m++) S->ap[a][m] = NAN;
-  } else if (ev->npos_noncrowd == 0) {
+  if (ev->npos_noncrowd == 0) {
     ev->map_note = "no non-crowd GT segment: recall, hence the mAP, is undefined";
   }
   return P2C_OK;
