@@ -30,7 +30,8 @@ static void print_problem(const p2c_problem *p)
   fprintf(stderr, "%s:", p->file);
   if (p->image_id >= 0) fprintf(stderr, " image %lld", (long long)p->image_id);
   if (p->segment_id >= 0) fprintf(stderr, " segment %lld", (long long)p->segment_id);
-  fprintf(stderr, ": %s%s\n", p->severity == P2C_PROBLEM_WARNING ? "warning: " : "", p->message);
+  fprintf(stderr, "%s%s%s\n", p->image_id >= 0 || p->segment_id >= 0 ? ": " : " ",
+          p->severity == P2C_PROBLEM_WARNING ? "warning: " : "", p->message);
 }
 
 typedef struct words {
@@ -83,19 +84,23 @@ static void count(const p2c_dataset *ds, const p2c_dataset *gt, tally *t)
   }
 }
 
-static void print_tally(const char *what, const char *path, const tally *t, const char *captions)
+/* ncat < 0: no categories line (the prediction's are not used). */
+static void print_tally(const char *what, const char *path, const tally *t, long ncat,
+                        size_t cat_things, const char *captions, const char *per)
 {
-  printf("%-13s %s\n", what, path);
-  printf("  images       %zu\n", t->images);
-  printf("  segments     %zu (%zu things, %zu stuff", t->segments, t->things, t->stuff);
-  if (t->unknown) printf(", %zu of unknown category", t->unknown);
-  if (t->crowd) printf(", %zu crowd", t->crowd);
+  printf("%s  %s\n", what, path);
+  printf("  images        %zu\n", t->images);
+  printf("  segments      %zu (things %zu, stuff %zu", t->segments, t->things, t->stuff);
+  if (t->unknown) printf(", unknown category %zu", t->unknown);
+  if (t->crowd) printf(", crowd %zu", t->crowd);
   printf(")\n");
-  printf("  %-12s %zu", captions, t->captions.n);
+  if (ncat >= 0)
+    printf("  categories    %ld (things %zu, stuff %zu)\n", ncat, cat_things, (size_t)ncat - cat_things);
+  printf("  %-13s %zu", captions, t->captions.n);
   if (t->captions.n)
-    printf(", words mean %.2f, min %zu, max %zu", (double)t->captions.total / (double)t->captions.n,
-           t->captions.min, t->captions.max);
-  if (t->no_caption) printf(" (%zu segment%s without a string)", t->no_caption, t->no_caption == 1 ? "" : "s");
+    printf(" (words per %s: mean %.2f, min %zu, max %zu)", per,
+           (double)t->captions.total / (double)t->captions.n, t->captions.min, t->captions.max);
+  if (t->no_caption) printf(", not a string %zu", t->no_caption);
   printf("\n");
 }
 
@@ -134,7 +139,7 @@ int p2c_cmd_validate(int argc, char **argv)
     bad = 1;
   }
   if (bad) {
-    usage(stderr);
+    fprintf(stderr, "usage: p2c-eval validate GT.json PRED.json [options]   (--help for the options)\n");
     return P2C_EXIT_USAGE;
   }
 
@@ -172,15 +177,14 @@ int p2c_cmd_validate(int argc, char **argv)
     tally tg, tp;
     count(gt, gt, &tg);
     count(pred, gt, &tp);
-    print_tally("ground truth", paths[0], &tg, "descriptions");
     size_t ncat = p2c_dataset_num_categories(gt), things = 0;
     for (size_t i = 0; i < ncat; i++) {
       p2c_category_info c;
       if (p2c_dataset_category(gt, i, &c) == P2C_OK && c.isthing) things++;
     }
-    printf("  categories   %zu (%zu things, %zu stuff)\n", ncat, things, ncat - things);
-    print_tally("prediction", paths[1], &tp, "captions");
-    printf("valid: %zu warning%s\n", n, n == 1 ? "" : "s");
+    print_tally("ground truth", paths[0], &tg, (long)ncat, things, "descriptions", "description");
+    print_tally("prediction  ", paths[1], &tp, -1, 0, "captions", "caption");
+    printf("valid, %zu warning%s\n", n, n == 1 ? "" : "s");
   }
   p2c_validation_free(val);
   p2c_dataset_free(gt);

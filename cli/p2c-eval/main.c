@@ -22,6 +22,7 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
+    {"pq", p2c_cmd_pq, "panoptic quality (PQ, SQ, RQ), as panopticapi"},
     {"validate", p2c_cmd_validate, "check a prediction against its ground truth"},
     {"version", p2c_cmd_version, "print the library version"},
 };
