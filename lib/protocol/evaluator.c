@@ -404,9 +404,15 @@ static int commit_v1(p2c_evaluator *ev, const prepared *pp, ev_image *im)
     ev->npos_noncrowd++;
     if (!m->gt_matched[g] && pp->gt[g].cat >= 0) ev->cats[pp->gt[g].cat].fn++;
   }
+  /* a prediction whose only match is a GT taken by an earlier pair (possible
+   * with a wrong JSON area) is a false positive */
+  unsigned char *kept = p2ci_calloc_array(pp->npred ? pp->npred : 1, 1);
+  if (!kept) return p2ci_error(&ev->err, P2C_ERR_NOMEM, "out of memory");
+  for (size_t k = 0; k < m->ntp; k++)
+    if (m->one_to_one[k]) kept[m->tp[k].p] = 1;
   for (size_t p = 0; p < pp->npred && rc == P2C_OK; p++) {
     if (pp->pred_text[p].kind != P2C_CAPTION_STRING) ev->uncaptioned_preds++;
-    if (!m->pred_matched[p] && !m->pred_ignored[p]) ev->cats[pp->pred[p].cat].fp++;
+    if (!kept[p] && !m->pred_ignored[p]) ev->cats[pp->pred[p].cat].fp++;
     if (!m->pred_matched[p] && m->pred_ignored[p]) {
       ev->ignored_preds++;
       continue; /* PQ ignores it: so does the mAP */
@@ -420,6 +426,7 @@ static int commit_v1(p2c_evaluator *ev, const prepared *pp, ev_image *im)
     if (rc == P2C_OK) rc = text_of(ev, &pp->pred_text[p], &e.hyp);
     if (rc == P2C_OK) rc = VEC_PUSH(ev, preds, e);
   }
+  free(kept);
   ev->gt_global += pp->ngt;
   return rc == P2C_OK ? P2C_OK : p2ci_error(&ev->err, rc, "out of memory");
 }
@@ -448,7 +455,11 @@ static int commit_segments(p2c_evaluator *ev, const prepared *pp, const ev_image
     if ((rc = text_of(ev, &pp->gt_text[g], &s.ref)) == P2C_OK) rc = VEC_PUSH(ev, segs, s);
   }
   for (size_t p = 0; p < pp->npred && rc == P2C_OK; p++) {
-    if (m->pred_matched[p]) continue;
+    if (m->pred_matched[p]) {
+      int one = official; /* p2c-v1: only a one-to-one match makes it a TP */
+      for (size_t k = 0; k < m->ntp && !one; k++) one = m->one_to_one[k] && m->tp[k].p == (int32_t)p;
+      if (one) continue;
+    }
     ev_segment s = {ev->n_images, m->pred_ignored[p] ? EV_SEG_IGNORED : EV_SEG_FP, -1,
                     pp->pred[p].id, pp->pred[p].category_id, m->best_iou[p], P2CI_NO_TEXT, 0, -1};
     if (m->best_gt[p] >= 0) s.gt_id = pp->gt[m->best_gt[p]].id;
