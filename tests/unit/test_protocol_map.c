@@ -123,6 +123,24 @@ START_TEST(ap_edge_cases)
 }
 END_TEST
 
+/* docs/metrics.md difference 5: the official records are never ranked, so
+ * the same two records give AP 0.5 or 1 depending on their order. */
+START_TEST(official_order_matters)
+{
+  p2ci_map_record fp_first[2] = {{0.1, 0.5, 0}, {0.9, 0.5, 0}};
+  p2ci_map_record tp_first[2] = {{0.9, 0.5, 0}, {0.1, 0.5, 0}};
+  p2ci_map_result a, b;
+  ck_assert_int_eq(p2ci_map_official(fp_first, 2, 1, &a), 0);
+  ck_assert_int_eq(p2ci_map_official(tp_first, 2, 1, &b), 0);
+  ck_assert(a.det_ap[0] == 0.5 * 101 / 101 && b.det_ap[0] == 1.0);
+  ck_assert(a.ap[0][5] == a.det_ap[0]); /* METEOR 0.5 > 0.25 */
+  /* the always-FP flag (an empty caption) wins over IoU and METEOR */
+  p2ci_map_record empty[1] = {{1.0, 1.0, 1}};
+  ck_assert_int_eq(p2ci_map_official(empty, 1, 1, &a), 0);
+  ck_assert(a.detmap == 0.0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("protocol_map");
@@ -130,6 +148,7 @@ static Suite *suite(void)
   tcase_add_test(tc, official_map_from_script_records_is_bit_identical);
   tcase_add_test(tc, recall_exactly_on_a_threshold);
   tcase_add_test(tc, ap_edge_cases);
+  tcase_add_test(tc, official_order_matters);
   suite_add_tcase(s, tc);
   return s;
 }

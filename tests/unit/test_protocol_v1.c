@@ -168,6 +168,17 @@ START_TEST(image_rules)
   ck_assert_int_eq(m.best_gt[1], -1); /* crowd GTs are never taken */
   ck_assert_uint_eq(m.nrec, 1);       /* records skip crowd GTs */
   p2ci_image_match_free(&m);
+
+  /* docs difference 13: a JSON area of 10 for a GT of 40 pixels; two
+   * predictions of 20 pixels on it both pass IoU 20 / (20 + 10 - 20) = 2 */
+  p2ci_seg g2[1] = {{1, 3, 0, 0, 10}};
+  p2ci_seg p2[2] = {{5, 3, 0, 0, 20}, {6, 3, 0, 0, 20}};
+  p2ci_overlap o2[] = {{0, 0, 20}, {0, 1, 20}};
+  p2ci_image_input in2 = {g2, 1, p2, 2, o2, 2};
+  ck_assert_int_eq(p2ci_image_match_run(&in2, 0, &m), 0);
+  ck_assert_uint_eq(m.ntp, 2); /* the official scripts count both */
+  ck_assert(m.tp[0].iou == 2.0 && m.one_to_one[0] && !m.one_to_one[1]);
+  p2ci_image_match_free(&m);
 }
 END_TEST
 
