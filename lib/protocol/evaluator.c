@@ -574,28 +574,32 @@ static void *worker(void *arg)
 /* The GT images with an annotation: in annotations[] order for the official
  * protocol (the scripts iterate gt_json['annotations']), in images[] order
  * otherwise. */
-static int by_annotation(const void *a, const void *b, const p2c_dataset *gt)
+typedef struct ann_order {
+  size_t annotation, image;
+} ann_order;
+
+static int by_annotation(const void *a, const void *b)
 {
-  size_t x = gt->images[*(const size_t *)a].annotation_index;
-  size_t y = gt->images[*(const size_t *)b].annotation_index;
-  return x < y ? -1 : x > y;
+  const ann_order *x = a, *y = b;
+  return (x->annotation > y->annotation) - (x->annotation < y->annotation);
 }
 
 static size_t *evaluation_order(const p2c_evaluator *ev, const p2c_dataset *gt, size_t *n)
 {
   const size_t total = p2c_dataset_num_images(gt);
+  ann_order *o = p2ci_malloc_array(total ? total : 1, sizeof *o);
   size_t *order = p2ci_malloc_array(total ? total : 1, sizeof *order);
-  if (!order) return NULL;
+  if (!o || !order) {
+    free(o);
+    free(order);
+    return NULL;
+  }
   size_t k = 0;
   for (size_t i = 0; i < total; i++)
-    if (gt->images[i].annotation_index != SIZE_MAX) order[k++] = i;
-  if (ev->opts.protocol == P2C_PROTOCOL_PIX2CAP_OFFICIAL)
-    for (size_t i = 1; i < k; i++) /* insertion sort: usually already in order */
-      for (size_t m = i; m > 0 && by_annotation(&order[m - 1], &order[m], gt) > 0; m--) {
-        size_t t = order[m];
-        order[m] = order[m - 1];
-        order[m - 1] = t;
-      }
+    if (gt->images[i].annotation_index != SIZE_MAX) o[k++] = (ann_order){gt->images[i].annotation_index, i};
+  if (ev->opts.protocol == P2C_PROTOCOL_PIX2CAP_OFFICIAL) qsort(o, k, sizeof *o, by_annotation);
+  for (size_t i = 0; i < k; i++) order[i] = o[i].image;
+  free(o);
   *n = k;
   return order;
 }
