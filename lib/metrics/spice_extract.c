@@ -5,6 +5,9 @@
  * constructions captions use (docs/metrics.md lists them and the agreement
  * measured against SPICE's real tuples). */
 #include <ctype.h>
+#ifdef SPICE_DEBUG
+#include <stdio.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,9 +140,11 @@ static int nominal(const p2ci_sp_extractor *x, const tok *t, size_t n, size_t i)
   return (t[i].mask & (P2CI_WN_NOUN | P2CI_WN_ADJ)) != 0 || t[i].mask == 0;
 }
 
+/* SemCor frequency of the word's lemma as pos. */
 static unsigned tagged(const p2ci_sp_extractor *x, int32_t w, int pos)
 {
-  return p2ci_wnlex_tagged(x->lex, w, pos);
+  int32_t l = p2ci_poslex_lemma(x->pl, w, pos);
+  return p2ci_wnlex_tagged(x->lex, l < 0 ? w : l, pos);
 }
 
 /* A verb form from its spelling: T_VBG, T_VBN or T_VERB. */
@@ -197,7 +202,7 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
     }
     case P2CI_CC_PREP:
       tg = T_PREP;
-      if ((prev == T_DET || prev == T_ADJ || prev == T_POSS) && (m & P2CI_WN_NOUN)) tg = T_NOUN;
+      if ((prev == T_DET || prev == T_POSS) && (m & P2CI_WN_NOUN)) tg = T_NOUN;
       else if (in_list(x->particles, x->nprt, w) && (prev == T_VERB || prev == T_VBG || prev == T_VBN) &&
                (i + 1 >= n || !nominal(x, t, n, i + 1) || t[i + 1].cc == P2CI_CC_PREP))
         tg = (i + 1 < n && t[i + 1].cc == P2CI_CC_DET) ? T_PREP : T_PRT;
@@ -211,12 +216,20 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
         int nom_ctx = prev == T_DET || prev == T_POSS || prev == T_ADJ || prev == T_NUM || prev == T_PMARK ||
                       prev == T_PREP;
         int next_nom = i + 1 < n && nominal(x, t, n, i + 1) && t[i + 1].cc == P2CI_CC_NONE;
+        /* "black and white dog": an adjective conjoined with an adjective */
+        if (i + 2 < n && t[i + 1].cc == P2CI_CC_CONJ && t[i + 2].cc == P2CI_CC_NONE && (t[i + 2].mask & P2CI_WN_ADJ) &&
+            (m & P2CI_WN_ADJ))
+          next_nom = 1;
         int has_v = (m & P2CI_WN_VERB) != 0, has_n = (m & P2CI_WN_NOUN) != 0, has_a = (m & P2CI_WN_ADJ) != 0;
         int vf = has_v || m == 0 ? verb_form(x, w) : T_OTHER;
         if (m == 0) {
           tg = (vf == T_VBG) ? T_VBG : (vf == T_VBN && !nom_ctx) ? T_VBN : T_NOUN;
-        } else if (vf == T_VBG && !(nom_ctx && next_nom)) {
-          tg = T_VBG;
+        } else if (vf == T_VBG && !(nom_ctx && prev != T_PREP && (p2ci_wnlex_pos(x->lex, w) & P2CI_WN_NOUN)) &&
+                   !(nom_ctx && next_nom)) {
+          /* "living room", "a sliding door": a participle modifier; else a verb */
+          int modifier = (prev == T_STOP || prev == T_ADJ) && i + 1 < n && t[i + 1].cc == P2CI_CC_NONE &&
+                         (t[i + 1].mask & P2CI_WN_NOUN) && !(t[i + 1].mask & P2CI_WN_VERB);
+          tg = modifier ? T_ADJ : T_VBG;
         } else if (nom_ctx || prev == T_STOP || prev == T_VERB || prev == T_VBG || prev == T_VBN || prev == T_HAVE ||
                    prev == T_PUNCT || prev == T_WH || prev == T_THERE) {
           if (has_v && vf == T_VBN && !nom_ctx && prev != T_STOP && !(has_a && next_nom)) tg = T_VBN;
@@ -228,7 +241,10 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
           else tg = T_ADV;
         } else if (prev == T_NOUN) {
           /* after a noun: a verb (3rd person, past, participle) or a compound */
+          int base_after_singular = vf == T_VERB && !ends(x->lex, w, "s") && i > 0 &&
+                                    !p2ci_poslex_plural(x->pl, t[i - 1].w);
           if (has_v && (vf == T_VBN || vf == T_VBG)) tg = vf;
+          else if (has_n && base_after_singular) tg = T_NOUN; /* "teddy bear": no agreement, a compound */
           else if (has_v && (!has_n || (i + 1 < n && (t[i + 1].cc == P2CI_CC_DET || t[i + 1].cc == P2CI_CC_POSS ||
                                                       t[i + 1].cc == P2CI_CC_PRON)) ||
                              tagged(x, w, P2CI_WN_V) > tagged(x, w, P2CI_WN_N)))
@@ -251,6 +267,12 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
       }
     }
     t[i].tag = (uint8_t)tg;
+  }
+  /* "close up of X": a photo term, no noun and no relation in SPICE's tuples */
+  for (size_t i = 0; i + 1 < n; i++) {
+    if (strcmp(p2ci_wnlex_word(x->lex, t[i].w), "close") || strcmp(p2ci_wnlex_word(x->lex, t[i + 1].w), "up")) continue;
+    t[i].tag = t[i + 1].tag = T_OTHER;
+    if (i + 2 < n && t[i + 2].w == x->w_of) t[i + 2].tag = T_OTHER;
   }
 }
 
@@ -354,7 +376,9 @@ static void np_attributes(ctx *c, const np *p)
     case T_ADJ: {
       int32_t a = t[k].w;
       if (p2ci_poslex_closed(c->x->pl, a) == P2CI_CC_NONE) {
-        int32_t l = p2ci_poslex_lemma(c->x->pl, a, P2CI_WN_A);
+        /* a participle used as an adjective ("living room") keeps its verb lemma */
+        int ing = ends(c->x->lex, a, "ing") && (t[k].mask & P2CI_WN_VERB);
+        int32_t l = p2ci_poslex_lemma(c->x->pl, a, ing ? P2CI_WN_V : P2CI_WN_A);
         if (l >= 0) a = l;
       }
       emit(c, 2, h, a, -1);
@@ -367,7 +391,10 @@ static void np_attributes(ctx *c, const np *p)
       break;
     }
     case T_NOUN:
+      /* SpiceParser marks both nouns of a compound and gives neither an
+       * object tuple; the head still becomes a node through the attribute */
       t[k].compound = 1;
+      t[p->head].compound = 1;
       emit(c, 2, h, t[k].w, -1);
       break;
     case T_NUM:
@@ -474,12 +501,16 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
   int32_t prep = -1;
   int prep_target = 0; /* 1 noun (last / of_gov), 2 verb, 3 copula, 4 there */
   group prep_gov = {0, 0};
-  int sentence_initial_bare = (b < e && t[b].tag == T_NOUN);
+  /* A caption that does not start with an article or a number ("man
+   * sitting on a bed", "young girl holding a kite") is a fragment SPICE's
+   * parser mostly leaves without a verb relation for its first participle. */
+  int sentence_initial_bare = (b < e && t[b].tag != T_DET && t[b].tag != T_NUM);
   int verbs_seen = 0;
+  int dead = 0; /* inside a relative clause: no relations */
 
 #define FLUSH_VERB()                                                          \
   do {                                                                        \
-    if (pred_active && !pred_has_obj && pred_finite && subj.count && pred >= 0 && pred != c->x->w_be) \
+    if (pred_active && !pred_has_obj && pred_finite && subj.count && !dead && pred >= 0 && pred != c->x->w_be) \
       emit_attr(c, s, subj, pred);                                            \
     pred_active = 0;                                                          \
     pred = -1;                                                                \
@@ -507,13 +538,13 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
         }
       }
       if (prep >= 0) {
-        if (prep_target == 2 && subj.count && pred >= 0) {
+        if (prep_target == 2 && subj.count && pred >= 0 && !dead) {
           int32_t name = join_words(c, pred, prep);
           emit_rel(c, s, subj, name, g);
           pred_has_obj = 1;
-        } else if (prep_target == 3 && subj.count) {
+        } else if (prep_target == 3 && subj.count && !dead) {
           emit_rel(c, s, subj, prep, g);
-        } else if (prep_target == 4 && subj.count) {
+        } else if (prep_target == 4 && subj.count && !dead) {
           emit_rel(c, s, subj, join_words(c, c->x->w_be, prep), g);
         } else if (prep_target == 1 && prep_gov.count) {
           /* a quantifier noun passes relations to... itself (SPICE keeps it) */
@@ -522,16 +553,19 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
         if (prep == c->x->w_of) of_gov = prep_gov;
         else of_gov.count = 0;
         prep = -1;
-      } else if (pred_active && !pred_has_obj && pred >= 0 && subj.count) {
-        emit_rel(c, s, subj, pred, g);
+      } else if (pred_active && !pred_has_obj && pred >= 0) {
+        if (subj.count && !dead) emit_rel(c, s, subj, pred, g);
         pred_has_obj = 1;
-      } else if (after_be && subj.count && !there) {
+      } else if (after_be && subj.count && !there && !dead) {
         /* "the man is a rider": attribute plus object */
         for (size_t q = 0; q < g.count; q++) emit_attr(c, s, subj, noun_lemma(c, s->nps[g.first + q].head));
       } else if (there && after_be) {
         subj = g;
       } else if (!subj.count) {
         subj = g;
+        /* "a couple of cows are in a field": SPICE's quantifier collapsing
+         * makes the cows the subject */
+        if (g.count == 1 && s->nps[g.first].quant) subj.first++;
       }
       /* "X 's Y" */
       if (j + 1 < e && t[j].tag == T_PMARK && np_at[j + 1 - b]) {
@@ -544,10 +578,13 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       i = j;
       continue;
     }
+    int32_t mw_name = -1;
+    size_t mw = multiword_prep(c, i, &mw_name);
+    if (mw) tg = T_PREP;
     switch (tg) {
     case T_PREP: {
-      int32_t name = t[i].w;
-      size_t k = multiword_prep(c, i, &name);
+      int32_t name = mw ? mw_name : t[i].w;
+      size_t k = mw;
       if (k && t[i + 1].w == c->x->w_top && i + 1 < e) {
         /* "on top of": SPICE keeps "top" as a noun */
         emit(c, 1, c->x->w_top, -1, -1);
@@ -556,7 +593,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       if (after_be && subj.count && !there) prep_target = 3;
       else if (there && subj.count) prep_target = 4;
       else if (pred_active && pred_finite && subj.count && (!pred_has_obj || name != c->x->w_of)) prep_target = 2;
-      else if (pred_active && !pred_has_obj && subj.count) prep_target = 2;
+      else if (pred_active && !pred_has_obj) prep_target = 2;
       else {
         prep_target = 1;
         prep_gov = (of_gov.count && name != c->x->w_of) ? of_gov : last;
@@ -594,15 +631,18 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       pred_has_obj = 0;
       pred_finite = finite && !prev_while;
       after_be = 0;
-      if (prev_while || passive) {
-        pred_active = 0; /* no subject for this verb */
-        if (passive) pred_active = 0;
+      if (prev_while || passive || (!finite && (!last.count || (sentence_initial_bare && verbs_seen == 1 &&
+                                                                  last.first == 0)))) {
+        /* a verb without a usable subject (after "while", a passive, or a
+         * bare noun + participle fragment, which SPICE's parser leaves as
+         * "dep"): its objects stay objects, no relation */
+        subj.count = 0;
+        pred_finite = 0;
       } else if (!finite) {
         /* participle modifier: the subject is the noun before it */
-        if (sentence_initial_bare && verbs_seen == 1 && last.count && last.first == 0) pred_active = 0;
-        else subj = (of_gov.count ? of_gov : last);
-        if (!last.count) pred_active = 0;
+        subj = last;
       }
+      there = 0;
       if (i + 1 < e && t[i + 1].tag == T_PRT) {
         pred = join_words(c, pred, t[i + 1].w);
         i++;
@@ -611,6 +651,9 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
     }
     case T_WH:
       FLUSH_VERB();
+      /* SPICE's tuples show no relation from "that is on", "who is sitting":
+       * the relative clause's subject is the pronoun, not a noun */
+      if (t[i].w == c->x->w_that || t[i].w == c->x->w_who || t[i].w == c->x->w_which) dead = 1;
       if (last.count) subj = last;
       break;
     case T_PRON:
@@ -634,6 +677,20 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
   free(np_at);
 }
 
+/* Parts of speech of a word including its inflections: "sitting" is a verb
+ * form because "sit" is a WordNet verb, "dogs" a noun form. */
+static unsigned inflected_mask(p2ci_sp_extractor *x, int32_t id)
+{
+  unsigned m = p2ci_poslex_open(x->pl, id);
+  static const int POS[3] = {P2CI_WN_N, P2CI_WN_V, P2CI_WN_A};
+  for (int k = 0; k < 3; k++) {
+    if (m & (1u << POS[k])) continue;
+    int32_t l = p2ci_poslex_lemma(x->pl, id, POS[k]);
+    if (l >= 0 && l != id && (p2ci_poslex_open(x->pl, l) & (1u << POS[k]))) m |= 1u << POS[k];
+  }
+  return m;
+}
+
 int p2ci_sp_extract(p2ci_sp_extractor *x, const char *caption, size_t len, p2ci_sp_tuples *out)
 {
   tok *t = x->t;
@@ -654,7 +711,7 @@ int p2ci_sp_extract(p2ci_sp_extractor *x, const char *caption, size_t len, p2ci_
     memset(&t[n], 0, sizeof t[n]);
     t[n].w = id;
     t[n].cc = (uint8_t)p2ci_poslex_closed(x->pl, id);
-    t[n].mask = (uint8_t)p2ci_poslex_open(x->pl, id);
+    t[n].mask = (uint8_t)inflected_mask(x, id);
     n++;
     if (glued && n < MAX_TOKENS) {
       int32_t pid = p2ci_wnlex_intern(x->lex, buf + k - 1, 1);
@@ -667,6 +724,14 @@ int p2ci_sp_extract(p2ci_sp_extractor *x, const char *caption, size_t len, p2ci_
     i = j;
   }
   tag_tokens(x, t, n);
+#ifdef SPICE_DEBUG
+  {
+    static const char *TN[] = {"OTHER", "DET", "POSS", "NUM", "ADJ", "NOUN", "VERB", "VBG", "VBN", "PREP", "PRT", "CONJ",
+                               "PRON", "BE", "HAVE", "AUX", "ADV", "WH", "TO", "PUNCT", "STOP", "THERE", "PMARK"};
+    for (size_t i = 0; i < n; i++) fprintf(stderr, "%s/%s ", p2ci_wnlex_word(x->lex, t[i].w), TN[t[i].tag]);
+    fprintf(stderr, "\n");
+  }
+#endif
   ctx c = {x, t, n, out, P2C_OK};
   sent *s = malloc(sizeof *s);
   if (!s) return P2C_ERR_NOMEM;
