@@ -54,10 +54,12 @@ typedef struct tok {
 struct p2ci_sp_extractor {
   p2ci_wnlex *lex;
   p2ci_poslex *pl;
-  int32_t w_be, w_have, w_a, w_of, w_s, w_and, w_or, w_while, w_as, w_that, w_who, w_which, w_top;
+  int32_t w_be, w_have, w_a, w_an, w_of, w_s, w_and, w_or, w_while, w_as, w_that, w_who, w_which, w_top;
   int32_t qnouns[12];
   size_t nq;
   int32_t particles[8];
+  int32_t nounish_ing[4];
+  size_t ning;
   size_t nprt;
   tok t[MAX_TOKENS];
 };
@@ -77,6 +79,7 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
   x->w_be = intern(lex, "be");
   x->w_have = intern(lex, "have");
   x->w_a = intern(lex, "a");
+  x->w_an = intern(lex, "an");
   x->w_of = intern(lex, "of");
   x->w_s = intern(lex, "'s");
   x->w_and = intern(lex, "and");
@@ -90,9 +93,12 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
   /* "a couple of N": SPICE's quantifier collapsing gives (N, "a"). */
   static const char *const Q[] = {"couple", "lot", "bunch", "pair", "number", "variety", "lots", "plenty", "dozens"};
   for (size_t i = 0; i < sizeof Q / sizeof *Q; i++) x->qnouns[x->nq++] = intern(lex, Q[i]);
+  static const char *const NI[] = {"standing", "grazing", "skiing"};
+  for (size_t i = 0; i < sizeof NI / sizeof *NI; i++)
+    if ((x->nounish_ing[x->ning++] = intern(lex, NI[i])) < 0) goto nomem;
   static const char *const P[] = {"up", "down", "out", "off", "away", "around", "over", "back"};
   for (size_t i = 0; i < sizeof P / sizeof *P; i++) x->particles[x->nprt++] = intern(lex, P[i]);
-  if (x->w_be < 0 || x->w_have < 0 || x->w_a < 0 || x->w_of < 0 || x->w_s < 0 || x->w_and < 0 || x->w_or < 0 ||
+  if (x->w_be < 0 || x->w_have < 0 || x->w_a < 0 || x->w_an < 0 || x->w_of < 0 || x->w_s < 0 || x->w_and < 0 || x->w_or < 0 ||
       x->w_while < 0 || x->w_as < 0 || x->w_that < 0 || x->w_who < 0 || x->w_which < 0 || x->w_top < 0)
     goto nomem;
   for (size_t i = 0; i < x->nq; i++)
@@ -253,7 +259,10 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
           else if (has_a) tg = T_ADJ;
           else tg = T_ADV;
         } else if (prev == T_BE) {
-          if (has_v && (vf == T_VBN || vf == T_VBG)) tg = has_a && vf == T_VBN && !has_n ? T_ADJ : vf;
+          /* "is parked on the street" is a passive (no tuple from the PP);
+           * "is parked" at the end, or "is covered and ..." an adjective */
+          int pp_follows = i + 1 < n && (t[i + 1].cc == P2CI_CC_PREP || t[i + 1].cc == P2CI_CC_TO);
+          if (has_v && (vf == T_VBN || vf == T_VBG)) tg = has_a && vf == T_VBN && !has_n && !pp_follows ? T_ADJ : vf;
           else if (has_a && !(has_n && next_nom)) tg = T_ADJ;
           else if (has_n) tg = T_NOUN;
           else tg = T_ADV;
@@ -267,6 +276,16 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
       }
     }
     t[i].tag = (uint8_t)tg;
+  }
+  /* "giraffe standing in the water": after a first noun introduced by "a"
+   * or nothing, SPICE's parser reads standing, grazing and skiing as nouns
+   * (the head of a compound) in over half the tuple cache; other
+   * participles mostly stay verbs. */
+  for (size_t i = 1; i < n; i++) {
+    if (t[i].tag != T_VBG || !in_list(x->nounish_ing, x->ning, t[i].w) || t[i - 1].tag != T_NOUN) continue;
+    size_t st = i - 1;
+    while (st > 0 && (t[st - 1].tag == T_NOUN || t[st - 1].tag == T_ADJ)) st--;
+    if (st == 0 || (st == 1 && (t[0].w == x->w_a || t[0].w == x->w_an))) t[i].tag = T_NOUN;
   }
   /* "close up of X": a photo term, no noun and no relation in SPICE's tuples */
   for (size_t i = 0; i + 1 < n; i++) {
@@ -377,7 +396,8 @@ static void np_attributes(ctx *c, const np *p)
       int32_t a = t[k].w;
       if (p2ci_poslex_closed(c->x->pl, a) == P2CI_CC_NONE) {
         /* a participle used as an adjective ("living room") keeps its verb lemma */
-        int ing = ends(c->x->lex, a, "ing") && (t[k].mask & P2CI_WN_VERB);
+        int ing = ends(c->x->lex, a, "ing") && (t[k].mask & P2CI_WN_VERB) &&
+                  !(p2ci_wnlex_pos(c->x->lex, a) & P2CI_WN_ADJ);
         int32_t l = p2ci_poslex_lemma(c->x->pl, a, ing ? P2CI_WN_V : P2CI_WN_A);
         if (l >= 0) a = l;
       }
@@ -498,7 +518,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
   int32_t pred = -1;        /* pending verb lemma */
   int pred_finite = 0, pred_has_obj = 0, pred_active = 0;
   int after_be = 0, there = 0;
-  int32_t prep = -1;
+  int32_t prep = -1, mw_inner = -1, mw_first = -1;
   int prep_target = 0; /* 1 noun (last / of_gov), 2 verb, 3 copula, 4 there */
   group prep_gov = {0, 0};
   /* A caption that does not start with an article or a number ("man
@@ -547,8 +567,15 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
         } else if (prep_target == 4 && subj.count && !dead) {
           emit_rel(c, s, subj, join_words(c, c->x->w_be, prep), g);
         } else if (prep_target == 1 && prep_gov.count) {
-          /* a quantifier noun passes relations to... itself (SPICE keeps it) */
-          emit_rel(c, s, prep_gov, prep, g);
+          if (mw_inner >= 0) {
+            /* after a noun SPICE's parser mostly splits "X on top of Y" into
+             * (X, on, top) and (X, of, Y) */
+            for (size_t q = 0; q < prep_gov.count; q++)
+              emit(c, 3, noun_lemma(c, s->nps[prep_gov.first + q].head), mw_first, mw_inner);
+            emit_rel(c, s, prep_gov, c->x->w_of, g);
+          } else {
+            emit_rel(c, s, prep_gov, prep, g);
+          }
         }
         if (prep == c->x->w_of) of_gov = prep_gov;
         else of_gov.count = 0;
@@ -585,9 +612,12 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
     case T_PREP: {
       int32_t name = mw ? mw_name : t[i].w;
       size_t k = mw;
-      if (k && t[i + 1].w == c->x->w_top && i + 1 < e) {
-        /* "on top of": SPICE keeps "top" as a noun */
-        emit(c, 1, c->x->w_top, -1, -1);
+      mw_inner = -1;
+      if (k == 3 && i + 2 < e && t[i + 2].w == c->x->w_of && (t[i + 1].mask & P2CI_WN_NOUN)) {
+        /* "on top of", "in front of": SPICE keeps "top"/"front" as a noun */
+        mw_inner = t[i + 1].w;
+        mw_first = t[i].w;
+        emit(c, 1, mw_inner, -1, -1);
       }
       prep = name;
       if (after_be && subj.count && !there) prep_target = 3;
@@ -631,8 +661,16 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       pred_has_obj = 0;
       pred_finite = finite && !prev_while;
       after_be = 0;
-      if (prev_while || passive || (!finite && (!last.count || (sentence_initial_bare && verbs_seen == 1 &&
-                                                                  last.first == 0)))) {
+      /* "a man riding a horse": SPICE's parser leaves a participle right
+       * after a singular first noun phrase introduced by "a" (or nothing)
+       * without a subject about three times in four (tuple cache); after a
+       * plural, after "the" or after a later noun it gets one. */
+      int first_np_participle = !finite && last.count && last.first == 0 && verbs_seen == 1 && s->nps[0].end == i;
+      int singular_a = first_np_participle && last.count == 1 &&
+                       !p2ci_poslex_plural(c->x->pl, t[s->nps[0].head].w) &&
+                       (t[s->nps[0].start].w == c->x->w_a || t[s->nps[0].start].w == c->x->w_an || t[s->nps[0].start].tag != T_DET);
+      if (prev_while || passive || (!finite && !last.count) || singular_a ||
+          (!finite && sentence_initial_bare && verbs_seen == 1 && last.first == 0)) {
         /* a verb without a usable subject (after "while", a passive, or a
          * bare noun + participle fragment, which SPICE's parser leaves as
          * "dep"): its objects stay objects, no relation */

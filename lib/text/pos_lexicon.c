@@ -23,7 +23,7 @@ typedef struct cc_list {
 static const cc_list CLOSED[] = {
     {P2CI_CC_PUNCT, ", . ; : ' \" ( ) ! ? -- - ` `` '' -lrb- -rrb- &"},
     {P2CI_CC_THERE, "there"},
-    {P2CI_CC_DET, "a an the this these those every each another either neither no any"},
+    {P2CI_CC_DET, "a an the this these those every each another either neither no any some all both most"},
     {P2CI_CC_POSS, "his her its their my your our"},
     {P2CI_CC_PRON, "he she it they him them i you we me us itself himself herself themselves one's someone "
                    "something somebody everyone everything nothing"},
