@@ -209,11 +209,118 @@ P2C_API void p2c_validation_free(p2c_validation *v);
  * Text: PTB tokenizer
  * ========================================================================== */
 
+/* pycocoevalcap's PTBTokenizer without Java: Stanford PTBTokenizer 3.4.1
+ * (-preserveLines -lowerCase) followed by pycocoevalcap's punctuation filter
+ * (docs/tokenizer.md states every rule). Each text is tokenized on its own:
+ * a line break is a space, and no text can shift or merge into another. */
+typedef struct p2c_tokenizer p2c_tokenizer;
+
+/* A new tokenizer (compiled patterns and buffers), owned by the caller. */
+P2C_API int p2c_tokenizer_create(p2c_tokenizer **out, p2c_error *err);
+P2C_API void p2c_tokenizer_free(p2c_tokenizer *t);
+/* Tokenize text[0..len) (UTF-8): *out receives the lowercased tokens joined by
+ * single spaces, exactly the string pycocoevalcap passes to its scorers (""
+ * when nothing is left). *out is borrowed: valid until the next call on t.
+ * out_len may be NULL. One thread at a time per tokenizer. */
+P2C_API int p2c_tokenize(p2c_tokenizer *t, const char *text, size_t len, const char **out,
+                         size_t *out_len);
+/* Message of the last failed call on t ("" if none). Borrowed. */
+P2C_API const char *p2c_tokenizer_last_error(const p2c_tokenizer *t);
+
 /* @@SECTION text */
 
 /* ==========================================================================
  * Caption metrics: BLEU, ROUGE-L, CIDEr-D, METEOR, SPICE-style
  * ========================================================================== */
+
+/* A caption-scoring handle: feed it items (key, references, one hypothesis),
+ * then score them all at once with the metrics asked for. Numbers equal
+ * pycocoevalcap's (Bleu(4), Rouge(), Cider(), after its PTBTokenizer), bit
+ * for bit on the parity data; docs/metrics.md defines each one.
+ *
+ * Typical use:
+ *   p2c_captions *c; p2c_captions_create(NULL, &c, &err);
+ *   p2c_captions_add(c, "42", refs, n_refs, hyp);   ... for every item
+ *   p2c_captions_score(c);
+ *   p2c_captions_corpus(c, m, &x); p2c_captions_item_score(c, i, m, &y);
+ *   p2c_captions_free(c);
+ *
+ * Items keep the order they were added in; corpus means run over that order
+ * (pycocoevalcap iterates its gts dict in insertion order). */
+typedef struct p2c_captions p2c_captions;
+
+typedef enum p2c_caption_text {
+  P2C_TEXT_RAW = 0,      /* tokenize every caption as pycocoevalcap's PTBTokenizer */
+  P2C_TEXT_TOKENIZED = 1 /* captions are already tokenized: used as given, cut
+                            into words the way each scorer cuts them */
+} p2c_caption_text;
+
+#define P2C_CAPTIONS_OPTIONS_VERSION 1
+typedef struct p2c_captions_options {
+  unsigned version; /* P2C_CAPTIONS_OPTIONS_VERSION */
+  int text;         /* a p2c_caption_text */
+  /* Comma-separated metric names, e.g. "Bleu_4,CIDEr" (pycocoevalcap's names:
+   * Bleu_1..Bleu_4, ROUGE_L, CIDEr, and the metrics later versions add). NULL
+   * or "": every metric available by default. Results come in the library's
+   * fixed order (pycocoevalcap's), whatever the order asked. */
+  const char *metrics;
+} p2c_captions_options;
+#define P2C_CAPTIONS_OPTIONS_INIT {P2C_CAPTIONS_OPTIONS_VERSION, P2C_TEXT_RAW, NULL}
+
+/* Name of the i-th metric this build knows ("Bleu_1", ...), NULL past the end.
+ * Static storage. Thread-safe. */
+P2C_API const char *p2c_captions_metric_known(size_t i);
+
+/* A new, empty handle owned by the caller (p2c_captions_free). opts may be
+ * NULL (raw text, default metrics). An unknown metric name fails with
+ * P2C_ERR_NOT_FOUND and a message listing the known ones. */
+P2C_API int p2c_captions_create(const p2c_captions_options *opts, p2c_captions **out,
+                                p2c_error *err);
+P2C_API void p2c_captions_free(p2c_captions *c);
+/* Message of the last failed call on c ("" if none). Borrowed. */
+P2C_API const char *p2c_captions_last_error(const p2c_captions *c);
+
+/* Set a metric's option, "<family>.<option>" (e.g. "METEOR.variant"), before
+ * the first add. P2C_ERR_NOT_FOUND for an unknown name. The metrics of this
+ * section (Bleu, ROUGE_L, CIDEr) have no options. */
+P2C_API int p2c_captions_set_option(p2c_captions *c, const char *name, const char *value);
+
+/* Add one item: key (unique), n_refs >= 1 reference captions and one
+ * hypothesis, all NUL-terminated UTF-8, copied. A repeated key, no reference
+ * (pycocoevalcap asserts) or a NULL string: P2C_ERR_INVALID_ARG; after
+ * p2c_captions_score: P2C_ERR_STATE. */
+P2C_API int p2c_captions_add(p2c_captions *c, const char *key, const char *const *refs,
+                             size_t n_refs, const char *hyp);
+/* Read a COCO caption annotation file (refs_path: {"annotations": [{"image_id",
+ * "caption"}, ...]}) and a COCO results list (hyps_path: [{"image_id",
+ * "caption"}, ...]), either possibly gzipped, and add one item per image: key
+ * = the image id as text (integers or strings), in the order image ids first
+ * appear in refs_path. Every image needs exactly one hypothesis and at least
+ * one reference: a missing, extra or repeated id is P2C_ERR_MISMATCH naming
+ * it; malformed files P2C_ERR_PARSE / P2C_ERR_SCHEMA naming file and entry. */
+P2C_API int p2c_captions_add_coco_files(p2c_captions *c, const char *refs_path,
+                                        const char *hyps_path);
+
+/* Score every item with the selected metrics. No item: P2C_ERR_EMPTY (where
+ * pycocoevalcap fails or returns NaN). CIDEr with no word in any reference:
+ * P2C_ERR_EMPTY (pycocoevalcap raises). Later adds fail with P2C_ERR_STATE. */
+P2C_API int p2c_captions_score(p2c_captions *c);
+
+P2C_API size_t p2c_captions_num_items(const p2c_captions *c);
+/* Key of item i (borrowed), NULL when out of range. */
+P2C_API const char *p2c_captions_key(const p2c_captions *c, size_t item);
+/* Item index of key, or P2C_ERR_NOT_FOUND. */
+P2C_API int p2c_captions_find(const p2c_captions *c, const char *key, size_t *item);
+/* The selected metrics, in result order. */
+P2C_API size_t p2c_captions_num_metrics(const p2c_captions *c);
+P2C_API const char *p2c_captions_metric_name(const p2c_captions *c, size_t metric);
+/* Index of a selected metric by name, or P2C_ERR_NOT_FOUND. */
+P2C_API int p2c_captions_metric_index(const p2c_captions *c, const char *name, size_t *metric);
+/* Corpus score, and score of one item. P2C_ERR_STATE before a successful
+ * p2c_captions_score, P2C_ERR_INVALID_ARG for an index out of range. */
+P2C_API int p2c_captions_corpus(const p2c_captions *c, size_t metric, double *out);
+P2C_API int p2c_captions_item_score(const p2c_captions *c, size_t item, size_t metric,
+                                    double *out);
 
 /* @@SECTION captions */
 

@@ -1,0 +1,101 @@
+/* What a caption metric sees and what it must provide: the plug-in interface
+ * of the p2c_captions handle (see the comment at the top of caption_scorer.c
+ * for how to add a metric). */
+#ifndef P2C_METRICS_CAPTION_METRIC_H
+#define P2C_METRICS_CAPTION_METRIC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "p2ceval.h"
+#include "text/vocab.h"
+
+/* How pycocoevalcap's scorers cut the tokenized caption string. */
+typedef enum p2ci_split {
+  P2CI_SPLIT_WS = 0,   /* str.split(): BLEU, CIDEr-D (and NLTK METEOR) */
+  P2CI_SPLIT_SPACE = 1 /* str.split(" "): ROUGE-L; "" is one empty word */
+} p2ci_split;
+
+typedef struct p2ci_span {
+  uint32_t off, len; /* words pool[off .. off + len) */
+} p2ci_span;
+
+/* The evaluated items, read-only while metrics run. Item i has one hypothesis
+ * and at least one reference; its captions are numbered
+ * first[i] (the hypothesis), first[i] + 1 .. first[i + 1] - 1 (references,
+ * in the order given). Words are vocab ids; the tokenized string of a caption
+ * (what pycocoevalcap hands to its scorers) is its P2CI_SPLIT_SPACE words
+ * joined by single spaces. */
+typedef struct p2ci_caption_set {
+  size_t n_items;
+  const size_t *first;     /* n_items + 1 entries */
+  const p2ci_span *words[2]; /* per caption, indexed by p2ci_split */
+  const uint32_t *pool;
+  const p2ci_vocab *vocab;
+  const char *const *keys; /* item keys, borrowed (for error messages) */
+  /* With P2CI_METRIC_NGRAMS: the 1..4-gram ids of each caption's
+   * P2CI_SPLIT_WS words, in precook() order (1-grams by position, then
+   * 2-grams, ...), at ngram_pool + ngram_off[c]; ids < n_ngrams. */
+  const uint32_t *ngram_pool;
+  const size_t *ngram_off;
+  size_t n_ngrams;
+} p2ci_caption_set;
+
+static inline size_t p2ci_set_num_refs(const p2ci_caption_set *s, size_t item)
+{
+  return s->first[item + 1] - s->first[item] - 1;
+}
+static inline size_t p2ci_set_hyp(const p2ci_caption_set *s, size_t item) { return s->first[item]; }
+static inline size_t p2ci_set_ref(const p2ci_caption_set *s, size_t item, size_t r)
+{
+  return s->first[item] + 1 + r;
+}
+/* The n-gram ids of caption c (see ngram_pool); *n1 = number of 1-grams. */
+static inline const uint32_t *p2ci_set_ngrams(const p2ci_caption_set *s, size_t c, size_t *n1)
+{
+  *n1 = s->words[P2CI_SPLIT_WS][c].len;
+  return s->ngram_pool + s->ngram_off[c];
+}
+/* Words of caption c; returns their number. */
+static inline size_t p2ci_set_words(const p2ci_caption_set *s, size_t c, p2ci_split how,
+                                    const uint32_t **w)
+{
+  p2ci_span sp = s->words[how][c];
+  *w = s->pool + sp.off;
+  return sp.len;
+}
+
+#define P2CI_METRIC_MAX_OUTPUTS 8
+
+/* Flags of a metric. */
+enum {
+  P2CI_METRIC_DEFAULT = 1, /* computed when the caller names no metric */
+  P2CI_METRIC_NGRAMS = 2   /* needs ngram_pool (computed once for all metrics) */
+};
+
+/* One metric family, e.g. BLEU with outputs Bleu_1..Bleu_4. All functions but
+ * compute may be NULL. */
+typedef struct p2ci_caption_metric {
+  const char *name;    /* family name, the prefix of its options: "Bleu" */
+  unsigned flags;
+  unsigned n_outputs;
+  const char *outputs[P2CI_METRIC_MAX_OUTPUTS]; /* pycocoevalcap's names: "Bleu_1" */
+  /* Private state for options (resource paths, variants); *state may stay NULL. */
+  int (*create)(void **state, p2c_error *err);
+  void (*destroy)(void *state);
+  /* One option "name" = "value" (the part after "<family>."). Unknown names:
+   * P2C_ERR_NOT_FOUND; bad values: P2C_ERR_INVALID_ARG; message in err. */
+  int (*set_option)(void *state, const char *name, const char *value, p2c_error *err);
+  /* Score every item: corpus[j] for output j, per_item[i * n_outputs + j].
+   * Called at most once per handle, with n_items >= 1. Must not print, must
+   * check every allocation, and must say in err which key a failure concerns. */
+  int (*compute)(void *state, const p2ci_caption_set *set, double *corpus, double *per_item,
+                 p2c_error *err);
+} p2ci_caption_metric;
+
+/* The metrics of this file set; the table of caption_scorer.c lists them. */
+extern const p2ci_caption_metric p2ci_metric_bleu;
+extern const p2ci_caption_metric p2ci_metric_rouge_l;
+extern const p2ci_caption_metric p2ci_metric_cider_d;
+
+#endif

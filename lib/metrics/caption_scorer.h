@@ -1,0 +1,11 @@
+/* Private entry points of the p2c_captions handle for other parts of the
+ * library (the COCO file reader). */
+#ifndef P2C_METRICS_CAPTION_SCORER_H
+#define P2C_METRICS_CAPTION_SCORER_H
+
+#include "p2ceval.h"
+
+/* Record err as the handle's last error; returns err->code. */
+int p2ci_captions_fail(p2c_captions *c, const p2c_error *err);
+
+#endif

@@ -1,0 +1,193 @@
+/* BLEU-1..4, ROUGE-L and CIDEr-D against pycocoevalcap's own outputs
+ * (../shared/parity/captions): every corpus and per-key value, counted
+ * bit-identical with p2ct_cmp; at worst 1e-12 relative. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/file.h"
+#include "io/json.h"
+#include "p2ceval.h"
+#include "testutil.h"
+
+static const char *const METRICS[] = {"Bleu_1", "Bleu_2", "Bleu_3", "Bleu_4", "ROUGE_L", "CIDEr"};
+#define N_METRICS 6
+
+/* Add every key of gts (in its order) with its hypothesis from res. */
+static int add_all(p2c_captions *c, const cJSON *gts, const cJSON *res)
+{
+  const cJSON *refs;
+  cJSON_ArrayForEach(refs, gts)
+  {
+    const cJSON *hyp = cJSON_GetObjectItemCaseSensitive(res, refs->string);
+    ck_assert_msg(cJSON_IsArray(hyp) && cJSON_GetArraySize(hyp) == 1, "key %s", refs->string);
+    const char *r[64];
+    int n = cJSON_GetArraySize(refs);
+    ck_assert_int_le(n, 64);
+    for (int i = 0; i < n; i++) r[i] = cJSON_GetArrayItem(refs, i)->valuestring;
+    int rc = p2c_captions_add(c, refs->string, r, (size_t)n, cJSON_GetArrayItem(hyp, 0)->valuestring);
+    if (rc) return rc;
+  }
+  return P2C_OK;
+}
+
+static double golden_value(const cJSON *v)
+{
+  if (cJSON_IsString(v) && !strcmp(v->valuestring, "nan")) return NAN;
+  ck_assert_msg(cJSON_IsNumber(v), "golden value is not a number");
+  return v->valuedouble;
+}
+
+/* Score one case and compare every value the golden output holds. */
+static void check_case(const cJSON *cs, const char *gts_field, int text, p2ct_cmp *cmp)
+{
+  const cJSON *in = cJSON_GetObjectItemCaseSensitive(cs, gts_field);
+  const cJSON *gts = cJSON_GetObjectItemCaseSensitive(in, "gts");
+  const cJSON *res = cJSON_GetObjectItemCaseSensitive(in, "res");
+  const cJSON *out = cJSON_GetObjectItemCaseSensitive(cs, "output");
+  const cJSON *corpus = cJSON_GetObjectItemCaseSensitive(out, "corpus");
+  const cJSON *per_key = cJSON_GetObjectItemCaseSensitive(out, "per_key");
+  const char *name = cJSON_GetObjectItemCaseSensitive(cs, "name")->valuestring;
+  /* only the metrics the golden has values for (a failing CIDEr has none) */
+  char list[128] = "";
+  for (int m = 0; m < N_METRICS; m++)
+    if (cJSON_GetObjectItemCaseSensitive(corpus, METRICS[m])) {
+      if (*list) strcat(list, ",");
+      strcat(list, METRICS[m]);
+    }
+  p2c_captions_options opts = P2C_CAPTIONS_OPTIONS_INIT;
+  opts.text = text;
+  opts.metrics = list;
+  p2c_captions *c;
+  p2c_error err;
+  ck_assert_int_eq(p2c_captions_create(&opts, &c, &err), 0);
+  ck_assert_int_eq(add_all(c, gts, res), 0);
+  ck_assert_msg(p2c_captions_score(c) == 0, "%s: %s", name, p2c_captions_last_error(c));
+  for (size_t m = 0; m < p2c_captions_num_metrics(c); m++) {
+    const char *mn = p2c_captions_metric_name(c, m);
+    double got;
+    ck_assert_int_eq(p2c_captions_corpus(c, m, &got), 0);
+    double want = golden_value(cJSON_GetObjectItemCaseSensitive(corpus, mn));
+    ck_assert_msg(p2ct_cmp_add(cmp, want, got), "%s corpus %s: %.17g, expected %.17g", name, mn,
+                  got, want);
+    for (size_t i = 0; i < p2c_captions_num_items(c); i++) {
+      const char *key = p2c_captions_key(c, i);
+      const cJSON *pk = cJSON_GetObjectItemCaseSensitive(per_key, key);
+      want = golden_value(cJSON_GetObjectItemCaseSensitive(pk, mn));
+      ck_assert_int_eq(p2c_captions_item_score(c, i, m, &got), 0);
+      ck_assert_msg(p2ct_cmp_add(cmp, want, got), "%s key %s %s: %.17g, expected %.17g", name,
+                    key, mn, got, want);
+    }
+  }
+  p2c_captions_free(c);
+}
+
+/* The goldens are Python's json.dump output: "-Infinity" (a log(0) in the
+ * statistics of the empty corpus) is not JSON, so it is read as null. */
+static cJSON *load(const char *rel)
+{
+  const char *path = p2ct_parity(rel);
+  if (!path) return NULL;
+  char *text;
+  size_t len;
+  p2c_error err;
+  ck_assert_msg(p2ci_read_file(path, 0, &text, &len, &err) == 0, "%s", err.message);
+  for (char *p = text; (p = strstr(p, "-Infinity")) != NULL;) memcpy(p, "null     ", 9);
+  cJSON *doc;
+  ck_assert_msg(p2ci_json_parse(path, text, len, &doc, &err) == 0, "%s", err.message);
+  free(text);
+  return doc;
+}
+
+START_TEST(edge_cases_match_pycocoevalcap)
+{
+  cJSON *doc = load("captions/edge_cases.json");
+  if (!doc) {
+    p2ct_skip("captions/edge_cases.json");
+    return;
+  }
+  p2ct_cmp cmp;
+  p2ct_cmp_init(&cmp, "captions edge_cases (tokenized input)", 1e-12);
+  const cJSON *cs;
+  int scored = 0;
+  cJSON_ArrayForEach(cs, cJSON_GetObjectItemCaseSensitive(doc, "cases"))
+  {
+    const cJSON *errors = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(cs, "output"), "errors");
+    /* cases where pycocoevalcap raises for BLEU too are checked in edge_errors */
+    if (errors && cJSON_GetObjectItemCaseSensitive(errors, "Bleu")) continue;
+    const cJSON *gts = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(cs, "input"), "gts");
+    if (cJSON_GetArraySize(gts) == 0) continue; /* empty corpus: an error here */
+    check_case(cs, "input", P2C_TEXT_TOKENIZED, &cmp);
+    scored++;
+  }
+  p2ct_cmp_report(&cmp);
+  ck_assert_int_ge(scored, 24);
+  ck_assert_uint_eq(cmp.within, cmp.total);
+  cJSON_Delete(doc);
+}
+END_TEST
+
+static void corpus_case(const char *rel, const char *field, int text, const char *label)
+{
+  cJSON *doc = load(rel);
+  if (!doc) {
+    p2ct_skip(rel);
+    return;
+  }
+  p2ct_cmp cmp;
+  p2ct_cmp_init(&cmp, label, 1e-12);
+  const cJSON *cs;
+  cJSON_ArrayForEach(cs, cJSON_GetObjectItemCaseSensitive(doc, "cases"))
+      check_case(cs, field, text, &cmp);
+  p2ct_cmp_report(&cmp);
+  ck_assert_uint_gt(cmp.total, 1000);
+  ck_assert_uint_eq(cmp.within, cmp.total);
+  cJSON_Delete(doc);
+}
+
+START_TEST(realistic_300_tokenized)
+{
+  corpus_case("captions/realistic_300.json", "input", P2C_TEXT_TOKENIZED,
+              "captions realistic_300 (tokenized input)");
+}
+END_TEST
+
+START_TEST(coco_demo_1000_tokenized)
+{
+  corpus_case("captions/coco_demo_1000.json", "input", P2C_TEXT_TOKENIZED,
+              "captions coco_demo_1000 (tokenized input)");
+}
+END_TEST
+
+/* End to end: raw captions through the PTB tokenizer, then the scorers. */
+START_TEST(realistic_300_raw)
+{
+  corpus_case("captions/realistic_300.json", "raw", P2C_TEXT_RAW,
+              "captions realistic_300 (raw text, PTB tokenizer)");
+}
+END_TEST
+
+START_TEST(coco_demo_1000_raw)
+{
+  corpus_case("captions/coco_demo_1000.json", "raw", P2C_TEXT_RAW,
+              "captions coco_demo_1000 (raw text, PTB tokenizer)");
+}
+END_TEST
+
+static Suite *suite(void)
+{
+  Suite *s = suite_create("caption_metrics");
+  TCase *tc = tcase_create("parity");
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, edge_cases_match_pycocoevalcap);
+  tcase_add_test(tc, realistic_300_tokenized);
+  tcase_add_test(tc, coco_demo_1000_tokenized);
+  tcase_add_test(tc, realistic_300_raw);
+  tcase_add_test(tc, coco_demo_1000_raw);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void) { return p2ct_run(suite()); }
