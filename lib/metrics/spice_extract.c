@@ -228,7 +228,9 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
           next_nom = 1;
         int has_v = (m & P2CI_WN_VERB) != 0, has_n = (m & P2CI_WN_NOUN) != 0, has_a = (m & P2CI_WN_ADJ) != 0;
         int vf = has_v || m == 0 ? verb_form(x, w) : T_OTHER;
-        if (m == 0) {
+        if (i >= 2 && t[i - 1].tag == T_CONJ && t[i - 2].tag == T_ADJ && has_a && !next_nom) {
+          tg = T_ADJ; /* "is red and white" */
+        } else if (m == 0) {
           tg = (vf == T_VBG) ? T_VBG : (vf == T_VBN && !nom_ctx) ? T_VBN : T_NOUN;
         } else if (vf == T_VBG && !(nom_ctx && prev != T_PREP && (p2ci_wnlex_pos(x->lex, w) & P2CI_WN_NOUN)) &&
                    !(nom_ctx && next_nom)) {
@@ -263,7 +265,8 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
            * "is parked" at the end, or "is covered and ..." an adjective */
           int pp_follows = i + 1 < n && (t[i + 1].cc == P2CI_CC_PREP || t[i + 1].cc == P2CI_CC_TO);
           if (has_v && (vf == T_VBN || vf == T_VBG)) tg = has_a && vf == T_VBN && !has_n && !pp_follows ? T_ADJ : vf;
-          else if (has_a && !(has_n && next_nom)) tg = T_ADJ;
+          else if (has_a && !(has_n && i + 1 < n && t[i + 1].cc == P2CI_CC_NONE && (t[i + 1].mask & P2CI_WN_NOUN)))
+            tg = T_ADJ;
           else if (has_n) tg = T_NOUN;
           else tg = T_ADV;
         } else if (prev == T_TO || prev == T_AUX) {
@@ -698,6 +701,21 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       if (first_np.count && !subj.count) subj = first_np;
       else if (first_np.count && i > b && (t[i - 1].tag == T_WH || t[i - 1].tag == T_CONJ)) subj = first_np;
       break;
+    case T_ADJ:
+      /* "the man is tall", "is black and white" */
+      if (after_be && subj.count && !there && !dead) {
+        int32_t a = t[i].w;
+        if (p2ci_poslex_closed(c->x->pl, a) == P2CI_CC_NONE) {
+          int32_t l = p2ci_poslex_lemma(c->x->pl, a, P2CI_WN_A);
+          if (l >= 0) a = l;
+        }
+        emit_attr(c, s, subj, a);
+        i++;
+        if (i + 1 < e && t[i].tag == T_CONJ && t[i + 1].tag == T_ADJ) i++; /* stay after "be" */
+        else after_be = 0;
+        continue;
+      }
+      break;
     case T_CONJ:
       break;
     case T_PUNCT:
@@ -741,9 +759,22 @@ int p2ci_sp_extract(p2ci_sp_extractor *x, const char *caption, size_t len, p2ci_
     if (j == i) break;
     size_t k = 0;
     for (size_t q = i; q < j && k < sizeof buf - 1; q++) buf[k++] = (char)tolower((unsigned char)caption[q]);
-    /* a trailing period or comma glued to a word is its own token */
+    /* a trailing period or comma glued to a word is its own token, and so is
+     * a possessive 's (as the PTB tokenizer would cut them) */
     int glued = k > 1 && (buf[k - 1] == '.' || buf[k - 1] == ',');
     size_t wl = glued ? k - 1 : k;
+    if (wl > 2 && buf[wl - 2] == '\'' && buf[wl - 1] == 's' && n + 1 < MAX_TOKENS) {
+      int32_t wid = p2ci_wnlex_intern(x->lex, buf, wl - 2);
+      if (wid < 0) return P2C_ERR_NOMEM;
+      memset(&t[n], 0, sizeof t[n]);
+      t[n].w = wid;
+      t[n].cc = (uint8_t)p2ci_poslex_closed(x->pl, wid);
+      t[n].mask = (uint8_t)inflected_mask(x, wid);
+      n++;
+      memmove(buf, buf + wl - 2, k - (wl - 2));
+      k -= wl - 2;
+      wl = 2;
+    }
     int32_t id = p2ci_wnlex_intern(x->lex, buf, wl);
     if (id < 0) return P2C_ERR_NOMEM;
     memset(&t[n], 0, sizeof t[n]);
