@@ -530,6 +530,8 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
   int sentence_initial_bare = (b < e && t[b].tag != T_DET && t[b].tag != T_NUM);
   int verbs_seen = 0;
   int dead = 0; /* inside a relative clause: no relations */
+  group clause = {0, 0}; /* subject of the current clause */
+  int boundary = 0;      /* a clause may start here */
 
 #define FLUSH_VERB()                                                          \
   do {                                                                        \
@@ -560,7 +562,20 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
           if (ante.first != one.first) emit_rel(c, s, ante, c->x->w_have, one);
         }
       }
-      if (prep >= 0) {
+      /* after ", and", "while", ";": a noun group followed by a finite verb
+       * starts a new clause and is its subject */
+      size_t after = j;
+      while (after < e && t[after].tag == T_ADV) after++;
+      int starts_clause = boundary && after < e &&
+                          (t[after].tag == T_VERB || t[after].tag == T_BE || t[after].tag == T_HAVE || t[after].tag == T_AUX);
+      if (starts_clause) {
+        FLUSH_VERB();
+        prep = -1;
+        after_be = there = dead = 0;
+        clause = g;
+        subj = g;
+        boundary = 0;
+      } else if (prep >= 0) {
         if (prep_target == 2 && subj.count && pred >= 0 && !dead) {
           int32_t name = join_words(c, pred, prep);
           emit_rel(c, s, subj, name, g);
@@ -591,12 +606,14 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
         for (size_t q = 0; q < g.count; q++) emit_attr(c, s, subj, noun_lemma(c, s->nps[g.first + q].head));
       } else if (there && after_be) {
         subj = g;
-      } else if (!subj.count) {
-        subj = g;
+      } else if (!clause.count) {
+        clause = g;
         /* "a couple of cows are in a field": SPICE's quantifier collapsing
          * makes the cows the subject */
-        if (g.count == 1 && s->nps[g.first].quant) subj.first++;
+        if (g.count == 1 && s->nps[g.first].quant) clause.first++;
+        if (!subj.count) subj = clause;
       }
+      boundary = 0;
       /* "X 's Y" */
       if (j + 1 < e && t[j].tag == T_PMARK && np_at[j + 1 - b]) {
         group y = {np_at[j + 1 - b] - 1, 1};
@@ -639,12 +656,14 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
     case T_BE:
       FLUSH_VERB();
       after_be = 1;
+      if (clause.count && !there) subj = clause;
       if (i > b && t[i - 1].tag == T_THERE) there = 1;
       break;
     case T_HAVE:
       if (i + 1 < e && t[i + 1].tag == T_VBN) break; /* auxiliary */
       FLUSH_VERB();
       pred = c->x->w_have;
+      if (clause.count) subj = clause;
       pred_active = 1;
       pred_finite = 1;
       pred_has_obj = 0;
@@ -679,9 +698,13 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
          * "dep"): its objects stay objects, no relation */
         subj.count = 0;
         pred_finite = 0;
+      } else if (!finite && i > b && t[i - 1].tag == T_PUNCT && clause.count) {
+        subj = clause; /* "..., holding an umbrella": the clause's subject */
       } else if (!finite) {
         /* participle modifier: the subject is the noun before it */
         subj = last;
+      } else if (clause.count) {
+        subj = clause; /* a finite verb agrees with its clause's subject */
       }
       there = 0;
       if (i + 1 < e && t[i + 1].tag == T_PRT) {
@@ -695,6 +718,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       /* SPICE's tuples show no relation from "that is on", "who is sitting":
        * the relative clause's subject is the pronoun, not a noun */
       if (t[i].w == c->x->w_that || t[i].w == c->x->w_who || t[i].w == c->x->w_which) dead = 1;
+      else boundary = 1;
       if (last.count) subj = last;
       break;
     case T_PRON:
@@ -717,8 +741,8 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       }
       break;
     case T_CONJ:
-      break;
     case T_PUNCT:
+      boundary = 1;
       break;
     default:
       break;
