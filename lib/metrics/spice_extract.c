@@ -59,6 +59,8 @@ struct p2ci_sp_extractor {
   size_t nq;
   int32_t particles[8];
   int32_t nounish_ing[4];
+  int32_t amod_nouns[12];
+  size_t namod;
   size_t ning;
   size_t nprt;
   tok t[MAX_TOKENS];
@@ -93,9 +95,12 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
   /* "a couple of N": SPICE's quantifier collapsing gives (N, "a"). */
   static const char *const Q[] = {"couple", "lot", "bunch", "pair", "number", "variety", "lots", "plenty", "dozens"};
   for (size_t i = 0; i < sizeof Q / sizeof *Q; i++) x->qnouns[x->nq++] = intern(lex, Q[i]);
-  static const char *const NI[] = {"standing", "grazing", "skiing"};
+  static const char *const NI[] = {"standing", "grazing", "skiing", "holding"}; /* "holding" last */
   for (size_t i = 0; i < sizeof NI / sizeof *NI; i++)
     if ((x->nounish_ing[x->ning++] = intern(lex, NI[i])) < 0) goto nomem;
+  static const char *const AN[] = {"laptop", "skate", "teddy", "ski", "video", "luggage", "remote", "skateboard"};
+  for (size_t i = 0; i < sizeof AN / sizeof *AN; i++)
+    if ((x->amod_nouns[x->namod++] = intern(lex, AN[i])) < 0) goto nomem;
   static const char *const P[] = {"up", "down", "out", "off", "away", "around", "over", "back"};
   for (size_t i = 0; i < sizeof P / sizeof *P; i++) x->particles[x->nprt++] = intern(lex, P[i]);
   if (x->w_be < 0 || x->w_have < 0 || x->w_a < 0 || x->w_an < 0 || x->w_of < 0 || x->w_s < 0 || x->w_and < 0 || x->w_or < 0 ||
@@ -288,14 +293,23 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
     if (t[i].tag != T_VBG || !in_list(x->nounish_ing, x->ning, t[i].w) || t[i - 1].tag != T_NOUN) continue;
     size_t st = i - 1;
     while (st > 0 && (t[st - 1].tag == T_NOUN || t[st - 1].tag == T_ADJ)) st--;
-    if (st == 0 || (st == 1 && (t[0].w == x->w_a || t[0].w == x->w_an))) t[i].tag = T_NOUN;
+    int bare = st == 0, with_a = st == 1 && (t[0].w == x->w_a || t[0].w == x->w_an);
+    /* "holding" only without an article (32 of 52 bare captions, far fewer with "a") */
+    if ((bare || with_a) && (t[i].w != x->nounish_ing[x->ning - 1] || bare)) t[i].tag = T_NOUN;
   }
-  /* "close up of X": a photo term, no noun and no relation in SPICE's tuples */
+  /* "close up of X": a photo term; SPICE's tuples keep "close" as an object
+   * but no relation from it */
   for (size_t i = 0; i + 1 < n; i++) {
     if (strcmp(p2ci_wnlex_word(x->lex, t[i].w), "close") || strcmp(p2ci_wnlex_word(x->lex, t[i + 1].w), "up")) continue;
-    t[i].tag = t[i + 1].tag = T_OTHER;
+    t[i].tag = T_STOP; /* a fragment of its own, emitted below as an object */
+    t[i].np_head = 2;
+    t[i + 1].tag = T_OTHER;
     if (i + 2 < n && t[i + 2].w == x->w_of) t[i + 2].tag = T_OTHER;
   }
+  /* Nouns SPICE's tagger reads as adjectives before a noun ("laptop
+   * computer", "teddy bear": the head keeps its object tuple; tuple cache) */
+  for (size_t i = 0; i + 1 < n; i++)
+    if (t[i].tag == T_NOUN && t[i + 1].tag == T_NOUN && in_list(x->amod_nouns, x->namod, t[i].w)) t[i].tag = T_ADJ;
 }
 
 /* ---- noun phrases ------------------------------------------------------------ */
@@ -504,7 +518,9 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
   /* quantifier nouns: "a couple of N" */
   for (size_t k = 0; k + 1 < s->nnp; k++) {
     np *p = &s->nps[k];
+    /* only with an article: a bare "couple of zebras" stays a noun + "of" */
     if (in_list(c->x->qnouns, c->x->nq, t[p->head].w) && p->end < e && t[p->end].w == c->x->w_of &&
+        (t[p->start].tag == T_DET || p2ci_poslex_plural(c->x->pl, t[p->head].w)) &&
         np_at[p->end + 1 - b] == k + 2) {
       p->quant = 1;
       int32_t first = t[p->start].tag == T_DET ? c->x->w_a : noun_lemma(c, p->head);
@@ -527,7 +543,8 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
   /* A caption that does not start with an article or a number ("man
    * sitting on a bed", "young girl holding a kite") is a fragment SPICE's
    * parser mostly leaves without a verb relation for its first participle. */
-  int sentence_initial_bare = (b < e && t[b].tag != T_DET && t[b].tag != T_NUM);
+  int after_close_up = b > 0 && t[b - 1].np_head == 2;
+  int sentence_initial_bare = (b < e && t[b].tag != T_DET && t[b].tag != T_NUM) && !after_close_up;
   int verbs_seen = 0;
   int dead = 0; /* inside a relative clause: no relations */
   group clause = {0, 0}; /* subject of the current clause */
@@ -687,7 +704,8 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
        * after a singular first noun phrase introduced by "a" (or nothing)
        * without a subject about three times in four (tuple cache); after a
        * plural, after "the" or after a later noun it gets one. */
-      int first_np_participle = !finite && last.count && last.first == 0 && verbs_seen == 1 && s->nps[0].end == i;
+      int first_np_participle =
+          !finite && last.count && last.first == 0 && verbs_seen == 1 && s->nps[0].end == i && !after_close_up;
       int singular_a = first_np_participle && last.count == 1 &&
                        !p2ci_poslex_plural(c->x->pl, t[s->nps[0].head].w) &&
                        (t[s->nps[0].start].w == c->x->w_a || t[s->nps[0].start].w == c->x->w_an || t[s->nps[0].start].tag != T_DET);
@@ -828,6 +846,8 @@ int p2ci_sp_extract(p2ci_sp_extractor *x, const char *caption, size_t len, p2ci_
   ctx c = {x, t, n, out, P2C_OK};
   sent *s = malloc(sizeof *s);
   if (!s) return P2C_ERR_NOMEM;
+  for (size_t i = 0; i < n; i++)
+    if (t[i].np_head == 2) emit(&c, 1, t[i].w, -1, -1);
   for (size_t b = 0; b < n && !c.rc;) {
     size_t e = b;
     while (e < n && t[e].tag != T_STOP) e++;

@@ -35,7 +35,7 @@ static const cc_list CLOSED[] = {
     {P2CI_CC_CONJ, "and or but nor & yet"},
     {P2CI_CC_NUM, "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
                   "twenty thirty forty fifty hundred dozen"},
-    {P2CI_CC_QUANT, "some many several few all both most other lots plenty various multiple numerous"},
+    {P2CI_CC_QUANT, "many several few other various multiple numerous"},
     {P2CI_CC_PREP, "on in of with at by from into onto near under above over behind beside besides between "
                    "through across along around against inside outside underneath beneath below toward "
                    "towards up down off out among during without about like past upon via atop within "

@@ -93,8 +93,12 @@ START_TEST(exact_small_cases)
   /* fragments SPICE's parser leaves without a verb relation */
   ck_assert_str_eq(tuples_of("man sitting on a bed"), "bed;man");
   ck_assert_str_eq(tuples_of("giraffe standing in the water"), "standing|giraffe;standing|in|water;water");
-  /* people stays people; close up of is no noun */
-  ck_assert_str_eq(tuples_of("a close up of people"), "people");
+  /* people stays people; "close up of" leaves the object "close" and no relation */
+  ck_assert_str_eq(tuples_of("a close up of people"), "close;people");
+  ck_assert_str_eq(tuples_of("close up of a cat sitting on a chair"), "cat;cat|sit on|chair;chair;close");
+  /* "holding" after a bare noun: a compound head, as SPICE's parser mostly reads it */
+  ck_assert_str_eq(tuples_of("young girl holding a kite in a field"),
+                   "field;holding|girl;holding|young;kite;kite|in|field");
   ck_assert_str_eq(tuples_of(""), "");
 }
 END_TEST
