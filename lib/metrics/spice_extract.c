@@ -540,11 +540,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
   int32_t prep = -1, mw_inner = -1, mw_first = -1;
   int prep_target = 0; /* 1 noun (last / of_gov), 2 verb, 3 copula, 4 there */
   group prep_gov = {0, 0};
-  /* A caption that does not start with an article or a number ("man
-   * sitting on a bed", "young girl holding a kite") is a fragment SPICE's
-   * parser mostly leaves without a verb relation for its first participle. */
   int after_close_up = b > 0 && t[b - 1].np_head == 2;
-  int sentence_initial_bare = (b < e && t[b].tag != T_DET && t[b].tag != T_NUM) && !after_close_up;
   int verbs_seen = 0;
   int dead = 0; /* inside a relative clause: no relations */
   group clause = {0, 0}; /* subject of the current clause */
@@ -650,8 +646,10 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       int32_t name = mw ? mw_name : t[i].w;
       size_t k = mw;
       mw_inner = -1;
-      if (k == 3 && i + 2 < e && t[i + 2].w == c->x->w_of && (t[i + 1].mask & P2CI_WN_NOUN)) {
-        /* "on top of", "in front of": SPICE keeps "top"/"front" as a noun */
+      if (k == 3 && i + 2 < e && t[i + 2].w == c->x->w_of && (t[i + 1].mask & P2CI_WN_NOUN) &&
+          t[i + 1].w == c->x->w_top) {
+        /* "on top of": SPICE keeps "top" as a noun and after a noun mostly
+         * splits the relation; "in front of" it keeps whole */
         mw_inner = t[i + 1].w;
         mw_first = t[i].w;
         emit(c, 1, mw_inner, -1, -1);
@@ -659,7 +657,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       prep = name;
       if (after_be && subj.count && !there) prep_target = 3;
       else if (there && subj.count) prep_target = 4;
-      else if (pred_active && pred_finite && subj.count && (!pred_has_obj || name != c->x->w_of)) prep_target = 2;
+      else if (pred_active && pred_finite && subj.count && !pred_has_obj) prep_target = 2;
       else if (pred_active && !pred_has_obj) prep_target = 2;
       else {
         prep_target = 1;
@@ -706,11 +704,10 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
        * plural, after "the" or after a later noun it gets one. */
       int first_np_participle =
           !finite && last.count && last.first == 0 && verbs_seen == 1 && s->nps[0].end == i && !after_close_up;
-      int singular_a = first_np_participle && last.count == 1 &&
+      int singular_a = first_np_participle && tg == T_VBG && last.count == 1 &&
                        !p2ci_poslex_plural(c->x->pl, t[s->nps[0].head].w) &&
                        (t[s->nps[0].start].w == c->x->w_a || t[s->nps[0].start].w == c->x->w_an || t[s->nps[0].start].tag != T_DET);
-      if (prev_while || passive || (!finite && !last.count) || singular_a ||
-          (!finite && sentence_initial_bare && verbs_seen == 1 && last.first == 0)) {
+      if (prev_while || passive || (!finite && !last.count) || singular_a) {
         /* a verb without a usable subject (after "while", a passive, or a
          * bare noun + participle fragment, which SPICE's parser leaves as
          * "dep"): its objects stay objects, no relation */
