@@ -589,9 +589,10 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
         subj = g;
         boundary = 0;
       } else if (prep >= 0) {
-        if (prep_target == 2 && subj.count && pred >= 0 && !dead) {
-          int32_t name = join_words(c, pred, prep);
-          emit_rel(c, s, subj, name, g);
+        if (prep_target == 2) {
+          /* the verb's prepositional object (a verb without subject emits
+           * nothing, but later prepositions then attach to this noun) */
+          if (subj.count && pred >= 0 && !dead) emit_rel(c, s, subj, join_words(c, pred, prep), g);
           pred_has_obj = 1;
         } else if (prep_target == 3 && subj.count && !dead) {
           emit_rel(c, s, subj, prep, g);
