@@ -199,7 +199,10 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
     case P2CI_CC_AUX: {
       const char *s = p2ci_wnlex_word(x->lex, w);
       if (w == x->w_s) {
-        tg = (prev == T_NOUN && i + 1 < n && (nominal(x, t, n, i + 1) || t[i + 1].cc == P2CI_CC_NUM)) ? T_PMARK : T_BE;
+        tg = (prev == T_NOUN && i + 1 < n && (nominal(x, t, n, i + 1) || t[i + 1].cc == P2CI_CC_NUM) &&
+              !ends(x->lex, t[i + 1].w, "ing"))
+                 ? T_PMARK
+                 : T_BE;
       } else if (!strcmp(s, "has") || !strcmp(s, "have") || !strcmp(s, "had") || !strcmp(s, "having")) {
         tg = T_HAVE;
       } else if (!strcmp(s, "is") || !strcmp(s, "are") || !strcmp(s, "was") || !strcmp(s, "were") ||
@@ -566,6 +569,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
         g.count++;
         j = s->nps[g.first + g.count - 1].end;
       }
+      if (!first_np.count) first_np = (group){g.first, 1};
       /* possessive pronouns inside: (antecedent, have, head) */
       for (size_t q = 0; q < g.count; q++) {
         np *p = &s->nps[g.first + q];
