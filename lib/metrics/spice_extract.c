@@ -58,7 +58,7 @@ struct p2ci_sp_extractor {
   int32_t qnouns[12];
   size_t nq;
   int32_t particles[8];
-  int32_t nounish_ing[4];
+  int32_t nounish_ing[8];
   int32_t amod_nouns[12];
   size_t namod;
   size_t ning;
@@ -95,7 +95,7 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
   /* "a couple of N": SPICE's quantifier collapsing gives (N, "a"). */
   static const char *const Q[] = {"couple", "lot", "bunch", "pair", "number", "variety", "lots", "plenty", "dozens"};
   for (size_t i = 0; i < sizeof Q / sizeof *Q; i++) x->qnouns[x->nq++] = intern(lex, Q[i]);
-  static const char *const NI[] = {"standing", "grazing", "skiing", "holding"}; /* "holding" last */
+  static const char *const NI[] = {"standing", "grazing", "skiing", "holding", "eating", "playing"};
   for (size_t i = 0; i < sizeof NI / sizeof *NI; i++)
     if ((x->nounish_ing[x->ning++] = intern(lex, NI[i])) < 0) goto nomem;
   static const char *const AN[] = {"laptop", "skate", "teddy", "ski", "video", "luggage", "remote", "skateboard"};
@@ -289,16 +289,14 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
     t[i].tag = (uint8_t)tg;
   }
   /* "giraffe standing in the water": after a first noun introduced by "a"
-   * or nothing, SPICE's parser reads standing, grazing and skiing as nouns
-   * (the head of a compound) in over half the tuple cache; other
-   * participles mostly stay verbs. */
+   * or nothing, SPICE's parser reads standing, grazing, skiing, holding,
+   * eating and playing as nouns (the head of a compound) in half the tuple
+   * cache or more; other participles (sitting, wearing, ...) stay verbs. */
   for (size_t i = 1; i < n; i++) {
     if (t[i].tag != T_VBG || !in_list(x->nounish_ing, x->ning, t[i].w) || t[i - 1].tag != T_NOUN) continue;
     size_t st = i - 1;
     while (st > 0 && (t[st - 1].tag == T_NOUN || t[st - 1].tag == T_ADJ)) st--;
-    int bare = st == 0, with_a = st == 1 && (t[0].w == x->w_a || t[0].w == x->w_an);
-    /* "holding" only without an article (32 of 52 bare captions, far fewer with "a") */
-    if ((bare || with_a) && (t[i].w != x->nounish_ing[x->ning - 1] || bare)) t[i].tag = T_NOUN;
+    if (st == 0 || (st == 1 && (t[0].w == x->w_a || t[0].w == x->w_an))) t[i].tag = T_NOUN;
   }
   /* "close up of X": a photo term; SPICE's tuples keep "close" as an object
    * but no relation from it */
@@ -416,8 +414,7 @@ static void np_attributes(ctx *c, const np *p)
       int32_t a = t[k].w;
       if (p2ci_poslex_closed(c->x->pl, a) == P2CI_CC_NONE) {
         /* a participle used as an adjective ("living room") keeps its verb lemma */
-        int ing = ends(c->x->lex, a, "ing") && (t[k].mask & P2CI_WN_VERB) &&
-                  !(p2ci_wnlex_pos(c->x->lex, a) & P2CI_WN_ADJ);
+        int ing = ends(c->x->lex, a, "ing") && (t[k].mask & P2CI_WN_VERB);
         int32_t l = p2ci_poslex_lemma(c->x->pl, a, ing ? P2CI_WN_V : P2CI_WN_A);
         if (l >= 0) a = l;
       }
@@ -694,7 +691,12 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
     case T_VBN: {
       int progressive = after_be && tg == T_VBG;
       int passive = after_be && tg == T_VBN;
-      int finite = tg == T_VERB || progressive;
+      /* "black and white dogs laying on a bed": a caption opening with
+       * coordinated adjectives is parsed as a clause, its participle as the
+       * main verb (tuple cache) */
+      int adj_coord_start = e - b > 3 && t[b].tag == T_ADJ && t[b + 1].tag == T_CONJ && t[b + 2].tag == T_ADJ &&
+                            verbs_seen == 0 && last.count && last.first == 0;
+      int finite = tg == T_VERB || progressive || (tg == T_VBG && adj_coord_start);
       int prev_while = i > b && (t[i - 1].w == c->x->w_while || t[i - 1].w == c->x->w_as || t[i - 1].tag == T_TO);
       FLUSH_VERB();
       verbs_seen++;
