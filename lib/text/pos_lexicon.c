@@ -119,9 +119,13 @@ static const struct {
     {{"er", ""}, {"est", ""}, {"er", "e"}, {"est", "e"}, {NULL, NULL}, {NULL, NULL}, {NULL, NULL}, {NULL, NULL}},
 };
 
-/* First morphy candidate listed in WordNet for pos, or -1. */
+/* The morphy candidate listed in WordNet for pos; for verbs, of several
+ * candidates the one most used in SemCor ("swinging": swing, not swinge),
+ * else the first. -1 when none. */
 static int32_t morph_candidate(p2ci_poslex *pl, int32_t word, int pos)
 {
+  int32_t best = -1;
+  unsigned best_count = 0;
   size_t n = p2ci_wnlex_len(pl->lex, word);
   const char *s = p2ci_wnlex_word(pl->lex, word);
   if (n < 3 || n > 120) return -1;
@@ -132,9 +136,15 @@ static int32_t morph_candidate(p2ci_poslex *pl, int32_t word, int pos)
     memcpy(buf, s, n - sl);
     memcpy(buf + n - sl, RULES[pos][r].add, al);
     int32_t id = p2ci_wnlex_find(pl->lex, buf, n - sl + al);
-    if (id >= 0 && (p2ci_wnlex_pos(pl->lex, id) & (1u << pos))) return id;
+    if (id < 0 || !(p2ci_wnlex_pos(pl->lex, id) & (1u << pos))) continue;
+    if (pos != P2CI_WN_V) return id;
+    unsigned cnt = p2ci_wnlex_tagged(pl->lex, id, pos);
+    if (best < 0 || cnt > best_count) {
+      best = id;
+      best_count = cnt;
+    }
   }
-  return -1;
+  return best;
 }
 
 int32_t p2ci_poslex_lemma(p2ci_poslex *pl, int32_t word, int pos)
