@@ -251,6 +251,8 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
           if (has_v && vf == T_VBN && !nom_ctx && prev != T_STOP && !(has_a && next_nom)) tg = T_VBN;
           else if (has_a && (next_nom || !has_n) && (!has_n || tagged(x, w, P2CI_WN_A) * 3 >= tagged(x, w, P2CI_WN_N)))
             tg = T_ADJ;
+          else if (has_a && !nom_ctx && i + 1 < n && t[i + 1].cc == P2CI_CC_TO)
+            tg = T_ADJ; /* "getting ready to" */
           else if (has_n) tg = T_NOUN;
           else if (has_a) tg = T_ADJ;
           else if (has_v) tg = (nom_ctx && next_nom) ? T_ADJ : vf;

@@ -25,8 +25,7 @@ static const cc_list CLOSED[] = {
     {P2CI_CC_THERE, "there"},
     {P2CI_CC_DET, "a an the this these those every each another either neither no any some all both most"},
     {P2CI_CC_POSS, "his her its their my your our"},
-    {P2CI_CC_PRON, "he she it they him them i you we me us itself himself herself themselves one's someone "
-                   "something somebody everyone everything nothing"},
+    {P2CI_CC_PRON, "he she it they him them i you we me us itself himself herself themselves"},
     {P2CI_CC_WH, "who which that whose whom what where when while as"},
     {P2CI_CC_TO, "to"},
     {P2CI_CC_NEG, "not n't"},
@@ -40,7 +39,7 @@ static const cc_list CLOSED[] = {
                    "through across along around against inside outside underneath beneath below toward "
                    "towards up down off out among during without about like past upon via atop within "
                    "throughout amongst amid beyond alongside aboard for after before than"},
-    {P2CI_CC_ADV, "very also just together too while still really so then here away back there's almost "
+    {P2CI_CC_ADV, "very also just together too while still really so then here away there's almost "
                   "partially mostly fully nearly quite rather somewhat slightly only even all"},
 };
 
@@ -119,9 +118,9 @@ static const struct {
     {{"er", ""}, {"est", ""}, {"er", "e"}, {"est", "e"}, {NULL, NULL}, {NULL, NULL}, {NULL, NULL}, {NULL, NULL}},
 };
 
-/* The morphy candidate listed in WordNet for pos; for verbs, of several
- * candidates the one most used in SemCor ("swinging": swing, not swinge),
- * else the first. -1 when none. */
+/* The morphy candidate listed in WordNet for pos; of several, the one most
+ * used in SemCor ("swinging": swing, not swinge; "bunches": bunch, not
+ * Bunche), else the first. -1 when none. */
 static int32_t morph_candidate(p2ci_poslex *pl, int32_t word, int pos)
 {
   int32_t best = -1;
@@ -137,7 +136,6 @@ static int32_t morph_candidate(p2ci_poslex *pl, int32_t word, int pos)
     memcpy(buf + n - sl, RULES[pos][r].add, al);
     int32_t id = p2ci_wnlex_find(pl->lex, buf, n - sl + al);
     if (id < 0 || !(p2ci_wnlex_pos(pl->lex, id) & (1u << pos))) continue;
-    if (pos != P2CI_WN_V) return id;
     unsigned cnt = p2ci_wnlex_tagged(pl->lex, id, pos);
     if (best < 0 || cnt > best_count) {
       best = id;
@@ -155,9 +153,9 @@ int32_t p2ci_poslex_lemma(p2ci_poslex *pl, int32_t word, int pos)
   if (nb) return bases[0];
   size_t n = p2ci_wnlex_len(pl->lex, word);
   const char *s = p2ci_wnlex_word(pl->lex, word);
-  /* CoreNLP keeps "people"; a noun ending in "ss" or "us" is singular. */
+  /* CoreNLP keeps "people" and "graffiti"; a noun ending in "ss" or "us" is singular. */
   if (pos == P2CI_WN_N) {
-    if ((n == 6 && memcmp(s, "people", 6) == 0) || (n >= 2 && s[n - 1] == 's' && (s[n - 2] == 's' || s[n - 2] == 'u')))
+    if ((n == 6 && memcmp(s, "people", 6) == 0) || (n == 8 && memcmp(s, "graffiti", 8) == 0) || (n >= 2 && s[n - 1] == 's' && (s[n - 2] == 's' || s[n - 2] == 'u')))
       return word;
     if (n < 2 || s[n - 1] != 's') {
       if (!(n >= 3 && memcmp(s + n - 3, "men", 3) == 0)) return word;
