@@ -116,7 +116,7 @@ START_TEST(long_multi_clause_descriptions)
   for (size_t i = 0; i < sizeof ka / sizeof *ka; i++) ck_assert_msg(has_tuple(a, ka[i]), "missing %s", ka[i]);
   const char *b = "the large red double decker bus is driving down a busy city street , and several people are "
                   "waiting at the bus stop under a green awning while two cars are parked along the curb";
-  static const char *const kb[] = {"bus|drive down|street", "people|wait at|stop", "people|wait under|awning",
+  static const char *const kb[] = {"bus|drive down|street", "people|wait at|stop", "stop|under|awning",
                                    "people|several",        "car|two",             "street|busy",
                                    "bus|red",               "awning|green",        "curb"};
   for (size_t i = 0; i < sizeof kb / sizeof *kb; i++) ck_assert_msg(has_tuple(b, kb[i]), "missing %s", kb[i]);
