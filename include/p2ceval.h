@@ -141,6 +141,7 @@ typedef struct p2c_segment_info {
   int caption_kind;    /* a p2c_caption_kind */
   double score;        /* prediction confidence; valid when has_score */
   int has_score;
+  int has_bbox;        /* 1 when the JSON had a bbox */
 } p2c_segment_info;
 
 /* Counts, and views into the dataset (borrowed strings, valid until free).
@@ -159,9 +160,22 @@ P2C_API int p2c_dataset_find_image(const p2c_dataset *ds, int64_t image_id, size
 P2C_API int p2c_dataset_find_category(const p2c_dataset *ds, int64_t category_id, size_t *index);
 /* The folder the id PNGs are read from. Borrowed. */
 P2C_API const char *p2c_dataset_png_dir(const p2c_dataset *ds);
+/* The JSON file it was loaded from, as given. Borrowed. */
+P2C_API const char *p2c_dataset_path(const p2c_dataset *ds);
+/* The p2c_dataset_kind it was loaded as. */
+P2C_API int p2c_dataset_kind_of(const p2c_dataset *ds);
+/* Total number of segments over all images. */
+P2C_API size_t p2c_dataset_num_segments(const p2c_dataset *ds);
+/* Index (within image image_index) of the segment with this id, or
+ * P2C_ERR_NOT_FOUND. O(log n): segments are indexed by id at load. */
+P2C_API int p2c_dataset_find_segment(const p2c_dataset *ds, size_t image_index, int64_t segment_id,
+                                     size_t *segment_index);
 
 /* An image of segment ids, id = R + 256 G + 65536 B, 0 = void. */
 typedef struct p2c_idmap p2c_idmap;
+/* Largest id PNG accepted, in pixels (width * height): 2^28, a 1 GiB id map.
+ * Larger images are P2C_ERR_LIMIT (decompression bombs). */
+#define P2C_IDMAP_MAX_PIXELS ((int64_t)1 << 28)
 /* Decode an RGB/RGBA 8-bit PNG into an id map (alpha ignored). Grayscale,
  * palette and 16-bit PNGs, corrupt and truncated files are errors naming the
  * file. Caller frees with p2c_idmap_free. */
@@ -174,11 +188,20 @@ P2C_API int p2c_idmap_width(const p2c_idmap *map);
 P2C_API int p2c_idmap_height(const p2c_idmap *map);
 /* Row-major width*height ids. Borrowed. */
 P2C_API const uint32_t *p2c_idmap_data(const p2c_idmap *map);
+/* Write width*height ids (each < 2^24) as an 8-bit RGB PNG, atomically (a
+ * temporary file renamed into place). For tools and tests that make data sets. */
+P2C_API int p2c_idmap_write_png(const char *path, const uint32_t *ids, int width, int height,
+                                p2c_error *err);
 
 /* Validation: every problem panopticapi would raise on (and what it crashes
  * on), each naming the file, image id and segment id. */
 typedef struct p2c_validation p2c_validation;
+typedef enum p2c_severity {
+  P2C_PROBLEM_ERROR = 0,  /* the evaluation cannot run (the reference raises or crashes) */
+  P2C_PROBLEM_WARNING = 1 /* suspicious input the reference silently accepts */
+} p2c_severity;
 typedef struct p2c_problem {
+  int severity;        /* a p2c_severity */
   int code;            /* a p2c_status */
   const char *file;    /* the file concerned; borrowed */
   int64_t image_id;    /* -1 when not about one image */
@@ -199,7 +222,12 @@ typedef struct p2c_validate_options {
  * problems: see p2c_validation_count), an error when it could not run. */
 P2C_API int p2c_validate(const p2c_dataset *gt, const p2c_dataset *pred,
                          const p2c_validate_options *opts, p2c_validation **out, p2c_error *err);
+/* Number of problems kept (errors and warnings), at most max_problems. */
 P2C_API size_t p2c_validation_count(const p2c_validation *v);
+/* Number of kept problems that are errors (0: the evaluation can run). */
+P2C_API size_t p2c_validation_num_errors(const p2c_validation *v);
+/* 1 when more problems were found than max_problems (checking stopped). */
+P2C_API int p2c_validation_truncated(const p2c_validation *v);
 P2C_API int p2c_validation_problem(const p2c_validation *v, size_t index, p2c_problem *out);
 P2C_API void p2c_validation_free(p2c_validation *v);
 
@@ -414,6 +442,218 @@ P2C_API double p2c_spice_corpus(const double *all_f, size_t n);
 /* ==========================================================================
  * Masks: COCO RLE, id maps, IoU matching, panoptic quality
  * ========================================================================== */
+
+/* ---- COCO run-length encoded masks (pycocotools-compatible) -------------- *
+ * A p2c_rle is an h x w binary mask stored as run lengths in column-major
+ * order (pixel index x*h + y), alternating 0-runs and 1-runs and starting with
+ * a (possibly empty) 0-run, exactly as COCO / pycocotools. Every p2c_rle is
+ * canonical: counts after the first are > 0 and they sum to h*w. Inputs with
+ * zero-length runs are accepted and canonicalised; inputs that pycocotools
+ * would read as garbage (bad characters, truncated values, negative counts,
+ * counts not summing to h*w) are rejected with a message saying where.
+ * See docs/rle.md. An RLE is immutable once built: all read-only functions
+ * below are thread-safe. h*w must be below 2^32 (P2C_ERR_LIMIT). */
+typedef struct p2c_rle p2c_rle;
+
+typedef enum p2c_mask_layout {
+  P2C_MASK_COLUMN_MAJOR = 0, /* mask[x*h + y]: numpy Fortran order, as pycocotools */
+  P2C_MASK_ROW_MAJOR = 1     /* mask[y*w + x]: an ordinary image */
+} p2c_mask_layout;
+
+/* Encode an h x w byte mask. As pycocotools, a new run starts wherever the
+ * byte value changes (so values other than 0/1 alternate runs; threshold the
+ * mask first if that is not what you want). */
+P2C_API int p2c_rle_encode(const uint8_t *mask, int h, int w, int layout, p2c_rle **out,
+                           p2c_error *err);
+/* From uncompressed counts ({"size":[h,w],"counts":[...]}); they must sum to h*w. */
+P2C_API int p2c_rle_from_counts(int h, int w, const uint32_t *counts, size_t n, p2c_rle **out,
+                                p2c_error *err);
+/* From the compressed counts string (len bytes, no NUL needed). */
+P2C_API int p2c_rle_from_string(int h, int w, const char *s, size_t len, p2c_rle **out,
+                                p2c_error *err);
+/* The box [x0, y0, x1, y1) given as [x, y, width, height] in pixels, rounded as
+ * pycocotools frPyObjects rounds box corners (a box is a 4-point polygon). */
+P2C_API int p2c_rle_from_bbox(int h, int w, const double bbox[4], p2c_rle **out, p2c_error *err);
+/* One polygon [x1, y1, x2, y2, ...] (n_coords numbers; an odd last one is
+ * ignored), rasterised as pycocotools frPyObjects does. */
+P2C_API int p2c_rle_from_polygon(int h, int w, const double *xy, size_t n_coords, p2c_rle **out,
+                                 p2c_error *err);
+P2C_API void p2c_rle_free(p2c_rle *rle);
+/* A deep copy, or NULL when out of memory. */
+P2C_API p2c_rle *p2c_rle_copy(const p2c_rle *rle);
+
+P2C_API int p2c_rle_height(const p2c_rle *rle);
+P2C_API int p2c_rle_width(const p2c_rle *rle);
+P2C_API size_t p2c_rle_num_counts(const p2c_rle *rle);
+/* The canonical uncompressed counts. Borrowed. */
+P2C_API const uint32_t *p2c_rle_counts(const p2c_rle *rle);
+/* Write the compressed counts string and its NUL into buf (size bytes). Returns
+ * the string length; when that is >= size the output was truncated (call again
+ * with length + 1 bytes), as snprintf. */
+P2C_API size_t p2c_rle_to_string(const p2c_rle *rle, char *buf, size_t size);
+/* Write the h*w mask as 0/1 bytes in the given layout. */
+P2C_API int p2c_rle_decode(const p2c_rle *rle, uint8_t *mask, int layout);
+/* Number of 1 pixels. */
+P2C_API uint64_t p2c_rle_area(const p2c_rle *rle);
+/* Bounding box [x, y, width, height] of the 1 pixels; all 0 for an empty mask
+ * (pycocotools toBbox). */
+P2C_API void p2c_rle_bbox(const p2c_rle *rle, double bbox[4]);
+/* IoU of every detection with every ground truth, as pycocotools mask.iou:
+ * out[d * num_gt + g] = I / U, or I / area(dt[d]) when iscrowd[g] is non-zero
+ * (iscrowd may be NULL: no crowd); 0 when I == 0. All masks must have the
+ * same size (P2C_ERR_MISMATCH otherwise, where pycocotools returns -1 or 0). */
+P2C_API int p2c_rle_iou(const p2c_rle *const *dt, size_t num_dt, const p2c_rle *const *gt,
+                        size_t num_gt, const uint8_t *iscrowd, double *out, p2c_error *err);
+/* Union (intersect = 0) or intersection (intersect = 1) of n >= 1 masks of one
+ * size, as pycocotools mask.merge. */
+P2C_API int p2c_rle_merge(const p2c_rle *const *rles, size_t n, int intersect, p2c_rle **out,
+                          p2c_error *err);
+
+/* ---- Panoptic quality: per-image matching and accumulation --------------- *
+ * The rules are panopticapi's pq_compute (docs/metrics.md, "Panoptic
+ * quality"): ids from the id maps, 0 = void; a ground truth and a prediction of
+ * the same category match when the GT is not crowd and IoU > 0.5, with
+ * union = pred area + GT JSON area - intersection - |pred on void|; unmatched
+ * predictions mostly on void or on the crowd region of their category are
+ * not false positives. Results are bit-identical to panopticapi. */
+
+/* One segment as listed in the JSON. */
+typedef struct p2c_pq_segment {
+  int64_t id;          /* its id in the id map (R + 256 G + 65536 B) */
+  int64_t category_id;
+  int iscrowd;         /* ground truth: 1 = crowd region, never matched */
+  int64_t area;        /* ground truth: the JSON area, which panopticapi's union
+                          uses (not the pixel count); predictions: ignored */
+} p2c_pq_segment;
+
+/* One image to score. Predictions come either as an id map (panoptic PNG:
+ * pred_ids) or as instance masks (pred_masks: one height x width RLE per
+ * prediction, masks may overlap, as dense-captioning models emit them). */
+typedef struct p2c_pq_image_input {
+  int64_t image_id;
+  const char *gt_name;   /* named in messages (e.g. the PNG path); may be NULL */
+  const char *pred_name; /* idem */
+  int width, height;
+  const uint32_t *gt_ids;   /* row-major width*height ground-truth ids */
+  const uint32_t *pred_ids; /* row-major prediction ids; NULL with pred_masks */
+  const p2c_rle *const *pred_masks; /* instance format: num_pred masks; NULL with pred_ids */
+  const p2c_pq_segment *gt;
+  size_t num_gt;
+  const p2c_pq_segment *pred;
+  size_t num_pred;
+} p2c_pq_image_input;
+
+/* Flags of an overlapping (gt, pred) pair. */
+#define P2C_PAIR_SAME_CATEGORY 1u /* both listed in the JSON, same category */
+#define P2C_PAIR_GT_CROWD 2u      /* the GT segment is a crowd region */
+#define P2C_PAIR_MATCHED 4u       /* a true positive (IoU > 0.5) */
+
+/* One overlapping (gt id, pred id) pair of an image, in ascending (gt id,
+ * pred id) order (instance format: pred index) as panopticapi visits them.
+ * Pairs with the void id 0 or with ids missing from the JSON are included. */
+typedef struct p2c_pq_pair {
+  int64_t gt_id, pred_id;
+  int64_t gt_index, pred_index; /* index in the input arrays; -1 if not in the JSON */
+  int64_t intersection;         /* pixels */
+  int64_t union_area;  /* pred area + GT JSON area - intersection - |pred on void|;
+                          0 when gt_index or pred_index is -1 */
+  double iou;          /* intersection / union_area (0 when union_area is 0) */
+  unsigned flags;      /* P2C_PAIR_* */
+} p2c_pq_pair;
+
+/* What became of a segment. */
+typedef enum p2c_pq_outcome {
+  P2C_PQ_TP = 0,      /* matched */
+  P2C_PQ_FN = 1,      /* ground truth, unmatched */
+  P2C_PQ_FP = 2,      /* prediction, unmatched */
+  P2C_PQ_CROWD = 3,   /* ground truth crowd region */
+  P2C_PQ_IGNORED = 4  /* prediction mostly on void / a crowd region of its category */
+} p2c_pq_outcome;
+
+typedef struct p2c_pq p2c_pq;             /* the accumulator */
+typedef struct p2c_pq_image p2c_pq_image; /* the result of one image */
+
+/* An accumulator over the categories (a dataset's categories[], in order: the
+ * averages and the per-class list follow it; a repeated id keeps its first
+ * position and last isthing, as a Python dict). Free with p2c_pq_free. */
+P2C_API int p2c_pq_create(const p2c_category_info *categories, size_t num_categories,
+                          p2c_pq **out, p2c_error *err);
+P2C_API void p2c_pq_free(p2c_pq *pq);
+/* Message of the last failed call on pq ("" if none). Borrowed. */
+P2C_API const char *p2c_pq_last_error(const p2c_pq *pq);
+
+/* Match one image. Does not modify pq: may run on many threads at once on one
+ * pq. Errors name the image, the files and the segment ids, with panopticapi's
+ * wording where it has a check. *out is owned by the caller. */
+P2C_API int p2c_pq_image_compute(const p2c_pq *pq, const p2c_pq_image_input *in,
+                                 p2c_pq_image **out, p2c_error *err);
+P2C_API void p2c_pq_image_free(p2c_pq_image *img);
+P2C_API int64_t p2c_pq_image_id(const p2c_pq_image *img);
+P2C_API size_t p2c_pq_image_num_pairs(const p2c_pq_image *img);
+P2C_API int p2c_pq_image_pair(const p2c_pq_image *img, size_t index, p2c_pq_pair *out);
+/* Outcome of ground-truth / predicted segment `index` (input order). For a
+ * repeated id, the last listing is the segment and earlier ones are P2C_PQ_IGNORED. */
+P2C_API int p2c_pq_image_gt_outcome(const p2c_pq_image *img, size_t index);
+P2C_API int p2c_pq_image_pred_outcome(const p2c_pq_image *img, size_t index);
+/* IoU matrix out[g * num_pred + p] (num_gt x num_pred, input order): the
+ * panopticapi IoU (void removed from the union) for a non-crowd GT; for a
+ * crowd GT the share of the prediction inside it (pycocotools' iscrowd rule);
+ * 0 where they do not overlap. */
+P2C_API int p2c_pq_image_iou_matrix(const p2c_pq_image *img, double *out, size_t num_gt,
+                                    size_t num_pred);
+
+/* Add an image's counts; images must be added in dataset order (the IoU sums
+ * run in image order, then pair order, as panopticapi with one process), so
+ * the result does not depend on how many threads computed the images. */
+P2C_API int p2c_pq_add(p2c_pq *pq, const p2c_pq_image *img);
+/* p2c_pq_image_compute + p2c_pq_add. */
+P2C_API int p2c_pq_add_image(p2c_pq *pq, const p2c_pq_image_input *in);
+
+typedef enum p2c_pq_group { P2C_PQ_ALL = 0, P2C_PQ_THINGS = 1, P2C_PQ_STUFF = 2 } p2c_pq_group;
+typedef struct p2c_pq_summary {
+  double pq, sq, rq; /* means over the n classes with tp + fp + fn > 0; NaN when n == 0
+                        (panopticapi raises ZeroDivisionError) */
+  int n;
+} p2c_pq_summary;
+typedef struct p2c_pq_class {
+  int64_t category_id;
+  int isthing;
+  int64_t tp, fp, fn;
+  double iou;        /* sum of the IoUs of the true positives */
+  double pq, sq, rq; /* 0 when tp + fp + fn == 0 (then counted is 0) */
+  int counted;       /* 1 when the class enters the averages */
+} p2c_pq_class;
+
+P2C_API int p2c_pq_get_summary(const p2c_pq *pq, int group, p2c_pq_summary *out);
+P2C_API size_t p2c_pq_num_classes(const p2c_pq *pq);
+/* Class `index`, in categories order. */
+P2C_API int p2c_pq_get_class(const p2c_pq *pq, size_t index, p2c_pq_class *out);
+/* Images added so far. */
+P2C_API size_t p2c_pq_num_images(const p2c_pq *pq);
+
+/* ---- PQ over two datasets (what `p2c-eval pq` runs) ----------------------- */
+#define P2C_PQ_OPTIONS_VERSION 1
+typedef struct p2c_pq_options {
+  unsigned version; /* P2C_PQ_OPTIONS_VERSION */
+  int threads;      /* worker threads; 0 = all online cores */
+  /* Called on the calling thread for every image, in evaluation order (GT
+   * annotations[] order), after its counts were added; gt_image_index indexes
+   * the GT dataset. A non-zero return stops the run with that status. May be
+   * NULL. The image is borrowed for the duration of the call. */
+  int (*on_image)(void *user, size_t gt_image_index, const p2c_pq_image *img);
+  void *user;
+} p2c_pq_options;
+#define P2C_PQ_OPTIONS_INIT {P2C_PQ_OPTIONS_VERSION, 0, NULL, NULL}
+
+/* panopticapi pq_compute: every GT image that has an annotation, in GT
+ * annotations[] order, against the prediction of the same image id. PNGs are
+ * decoded by `threads` workers, a few images ahead at most (memory stays at a
+ * few images per thread); counts are added in image order, so the result is
+ * the same bits for any thread count. On success *out is a new accumulator
+ * (p2c_pq_free). The first failing image in evaluation order is reported,
+ * naming its files, image id and segment ids. */
+P2C_API int p2c_pq_compute(const p2c_dataset *gt, const p2c_dataset *pred,
+                           const p2c_pq_options *opts, p2c_pq **out, p2c_error *err);
 
 /* @@SECTION masks */
 

@@ -20,7 +20,12 @@ int p2ci_json_parse(const char *name, const char *text, size_t len, cJSON **out,
     for (size_t i = 0; i < off; i++) {
       if (text[i] == '\n') { line++; col = 1; } else col++;
     }
-    return p2ci_error(err, P2C_ERR_PARSE, "%s: invalid JSON at line %zu, column %zu", name, line, col);
+    /* Python's json.dump writes these for float('nan') / float('inf'). */
+    const char *at = text + off;
+    int nonfinite = !strncmp(at, "NaN", 3) || !strncmp(at, "Infinity", 8) ||
+                    !strncmp(at, "-Infinity", 9);
+    return p2ci_error(err, P2C_ERR_PARSE, "%s: invalid JSON at line %zu, column %zu%s", name, line,
+                      col, nonfinite ? " (NaN and Infinity are not JSON numbers)" : "");
   }
   *out = root;
   return P2C_OK;
