@@ -426,6 +426,81 @@ P2C_API double p2c_meteor15_stats_score(const double stats[P2C_METEOR15_NUM_STAT
 
 /* ---- SPICE-style ----------------------------------------------------------- */
 
+/* A SPICE-style scorer (SPICE 1.0, Anderson et al. 2016): captions become
+ * scene-graph tuples (objects, attributes, relations), the test tuples are
+ * matched to the merged tuples of all references with WordNet synonyms, and
+ * F1 is reported per image. SPICE's scoring and synonym merging are
+ * reproduced exactly; its tuples come from a PCFG dependency parser, ours
+ * from rules (docs/metrics.md, "SPICE-style", states the measured agreement).
+ * Outputs name the metric "spice-style". A handle owns a WordNet lexicon
+ * (~40 MB) and may be used from one thread at a time. */
+typedef struct p2c_spice p2c_spice;
+
+#define P2C_SPICE_OPTIONS_VERSION 1
+typedef struct p2c_spice_options {
+  unsigned version;        /* P2C_SPICE_OPTIONS_VERSION */
+  const char *wordnet_dir; /* WordNet 3.0 dict folder; NULL: /usr/share/wordnet */
+  /* Optional METEOR 1.5 english.synsets (the synonym file inside SPICE's
+   * jar): its synset numbers replace those of wordnet_dir's index files. Debian
+   * renumbered some synsets, which changes a few cross-POS coincidences. */
+  const char *meteor_synsets;
+} p2c_spice_options;
+#define P2C_SPICE_OPTIONS_INIT {P2C_SPICE_OPTIONS_VERSION, NULL, NULL}
+
+/* Load WordNet (index.* and *.exc). On failure *out is NULL and err says why. */
+P2C_API int p2c_spice_create(const p2c_spice_options *opts, p2c_spice **out, p2c_error *err);
+P2C_API void p2c_spice_free(p2c_spice *sp);
+/* Message of the last failed call on sp ("" if none). Borrowed. */
+P2C_API const char *p2c_spice_last_error(const p2c_spice *sp);
+
+/* The tuple kinds SPICE reports ("All" and its -subset filters). */
+typedef enum p2c_spice_kind {
+  P2C_SPICE_ALL = 0,
+  P2C_SPICE_OBJECT,
+  P2C_SPICE_ATTRIBUTE,
+  P2C_SPICE_RELATION,
+  P2C_SPICE_CARDINALITY,
+  P2C_SPICE_COLOR,
+  P2C_SPICE_SIZE,
+  P2C_SPICE_NUM_KINDS
+} p2c_spice_kind;
+/* "All", "Object", ... as in SPICE's JSON. Static storage; NULL out of range. */
+P2C_API const char *p2c_spice_kind_name(int kind);
+
+/* SPICE's Evaluation: pr, re, f are NaN for a kind other than All when the
+ * references have no tuple of that kind (SPICE writes null); All is never NaN. */
+typedef struct p2c_spice_prf {
+  double pr, re, f;
+  long tp, fp, fn;
+} p2c_spice_prf;
+typedef struct p2c_spice_detail {
+  p2c_spice_prf kind[P2C_SPICE_NUM_KINDS]; /* indexed by p2c_spice_kind */
+} p2c_spice_detail;
+
+/* A tuple: 1 word (object), 2 (object, attribute) or 3 (subject, predicate,
+ * object). Words are lemmas, e.g. {"dog", "sit on", "couch"}. */
+typedef struct p2c_spice_tuple {
+  int arity;
+  const char *w[3];
+} p2c_spice_tuple;
+
+/* The tuples of one caption (lower-cased, space-separated tokens, as SPICE
+ * receives them from the PTB tokenizer), before any scene-graph merging.
+ * *tuples is borrowed until the next call on sp. */
+P2C_API int p2c_spice_extract(p2c_spice *sp, const char *caption, const p2c_spice_tuple **tuples,
+                              size_t *n);
+/* Score one image: the hypothesis against the union of its references. */
+P2C_API int p2c_spice_score(p2c_spice *sp, const char *const *refs, size_t nrefs, const char *hyp,
+                            p2c_spice_detail *out);
+/* Score from given tuples instead of extracting them (e.g. SPICE's own
+ * tuples): ref_tuples are those of all references, concatenated in order. */
+P2C_API int p2c_spice_score_tuples(p2c_spice *sp, const p2c_spice_tuple *ref_tuples, size_t nref,
+                                   const p2c_spice_tuple *hyp_tuples, size_t nhyp,
+                                   p2c_spice_detail *out);
+/* Corpus SPICE: the mean of the per-image All F1 (numpy.mean order, as
+ * pycocoevalcap). n == 0 gives NaN. Thread-safe. */
+P2C_API double p2c_spice_corpus(const double *all_f, size_t n);
+
 /* @@SECTION spice */
 
 /* ==========================================================================

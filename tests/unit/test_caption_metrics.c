@@ -161,6 +161,21 @@ START_TEST(coco_demo_1000_tokenized)
 }
 END_TEST
 
+/* End to end: raw captions through the PTB tokenizer, then the scorers. */
+START_TEST(realistic_300_raw)
+{
+  corpus_case("captions/realistic_300.json", "raw", P2C_TEXT_RAW,
+              "captions realistic_300 (raw text, PTB tokenizer)");
+}
+END_TEST
+
+START_TEST(coco_demo_1000_raw)
+{
+  corpus_case("captions/coco_demo_1000.json", "raw", P2C_TEXT_RAW,
+              "captions coco_demo_1000 (raw text, PTB tokenizer)");
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("caption_metrics");
@@ -169,6 +184,8 @@ static Suite *suite(void)
   tcase_add_test(tc, edge_cases_match_pycocoevalcap);
   tcase_add_test(tc, realistic_300_tokenized);
   tcase_add_test(tc, coco_demo_1000_tokenized);
+  tcase_add_test(tc, realistic_300_raw);
+  tcase_add_test(tc, coco_demo_1000_raw);
   suite_add_tcase(s, tc);
   return s;
 }

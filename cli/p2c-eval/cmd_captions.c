@@ -1,0 +1,219 @@
+/* p2c-eval captions REFS.json HYPS.json [--metrics LIST] [--tokenized] [--json OUT]
+ * p2c-eval tokenize  (lines on stdin -> tokens on stdout)
+ *
+ * Caption metrics over COCO caption files, as pycocoevalcap's COCOEvalCap
+ * computes them (PTBTokenizer, Bleu(4), Rouge(), Cider()), without Java. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static void captions_usage(FILE *out)
+{
+  fprintf(out,
+          "usage: p2c-eval captions REFS.json HYPS.json [--metrics LIST] [--tokenized] [--json OUT]\n"
+          "\n"
+          "  REFS.json    COCO caption annotations {\"annotations\": [{\"image_id\", \"caption\"}, ...]}\n"
+          "  HYPS.json    COCO results [{\"image_id\", \"caption\"}, ...], one caption per image\n"
+          "               (either may be gzipped)\n"
+          "  --metrics L  comma list of");
+  for (size_t i = 0; p2c_captions_metric_known(i); i++)
+    fprintf(out, "%s%s", i ? "," : " ", p2c_captions_metric_known(i));
+  fprintf(out, " (default: all)\n"
+               "  --tokenized  the captions are already tokenized: skip the PTB tokenizer\n"
+               "  --json OUT   write {\"corpus\": {...}, \"per_image\": {\"ID\": {...}}} to OUT\n");
+}
+
+/* Growable text buffer for the JSON report. */
+typedef struct buf {
+  char *s;
+  size_t len, cap;
+  int failed;
+} buf;
+
+static void put(buf *b, const char *s, size_t n)
+{
+  if (b->failed) return;
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + n + 1) cap *= 2;
+    char *p = realloc(b->s, cap);
+    if (!p) {
+      b->failed = 1;
+      return;
+    }
+    b->s = p;
+    b->cap = cap;
+  }
+  memcpy(b->s + b->len, s, n);
+  b->len += n;
+  b->s[b->len] = '\0';
+}
+
+static void puts_(buf *b, const char *s) { put(b, s, strlen(s)); }
+
+static void put_json_string(buf *b, const char *s)
+{
+  puts_(b, "\"");
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    char esc[8];
+    if (c == '"' || c == '\\') {
+      esc[0] = '\\', esc[1] = (char)c;
+      put(b, esc, 2);
+    } else if (c < 0x20) {
+      snprintf(esc, sizeof esc, "\\u%04x", c);
+      puts_(b, esc);
+    } else {
+      put(b, (const char *)&c, 1);
+    }
+  }
+  puts_(b, "\"");
+}
+
+static void put_double(buf *b, double v)
+{
+  char num[32];
+  if (v != v) snprintf(num, sizeof num, "null"); /* NaN: not JSON */
+  else snprintf(num, sizeof num, "%.17g", v);
+  puts_(b, num);
+}
+
+static int write_json(const p2c_captions *c, const char *path)
+{
+  buf b = {0};
+  size_t nm = p2c_captions_num_metrics(c);
+  double v;
+  puts_(&b, "{\"corpus\": {");
+  for (size_t m = 0; m < nm; m++) {
+    puts_(&b, m ? ", " : "");
+    put_json_string(&b, p2c_captions_metric_name(c, m));
+    puts_(&b, ": ");
+    p2c_captions_corpus(c, m, &v);
+    put_double(&b, v);
+  }
+  puts_(&b, "},\n \"per_image\": {");
+  for (size_t i = 0; i < p2c_captions_num_items(c); i++) {
+    puts_(&b, i ? ",\n  " : "\n  ");
+    put_json_string(&b, p2c_captions_key(c, i));
+    puts_(&b, ": {");
+    for (size_t m = 0; m < nm; m++) {
+      puts_(&b, m ? ", " : "");
+      put_json_string(&b, p2c_captions_metric_name(c, m));
+      puts_(&b, ": ");
+      p2c_captions_item_score(c, i, m, &v);
+      put_double(&b, v);
+    }
+    puts_(&b, "}");
+  }
+  puts_(&b, "}}\n");
+  int rc;
+  if (b.failed) {
+    p2c_cli_errorf("out of memory");
+    rc = P2C_EXIT_INTERNAL;
+  } else {
+    rc = p2c_cli_write_file(path, b.s, b.len) ? P2C_EXIT_INVALID : P2C_EXIT_OK;
+  }
+  free(b.s);
+  return rc;
+}
+
+int p2c_cmd_captions(int argc, char **argv)
+{
+  const char *paths[2] = {NULL, NULL}, *metrics = NULL, *json = NULL;
+  int n_paths = 0, tokenized = 0, bad = 0;
+  for (int i = 1; i < argc && !bad; i++) {
+    const char *v;
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+      captions_usage(stdout);
+      return P2C_EXIT_OK;
+    } else if (!strcmp(argv[i], "--tokenized")) {
+      tokenized = 1;
+    } else if ((v = p2c_cli_opt(argc, argv, &i, "--metrics", &bad)) != NULL) {
+      metrics = v;
+    } else if ((v = p2c_cli_opt(argc, argv, &i, "--json", &bad)) != NULL) {
+      json = v;
+    } else if (argv[i][0] == '-' && argv[i][1]) {
+      p2c_cli_errorf("captions: unknown option '%s'", argv[i]);
+      bad = 1;
+    } else if (n_paths < 2) {
+      paths[n_paths++] = argv[i];
+    } else {
+      p2c_cli_errorf("captions: unexpected argument '%s'", argv[i]);
+      bad = 1;
+    }
+  }
+  if (!bad && n_paths != 2) {
+    p2c_cli_errorf("captions: expected REFS.json and HYPS.json");
+    bad = 1;
+  }
+  if (bad) {
+    captions_usage(stderr);
+    return P2C_EXIT_USAGE;
+  }
+
+  p2c_captions_options opts = P2C_CAPTIONS_OPTIONS_INIT;
+  opts.text = tokenized ? P2C_TEXT_TOKENIZED : P2C_TEXT_RAW;
+  opts.metrics = metrics;
+  p2c_captions *c;
+  p2c_error err;
+  int rc = p2c_captions_create(&opts, &c, &err);
+  if (rc == P2C_ERR_NOT_FOUND) { /* an unknown metric name */
+    p2c_cli_errorf("%s", err.message);
+    return P2C_EXIT_USAGE;
+  }
+  if (rc) return p2c_cli_report(&err);
+  if ((rc = p2c_captions_add_coco_files(c, paths[0], paths[1])) != P2C_OK ||
+      (rc = p2c_captions_score(c)) != P2C_OK) {
+    p2c_cli_errorf("%s", p2c_captions_last_error(c));
+    p2c_captions_free(c);
+    return p2c_cli_exit_code(rc);
+  }
+  for (size_t m = 0; m < p2c_captions_num_metrics(c); m++) {
+    double v;
+    p2c_captions_corpus(c, m, &v);
+    printf("%-8s %.6f\n", p2c_captions_metric_name(c, m), v);
+  }
+  int exit_code = P2C_EXIT_OK;
+  if (json) exit_code = write_json(c, json);
+  p2c_captions_free(c);
+  return exit_code;
+}
+
+int p2c_cmd_tokenize(int argc, char **argv)
+{
+  if (argc > 1) {
+    int help = !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h");
+    fprintf(help ? stdout : stderr,
+            "usage: p2c-eval tokenize < LINES\n\n"
+            "Tokenize each line of stdin as pycocoevalcap's PTBTokenizer (Stanford 3.4.1,\n"
+            "-lowerCase, punctuation removed) and print its tokens separated by spaces.\n");
+    return help ? P2C_EXIT_OK : P2C_EXIT_USAGE;
+  }
+  p2c_tokenizer *t;
+  p2c_error err;
+  if (p2c_tokenizer_create(&t, &err)) return p2c_cli_report(&err);
+  char *line = NULL;
+  size_t cap = 0, lineno = 0;
+  ssize_t n;
+  int rc = P2C_EXIT_OK;
+  while ((n = getline(&line, &cap, stdin)) >= 0) {
+    lineno++;
+    if (n > 0 && line[n - 1] == '\n') n--;
+    const char *out;
+    size_t len;
+    if (p2c_tokenize(t, line, (size_t)n, &out, &len)) {
+      p2c_cli_errorf("stdin line %zu: %s", lineno, p2c_tokenizer_last_error(t));
+      rc = P2C_EXIT_INVALID;
+      break;
+    }
+    fwrite(out, 1, len, stdout);
+    putchar('\n');
+  }
+  free(line);
+  p2c_tokenizer_free(t);
+  if (fflush(stdout) != 0) rc = P2C_EXIT_INTERNAL;
+  return rc;
+}
