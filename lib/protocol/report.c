@@ -158,15 +158,16 @@ static void v1_json(sbuf *b, const p2c_evaluator *ev)
   put(b, "    \"variants\": {\n"
          "      \"pq\": \"panopticapi pq_compute (one process)\",\n"
          "      \"bleu4\": \"pycocoevalcap Bleu(4), corpus BLEU-4 over the matched pairs\",\n"
-         "      \"meteor\": \"METEOR 1.5 (pycocoevalcap's jar: -l en -norm), corpus score\",\n"
+         "      \"meteor\": \"METEOR 1.5 (-l en -norm; %s), mean over the matched pairs\",\n"
          "      \"rouge_l\": \"pycocoevalcap Rouge, mean over the matched pairs\",\n"
          "      \"cider_d\": \"pycocoevalcap Cider (CIDEr-D), mean over the matched pairs\",\n"
-         "      \"spice\": \"SPICE-style, mean over the matched pairs\",\n"
+         "      \"spice\": \"SPICE-style (pycocoevalcap Spice, rule-based parser), mean over the matched pairs\",\n"
          "      \"pairs\": \"PQ matches: same category, IoU > 0.5, one-to-one\",\n"
          "      \"map\": \"DenseCap (jcjohnson/densecap eval_utils.lua): ranked by score, best non-crowd GT, "
          "first taker only, METEOR 1.5 of the prediction against the GT, IoU >= t and METEOR > m, "
          "recall over non-crowd GT segments, 101-point AP with exact recall thresholds\"\n"
-         "    },\n");
+         "    },\n",
+      ev->m15 ? p2c_meteor15_variant(ev->m15) : "meteor-1.5-nopara");
   notes(b, ev);
   put(b, "\n  },\n  \"panoptic\": {\n    \"All\": ");
   pq_obj(b, S->pq, S->sq, S->rq, S->n_classes);
