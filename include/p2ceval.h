@@ -354,6 +354,49 @@ P2C_API int p2c_captions_item_score(const p2c_captions *c, size_t item, size_t m
 
 /* ---- METEOR (NLTK 3.8 variant) ------------------------------------------- */
 
+/* METEOR as NLTK 3.8 computes it: nltk.translate.meteor_score.meteor_score(
+ * [r.split() for r in refs], hyp.split()) with its defaults, the number the
+ * Pix2Cap-COCO mAP script uses. Words are cut as Python's str.split() does,
+ * lowercased as str.lower() does, then aligned in three stages (exact, NLTK's
+ * Porter stem, WordNet 3.0 synonyms), each matching greedily from the end of
+ * both sentences as NLTK does; the score is the maximum over the references.
+ * docs/metrics.md gives the formula and the quirks kept for parity.
+ *
+ * The handle owns a WordNet reader and caches, per word, its lowercase form,
+ * stem and synonym set, so scoring millions of pairs is cheap. */
+typedef struct p2c_meteor_nltk p2c_meteor_nltk;
+
+#define P2C_METEOR_NLTK_OPTIONS_VERSION 1
+typedef struct p2c_meteor_nltk_options {
+  unsigned version;        /* P2C_METEOR_NLTK_OPTIONS_VERSION */
+  const char *wordnet_dir; /* WordNet 3.0 "dict" folder; NULL or "": $P2C_WORDNET_DIR,
+                              else /usr/share/wordnet (Debian wordnet-base) */
+  double alpha, beta, gamma; /* NLTK's defaults: 0.9, 3.0, 0.5 */
+} p2c_meteor_nltk_options;
+#define P2C_METEOR_NLTK_OPTIONS_INIT {P2C_METEOR_NLTK_OPTIONS_VERSION, NULL, 0.9, 3.0, 0.5}
+
+/* A new scorer owned by the caller (p2c_meteor_nltk_free). opts may be NULL
+ * (defaults). Loads WordNet (about 30 ms); a missing folder or file is
+ * P2C_ERR_IO naming it. */
+P2C_API int p2c_meteor_nltk_create(const p2c_meteor_nltk_options *opts, p2c_meteor_nltk **out,
+                                   p2c_error *err);
+P2C_API void p2c_meteor_nltk_free(p2c_meteor_nltk *m);
+/* Message of the last failed call on m ("" if none). Borrowed. */
+P2C_API const char *p2c_meteor_nltk_last_error(const p2c_meteor_nltk *m);
+
+/* *score = NLTK meteor_score of hyp against refs (NUL-terminated UTF-8 strings,
+ * n_refs of them). No reference (NLTK raises ValueError) or a NULL string:
+ * P2C_ERR_INVALID_ARG; invalid UTF-8: P2C_ERR_PARSE. Empty captions are
+ * allowed and score 0.0, as in NLTK. Not thread-safe on one handle (it fills
+ * its caches): use one handle per thread. */
+P2C_API int p2c_meteor_nltk_score(p2c_meteor_nltk *m, const char *const *refs, size_t n_refs,
+                                  const char *hyp, double *score);
+/* The same on words already cut: refs[r] has ref_lens[r] words, hyp has
+ * hyp_len words. Words are used as given (lowercased, never split again). */
+P2C_API int p2c_meteor_nltk_score_words(p2c_meteor_nltk *m, const char *const *const *refs,
+                                        const size_t *ref_lens, size_t n_refs,
+                                        const char *const *hyp, size_t hyp_len, double *score);
+
 /* @@SECTION meteor-nltk */
 
 /* ---- METEOR 1.5 variant -------------------------------------------------- */
@@ -380,7 +423,7 @@ typedef struct p2c_meteor15_options {
   const char *paraphrase_path; /* METEOR's paraphrase-en.gz; NULL: no paraphrase module
                                   matches, and the variant is "meteor-1.5-nopara" */
   const char *wordnet_dir;     /* WordNet 3.0 dict folder (index.noun, noun.exc, ...);
-                                  NULL: $WNSEARCHDIR, else /usr/share/wordnet */
+                                  NULL: $P2C_WORDNET_DIR, else /usr/share/wordnet */
   const char *meteor_data_dir; /* folder with METEOR's english.synsets and
                                   english.exceptions: when set, synonyms come from
                                   these files (exact METEOR 1.5) instead of WordNet */
@@ -719,11 +762,99 @@ typedef struct p2c_pq_options {
 P2C_API int p2c_pq_compute(const p2c_dataset *gt, const p2c_dataset *pred,
                            const p2c_pq_options *opts, p2c_pq **out, p2c_error *err);
 
+/* ---- Instance-format predictions ------------------------------------------ *
+ * [{"image_id", "category_id", "segmentation", "score", "caption"}, ...] (or
+ * {"annotations": [...]}) as dense-captioning models emit them: one mask per
+ * prediction, masks may overlap. "segmentation" is a COCO RLE (compressed
+ * string or uncompressed counts, "size": [h, w]) or a list of polygons.
+ * Scored by the same matching as panoptic PNGs (p2c_pq_compute_instances). */
+typedef struct p2c_instances p2c_instances;
+typedef struct p2c_instance_info {
+  int64_t image_id, category_id;
+  int64_t id;          /* "id" when given, else 1 + the position in its image's list */
+  double score;        /* valid when has_score */
+  int has_score;
+  const char *caption; /* borrowed; NULL when absent or not a string */
+  const p2c_rle *mask; /* borrowed */
+} p2c_instance_info;
+
+/* Load an instance-format JSON (or .json.gz). Errors name the file, the entry
+ * index, the image id and what is wrong (e.g. a malformed RLE string). */
+P2C_API int p2c_instances_load(const char *json_path, p2c_instances **out, p2c_error *err);
+P2C_API void p2c_instances_free(p2c_instances *inst);
+P2C_API size_t p2c_instances_count(const p2c_instances *inst);
+/* Entry index, in file order. Borrowed views, valid until free. */
+P2C_API int p2c_instances_get(const p2c_instances *inst, size_t index, p2c_instance_info *out);
+
+/* PQ of instance predictions against a panoptic ground truth: every GT image
+ * with an annotation, in annotations[] order; its predictions are matched in
+ * descending score order (ties: file order), one-to-one (docs/metrics.md). An
+ * image without predictions scores its GT segments as FN. Same threads,
+ * ordering and result as p2c_pq_compute. */
+P2C_API int p2c_pq_compute_instances(const p2c_dataset *gt, const p2c_instances *pred,
+                                     const p2c_pq_options *opts, p2c_pq **out, p2c_error *err);
+
 /* @@SECTION masks */
 
 /* ==========================================================================
  * Synthetic data: p2c-synth
  * ========================================================================== */
+
+/* p2c-synth writes a deterministic Pix2Cap-COCO-format data set: a ground
+ * truth (DIR/gt.json + DIR/gt/ id PNGs, with detailed captions that describe
+ * what was drawn), a perturbed prediction (DIR/pred.json + DIR/pred/), a
+ * manifest of every perturbation (DIR/manifest.json) and, on request, the
+ * rendered RGB images (DIR/images/). The same options give the same bytes.
+ * docs/synth.md describes the scenes, the knobs and the caption grammar.
+ *
+ * Probabilities are in [0, 1]. Per ground-truth segment, the prediction is
+ * missed, dilated, eroded, shifted or given a wrong category with the p_
+ * probabilities below (their sum must not exceed 1), otherwise copied.
+ * Setting them all (and max_spurious, p_pred_void, p_caption_edit,
+ * p_caption_unrelated, p_caption_empty) to 0 makes the prediction equal to
+ * the ground truth: the same segments, categories and captions, the same id
+ * on every non-void pixel (a prediction has no void: it covers the ground
+ * truth's void pixels with the segment drawn there, and predicts a crowd as
+ * one plain segment). */
+#define P2C_SYNTH_OPTIONS_VERSION 1
+typedef struct p2c_synth_options {
+  unsigned version;        /* P2C_SYNTH_OPTIONS_VERSION */
+  int images;              /* number of images, 1..1000000 */
+  int width, height;       /* pixels, 16..8192 each */
+  uint64_t seed;           /* any value; each image draws from its own stream */
+  int rgb;                 /* 1: also write DIR/images/ RGB renderings */
+  int manifest;            /* 1: also write DIR/manifest.json (the perturbation log) */
+  int png_level;           /* zlib level of the PNGs, 0..9 */
+  /* ground truth */
+  int things_min, things_max; /* thing instances per image (before occlusion) */
+  double p_crowd;          /* per image: add a crowd segment (iscrowd 1) */
+  double p_void_outline;   /* per thing: its outline becomes void (id 0) */
+  double p_void_blob;      /* per image: a void blob */
+  /* prediction masks */
+  double p_miss, p_dilate, p_erode, p_shift, p_wrong_category;
+  int max_morph;           /* dilate / erode by 1..max_morph pixels */
+  int max_shift;           /* shift by up to max_shift pixels in x and y */
+  int max_spurious;        /* 0..max_spurious invented segments per image */
+  double p_pred_void;      /* per image: a prediction on a void or crowd region */
+  /* prediction captions (the rest are copied) */
+  double p_caption_edit;      /* words swapped, dropped, replaced by synonyms */
+  double p_caption_unrelated; /* the description of another segment */
+  double p_caption_empty;     /* "" */
+  /* execution */
+  int threads; /* 0: one per online CPU (at most P2C_SYNTH_MAX_THREADS); the output does not depend on it */
+} p2c_synth_options;
+#define P2C_SYNTH_MAX_THREADS 64
+#define P2C_SYNTH_OPTIONS_INIT                                                              \
+  {P2C_SYNTH_OPTIONS_VERSION, 8, 128, 96, 1, 0, 1, 3, 2, 6, 0.08, 0.3, 0.3, 0.1, 0.15, 0.15, \
+   0.15, 0.08, 4, 6, 2, 0.3, 0.5, 0.15, 0.02, 0}
+
+/* Generate the data set described by opts (NULL: the defaults) into out_dir,
+ * creating it and its sub-folders as needed. Every file is written to a
+ * temporary name and renamed into place; the JSON files are written last, so
+ * an interrupted run leaves no gt.json or pred.json. On failure err names the
+ * file or the option at fault. Thread-safe (no shared state); runs
+ * opts->threads worker threads of its own. */
+P2C_API int p2c_synth_write(const char *out_dir, const p2c_synth_options *opts, p2c_error *err);
 
 /* @@SECTION synth */
 

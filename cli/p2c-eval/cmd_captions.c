@@ -1,4 +1,5 @@
 /* p2c-eval captions REFS.json HYPS.json [--metrics LIST] [--tokenized] [--json OUT]
+ *                   [--meteor VARIANT] [--wordnet DIR]
  * p2c-eval tokenize  (lines on stdin -> tokens on stdout)
  *
  * Caption metrics over COCO caption files, as pycocoevalcap's COCOEvalCap
@@ -14,6 +15,7 @@ static void captions_usage(FILE *out)
 {
   fprintf(out,
           "usage: p2c-eval captions REFS.json HYPS.json [--metrics LIST] [--tokenized] [--json OUT]\n"
+          "                         [--meteor VARIANT] [--wordnet DIR]\n"
           "\n"
           "  REFS.json    COCO caption annotations {\"annotations\": [{\"image_id\", \"caption\"}, ...]}\n"
           "  HYPS.json    COCO results [{\"image_id\", \"caption\"}, ...], one caption per image\n"
@@ -23,7 +25,10 @@ static void captions_usage(FILE *out)
     fprintf(out, "%s%s", i ? "," : " ", p2c_captions_metric_known(i));
   fprintf(out, " (default: all)\n"
                "  --tokenized  the captions are already tokenized: skip the PTB tokenizer\n"
-               "  --json OUT   write {\"corpus\": {...}, \"per_image\": {\"ID\": {...}}} to OUT\n");
+               "  --json OUT   write {\"corpus\": {...}, \"per_image\": {\"ID\": {...}}} to OUT\n"
+               "  --meteor V   METEOR variant: nltk (NLTK 3.8 meteor_score, mean over images)\n"
+               "  --wordnet D  WordNet 3.0 dict folder (default: $P2C_WORDNET_DIR, else\n"
+               "               /usr/share/wordnet)\n");
 }
 
 /* Growable text buffer for the JSON report. */
@@ -123,6 +128,7 @@ static int write_json(const p2c_captions *c, const char *path)
 int p2c_cmd_captions(int argc, char **argv)
 {
   const char *paths[2] = {NULL, NULL}, *metrics = NULL, *json = NULL;
+  const char *meteor = NULL, *wordnet = NULL;
   int n_paths = 0, tokenized = 0, bad = 0;
   for (int i = 1; i < argc && !bad; i++) {
     const char *v;
@@ -135,6 +141,10 @@ int p2c_cmd_captions(int argc, char **argv)
       metrics = v;
     } else if ((v = p2c_cli_opt(argc, argv, &i, "--json", &bad)) != NULL) {
       json = v;
+    } else if ((v = p2c_cli_opt(argc, argv, &i, "--meteor", &bad)) != NULL) {
+      meteor = v;
+    } else if ((v = p2c_cli_opt(argc, argv, &i, "--wordnet", &bad)) != NULL) {
+      wordnet = v;
     } else if (argv[i][0] == '-' && argv[i][1]) {
       p2c_cli_errorf("captions: unknown option '%s'", argv[i]);
       bad = 1;
@@ -165,6 +175,12 @@ int p2c_cmd_captions(int argc, char **argv)
     return P2C_EXIT_USAGE;
   }
   if (rc) return p2c_cli_report(&err);
+  if ((meteor && (rc = p2c_captions_set_option(c, "METEOR.variant", meteor)) != P2C_OK) ||
+      (wordnet && (rc = p2c_captions_set_option(c, "METEOR.wordnet", wordnet)) != P2C_OK)) {
+    p2c_cli_errorf("%s", p2c_captions_last_error(c));
+    p2c_captions_free(c);
+    return P2C_EXIT_USAGE;
+  }
   if ((rc = p2c_captions_add_coco_files(c, paths[0], paths[1])) != P2C_OK ||
       (rc = p2c_captions_score(c)) != P2C_OK) {
     p2c_cli_errorf("%s", p2c_captions_last_error(c));

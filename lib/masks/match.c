@@ -9,6 +9,7 @@
 #include "core/internal.h"
 #include "masks/overlap.h"
 #include "masks/pq.h"
+#include "masks/pyset.h"
 #include "masks/rle.h"
 
 /* The JSON segments of one image as a Python dict keyed by id: a repeated id
@@ -182,12 +183,6 @@ static int cmp_u32_count(const void *a, const void *b)
   return x->pred < y->pred ? -1 : x->pred > y->pred;
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-  return x < y ? -1 : x > y;
-}
-
 /* panopticapi's prediction sanity checks, in its order: PNG labels ascending
  * (an id not in the JSON, then an unknown category), then JSON ids missing
  * from the PNG. Also measures each prediction's area from the PNG. */
@@ -249,15 +244,17 @@ static int check_predictions(matcher *m, p2c_error *err)
                 in->image_id, lab[i].pred, in->pred[p].category_id);
   }
   if (rc == P2C_OK) {
-    /* JSON ids absent from the PNG (listed ascending; panopticapi prints a
-     * Python set, whose order is the same for small ids) */
+    /* JSON ids absent from the PNG, listed in the order panopticapi prints
+     * its Python set (removals leave the insertion layout unchanged) */
     int64_t *missing = p2ci_malloc_array(m->pix.n ? m->pix.n : 1, sizeof *missing);
+    int64_t *all = p2ci_malloc_array(in->num_pred ? in->num_pred : 1, sizeof *all);
     size_t nm = 0;
-    if (!missing) rc = fail(m, err, P2C_ERR_NOMEM, "out of memory");
+    if (!missing || !all) rc = fail(m, err, P2C_ERR_NOMEM, "out of memory");
     for (size_t k = 0; rc == P2C_OK && k < m->pix.n; k++)
       if (!seen[m->pix.keys[k].last]) missing[nm++] = m->pix.keys[k].id;
     if (rc == P2C_OK && nm > 0) {
-      qsort(missing, nm, sizeof *missing, cmp_i64);
+      for (size_t k = 0; k < in->num_pred; k++) all[k] = in->pred[k].id;
+      p2ci_pyset_order(all, in->num_pred, missing, nm);
       char list[P2C_ERROR_MESSAGE_MAX];
       size_t len = 0;
       for (size_t k = 0; k < nm && len < sizeof list - 32; k++)
@@ -269,6 +266,7 @@ static int check_predictions(matcher *m, p2c_error *err)
                 in->image_id, list);
     }
     free(missing);
+    free(all);
   }
   free(seen);
   free(lab);

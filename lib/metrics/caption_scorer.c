@@ -38,6 +38,7 @@
 /* extern: further metrics declare themselves here, one line each. */
 
 /* meteor-nltk: declare here */
+extern const p2ci_caption_metric p2ci_metric_meteor; /* metrics/meteor.c */
 
 /* meteor15: declare here */
 
@@ -48,6 +49,7 @@ static const p2ci_caption_metric *const metric_table[] = {
     &p2ci_metric_bleu,
 
     /* meteor-nltk: METEOR (NLTK 3.8 variant) goes here */
+    &p2ci_metric_meteor, /* METEOR.variant picks nltk / 1.5: see metrics/meteor.c */
 
     /* meteor15: METEOR 1.5 variant goes here */
 

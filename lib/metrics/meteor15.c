@@ -12,6 +12,7 @@
 #include "text/meteor_data.h"
 #include "text/meteor_normalizer.h"
 #include "text/snowball_english.h"
+#include "text/wordnet.h"
 
 typedef struct side {
   char *text; /* own copy of the normalized line */
@@ -111,10 +112,7 @@ int p2c_meteor15_create(const p2c_meteor15_options *opts, p2c_meteor15 **out, p2
     if (opts->meteor_data_dir) {
       rc = p2ci_m15_synonyms_load_meteor(opts->meteor_data_dir, &m->syn, err);
     } else {
-      const char *dir = opts->wordnet_dir;
-      if (!dir) dir = getenv("WNSEARCHDIR");
-      if (!dir || !*dir) dir = "/usr/share/wordnet";
-      rc = p2ci_m15_synonyms_load_wordnet(dir, &m->syn, err);
+      rc = p2ci_m15_synonyms_load_wordnet(p2ci_wordnet_resolve_dir(opts->wordnet_dir), &m->syn, err);
     }
   }
   if (!rc && opts->paraphrase_path) rc = p2ci_m15_paraphrase_load(opts->paraphrase_path, &m->para, err);
@@ -322,7 +320,7 @@ static int prepare_side(p2c_meteor15 *m, side *s, const char *text, size_t len)
     if (ns < 0) return ns;
     if (ensure(&s->syn, &s->cap_syn, s->num_syn + (size_t)ns + 1, sizeof *s->syn))
       return P2C_ERR_NOMEM;
-    memcpy(s->syn + s->num_syn, m->setbuf, (size_t)ns * sizeof *s->syn);
+    if (ns > 0) memcpy(s->syn + s->num_syn, m->setbuf, (size_t)ns * sizeof *s->syn);
     s->syn_off[s->n] = s->num_syn;
     k->num_syn = (size_t)ns;
     s->num_syn += (size_t)ns;

@@ -139,19 +139,30 @@ static int cmp_path(const path *x, const path *y)
   return x->distance - y->distance;
 }
 
-/* Stable merge sort, as Java's Collections.sort. */
-static void sort_paths(path **v, path **tmp, size_t n)
+/* The first k paths of a stable sort (Java's Collections.sort), in order,
+ * moved to v[0..k); the others follow in any order. Only those are ever used:
+ * the search keeps the first BEAM paths and finally takes the first. */
+static void select_sorted(path **v, path **tmp, size_t n, size_t k)
 {
-  for (size_t w = 1; w < n; w *= 2) {
-    for (size_t lo = 0; lo < n; lo += 2 * w) {
-      size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-      size_t i = lo, j = mid, k = lo;
-      while (i < mid && j < hi) tmp[k++] = cmp_path(v[j], v[i]) < 0 ? v[j++] : v[i++];
-      while (i < mid) tmp[k++] = v[i++];
-      while (j < hi) tmp[k++] = v[j++];
+  size_t c = 0, rest = n;
+  for (size_t i = 0; i < n; i++) {
+    path *p = v[i];
+    if (c == k && cmp_path(p, tmp[c - 1]) >= 0) {
+      tmp[--rest] = p;
+      continue;
     }
-    memcpy(v, tmp, n * sizeof *v);
+    size_t lo = 0, hi = c; /* insert after every path that does not come after p */
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (cmp_path(p, tmp[mid]) < 0) hi = mid;
+      else lo = mid + 1;
+    }
+    if (c == k) tmp[--rest] = tmp[c - 1];
+    else c++;
+    memmove(tmp + lo + 1, tmp + lo, (c - 1 - lo) * sizeof *tmp);
+    tmp[lo] = p;
   }
+  memcpy(v, tmp, n * sizeof *v);
 }
 
 static const double search_weight[P2CI_M15_MODULES] = {1.0, 0.5, 0.5, 0.5};
@@ -196,8 +207,8 @@ static int resolve(p2ci_m15_aligner *a, size_t n2, path *start, path **best)
     ncur = nnext;
     nnext = 0;
     if (p2ci_grow(&a->tmp, &a->cap_tmp, ncur, sizeof *a->tmp)) return P2C_ERR_NOMEM;
-    sort_paths(a->cur, a->tmp, ncur);
     size_t keep = ncur < BEAM ? ncur : BEAM;
+    select_sorted(a->cur, a->tmp, ncur, keep);
     for (size_t rank = 0; rank < keep && !rc; rank++) {
       path *p = a->cur[rank];
       if (current == n2) {
@@ -272,7 +283,7 @@ static int resolve(p2ci_m15_aligner *a, size_t n2, path *start, path **best)
     return rc;
   }
   if (p2ci_grow(&a->tmp, &a->cap_tmp, nnext, sizeof *a->tmp)) return P2C_ERR_NOMEM;
-  sort_paths(a->next, a->tmp, nnext);
+  select_sorted(a->next, a->tmp, nnext, 1);
   *best = a->next[0];
   for (size_t r = 1; r < nnext; r++) path_release(a, a->next[r]);
   return 0;

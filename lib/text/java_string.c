@@ -1,7 +1,7 @@
 /* Java String semantics over UTF-8 (see java_string.h). */
 #include "text/java_string.h"
 
-#include "text/unicode_lower_table.h"
+#include "text/unicode_lower.h"
 
 size_t p2ci_utf8_invalid_at(const char *s, size_t n)
 {
@@ -98,19 +98,6 @@ int32_t p2ci_java_hash(const char *s, size_t n)
   return (int32_t)h;
 }
 
-static int lower_find(uint32_t cp)
-{
-  size_t lo = 0, hi = sizeof p2ci_lower_table / sizeof p2ci_lower_table[0];
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (p2ci_lower_table[mid].cp < cp) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo < sizeof p2ci_lower_table / sizeof p2ci_lower_table[0] && p2ci_lower_table[lo].cp == cp)
-    return (int)lo;
-  return -1;
-}
-
 size_t p2ci_java_lower(const char *s, size_t n, char *out)
 {
   const unsigned char *p = (const unsigned char *)s;
@@ -124,12 +111,11 @@ size_t p2ci_java_lower(const char *s, size_t n, char *out)
     }
     uint32_t cp;
     size_t len = p2ci_utf8_decode(p + i, n - i, &cp);
-    int k = lower_find(cp);
-    if (k < 0) {
-      for (size_t b = 0; b < len; b++) out[o++] = (char)p[i + b];
+    if (cp == 0x130) { /* the one multi-character lowercase outside Turkish locales */
+      out[o++] = 'i';
+      o += p2ci_utf8_encode(0x307, out + o);
     } else {
-      o += p2ci_utf8_encode(p2ci_lower_table[k].lower, out + o);
-      if (p2ci_lower_table[k].lower2) o += p2ci_utf8_encode(p2ci_lower_table[k].lower2, out + o);
+      o += p2ci_utf8_encode(p2ci_unicode_lower(cp), out + o);
     }
     i += len;
   }

@@ -1,4 +1,4 @@
-/* METEOR 1.5's English word lists, embedded (generated: scripts/gen_meteor15_data.py). */
+/* METEOR 1.5's English word lists, embedded (generated: tools/gen_meteor15_data.py). */
 #ifndef P2C_TEXT_METEOR_DATA_H
 #define P2C_TEXT_METEOR_DATA_H
 

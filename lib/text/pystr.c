@@ -202,29 +202,52 @@ static int space_at(const char *s, size_t len, size_t *pos)
   return 0;
 }
 
+/* ASCII whitespace for str.split(): \t \n \v \f \r, 0x1C-0x1F, space. */
+static int ascii_space(unsigned char b)
+{
+  return b == ' ' || (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x1F);
+}
+
 int p2ci_pysplit_next(const char *s, size_t len, size_t *pos, size_t *start, size_t *tok_len)
 {
   size_t i = *pos;
-  while (i < len && space_at(s, len, &i)) {
-  }
-  if (i >= len) {
-    *pos = len;
-    return 0;
+  for (;;) { /* skip spaces */
+    if (i >= len) {
+      *pos = len;
+      return 0;
+    }
+    unsigned char b = (unsigned char)s[i];
+    if (b < 0x80) {
+      if (!ascii_space(b)) break;
+      i++;
+    } else if (!space_at(s, len, &i)) {
+      break;
+    }
   }
   *start = i;
   for (;;) {
     size_t before = i;
-    if (i >= len || space_at(s, len, &i)) {
+    if (i >= len) {
       *tok_len = before - *start;
       *pos = i;
       return 1;
     }
     unsigned char b = (unsigned char)s[i];
     if (b < 0x80) {
+      if (ascii_space(b)) {
+        *tok_len = before - *start;
+        *pos = i + 1;
+        return 1;
+      }
       i++;
-    } else {
-      uint32_t cp;
-      if (!p2ci_utf8_next(s, len, &i, &cp)) i++;
+      continue;
     }
+    if (space_at(s, len, &i)) {
+      *tok_len = before - *start;
+      *pos = i;
+      return 1;
+    }
+    uint32_t cp;
+    if (!p2ci_utf8_next(s, len, &i, &cp)) i++;
   }
 }

@@ -47,7 +47,7 @@ struct p2ci_wordnet {
    * mapped line when needed, so opening allocates little (fresh pages are
    * what loading costs most). */
   slots lemma_slots[P2CI_WN_NPOS];
-  size_t n_lemmas; /* distinct strings over the four files */
+  size_t n_entries; /* lemma lines over the four files */
   exc_rec *exc[P2CI_WN_NPOS];
   size_t n_exc[P2CI_WN_NPOS];
   slots exc_slots[P2CI_WN_NPOS];
@@ -248,11 +248,9 @@ static int is_digit(char c) { return c >= '0' && c <= '9'; }
  * fields, read backwards from the end of the line (so the pointer symbols in
  * the middle are never looked at). Appends to out when out is not NULL.
  * Returns the count, or -1 for a malformed line. */
-static long line_offsets(const mapped *m, int pos, const char *line, p2ci_wn_synsets *out)
+static long line_offsets_to(const char *line, const char *le, int pos, p2ci_wn_synsets *out)
 {
-  const char *end = m->ptr + m->len;
-  const char *nl = memchr(line, '\n', (size_t)(end - line));
-  const char *le = nl ? nl : end, *q = line;
+  const char *q = line;
   while (q < le && *q != ' ') q++;
   /* " p n_syn " */
   if (le - q < 4 || q[1] != pos_chars[pos] || q[2] != ' ') return -1;
@@ -281,6 +279,13 @@ static long line_offsets(const mapped *m, int pos, const char *line, p2ci_wn_syn
   return (long)n_syn;
 }
 
+static long line_offsets(const mapped *m, int pos, const char *line, p2ci_wn_synsets *out)
+{
+  const char *end = m->ptr + m->len;
+  const char *nl = memchr(line, '\n', (size_t)(end - line));
+  return line_offsets_to(line, nl ? nl : end, pos, out);
+}
+
 /* index.<pos>: "lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt
  * tagsense_cnt synset_offset..." (wndb(5WN)); lines starting with a space are
  * the licence. Each line is checked here, so queries can trust it later. NLTK
@@ -302,7 +307,7 @@ static int load_index(p2ci_wordnet *wn, int pos, p2c_error *err)
     lineno++;
     p = nl ? nl + 1 : end;
     if (line == (nl ? nl : end) || *line == ' ') continue;
-    if (line_offsets(m, pos, line, NULL) < 0)
+    if (line_offsets_to(line, nl ? nl : end, pos, NULL) < 0)
       return p2ci_error(err, P2C_ERR_PARSE, "WordNet file %s/index.%s, line %zu: malformed entry",
                         wn->dir, pos_file[pos], lineno);
     size_t len = lemma_token_len(m, line);
@@ -312,16 +317,12 @@ static int load_index(p2ci_wordnet *wn, int pos, p2c_error *err)
       const char *other = m->ptr + (t->v[i] - 1);
       if (lemma_token_len(m, other) == len && memcmp(other, line, len) == 0) break;
     }
-    if (!t->v[i]) {
-      if (++n > t->mask / 2) /* cannot happen with the 22-byte bound; be safe */
-        return p2ci_error(err, P2C_ERR_PARSE, "WordNet file %s/index.%s: too many lines",
-                          wn->dir, pos_file[pos]);
-      int seen = 0;
-      for (int q = 0; q < pos && !seen; q++) seen = find_line(wn, q, line, len, h) != NULL;
-      if (!seen) wn->n_lemmas++;
-    }
+    if (!t->v[i] && ++n > t->mask / 2) /* cannot happen with the 22-byte bound; be safe */
+      return p2ci_error(err, P2C_ERR_PARSE, "WordNet file %s/index.%s: too many lines", wn->dir,
+                        pos_file[pos]);
     t->v[i] = (uint32_t)(line - m->ptr) + 1;
   }
+  wn->n_entries += n;
   return P2C_OK;
 }
 
@@ -416,7 +417,7 @@ int p2ci_wordnet_open(const char *dir_opt, p2ci_wordnet **out, p2c_error *err)
     if ((rc = load_index(wn, pos, err)) != 0) goto fail;
     if ((rc = load_exc(wn, pos, err)) != 0) goto fail;
   }
-  if (wn->n_lemmas == 0) {
+  if (wn->n_entries == 0) {
     rc = p2ci_error(err, P2C_ERR_PARSE, "WordNet folder %s: the index files hold no lemma", dir);
     goto fail;
   }
@@ -445,7 +446,25 @@ void p2ci_wordnet_free(p2ci_wordnet *wn)
 
 const char *p2ci_wordnet_dir(const p2ci_wordnet *wn) { return wn ? wn->dir : ""; }
 
-size_t p2ci_wordnet_num_lemmas(const p2ci_wordnet *wn) { return wn ? wn->n_lemmas : 0; }
+size_t p2ci_wordnet_num_lemmas(const p2ci_wordnet *wn)
+{
+  if (!wn) return 0;
+  size_t n = 0;
+  for (int pos = 0; pos < P2CI_WN_NPOS; pos++) {
+    const slots *t = &wn->lemma_slots[pos];
+    const mapped *m = &wn->index[pos];
+    for (size_t i = 0; i <= t->mask; i++) {
+      if (!t->v[i]) continue;
+      const char *line = m->ptr + (t->v[i] - 1);
+      size_t len = lemma_token_len(m, line);
+      uint32_t h = hash_bytes(line, len);
+      int seen = 0;
+      for (int q = 0; q < pos && !seen; q++) seen = find_line(wn, q, line, len, h) != NULL;
+      n += !seen;
+    }
+  }
+  return n;
+}
 
 char p2ci_wordnet_pos_char(int pos)
 {

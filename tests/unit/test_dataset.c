@@ -493,6 +493,70 @@ START_TEST(arguments_and_files)
 }
 END_TEST
 
+/* Deterministic mutation fuzzing of a small prediction JSON: every outcome is
+ * a dataset or a clean error naming the file. */
+START_TEST(mutated_json_never_crashes)
+{
+  make_tmpdir();
+  static const char base[] =
+      "{\"categories\": [{\"id\": 1, \"name\": \"a\", \"isthing\": 1}], \"images\": [{\"id\": 7, "
+      "\"width\": 4, \"height\": 3}], \"annotations\": [{\"image_id\": 7, \"file_name\": \"7.png\", "
+      "\"segments_info\": [{\"id\": 3, \"category_id\": 1, \"iscrowd\": 0, \"area\": 4, \"bbox\": [0, 1, "
+      "2, 3], \"caption\": \"a b\", \"score\": 0.5}, {\"id\": 9, \"category_id\": 1, \"caption\": "
+      "null}]}]}";
+  static const char alphabet[] = "{}[]\":,0123456789.-eE truefalsnl\\";
+  char buf[sizeof base + 8];
+  uint32_t x = 88172645u;
+  size_t ok = 0, rejected = 0;
+  for (int round = 0; round < 3000; round++) {
+    memcpy(buf, base, sizeof base);
+    size_t n = sizeof base - 1;
+    int edits = 1 + round % 3;
+    for (int k = 0; k < edits; k++) {
+      x ^= x << 13;
+      x ^= x >> 17;
+      x ^= x << 5;
+      size_t at = x % n;
+      if ((x >> 28) == 0) n = at;
+      else buf[at] = alphabet[(x >> 8) % (sizeof alphabet - 1)];
+    }
+    buf[n] = 0;
+    const char *path = tmp_write("mutant.json", buf);
+    for (int kind = P2C_DATASET_GT; kind <= P2C_DATASET_PRED; kind++) {
+      p2c_load_options o = P2C_LOAD_OPTIONS_INIT;
+      o.kind = kind;
+      p2c_dataset *ds = NULL;
+      p2c_error e;
+      int rc = p2c_dataset_load(path, &o, &ds, &e);
+      if (rc == P2C_OK) {
+        for (size_t i = 0; i < p2c_dataset_num_images(ds); i++) {
+          p2c_image_info im;
+          ck_assert_int_eq(p2c_dataset_image(ds, i, &im), P2C_OK);
+          for (size_t k = 0; k < im.num_segments; k++) {
+            p2c_segment_info s;
+            size_t at;
+            ck_assert_int_eq(p2c_dataset_segment(ds, i, k, &s), P2C_OK);
+            ck_assert_int_eq(p2c_dataset_find_segment(ds, i, s.id, &at), P2C_OK);
+            ck_assert_uint_eq(at, k);
+          }
+        }
+        p2c_dataset_free(ds);
+        ok++;
+      } else {
+        ck_assert_ptr_null(ds);
+        ck_assert(rc == P2C_ERR_PARSE || rc == P2C_ERR_SCHEMA);
+        ck_assert_int_eq(strncmp(e.message, path, strlen(path)), 0);
+        rejected++;
+      }
+    }
+  }
+  printf("mutated JSON: %zu loaded, %zu rejected cleanly\n", ok, rejected);
+  ck_assert_uint_gt(ok, 100);
+  ck_assert_uint_gt(rejected, 3000);
+  remove_tmpdir();
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("dataset");
@@ -505,6 +569,7 @@ static Suite *suite(void)
   tcase_add_test(tc, bad_json_catalogue);
   tcase_add_test(tc, lenient_where_the_references_are);
   tcase_add_test(tc, arguments_and_files);
+  tcase_add_test(tc, mutated_json_never_crashes);
   suite_add_tcase(s, tc);
   return s;
 }
