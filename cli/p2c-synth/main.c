@@ -11,7 +11,7 @@ static void usage(FILE *out)
 {
   fprintf(out,
           "usage: p2c-synth --out DIR [--images N] [--width W] [--height H] [--seed S] [--rgb]\n"
-          "                 [--perfect] [--no-manifest] [--png-level L]\n"
+          "                 [--perfect] [--no-manifest] [--png-level L] [--threads T]\n"
           "\n"
           "Writes DIR/gt.json, DIR/gt/, DIR/pred.json, DIR/pred/, DIR/manifest.json\n"
           "(and DIR/images/ with --rgb). The same arguments give the same bytes.\n"
@@ -25,6 +25,7 @@ static void usage(FILE *out)
           "  --perfect       predictions equal the ground truth (no perturbation)\n"
           "  --no-manifest   do not write DIR/manifest.json\n"
           "  --png-level L   zlib level of the PNGs, 0..9 (default 3)\n"
+          "  --threads T     worker threads (default 0: one per CPU); same output for any T\n"
           "\n"
           "See docs/synth.md for what the scenes, captions and perturbations are.\n");
 }
@@ -71,6 +72,8 @@ int main(int argc, char **argv)
       o.height = p2c_cli_int("--height", v, 16, 8192, &bad);
     } else if ((v = p2c_cli_opt(argc, argv, &i, "--png-level", &bad))) {
       o.png_level = p2c_cli_int("--png-level", v, 0, 9, &bad);
+    } else if ((v = p2c_cli_opt(argc, argv, &i, "--threads", &bad))) {
+      o.threads = p2c_cli_int("--threads", v, 0, P2C_SYNTH_MAX_THREADS, &bad);
     } else if ((v = p2c_cli_opt(argc, argv, &i, "--seed", &bad))) {
       if (!bad && parse_seed(v, &o.seed)) bad = 1;
     } else {

@@ -310,7 +310,22 @@ static int load_segment(loader *L, const cJSON *c, int64_t image_id, size_t k, p
   else if (cJSON_IsString(cap)) {
     s->caption_how = P2CI_CAPTION_STRING;
     if ((rc = add_string(L, cap->valuestring, &s->caption))) return rc;
-  } else s->caption_how = P2CI_CAPTION_OTHER;
+  } else {
+    s->caption_how = P2CI_CAPTION_OTHER;
+    int all_strings = cJSON_IsArray(cap);
+    const cJSON *el;
+    cJSON_ArrayForEach(el, cap) if (!cJSON_IsString(el)) all_strings = 0;
+    if (all_strings) {
+      s->caption_is_list = 1;
+      s->caption = ds->pool_len; /* the first string goes here, even for [] */
+      cJSON_ArrayForEach(el, cap)
+      {
+        size_t off;
+        if ((rc = add_string(L, el->valuestring, &off))) return rc;
+        s->caption_list_len++;
+      }
+    }
+  }
 
   if (!is_gt) {
     const cJSON *sc = member(c, "score");
@@ -555,13 +570,25 @@ int p2c_dataset_segment(const p2c_dataset *ds, size_t image_index, size_t segmen
   out->iscrowd = s->iscrowd;
   out->area = s->area;
   memcpy(out->bbox, s->bbox, sizeof out->bbox);
-  out->caption = p2ci_ds_str(ds, s->caption);
+  out->caption = s->caption_how == P2CI_CAPTION_STRING ? p2ci_ds_str(ds, s->caption) : NULL;
   out->caption_kind = s->caption_how == P2CI_CAPTION_STRING  ? P2C_CAPTION_STRING
                       : s->caption_how == P2CI_CAPTION_OTHER ? P2C_CAPTION_OTHER
                                                              : P2C_CAPTION_NONE;
   out->score = s->score;
   out->has_score = s->has_score;
   out->has_bbox = s->has_bbox;
+  return P2C_OK;
+}
+
+int p2ci_dataset_caption_list(const p2c_dataset *ds, size_t image, size_t seg, const char **first,
+                              size_t *n)
+{
+  if (!ds || image >= ds->num_images || seg >= ds->images[image].num_segments)
+    return P2C_ERR_INVALID_ARG;
+  const p2ci_segment *s = &ds->segs[ds->images[image].first_segment + seg];
+  if (!s->caption_is_list) return P2C_ERR_NOT_FOUND;
+  *first = ds->pool + s->caption;
+  *n = s->caption_list_len;
   return P2C_OK;
 }
 

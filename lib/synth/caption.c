@@ -31,6 +31,11 @@ static void say_stuff(p2ci_sb *b, const p2ci_scene *s, const char *fmt)
   p2ci_sb_puts(b, c + 2);
 }
 
+static int starts_with_vowel(const char *w)
+{
+  return w && strchr("aeiou", w[0]) != NULL;
+}
+
 /* A thing's part phrase with %1 / %2 replaced by its colours. */
 static void say_part(p2ci_sb *b, const p2ci_seg *g)
 {
@@ -39,7 +44,11 @@ static void say_part(p2ci_sb *b, const p2ci_seg *g)
   for (; *f; f++) {
     if (f[0] == '%' && (f[1] == '1' || f[1] == '2')) {
       int c = f[1] == '1' ? g->colour : (g->colour2 >= 0 ? g->colour2 : g->colour);
-      p2ci_sb_puts(b, p2ci_colours[c].name);
+      const char *name = p2ci_colours[c].name;
+      /* "a %1 jacket" with orange: "an orange jacket" */
+      if (starts_with_vowel(name) && b->len >= 3 && !strcmp(b->data + b->len - 3, " a "))
+        b->data[--b->len] = '\0', p2ci_sb_puts(b, "n ");
+      p2ci_sb_puts(b, name);
       f++;
     } else {
       p2ci_sb_append(b, f, 1);
@@ -47,19 +56,21 @@ static void say_part(p2ci_sb *b, const p2ci_seg *g)
   }
 }
 
-static int starts_with_vowel(const char *w)
-{
-  return w && strchr("aeiou", w[0]) != NULL;
-}
-
 /* "the red car", "the crowd of people", "the blue sky" */
 static void say_ref(p2ci_sb *b, const p2ci_scene *s, const p2ci_seg *g)
 {
   if (g->iscrowd) {
     say(b, "the crowd of people");
+  } else if (g->isthing && g->tk->colour_in_part) {
+    /* "the woman in red", "the plant in the brown pot": the colour tells them apart */
+    say(b, "the");
+    say(b, g->tk->nouns[g->noun]);
+    say(b, g->category_id == 64 ? "in the" : "in");
+    say(b, p2ci_colours[g->colour].name);
+    if (g->category_id == 64) say(b, "pot");
   } else if (g->isthing) {
     say(b, "the");
-    if (!g->tk->colour_in_part) say(b, p2ci_colours[g->colour].name);
+    say(b, p2ci_colours[g->colour].name);
     say(b, g->tk->nouns[g->noun]);
   } else {
     say(b, "the");

@@ -52,7 +52,7 @@ static p2ci_seg *add(p2ci_scene *pred)
   return g;
 }
 
-/* A thing of a kind seen in this scene, in the box (x0, y0, w, h). */
+/* An invented thing of this category, h pixels high, centred on (cx, cy). */
 static void invent(p2ci_scene *pred, int op, double cx, double cy, double h, int category_id,
                    p2ci_rng *r)
 {

@@ -98,6 +98,23 @@ static void role_rgb(int role, const p2ci_seg *g, uint8_t out[3])
   memcpy(out, c, 3);
 }
 
+static int surface_of(const p2ci_thing_kind *tk, int material)
+{
+  static const struct {
+    const char *material;
+    int surface;
+  } surfaces[] = {{"wooden", P2CI_SURFACE_WOOD},  {"metal", P2CI_SURFACE_METAL},
+                  {"steel", P2CI_SURFACE_METAL},  {"shiny", P2CI_SURFACE_METAL},
+                  {"glass", P2CI_SURFACE_GLASS},  {"fabric", P2CI_SURFACE_WEAVE},
+                  {"velvet", P2CI_SURFACE_WEAVE}, {"cotton", P2CI_SURFACE_WEAVE},
+                  {"nylon", P2CI_SURFACE_WEAVE},  {"leather", P2CI_SURFACE_LEATHER}};
+  if (tk->category_id == 17 || tk->category_id == 18 || tk->category_id == 19) return P2CI_SURFACE_FUR;
+  if (material < 0) return P2CI_SURFACE_PLAIN;
+  for (size_t i = 0; i < sizeof surfaces / sizeof surfaces[0]; i++)
+    if (!strcmp(tk->materials[material], surfaces[i].material)) return surfaces[i].surface;
+  return P2CI_SURFACE_PLAIN;
+}
+
 void p2ci_thing_init(p2ci_seg *g, const p2ci_thing_kind *tk, double x0, double y0, double w,
                      double h, p2ci_rng *r)
 {
@@ -114,6 +131,7 @@ void p2ci_thing_init(p2ci_seg *g, const p2ci_thing_kind *tk, double x0, double y
   int nm = count_strings(tk->materials, 4), np = count_strings(tk->parts, 4);
   g->material = nm ? p2ci_rng_int(r, 0, nm - 1) : -1;
   g->part = np ? p2ci_rng_int(r, 0, np - 1) : -1;
+  g->surface = surface_of(tk, g->material);
   g->noun = p2ci_rng_int(r, 0, 2);
   g->verb = p2ci_rng_int(r, 0, 2);
   /* Mirror the template half of the time, so animals face both ways. */

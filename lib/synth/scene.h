@@ -32,6 +32,10 @@ typedef struct p2ci_curve {
 
 double p2ci_curve_at(const p2ci_curve *c, double x);
 
+/* Surface textures of things in the RGB rendering, from their material. */
+enum { P2CI_SURFACE_PLAIN, P2CI_SURFACE_WOOD, P2CI_SURFACE_METAL, P2CI_SURFACE_GLASS,
+       P2CI_SURFACE_WEAVE, P2CI_SURFACE_LEATHER, P2CI_SURFACE_FUR };
+
 /* Perturbations of a prediction segment (logged in the manifest). */
 enum { P2CI_OP_COPY, P2CI_OP_MISS, P2CI_OP_DILATE, P2CI_OP_ERODE, P2CI_OP_SHIFT,
        P2CI_OP_WRONG_CATEGORY, P2CI_OP_SPURIOUS, P2CI_OP_ON_VOID, P2CI_OP_ON_CROWD };
@@ -45,6 +49,7 @@ typedef struct p2ci_seg {
   const p2ci_stuff_kind *sk; /* stuff */
   int colour, colour2;       /* p2ci_colours indices of ROLE_MAIN / ROLE_SECOND; -1 none */
   int material, part, noun, verb; /* indices into tk lists; -1 none */
+  int surface;               /* a P2CI_SURFACE_: how the rendering textures it */
   double order;              /* painter's key of things: larger is nearer */
   /* geometry: a band between two curves (stuff) or a union of primitives */
   int is_band, has_top, has_bottom;

@@ -7,7 +7,7 @@
 
 void p2ci_sb_append(p2ci_sb *b, const char *s, size_t n)
 {
-  if (b->failed) return;
+  if (b->failed || n == 0) return;
   if (n >= (size_t)-1 - b->len || p2ci_grow(&b->data, &b->cap, b->len + n + 1, 1)) {
     b->failed = P2C_ERR_NOMEM;
     return;

@@ -1,10 +1,11 @@
 /* p2c_synth_write: scenes -> id PNGs, RGB PNGs, gt.json, pred.json, manifest.json. */
 #include <errno.h>
-#include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/internal.h"
 #include "io/file.h"
@@ -15,7 +16,7 @@
 #include "synth/strbuf.h"
 
 /* Bumped whenever the same options would give different bytes. */
-#define SYNTH_FORMAT 1
+#define SYNTH_FORMAT 2
 
 /* Streams of an image's random draws (p2ci_rng_seed's third argument). */
 enum { STREAM_GT = 1, STREAM_GT_TEXT = 2, STREAM_PRED = 3 };
@@ -42,6 +43,8 @@ static int check_options(const p2c_synth_options *o, p2c_error *err)
   if (o->images < 1 || o->images > 1000000) return BAD("images must be 1..1000000, not %d", o->images);
   if (o->width < 16 || o->width > 8192 || o->height < 16 || o->height > 8192)
     return BAD("width and height must be 16..8192, not %dx%d", o->width, o->height);
+  if (o->threads < 0 || o->threads > P2C_SYNTH_MAX_THREADS)
+    return BAD("threads must be 0..%d, not %d", P2C_SYNTH_MAX_THREADS, o->threads);
   if (o->png_level < 0 || o->png_level > 9) return BAD("png_level must be 0..9, not %d", o->png_level);
   if (o->things_min < 0 || o->things_max > P2CI_MAX_THINGS || o->things_min > o->things_max)
     return BAD("need 0 <= things_min <= things_max <= %d, not %d..%d", P2CI_MAX_THINGS,
@@ -211,7 +214,8 @@ static void write_manifest_image(p2ci_sb *b, const p2ci_scene *gt, const p2ci_sc
   p2ci_sb_printf(b, "]}%s\n", last ? "" : ",");
 }
 
-typedef struct synth_run {
+/* One worker's scenes and buffers. */
+typedef struct synth_worker {
   const char *dir;
   const p2c_synth_options *o;
   p2ci_scene *gt, *pred;
@@ -219,64 +223,171 @@ typedef struct synth_run {
   uint8_t *rgb;    /* the rendering, when o->rgb */
   char *path;
   size_t path_cap;
-  p2ci_sb gt_json, pred_json, manifest;
-} synth_run;
+} synth_worker;
 
-static const char *path_of(synth_run *run, const char *sub, int64_t id)
+/* What one image adds to each JSON file, joined in image order afterwards. */
+typedef struct image_out {
+  p2ci_sb image, gt_ann, pred_ann, manifest;
+  int rc;
+  p2c_error err;
+} image_out;
+
+static void image_out_free(image_out *out)
 {
-  snprintf(run->path, run->path_cap, "%s/%s/%012lld.png", run->dir, sub, (long long)id);
-  return run->path;
+  p2ci_sb_free(&out->image);
+  p2ci_sb_free(&out->gt_ann);
+  p2ci_sb_free(&out->pred_ann);
+  p2ci_sb_free(&out->manifest);
 }
 
-static int one_image(synth_run *run, int index, p2c_error *err)
+static int worker_init(synth_worker *w, const char *dir, const p2c_synth_options *o)
 {
-  const p2c_synth_options *o = run->o;
+  memset(w, 0, sizeof *w);
+  w->dir = dir;
+  w->o = o;
+  w->path_cap = strlen(dir) + 64;
+  size_t npix = (size_t)o->width * (size_t)o->height;
+  w->path = malloc(w->path_cap);
+  w->pixels = malloc(npix * 3);
+  w->rgb = o->rgb ? malloc(npix * 3) : NULL;
+  w->gt = p2ci_scene_new(o->width, o->height);
+  w->pred = p2ci_scene_new(o->width, o->height);
+  return (w->path && w->pixels && (!o->rgb || w->rgb) && w->gt && w->pred) ? P2C_OK : P2C_ERR_NOMEM;
+}
+
+static void worker_free(synth_worker *w)
+{
+  p2ci_scene_free(w->gt);
+  p2ci_scene_free(w->pred);
+  free(w->rgb);
+  free(w->pixels);
+  free(w->path);
+}
+
+static const char *path_of(synth_worker *w, const char *sub, int64_t id)
+{
+  snprintf(w->path, w->path_cap, "%s/%s/%012lld.png", w->dir, sub, (long long)id);
+  return w->path;
+}
+
+static int one_image(synth_worker *w, int index, image_out *out)
+{
+  const p2c_synth_options *o = w->o;
+  p2c_error *err = &out->err;
   int64_t id = image_id(index);
   int last = index + 1 == o->images;
   p2ci_rng r;
 
   p2ci_rng_seed(&r, o->seed, (uint64_t)index, STREAM_GT);
-  p2ci_scene_generate(run->gt, o, &r);
-  p2ci_scene_assign_ids(run->gt, &r);
-  p2ci_scene_render(run->gt, run->rgb, 1);
+  p2ci_scene_generate(w->gt, o, &r);
+  p2ci_scene_assign_ids(w->gt, &r);
+  p2ci_scene_render(w->gt, w->rgb, 1);
   /* Things hidden almost entirely make poor examples: drop them and repaint. */
   int64_t min_area = (int64_t)o->width * o->height / 4000;
-  if (p2ci_scene_drop_small(run->gt, min_area < 12 ? 12 : min_area))
-    p2ci_scene_render(run->gt, run->rgb, 1);
+  if (p2ci_scene_drop_small(w->gt, min_area < 12 ? 12 : min_area)) p2ci_scene_render(w->gt, w->rgb, 1);
   p2ci_rng_seed(&r, o->seed, (uint64_t)index, STREAM_GT_TEXT);
-  for (int i = 0; i < run->gt->nsegs; i++) {
-    if (run->gt->segs[i].area == 0) continue;
-    if (!(run->gt->segs[i].text = p2ci_describe(run->gt, i, &r)))
+  for (int i = 0; i < w->gt->nsegs; i++) {
+    if (w->gt->segs[i].area == 0) continue;
+    if (!(w->gt->segs[i].text = p2ci_describe(w->gt, i, &r)))
       return p2ci_error(err, P2C_ERR_NOMEM, "p2c-synth: image %lld: out of memory", (long long)id);
   }
-  p2ci_scene_id_pixels(run->gt, run->pixels);
-  int rc = p2ci_png_write_rgb8(path_of(run, "gt", id), run->pixels, o->width, o->height, o->png_level, err);
-  if (!rc && run->rgb)
-    rc = p2ci_png_write_rgb8(path_of(run, "images", id), run->rgb, o->width, o->height, o->png_level, err);
+  p2ci_scene_id_pixels(w->gt, w->pixels);
+  int rc = p2ci_png_write_rgb8(path_of(w, "gt", id), w->pixels, o->width, o->height, o->png_level, err);
+  if (!rc && w->rgb)
+    rc = p2ci_png_write_rgb8(path_of(w, "images", id), w->rgb, o->width, o->height, o->png_level, err);
   if (rc) return rc;
 
   p2ci_rng_seed(&r, o->seed, (uint64_t)index, STREAM_PRED);
-  p2ci_predict_scene(run->gt, run->pred, o, &r);
-  p2ci_scene_assign_ids(run->pred, &r);
-  p2ci_scene_render(run->pred, NULL, 0);
-  if (p2ci_predict_captions(run->gt, run->pred, o, &r))
+  p2ci_predict_scene(w->gt, w->pred, o, &r);
+  p2ci_scene_assign_ids(w->pred, &r);
+  p2ci_scene_render(w->pred, NULL, 0);
+  if (p2ci_predict_captions(w->gt, w->pred, o, &r))
     return p2ci_error(err, P2C_ERR_NOMEM, "p2c-synth: image %lld: out of memory", (long long)id);
-  p2ci_scene_id_pixels(run->pred, run->pixels);
-  rc = p2ci_png_write_rgb8(path_of(run, "pred", id), run->pixels, o->width, o->height, o->png_level, err);
+  p2ci_scene_id_pixels(w->pred, w->pixels);
+  rc = p2ci_png_write_rgb8(path_of(w, "pred", id), w->pixels, o->width, o->height, o->png_level, err);
   if (rc) return rc;
 
-  p2ci_sb_printf(&run->gt_json, "{\"id\": %lld, \"file_name\": \"%012lld.jpg\", \"width\": %d, \"height\": %d}%s\n",
+  p2ci_sb_printf(&out->image, "{\"id\": %lld, \"file_name\": \"%012lld.jpg\", \"width\": %d, \"height\": %d}%s\n",
                  (long long)id, (long long)id, o->width, o->height, last ? "" : ",");
-  write_annotation(&run->pred_json, run->pred, id, 1, last);
-  if (o->manifest) write_manifest_image(&run->manifest, run->gt, run->pred, id, last);
+  write_annotation(&out->gt_ann, w->gt, id, 0, last);
+  write_annotation(&out->pred_ann, w->pred, id, 1, last);
+  if (o->manifest) write_manifest_image(&out->manifest, w->gt, w->pred, id, last);
+  if (out->image.failed || out->gt_ann.failed || out->pred_ann.failed || out->manifest.failed)
+    return p2ci_error(err, P2C_ERR_NOMEM, "p2c-synth: image %lld: out of memory", (long long)id);
   return P2C_OK;
 }
 
-static int write_sb(synth_run *run, const char *name, p2ci_sb *b, p2c_error *err)
+/* Images are made in blocks: workers take the next image of the block, then
+ * the block's JSON pieces are appended in image order, so the output is the
+ * same for any number of threads. */
+typedef struct block {
+  synth_worker *workers;
+  image_out *outs;
+  int start, end, next;
+  pthread_mutex_t lock;
+} block;
+
+typedef struct worker_arg {
+  block *b;
+  synth_worker *w;
+} worker_arg;
+
+static void *work(void *p)
+{
+  worker_arg *a = p;
+  block *b = a->b;
+  for (;;) {
+    pthread_mutex_lock(&b->lock);
+    int i = b->next < b->end ? b->next++ : -1;
+    pthread_mutex_unlock(&b->lock);
+    if (i < 0) return NULL;
+    image_out *out = &b->outs[i - b->start];
+    out->rc = one_image(a->w, i, out);
+    if (out->rc) { /* stop the block early: later images would be discarded anyway */
+      pthread_mutex_lock(&b->lock);
+      b->end = b->next;
+      pthread_mutex_unlock(&b->lock);
+    }
+  }
+}
+
+static int run_block(block *b, int threads)
+{
+  if (threads <= 1) {
+    worker_arg a = {b, &b->workers[0]};
+    work(&a);
+    return P2C_OK;
+  }
+  pthread_t tid[P2C_SYNTH_MAX_THREADS];
+  worker_arg args[P2C_SYNTH_MAX_THREADS];
+  int started = 0;
+  for (int t = 0; t < threads; t++) {
+    args[t].b = b;
+    args[t].w = &b->workers[t];
+    if (pthread_create(&tid[t], NULL, work, &args[t]) != 0) break;
+    started++;
+  }
+  if (started == 0) work(&args[0]); /* no thread could start: do it here */
+  for (int t = 0; t < started; t++) pthread_join(tid[t], NULL);
+  return P2C_OK;
+}
+
+static int write_sb(const char *dir, const char *name, p2ci_sb *b, p2c_error *err)
 {
   if (b->failed) return p2ci_error(err, P2C_ERR_NOMEM, "p2c-synth: out of memory");
-  snprintf(run->path, run->path_cap, "%s/%s", run->dir, name);
-  return p2ci_write_file_atomic(run->path, b->data, b->len, err);
+  size_t n = strlen(dir) + strlen(name) + 2;
+  char *path = malloc(n);
+  if (!path) return p2ci_error(err, P2C_ERR_NOMEM, "p2c-synth: out of memory");
+  snprintf(path, n, "%s/%s", dir, name);
+  int rc = p2ci_write_file_atomic(path, b->data ? b->data : "", b->len, err);
+  free(path);
+  return rc;
+}
+
+static int default_threads(void)
+{
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > P2C_SYNTH_MAX_THREADS ? P2C_SYNTH_MAX_THREADS : (int)n;
 }
 
 P2C_API int p2c_synth_write(const char *out_dir, const p2c_synth_options *opts, p2c_error *err)
@@ -286,68 +397,87 @@ P2C_API int p2c_synth_write(const char *out_dir, const p2c_synth_options *opts, 
   if (!out_dir || !*out_dir) return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c-synth: no output folder");
   int rc = check_options(o, err);
   if (rc) return rc;
+  int threads = o->threads > 0 ? o->threads : default_threads();
+  if (threads > o->images) threads = o->images;
 
-  synth_run run = {0};
-  run.dir = out_dir;
-  run.o = o;
-  run.path_cap = strlen(out_dir) + 64;
-  size_t npix = (size_t)o->width * (size_t)o->height;
-  run.path = malloc(run.path_cap);
-  run.pixels = malloc(npix * 3);
-  run.rgb = o->rgb ? malloc(npix * 3) : NULL;
-  run.gt = p2ci_scene_new(o->width, o->height);
-  run.pred = p2ci_scene_new(o->width, o->height);
-  if (!run.path || !run.pixels || (o->rgb && !run.rgb) || !run.gt || !run.pred) {
+  synth_worker workers[P2C_SYNTH_MAX_THREADS];
+  int nworkers = 0;
+  const int block_size = 8 * threads;
+  image_out *outs = calloc((size_t)block_size, sizeof *outs);
+  p2ci_sb gt_json = {0}, gt_ann = {0}, pred_json = {0}, manifest = {0};
+  block b;
+  int have_lock = pthread_mutex_init(&b.lock, NULL) == 0;
+  if (!outs || !have_lock) {
     rc = p2ci_error(err, P2C_ERR_NOMEM, "p2c-synth: out of memory");
     goto done;
   }
+  for (; nworkers < threads; nworkers++)
+    if (worker_init(&workers[nworkers], out_dir, o)) {
+      worker_free(&workers[nworkers]);
+      rc = p2ci_error(err, P2C_ERR_NOMEM, "p2c-synth: out of memory");
+      goto done;
+    }
   static const char *const subs[] = {"", "/gt", "/pred", "/images"};
   for (int i = 0; i < (o->rgb ? 4 : 3) && !rc; i++) {
-    snprintf(run.path, run.path_cap, "%s%s", out_dir, subs[i]);
-    rc = make_dirs(run.path, err);
+    snprintf(workers[0].path, workers[0].path_cap, "%s%s", out_dir, subs[i]);
+    rc = make_dirs(workers[0].path, err);
   }
   if (rc) goto done;
 
-  /* The ground truth's images[] and annotations[] are built side by side:
-   * images go straight into gt_json, annotations into a second buffer. */
-  p2ci_sb gt_ann = {0};
-  p2ci_sb_puts(&run.gt_json, "{");
-  write_info(&run.gt_json, o);
-  p2ci_sb_puts(&run.gt_json, ",\n\"images\": [\n");
-  p2ci_sb_puts(&run.pred_json, "{\"annotations\": [\n");
-  if (o->manifest) {
-    p2ci_sb_puts(&run.manifest, "{");
-    write_info(&run.manifest, o);
-    p2ci_sb_puts(&run.manifest, ",\n\"images\": [\n");
+  p2ci_sb_puts(&gt_json, "{");
+  write_info(&gt_json, o);
+  p2ci_sb_puts(&gt_json, ",\n\"images\": [\n");
+  p2ci_sb_puts(&pred_json, "{\"annotations\": [\n");
+  p2ci_sb_puts(&manifest, "{");
+  write_info(&manifest, o);
+  p2ci_sb_puts(&manifest, ",\n\"images\": [\n");
+  b.workers = workers;
+  b.outs = outs;
+  for (int start = 0; start < o->images && !rc; start += block_size) {
+    b.start = b.next = start;
+    b.end = start + block_size < o->images ? start + block_size : o->images;
+    int end = b.end;
+    for (int i = start; i < end; i++) memset(&outs[i - start], 0, sizeof outs[0]);
+    run_block(&b, threads);
+    for (int i = start; i < end && !rc; i++) {
+      image_out *out = &outs[i - start];
+      if (out->rc) {
+        rc = out->rc;
+        p2ci_error_copy(err, &out->err);
+        break;
+      }
+      if (i >= b.end) { /* stopped early by a later failure in this block */
+        rc = P2C_ERR_INTERNAL;
+        break;
+      }
+      p2ci_sb_append(&gt_json, out->image.data, out->image.len);
+      p2ci_sb_append(&gt_ann, out->gt_ann.data, out->gt_ann.len);
+      p2ci_sb_append(&pred_json, out->pred_ann.data, out->pred_ann.len);
+      p2ci_sb_append(&manifest, out->manifest.data, out->manifest.len);
+    }
+    for (int i = start; i < end; i++) image_out_free(&outs[i - start]);
   }
-  for (int i = 0; i < o->images && !rc; i++) {
-    rc = one_image(&run, i, err);
-    if (!rc) write_annotation(&gt_ann, run.gt, image_id(i), 0, i + 1 == o->images);
-  }
-  if (!rc) {
-    p2ci_sb_puts(&run.gt_json, "],\n\"annotations\": [\n");
-    if (gt_ann.data) p2ci_sb_append(&run.gt_json, gt_ann.data, gt_ann.len);
-    if (gt_ann.failed) run.gt_json.failed = gt_ann.failed;
-    p2ci_sb_puts(&run.gt_json, "],\n");
-    write_categories(&run.gt_json);
-    p2ci_sb_puts(&run.gt_json, "}\n");
-    p2ci_sb_puts(&run.pred_json, "],\n");
-    write_categories(&run.pred_json);
-    p2ci_sb_puts(&run.pred_json, "}\n");
-    p2ci_sb_puts(&run.manifest, "]}\n");
-    rc = write_sb(&run, "gt.json", &run.gt_json, err);
-    if (!rc) rc = write_sb(&run, "pred.json", &run.pred_json, err);
-    if (!rc && o->manifest) rc = write_sb(&run, "manifest.json", &run.manifest, err);
-  }
-  p2ci_sb_free(&gt_ann);
+  if (rc) goto done;
+  p2ci_sb_puts(&gt_json, "],\n\"annotations\": [\n");
+  p2ci_sb_append(&gt_json, gt_ann.data ? gt_ann.data : "", gt_ann.len);
+  if (gt_ann.failed) gt_json.failed = gt_ann.failed;
+  p2ci_sb_puts(&gt_json, "],\n");
+  write_categories(&gt_json);
+  p2ci_sb_puts(&gt_json, "}\n");
+  p2ci_sb_puts(&pred_json, "],\n");
+  write_categories(&pred_json);
+  p2ci_sb_puts(&pred_json, "}\n");
+  p2ci_sb_puts(&manifest, "]}\n");
+  rc = write_sb(out_dir, "gt.json", &gt_json, err);
+  if (!rc) rc = write_sb(out_dir, "pred.json", &pred_json, err);
+  if (!rc && o->manifest) rc = write_sb(out_dir, "manifest.json", &manifest, err);
 done:
-  p2ci_sb_free(&run.gt_json);
-  p2ci_sb_free(&run.pred_json);
-  p2ci_sb_free(&run.manifest);
-  p2ci_scene_free(run.gt);
-  p2ci_scene_free(run.pred);
-  free(run.rgb);
-  free(run.pixels);
-  free(run.path);
+  p2ci_sb_free(&gt_json);
+  p2ci_sb_free(&gt_ann);
+  p2ci_sb_free(&pred_json);
+  p2ci_sb_free(&manifest);
+  for (int t = 0; t < nworkers; t++) worker_free(&workers[t]);
+  if (have_lock) pthread_mutex_destroy(&b.lock);
+  free(outs);
   return rc;
 }

@@ -1,6 +1,5 @@
 #include "synth/texture.h"
 
-#include <string.h>
 
 static uint8_t clamp8(double v)
 {
@@ -153,21 +152,23 @@ void p2ci_thing_texture(const p2ci_scene *s, const p2ci_seg *g, const p2ci_prim 
   double u = (x + 0.5 - p->cx) / (p->rx + 0.5), v = (y + 0.5 - p->cy) / (p->ry + 0.5);
   double shade = 1.0 - 0.12 * u - 0.18 * v;
   double r = p->rgb[0], gg = p->rgb[1], b = p->rgb[2];
-  const char *mat = (g->tk && g->material >= 0) ? g->tk->materials[g->material] : "";
   double j = jitter(s->texture_key + g->id + 11, x, y);
-  if (!strcmp(mat, "wooden")) {
+  switch (g->surface) {
+  case P2CI_SURFACE_WOOD: /* grain: wavy darker lines */
     if (((int)(y + 2.0 * p2ci_noise1(s->texture_key, x / 6.0)) + 64) % 4 == 0) shade *= 0.82;
-  } else if (!strcmp(mat, "metal") || !strcmp(mat, "steel") || !strcmp(mat, "shiny")) {
+    break;
+  case P2CI_SURFACE_METAL: { /* a highlight towards the light */
     double d = (u + 0.4) * (u + 0.4) + (v + 0.5) * (v + 0.5);
     if (d < 0.12) shade += 0.35 * (1.0 - d / 0.12);
-  } else if (!strcmp(mat, "glass")) {
-    r += (235 - r) * 0.3, gg += (240 - gg) * 0.3, b += (245 - b) * 0.3;
-  } else if (!strcmp(mat, "fabric") || !strcmp(mat, "velvet") || !strcmp(mat, "cotton") ||
-             !strcmp(mat, "nylon")) {
-    shade += ((x + y) % 2 ? 0.05 : -0.05);
-  } else if (!strcmp(mat, "leather")) {
-    shade *= 0.9;
+    break;
   }
-  if (g->iscrowd == 0 && g->tk && g->tk->colours[0] == P2CI_BROWN) shade += 0.06 * j; /* fur */
+  case P2CI_SURFACE_GLASS:
+    r += (235 - r) * 0.3, gg += (240 - gg) * 0.3, b += (245 - b) * 0.3;
+    break;
+  case P2CI_SURFACE_WEAVE: shade += ((x + y) % 2 ? 0.05 : -0.05); break;
+  case P2CI_SURFACE_LEATHER: shade *= 0.9; break;
+  case P2CI_SURFACE_FUR: shade += 0.06 * j; break;
+  default: break;
+  }
   set(out, r * shade + 3 * j, gg * shade + 3 * j, b * shade + 3 * j);
 }

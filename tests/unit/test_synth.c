@@ -171,6 +171,29 @@ START_TEST(same_seed_same_bytes)
 }
 END_TEST
 
+START_TEST(thread_count_does_not_change_output)
+{
+  p2c_synth_options o = small_options(77, 21);
+  o.rgb = 1;
+  o.threads = 1;
+  char *a = generate(&o);
+  o.threads = 3;
+  char *b = generate(&o);
+  const char *files[] = {"gt.json", "pred.json", "manifest.json"};
+  for (int i = 0; i < 3; i++) {
+    char pa[512], pb[512];
+    snprintf(pa, sizeof pa, "%s/%s", a, files[i]);
+    snprintf(pb, sizeof pb, "%s/%s", b, files[i]);
+    ck_assert_msg(files_equal(pa, pb), "%s differs between 1 and 3 threads", files[i]);
+  }
+  ck_assert(trees_equal(a, b, "gt"));
+  ck_assert(trees_equal(a, b, "pred"));
+  ck_assert(trees_equal(a, b, "images"));
+  remove_dir(a);
+  remove_dir(b);
+}
+END_TEST
+
 START_TEST(different_seed_different_data)
 {
   p2c_synth_options o = small_options(42, 3);
@@ -590,6 +613,22 @@ START_TEST(knobs_spurious_and_void_predictions)
 }
 END_TEST
 
+START_TEST(extreme_knobs_stay_consistent)
+{
+  p2c_synth_options o = small_options(12, 6);
+  o.things_min = o.things_max = 24;
+  o.max_spurious = 16;
+  o.p_crowd = o.p_void_blob = o.p_void_outline = o.p_pred_void = 1.0;
+  o.p_miss = 0.0, o.p_dilate = 0.5, o.p_erode = 0.0, o.p_shift = 0.5, o.p_wrong_category = 0.0;
+  o.max_morph = 64, o.max_shift = 1024;
+  o.rgb = 1;
+  char *d = generate(&o);
+  check_consistent(d, "gt.json", "gt", 0);
+  check_consistent(d, "pred.json", "pred", 1);
+  remove_dir(d);
+}
+END_TEST
+
 /* ---- errors ------------------------------------------------------------------ */
 
 START_TEST(bad_options_are_rejected_with_a_message)
@@ -609,6 +648,10 @@ START_TEST(bad_options_are_rejected_with_a_message)
   o = small_options(1, 1);
   o.version = 99;
   ck_assert_int_eq(p2c_synth_write("/tmp/unused", &o, &e), P2C_ERR_INVALID_ARG);
+  o = small_options(1, 1);
+  o.threads = -1;
+  ck_assert_int_eq(p2c_synth_write("/tmp/unused", &o, &e), P2C_ERR_INVALID_ARG);
+  ck_assert_ptr_nonnull(strstr(e.message, "threads"));
   ck_assert_int_eq(p2c_synth_write(NULL, &o, &e), P2C_ERR_INVALID_ARG);
   ck_assert_int_eq(p2c_synth_write(NULL, NULL, NULL), P2C_ERR_INVALID_ARG);
 }
@@ -692,6 +735,7 @@ static Suite *suite(void)
   TCase *t = tcase_create("synth");
   tcase_set_timeout(t, 60);
   tcase_add_test(t, same_seed_same_bytes);
+  tcase_add_test(t, thread_count_does_not_change_output);
   tcase_add_test(t, different_seed_different_data);
   tcase_add_test(t, images_are_independent_of_the_count);
   tcase_add_test(t, png_ids_areas_and_boxes_match_the_json);
@@ -702,6 +746,7 @@ static Suite *suite(void)
   tcase_add_test(t, knobs_dilate_erode_miss_behave);
   tcase_add_test(t, knobs_categories_and_captions_behave);
   tcase_add_test(t, knobs_spurious_and_void_predictions);
+  tcase_add_test(t, extreme_knobs_stay_consistent);
   tcase_add_test(t, bad_options_are_rejected_with_a_message);
   tcase_add_test(t, unwritable_output_is_an_io_error);
   tcase_add_test(t, fixtures_are_reproduced);
