@@ -44,6 +44,7 @@ extern const p2ci_caption_metric p2ci_metric_meteor; /* metrics/meteor.c */
 /* meteor15: declare here */
 
 /* spice: declare here */
+extern const p2ci_caption_metric p2ci_metric_spice;
 
 static const p2ci_caption_metric *const metric_table[] = {
     &p2ci_metric_bleu,
@@ -58,6 +59,7 @@ static const p2ci_caption_metric *const metric_table[] = {
     &p2ci_metric_cider_d,
 
     /* spice: SPICE-style goes here */
+    &p2ci_metric_spice,
 
 };
 #define N_FAMILIES (sizeof metric_table / sizeof metric_table[0])
