@@ -81,12 +81,36 @@ static void put_double(buf *b, double v)
   puts_(b, num);
 }
 
+/* SPICE's per-image detail: {"All": {"pr", "re", "f", "tp", "fp", "fn"}, ...} */
+static void put_spice_detail(buf *b, const p2c_spice_detail *d)
+{
+  puts_(b, "{");
+  for (int k = 0; k < P2C_SPICE_NUM_KINDS; k++) {
+    const p2c_spice_prf *e = &d->kind[k];
+    char num[96];
+    puts_(b, k ? ", " : "");
+    put_json_string(b, p2c_spice_kind_name(k));
+    puts_(b, ": {\"pr\": ");
+    put_double(b, e->pr);
+    puts_(b, ", \"re\": ");
+    put_double(b, e->re);
+    puts_(b, ", \"f\": ");
+    put_double(b, e->f);
+    snprintf(num, sizeof num, ", \"tp\": %ld, \"fp\": %ld, \"fn\": %ld}", e->tp, e->fp, e->fn);
+    puts_(b, num);
+  }
+  puts_(b, "}");
+}
+
 static int write_json(const p2c_captions *c, const char *path)
 {
   buf b = {0};
   size_t nm = p2c_captions_num_metrics(c);
   double v;
-  puts_(&b, "{\"corpus\": {");
+  size_t spice_m;
+  int spice = p2c_captions_metric_index(c, "SPICE", &spice_m) == P2C_OK;
+  /* SPICE here is the rule-based spice-style metric: say so in the output */
+  puts_(&b, spice ? "{\"metadata\": {\"SPICE\": \"spice-style\"},\n \"corpus\": {" : "{\"corpus\": {");
   for (size_t m = 0; m < nm; m++) {
     puts_(&b, m ? ", " : "");
     put_json_string(&b, p2c_captions_metric_name(c, m));
@@ -105,6 +129,11 @@ static int write_json(const p2c_captions *c, const char *path)
       puts_(&b, ": ");
       p2c_captions_item_score(c, i, m, &v);
       put_double(&b, v);
+    }
+    p2c_spice_detail d;
+    if (spice && p2c_captions_spice_detail(c, i, &d) == P2C_OK) {
+      puts_(&b, ", \"SPICE_detail\": ");
+      put_spice_detail(&b, &d);
     }
     puts_(&b, "}");
   }
@@ -174,7 +203,9 @@ int p2c_cmd_captions(int argc, char **argv)
   for (size_t m = 0; m < p2c_captions_num_metrics(c); m++) {
     double v;
     p2c_captions_corpus(c, m, &v);
-    printf("%-8s %.6f\n", p2c_captions_metric_name(c, m), v);
+    const char *name = p2c_captions_metric_name(c, m);
+    /* the rule-based SPICE is labelled spice-style wherever it is shown */
+    printf("%-8s %.6f%s\n", name, v, strcmp(name, "SPICE") ? "" : "  (spice-style)");
   }
   int exit_code = P2C_EXIT_OK;
   if (json) exit_code = write_json(c, json);
