@@ -49,7 +49,8 @@ typedef struct tok {
   uint8_t compound;  /* 1: a noun modifying the next noun */
 } tok;
 
-#define MAX_TOKENS 512
+/* Longer captions are cut here (a Pix2Cap description has ~25 words). */
+#define MAX_TOKENS 4096
 
 struct p2ci_sp_extractor {
   p2ci_wnlex *lex;
