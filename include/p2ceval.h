@@ -369,7 +369,7 @@ P2C_API int p2c_captions_item_score(const p2c_captions *c, size_t item, size_t m
  * reproduced exactly; its tuples come from a PCFG dependency parser, ours
  * from rules (docs/metrics.md, "SPICE-style", states the measured agreement).
  * Outputs name the metric "spice-style". A handle owns a WordNet lexicon
- * (~40 MB) and may be used from one thread at a time. */
+ * (~20 MB) and may be used from one thread at a time. */
 typedef struct p2c_spice p2c_spice;
 
 #define P2C_SPICE_OPTIONS_VERSION 1
