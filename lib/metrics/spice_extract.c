@@ -250,7 +250,7 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
         } else if (nom_ctx || prev == T_STOP || prev == T_VERB || prev == T_VBG || prev == T_VBN || prev == T_HAVE ||
                    prev == T_PUNCT || prev == T_WH || prev == T_THERE) {
           if (has_v && vf == T_VBN && !nom_ctx && prev != T_STOP && !(has_a && next_nom)) tg = T_VBN;
-          else if (has_a && (next_nom || !has_n) && (!has_n || tagged(x, w, P2CI_WN_A) * 3 >= tagged(x, w, P2CI_WN_N)))
+          else if (has_a && (next_nom || !has_n) && (!has_n || tagged(x, w, P2CI_WN_A) * 3 > tagged(x, w, P2CI_WN_N)))
             tg = T_ADJ;
           else if (has_a && !nom_ctx && i + 1 < n && t[i + 1].cc == P2CI_CC_TO)
             tg = T_ADJ; /* "getting ready to" */
