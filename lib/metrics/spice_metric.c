@@ -136,6 +136,13 @@ static int spice_compute(void *state, const p2ci_caption_set *set, double *corpu
   return rc;
 }
 
+/* Every output names the rule-based metric: the table, the JSON "variants". */
+static const char *spice_variant(void *state)
+{
+  (void)state;
+  return "spice-style";
+}
+
 const p2ci_caption_metric p2ci_metric_spice = {
     .name = "SPICE",
     .flags = 0, /* on request: loading WordNet costs ~0.1 s */
@@ -145,4 +152,5 @@ const p2ci_caption_metric p2ci_metric_spice = {
     .destroy = spice_destroy,
     .set_option = spice_set_option,
     .compute = spice_compute,
+    .variant = spice_variant,
 };
