@@ -690,7 +690,9 @@ typedef struct p2c_pq_pair {
   int64_t intersection;         /* pixels */
   int64_t union_area;  /* pred area + GT JSON area - intersection - |pred on void|;
                           0 when gt_index or pred_index is -1 */
-  double iou;          /* intersection / union_area (0 when union_area is 0) */
+  double iou;          /* intersection / union_area as a double division, as panopticapi
+                          (0 when an index is -1; can exceed 1, or be inf, when a GT JSON
+                          area is smaller than its pixels) */
   unsigned flags;      /* P2C_PAIR_* */
 } p2c_pq_pair;
 
