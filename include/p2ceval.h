@@ -501,7 +501,7 @@ P2C_API double p2c_meteor15_stats_score(const double stats[P2C_METEOR15_NUM_STAT
  * reproduced exactly; its tuples come from a PCFG dependency parser, ours
  * from rules (docs/metrics.md, "SPICE-style", states the measured agreement).
  * Outputs name the metric "spice-style". A handle owns a WordNet lexicon
- * (~40 MB) and may be used from one thread at a time. */
+ * (~20 MB) and may be used from one thread at a time. */
 typedef struct p2c_spice p2c_spice;
 
 #define P2C_SPICE_OPTIONS_VERSION 1
@@ -565,6 +565,11 @@ P2C_API int p2c_spice_score(p2c_spice *sp, const char *const *refs, size_t nrefs
 P2C_API int p2c_spice_score_tuples(p2c_spice *sp, const p2c_spice_tuple *ref_tuples, size_t nref,
                                    const p2c_spice_tuple *hyp_tuples, size_t nhyp,
                                    p2c_spice_detail *out);
+/* The detail of item `item` after p2c_captions_score on a handle that
+ * selected metric "SPICE" (its per-item value is detail.kind[P2C_SPICE_ALL].f).
+ * P2C_ERR_STATE when SPICE was not selected or not scored yet,
+ * P2C_ERR_INVALID_ARG for an item out of range. Thread-safe on a scored handle. */
+P2C_API int p2c_captions_spice_detail(const p2c_captions *c, size_t item, p2c_spice_detail *out);
 /* Corpus SPICE: the mean of the per-image All F1 (numpy.mean order, as
  * pycocoevalcap). n == 0 gives NaN. Thread-safe. */
 P2C_API double p2c_spice_corpus(const double *all_f, size_t n);

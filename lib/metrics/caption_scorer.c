@@ -476,3 +476,10 @@ int p2c_captions_item_score(const p2c_captions *c, size_t item, size_t metric, d
   *out = c->fam[o->family].per_item[item * metric_table[o->family]->n_outputs + o->index];
   return P2C_OK;
 }
+
+void *p2ci_captions_family_state(const p2c_captions *c, const p2ci_caption_metric *m)
+{
+  for (size_t f = 0; c && f < N_FAMILIES; f++)
+    if (metric_table[f] == m) return c->fam[f].selected && c->scored ? c->fam[f].state : NULL;
+  return NULL;
+}
