@@ -282,7 +282,7 @@ static int add_caption(p2c_captions *c, const char *text)
   for (int i = 0; i < 2; i++)
     if (p2ci_grow(&c->spans[i], &c->spans_cap[i], c->n_captions + 1, sizeof(p2ci_span)))
       return P2C_ERR_NOMEM;
-  if (c->pool_n > UINT32_MAX - 2 * len - 2) return P2C_ERR_LIMIT;
+  if (len > UINT32_MAX / 4 || c->pool_n + 2 * len + 2 > UINT32_MAX) return P2C_ERR_LIMIT;
   p2ci_span ws, sp;
   ws.off = (uint32_t)c->pool_n;
   if ((rc = p2ci_split_whitespace(s, len, push_word, c))) return rc;
