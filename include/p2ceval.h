@@ -103,12 +103,18 @@ typedef struct p2c_load_options {
 
 /* Load a COCO panoptic JSON (or .json.gz). On success *out is a new dataset
  * owned by the caller (p2c_dataset_free). On failure *out is NULL and err
- * (if given) says what is wrong, naming the file, image id and segment id.
- * opts may be NULL (a ground truth with default folder). */
+ * (if given) says what is wrong, naming the file, image id and segment id:
+ * P2C_ERR_IO, P2C_ERR_PARSE (not JSON), P2C_ERR_SCHEMA (a missing or
+ * wrong-typed field, a non-integral or out-of-range id, a duplicate id),
+ * P2C_ERR_LIMIT. Which files agree with which is p2c_validate's job: a
+ * missing caption or an unknown category loads. opts may be NULL (a ground
+ * truth with the default folder). docs/formats.md lists every rule. */
 P2C_API int p2c_dataset_load(const char *json_path, const p2c_load_options *opts,
                              p2c_dataset **out, p2c_error *err);
 P2C_API void p2c_dataset_free(p2c_dataset *ds);
-/* Message of the last failed call on ds ("" if none). Borrowed. */
+/* Message of the last p2c_dataset_read_idmap failure on ds that was called
+ * with err == NULL ("" if none). Borrowed. Such calls are then not
+ * thread-safe; pass an err to read PNGs from many threads. */
 P2C_API const char *p2c_dataset_last_error(const p2c_dataset *ds);
 
 typedef struct p2c_category_info {
@@ -180,7 +186,9 @@ typedef struct p2c_idmap p2c_idmap;
  * palette and 16-bit PNGs, corrupt and truncated files are errors naming the
  * file. Caller frees with p2c_idmap_free. */
 P2C_API int p2c_idmap_read_png(const char *path, p2c_idmap **out, p2c_error *err);
-/* Read the id PNG of image image_index of ds (png_dir/png_name). */
+/* Read the id PNG of image image_index of ds (png_dir/png_name);
+ * P2C_ERR_NOT_FOUND for an image without an annotation. Thread-safe when
+ * err is not NULL (each thread its own err). */
 P2C_API int p2c_dataset_read_idmap(const p2c_dataset *ds, size_t image_index, p2c_idmap **out,
                                    p2c_error *err);
 P2C_API void p2c_idmap_free(p2c_idmap *map);
@@ -202,7 +210,8 @@ typedef enum p2c_severity {
 } p2c_severity;
 typedef struct p2c_problem {
   int severity;        /* a p2c_severity */
-  int code;            /* a p2c_status */
+  int code;            /* P2C_ERR_SCHEMA: a caption field; P2C_ERR_MISMATCH: the
+                          files disagree; P2C_ERR_IO/PARSE/LIMIT: a PNG or folder */
   const char *file;    /* the file concerned; borrowed */
   int64_t image_id;    /* -1 when not about one image */
   int64_t segment_id;  /* -1 when not about one segment */
@@ -218,8 +227,10 @@ typedef struct p2c_validate_options {
 } p2c_validate_options;
 #define P2C_VALIDATE_OPTIONS_INIT {P2C_VALIDATE_OPTIONS_VERSION, 1, 1, 0}
 
-/* Check pred against gt. Returns P2C_OK when the check ran (even if it found
- * problems: see p2c_validation_count), an error when it could not run. */
+/* Check pred against gt (datasets loaded as P2C_DATASET_GT and _PRED).
+ * Returns P2C_OK when the check ran (even if it found problems: see
+ * p2c_validation_count), an error when it could not run. Reads each PNG
+ * once, one at a time. docs/formats.md lists every problem. */
 P2C_API int p2c_validate(const p2c_dataset *gt, const p2c_dataset *pred,
                          const p2c_validate_options *opts, p2c_validation **out, p2c_error *err);
 /* Number of problems kept (errors and warnings), at most max_problems. */
@@ -228,6 +239,7 @@ P2C_API size_t p2c_validation_count(const p2c_validation *v);
 P2C_API size_t p2c_validation_num_errors(const p2c_validation *v);
 /* 1 when more problems were found than max_problems (checking stopped). */
 P2C_API int p2c_validation_truncated(const p2c_validation *v);
+/* Problem number index (in report order). Its strings are borrowed from v. */
 P2C_API int p2c_validation_problem(const p2c_validation *v, size_t index, p2c_problem *out);
 P2C_API void p2c_validation_free(p2c_validation *v);
 
@@ -345,6 +357,10 @@ P2C_API int p2c_captions_find(const p2c_captions *c, const char *key, size_t *it
 /* The selected metrics, in result order. */
 P2C_API size_t p2c_captions_num_metrics(const p2c_captions *c);
 P2C_API const char *p2c_captions_metric_name(const p2c_captions *c, size_t metric);
+/* Which definition a metric computes with the options set, e.g.
+ * "meteor-1.5-nopara" for METEOR 1.5 without a paraphrase table; NULL for
+ * metrics with a single definition. Static storage. */
+P2C_API const char *p2c_captions_metric_variant(const p2c_captions *c, size_t metric);
 /* Index of a selected metric by name, or P2C_ERR_NOT_FOUND. */
 P2C_API int p2c_captions_metric_index(const p2c_captions *c, const char *name, size_t *metric);
 /* Corpus score, and score of one item. P2C_ERR_STATE before a successful
@@ -357,9 +373,125 @@ P2C_API int p2c_captions_item_score(const p2c_captions *c, size_t item, size_t m
 
 /* ---- METEOR (NLTK 3.8 variant) ------------------------------------------- */
 
+/* METEOR as NLTK 3.8 computes it: nltk.translate.meteor_score.meteor_score(
+ * [r.split() for r in refs], hyp.split()) with its defaults, the number the
+ * Pix2Cap-COCO mAP script uses. Words are cut as Python's str.split() does,
+ * lowercased as str.lower() does, then aligned in three stages (exact, NLTK's
+ * Porter stem, WordNet 3.0 synonyms), each matching greedily from the end of
+ * both sentences as NLTK does; the score is the maximum over the references.
+ * docs/metrics.md gives the formula and the quirks kept for parity.
+ *
+ * The handle owns a WordNet reader and caches, per word, its lowercase form,
+ * stem and synonym set, so scoring millions of pairs is cheap. */
+typedef struct p2c_meteor_nltk p2c_meteor_nltk;
+
+#define P2C_METEOR_NLTK_OPTIONS_VERSION 1
+typedef struct p2c_meteor_nltk_options {
+  unsigned version;        /* P2C_METEOR_NLTK_OPTIONS_VERSION */
+  const char *wordnet_dir; /* WordNet 3.0 "dict" folder; NULL or "": $P2C_WORDNET_DIR,
+                              else /usr/share/wordnet (Debian wordnet-base) */
+  double alpha, beta, gamma; /* NLTK's defaults: 0.9, 3.0, 0.5 */
+} p2c_meteor_nltk_options;
+#define P2C_METEOR_NLTK_OPTIONS_INIT {P2C_METEOR_NLTK_OPTIONS_VERSION, NULL, 0.9, 3.0, 0.5}
+
+/* A new scorer owned by the caller (p2c_meteor_nltk_free). opts may be NULL
+ * (defaults). Loads WordNet (about 30 ms); a missing folder or file is
+ * P2C_ERR_IO naming it. */
+P2C_API int p2c_meteor_nltk_create(const p2c_meteor_nltk_options *opts, p2c_meteor_nltk **out,
+                                   p2c_error *err);
+/* A new scorer with src's options sharing src's WordNet (no reload), with its
+ * own caches: one per worker thread. src may be in use by another thread (the
+ * shared WordNet is read-only). Each handle is freed on its own, in any order. */
+P2C_API int p2c_meteor_nltk_clone(const p2c_meteor_nltk *src, p2c_meteor_nltk **out,
+                                  p2c_error *err);
+P2C_API void p2c_meteor_nltk_free(p2c_meteor_nltk *m);
+/* Message of the last failed call on m ("" if none). Borrowed. */
+P2C_API const char *p2c_meteor_nltk_last_error(const p2c_meteor_nltk *m);
+
+/* *score = NLTK meteor_score of hyp against refs (NUL-terminated UTF-8 strings,
+ * n_refs of them). No reference (NLTK raises ValueError) or a NULL string:
+ * P2C_ERR_INVALID_ARG; invalid UTF-8: P2C_ERR_PARSE. Empty captions are
+ * allowed and score 0.0, as in NLTK. Not thread-safe on one handle (it fills
+ * its caches): use one handle per thread. */
+P2C_API int p2c_meteor_nltk_score(p2c_meteor_nltk *m, const char *const *refs, size_t n_refs,
+                                  const char *hyp, double *score);
+/* The same on words already cut: refs[r] has ref_lens[r] words, hyp has
+ * hyp_len words. Words are used as given (lowercased, never split again). */
+P2C_API int p2c_meteor_nltk_score_words(p2c_meteor_nltk *m, const char *const *const *refs,
+                                        const size_t *ref_lens, size_t n_refs,
+                                        const char *const *hyp, size_t hyp_len, double *score);
+
 /* @@SECTION meteor-nltk */
 
 /* ---- METEOR 1.5 variant -------------------------------------------------- */
+
+/* METEOR 1.5 English as pycocoevalcap runs the jar (java -jar meteor-1.5.jar
+ * - - -stdio -l en -norm): METEOR's normalizer, exact / Snowball stem /
+ * WordNet synonym / paraphrase modules, alpha 0.85, beta 0.2, gamma 0.6,
+ * delta 0.75, module weights 1.0 0.6 0.8 0.6, its beam-search aligner, and
+ * the corpus score from aggregated statistics. docs/metrics.md has the
+ * details and the measured parity. */
+typedef struct p2c_meteor15 p2c_meteor15;
+
+/* How the SCORE line is built from the captions (the pycocoevalcap copies
+ * differ on empty and blank hypotheses). */
+typedef enum p2c_meteor15_line {
+  P2C_METEOR15_LINE_PIX2CAP = 0, /* strip the line; an empty hypothesis becomes "a" */
+  P2C_METEOR15_LINE_SALANIZ = 1, /* strip the line */
+  P2C_METEOR15_LINE_TYLIN = 2    /* neither (the original coco-caption) */
+} p2c_meteor15_line;
+
+#define P2C_METEOR15_OPTIONS_VERSION 1
+typedef struct p2c_meteor15_options {
+  unsigned version;            /* P2C_METEOR15_OPTIONS_VERSION */
+  const char *paraphrase_path; /* METEOR's paraphrase-en.gz; NULL: no paraphrase module
+                                  matches, and the variant is "meteor-1.5-nopara" */
+  const char *wordnet_dir;     /* WordNet 3.0 dict folder (index.noun, noun.exc, ...);
+                                  NULL: $P2C_WORDNET_DIR, else /usr/share/wordnet */
+  const char *meteor_data_dir; /* folder with METEOR's english.synsets and
+                                  english.exceptions: when set, synonyms come from
+                                  these files (exact METEOR 1.5) instead of WordNet */
+  int line_mode;               /* a p2c_meteor15_line */
+} p2c_meteor15_options;
+#define P2C_METEOR15_OPTIONS_INIT {P2C_METEOR15_OPTIONS_VERSION, NULL, NULL, NULL, 0}
+
+/* METEOR's sufficient statistics, in its order: test length, reference length,
+ * test and reference function words; for each module (exact, stem, synonym,
+ * paraphrase) test content, reference content, test function and reference
+ * function words matched; chunks, test and reference words matched. */
+#define P2C_METEOR15_NUM_STATS 23
+
+/* Load the resources (synonyms, optional paraphrase table). A missing or
+ * malformed file is an error naming it. Caller frees with p2c_meteor15_free. */
+P2C_API int p2c_meteor15_create(const p2c_meteor15_options *opts, p2c_meteor15 **out,
+                                p2c_error *err);
+P2C_API void p2c_meteor15_free(p2c_meteor15 *m);
+/* Message of the last failed call on m ("" if none). Borrowed. */
+P2C_API const char *p2c_meteor15_last_error(const p2c_meteor15 *m);
+/* A new handle sharing m's loaded resources (read-only, reference-counted)
+ * with working memory of its own: make one per thread. m and its clones may be
+ * used concurrently and freed in any order. */
+P2C_API int p2c_meteor15_clone(const p2c_meteor15 *m, p2c_meteor15 **out, p2c_error *err);
+/* "meteor-1.5" with a paraphrase table, "meteor-1.5-nopara" without. Static. */
+P2C_API const char *p2c_meteor15_variant(const p2c_meteor15 *m);
+
+/* Score one hypothesis against its references (raw or tokenized UTF-8 text,
+ * as pycocoevalcap would send them), choosing the reference with the best
+ * score as METEOR does. score and stats (P2C_METEOR15_NUM_STATS doubles) may
+ * be NULL. Errors: P2C_ERR_PARSE for invalid UTF-8, P2C_ERR_EMPTY when the
+ * hypothesis is empty after the line building (METEOR answers "Error: specify
+ * hypothesis and at least one reference"). Uses m's working memory: one
+ * thread at a time per handle. */
+P2C_API int p2c_meteor15_score(p2c_meteor15 *m, const char *hyp, const char *const *refs,
+                               size_t num_refs, double *score, double *stats);
+
+/* Corpus score: add each segment's statistics into acc (zeroed first) with
+ * MeteorStats.addStats (every column summed, except the chunks of a segment
+ * whose words all match in one chunk), then score acc. Pure functions,
+ * thread-safe. */
+P2C_API void p2c_meteor15_stats_add(double acc[P2C_METEOR15_NUM_STATS],
+                                    const double stats[P2C_METEOR15_NUM_STATS]);
+P2C_API double p2c_meteor15_stats_score(const double stats[P2C_METEOR15_NUM_STATS]);
 
 /* @@SECTION meteor-1.5 */
 
@@ -485,7 +617,9 @@ typedef struct p2c_pq_pair {
   int64_t intersection;         /* pixels */
   int64_t union_area;  /* pred area + GT JSON area - intersection - |pred on void|;
                           0 when gt_index or pred_index is -1 */
-  double iou;          /* intersection / union_area (0 when union_area is 0) */
+  double iou;          /* intersection / union_area as a double division, as panopticapi
+                          (0 when an index is -1; can exceed 1, or be inf, when a GT JSON
+                          area is smaller than its pixels) */
   unsigned flags;      /* P2C_PAIR_* */
 } p2c_pq_pair;
 
@@ -566,12 +700,20 @@ typedef struct p2c_pq_options {
   int threads;      /* worker threads; 0 = all online cores */
   /* Called on the calling thread for every image, in evaluation order (GT
    * annotations[] order), after its counts were added; gt_image_index indexes
-   * the GT dataset. A non-zero return stops the run with that status. May be
+   * the GT dataset, and the image's pairs index its segments as
+   * p2c_dataset_segment does (predictions: the prediction dataset's segments
+   * of that image id; instances: see p2c_instances_image_entry). A non-zero return stops the run with that status. May be
    * NULL. The image is borrowed for the duration of the call. */
   int (*on_image)(void *user, size_t gt_image_index, const p2c_pq_image *img);
   void *user;
+  /* Reproduce panopticapi run with this many processes (its
+   * multiprocessing.cpu_count()): images split as np.array_split, each
+   * chunk's IoU sums added separately, then the chunk sums in order. This can
+   * change the last bits. 0 or 1: one process (the default, and the order
+   * documented in docs/metrics.md). Unrelated to `threads`. */
+  int panopticapi_processes;
 } p2c_pq_options;
-#define P2C_PQ_OPTIONS_INIT {P2C_PQ_OPTIONS_VERSION, 0, NULL, NULL}
+#define P2C_PQ_OPTIONS_INIT {P2C_PQ_OPTIONS_VERSION, 0, NULL, NULL, 0}
 
 /* panopticapi pq_compute: every GT image that has an annotation, in GT
  * annotations[] order, against the prediction of the same image id. PNGs are
@@ -583,11 +725,105 @@ typedef struct p2c_pq_options {
 P2C_API int p2c_pq_compute(const p2c_dataset *gt, const p2c_dataset *pred,
                            const p2c_pq_options *opts, p2c_pq **out, p2c_error *err);
 
+/* ---- Instance-format predictions ------------------------------------------ *
+ * [{"image_id", "category_id", "segmentation", "score", "caption"}, ...] (or
+ * {"annotations": [...]}) as dense-captioning models emit them: one mask per
+ * prediction, masks may overlap. "segmentation" is a COCO RLE (compressed
+ * string or uncompressed counts, "size": [h, w]) or a list of polygons.
+ * Scored by the same matching as panoptic PNGs (p2c_pq_compute_instances). */
+typedef struct p2c_instances p2c_instances;
+typedef struct p2c_instance_info {
+  int64_t image_id, category_id;
+  int64_t id;          /* "id" when given, else 1 + the position in its image's list */
+  double score;        /* valid when has_score */
+  int has_score;
+  const char *caption; /* borrowed; NULL when absent or not a string */
+  const p2c_rle *mask; /* borrowed */
+} p2c_instance_info;
+
+/* Load an instance-format JSON (or .json.gz). Errors name the file, the entry
+ * index, the image id and what is wrong (e.g. a malformed RLE string). */
+P2C_API int p2c_instances_load(const char *json_path, p2c_instances **out, p2c_error *err);
+P2C_API void p2c_instances_free(p2c_instances *inst);
+P2C_API size_t p2c_instances_count(const p2c_instances *inst);
+/* Entry index, in file order. Borrowed views, valid until free. */
+P2C_API int p2c_instances_get(const p2c_instances *inst, size_t index, p2c_instance_info *out);
+/* The predictions of one image in matching order (descending score, ties in
+ * file order): their number, and the file-order entry index of the k-th, which
+ * is what p2c_pq_pair.pred_index (k) refers to in p2c_pq_compute_instances. */
+P2C_API size_t p2c_instances_image_count(const p2c_instances *inst, int64_t image_id);
+P2C_API int p2c_instances_image_entry(const p2c_instances *inst, int64_t image_id, size_t k,
+                                      size_t *entry);
+
+/* PQ of instance predictions against a panoptic ground truth: every GT image
+ * with an annotation, in annotations[] order; its predictions are matched in
+ * descending score order (ties: file order), one-to-one (docs/metrics.md). An
+ * image without predictions scores its GT segments as FN. Same threads,
+ * ordering and result as p2c_pq_compute. */
+P2C_API int p2c_pq_compute_instances(const p2c_dataset *gt, const p2c_instances *pred,
+                                     const p2c_pq_options *opts, p2c_pq **out, p2c_error *err);
+
 /* @@SECTION masks */
 
 /* ==========================================================================
  * Synthetic data: p2c-synth
  * ========================================================================== */
+
+/* p2c-synth writes a deterministic Pix2Cap-COCO-format data set: a ground
+ * truth (DIR/gt.json + DIR/gt/ id PNGs, with detailed captions that describe
+ * what was drawn), a perturbed prediction (DIR/pred.json + DIR/pred/), a
+ * manifest of every perturbation (DIR/manifest.json) and, on request, the
+ * rendered RGB images (DIR/images/). The same options give the same bytes.
+ * docs/synth.md describes the scenes, the knobs and the caption grammar.
+ *
+ * Probabilities are in [0, 1]. Per ground-truth segment, the prediction is
+ * missed, dilated, eroded, shifted or given a wrong category with the p_
+ * probabilities below (their sum must not exceed 1), otherwise copied.
+ * Setting them all (and max_spurious, p_pred_void, p_caption_edit,
+ * p_caption_unrelated, p_caption_empty) to 0 makes the prediction equal to
+ * the ground truth: the same segments, categories and captions, the same id
+ * on every non-void pixel (a prediction has no void: it covers the ground
+ * truth's void pixels with the segment drawn there, and predicts a crowd as
+ * one plain segment). */
+#define P2C_SYNTH_OPTIONS_VERSION 1
+typedef struct p2c_synth_options {
+  unsigned version;        /* P2C_SYNTH_OPTIONS_VERSION */
+  int images;              /* number of images, 1..1000000 */
+  int width, height;       /* pixels, 16..8192 each */
+  uint64_t seed;           /* any value; each image draws from its own stream */
+  int rgb;                 /* 1: also write DIR/images/ RGB renderings */
+  int manifest;            /* 1: also write DIR/manifest.json (the perturbation log) */
+  int png_level;           /* zlib level of the PNGs, 0..9 */
+  /* ground truth */
+  int things_min, things_max; /* thing instances per image (before occlusion) */
+  double p_crowd;          /* per image: add a crowd segment (iscrowd 1) */
+  double p_void_outline;   /* per thing: its outline becomes void (id 0) */
+  double p_void_blob;      /* per image: a void blob */
+  /* prediction masks */
+  double p_miss, p_dilate, p_erode, p_shift, p_wrong_category;
+  int max_morph;           /* dilate / erode by 1..max_morph pixels */
+  int max_shift;           /* shift by up to max_shift pixels in x and y */
+  int max_spurious;        /* 0..max_spurious invented segments per image */
+  double p_pred_void;      /* per image: a prediction on a void or crowd region */
+  /* prediction captions (the rest are copied) */
+  double p_caption_edit;      /* words swapped, dropped, replaced by synonyms */
+  double p_caption_unrelated; /* the description of another segment */
+  double p_caption_empty;     /* "" */
+  /* execution */
+  int threads; /* 0: one per online CPU (at most P2C_SYNTH_MAX_THREADS); the output does not depend on it */
+} p2c_synth_options;
+#define P2C_SYNTH_MAX_THREADS 64
+#define P2C_SYNTH_OPTIONS_INIT                                                              \
+  {P2C_SYNTH_OPTIONS_VERSION, 8, 128, 96, 1, 0, 1, 3, 2, 6, 0.08, 0.3, 0.3, 0.1, 0.15, 0.15, \
+   0.15, 0.08, 4, 6, 2, 0.3, 0.5, 0.15, 0.02, 0}
+
+/* Generate the data set described by opts (NULL: the defaults) into out_dir,
+ * creating it and its sub-folders as needed. Every file is written to a
+ * temporary name and renamed into place; the JSON files are written last, so
+ * an interrupted run leaves no gt.json or pred.json. On failure err names the
+ * file or the option at fault. Thread-safe (no shared state); runs
+ * opts->threads worker threads of its own. */
+P2C_API int p2c_synth_write(const char *out_dir, const p2c_synth_options *opts, p2c_error *err);
 
 /* @@SECTION synth */
 

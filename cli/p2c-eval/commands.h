@@ -8,5 +8,6 @@ int p2c_cmd_pq(int argc, char **argv);
 /* cmd_captions.c */
 int p2c_cmd_captions(int argc, char **argv);
 int p2c_cmd_tokenize(int argc, char **argv);
+int p2c_cmd_to_instances(int argc, char **argv);
 
 #endif

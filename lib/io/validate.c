@@ -166,10 +166,12 @@ typedef struct checker {
   size_t path_cap;
 } checker;
 
-static int is_dir(const char *path)
+/* NULL when path is a folder, else what is wrong with it. */
+static const char *folder_problem(const char *path)
 {
   struct stat st;
-  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+  if (stat(path, &st) != 0) return "does not exist";
+  return S_ISDIR(st.st_mode) ? NULL : "is not a folder";
 }
 
 static const char *png_path(checker *c, const p2c_dataset *ds, const p2ci_image *im)
@@ -328,14 +330,13 @@ static int check_all(checker *c)
 {
   const p2c_dataset *gt = c->gt, *pred = c->pred;
   if (c->opts.check_pngs) {
-    c->gt_dir_ok = is_dir(gt->png_dir);
-    c->pred_dir_ok = is_dir(pred->png_dir);
-    if (!c->gt_dir_ok)
-      ADD(c->v, ERROR, P2C_ERR_IO, gt->png_dir, -1, -1,
-          "folder with the ground-truth PNGs does not exist");
-    if (!c->pred_dir_ok)
-      ADD(c->v, ERROR, P2C_ERR_IO, pred->png_dir, -1, -1,
-          "folder with the predicted PNGs does not exist");
+    const char *gt_bad = folder_problem(gt->png_dir), *pred_bad = folder_problem(pred->png_dir);
+    c->gt_dir_ok = !gt_bad;
+    c->pred_dir_ok = !pred_bad;
+    if (gt_bad)
+      ADD(c->v, ERROR, P2C_ERR_IO, gt->png_dir, -1, -1, "folder with the ground-truth PNGs %s", gt_bad);
+    if (pred_bad)
+      ADD(c->v, ERROR, P2C_ERR_IO, pred->png_dir, -1, -1, "folder with the predicted PNGs %s", pred_bad);
   }
   for (size_t i = 0; i < gt->num_images; i++) {
     const p2ci_image *g = &gt->images[i];

@@ -9,6 +9,7 @@
 #include "core/internal.h"
 #include "masks/overlap.h"
 #include "masks/pq.h"
+#include "masks/pyset.h"
 #include "masks/rle.h"
 
 /* The JSON segments of one image as a Python dict keyed by id: a repeated id
@@ -182,12 +183,6 @@ static int cmp_u32_count(const void *a, const void *b)
   return x->pred < y->pred ? -1 : x->pred > y->pred;
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-  return x < y ? -1 : x > y;
-}
-
 /* panopticapi's prediction sanity checks, in its order: PNG labels ascending
  * (an id not in the JSON, then an unknown category), then JSON ids missing
  * from the PNG. Also measures each prediction's area from the PNG. */
@@ -249,15 +244,17 @@ static int check_predictions(matcher *m, p2c_error *err)
                 in->image_id, lab[i].pred, in->pred[p].category_id);
   }
   if (rc == P2C_OK) {
-    /* JSON ids absent from the PNG (listed ascending; panopticapi prints a
-     * Python set, whose order is the same for small ids) */
+    /* JSON ids absent from the PNG, listed in the order panopticapi prints
+     * its Python set (removals leave the insertion layout unchanged) */
     int64_t *missing = p2ci_malloc_array(m->pix.n ? m->pix.n : 1, sizeof *missing);
+    int64_t *all = p2ci_malloc_array(in->num_pred ? in->num_pred : 1, sizeof *all);
     size_t nm = 0;
-    if (!missing) rc = fail(m, err, P2C_ERR_NOMEM, "out of memory");
+    if (!missing || !all) rc = fail(m, err, P2C_ERR_NOMEM, "out of memory");
     for (size_t k = 0; rc == P2C_OK && k < m->pix.n; k++)
       if (!seen[m->pix.keys[k].last]) missing[nm++] = m->pix.keys[k].id;
     if (rc == P2C_OK && nm > 0) {
-      qsort(missing, nm, sizeof *missing, cmp_i64);
+      for (size_t k = 0; k < in->num_pred; k++) all[k] = in->pred[k].id;
+      p2ci_pyset_order(all, in->num_pred, missing, nm);
       char list[P2C_ERROR_MESSAGE_MAX];
       size_t len = 0;
       for (size_t k = 0; k < nm && len < sizeof list - 32; k++)
@@ -269,13 +266,14 @@ static int check_predictions(matcher *m, p2c_error *err)
                 in->image_id, list);
     }
     free(missing);
+    free(all);
   }
   free(seen);
   free(lab);
   return rc;
 }
 
-static int push_long(long **v, size_t *n, size_t *cap, long x)
+static int push_i64(int64_t **v, size_t *n, size_t *cap, int64_t x)
 {
   if (p2ci_grow(v, cap, *n + 1, sizeof **v)) return P2C_ERR_NOMEM;
   (*v)[(*n)++] = x;
@@ -321,7 +319,7 @@ static int match_pairs(matcher *m)
       q->flags |= P2C_PAIR_MATCHED;
       m->gt_matched[g] = 1;
       m->pred_matched[p] = 1;
-      img->tps[img->ntp].cat = p2ci_pq_category(m->pq, gs->category_id);
+      img->tps[img->ntp].category_id = gs->category_id;
       img->tps[img->ntp].iou = q->iou;
       img->ntp++;
     }
@@ -355,7 +353,7 @@ static int count_fn_fp(matcher *m, p2c_error *err)
       crowd[c].gt = g;
       continue;
     }
-    if (push_long(&img->fn_cats, &img->nfn, &m->cap_fn, p2ci_pq_category(m->pq, gs->category_id))) {
+    if (push_i64(&img->fn_cats, &img->nfn, &m->cap_fn, gs->category_id)) {
       free(crowd);
       return fail(m, err, P2C_ERR_NOMEM, "out of memory");
     }
@@ -384,7 +382,7 @@ static int count_fn_fp(matcher *m, p2c_error *err)
     /* ignored when more than half of it lies on void or its category's crowd */
     if ((double)inter / (double)m->pred_area[p] > 0.5) continue;
     img->pred_outcome[p] = P2C_PQ_FP;
-    if (push_long(&img->fp_cats, &img->nfp, &m->cap_fp, p2ci_pq_category(m->pq, ps->category_id))) {
+    if (push_i64(&img->fp_cats, &img->nfp, &m->cap_fp, ps->category_id)) {
       free(crowd);
       return fail(m, err, P2C_ERR_NOMEM, "out of memory");
     }
@@ -423,7 +421,7 @@ int p2c_pq_image_compute(const p2c_pq *pq, const p2c_pq_image_input *in, p2c_pq_
   memset(&m, 0, sizeof m);
   m.pq = pq;
   m.in = in;
-  m.instances = in->pred_masks != NULL;
+  m.instances = in->pred_masks != NULL || in->pred_ids == NULL; /* no id map: no prediction at all */
   if (in->pred_name && in->pred_name[0]) snprintf(m.where, sizeof m.where, "%s: ", in->pred_name);
   size_t ng = in->num_gt ? in->num_gt : 1, np = in->num_pred ? in->num_pred : 1;
   p2c_pq_image *img = calloc(1, sizeof *img);

@@ -16,6 +16,7 @@
 
 #include "core/internal.h"
 #include "io/dataset.h"
+#include "masks/instances.h"
 #include "masks/pq.h"
 
 #define WINDOW_PER_THREAD 4
@@ -29,6 +30,7 @@ typedef struct slot {
 
 typedef struct run {
   const p2c_dataset *gt, *pred;
+  const p2c_instances *inst; /* instead of pred: instance-format predictions */
   const p2c_pq *pq;
   const size_t *gt_index, *pred_index; /* per evaluated image */
   size_t n;
@@ -72,9 +74,60 @@ static char *png_path(const p2c_dataset *ds, const p2c_image_info *ii)
   return p;
 }
 
+/* Match evaluated image k against instance predictions. */
+static int one_image_instances(const run *r, size_t k, p2c_pq_image **out, p2c_error *err)
+{
+  size_t gi = r->gt_index[k];
+  p2c_image_info g;
+  p2c_dataset_image(r->gt, gi, &g);
+  p2ci_instance *const *first;
+  size_t np = p2ci_instances_of_image(r->inst, g.id, &first);
+  p2c_idmap *gm = NULL;
+  p2c_pq_segment *gs = p2ci_malloc_array(g.num_segments ? g.num_segments : 1, sizeof *gs);
+  p2c_pq_segment *ps = p2ci_malloc_array(np ? np : 1, sizeof *ps);
+  const p2c_rle **masks = p2ci_malloc_array(np ? np : 1, sizeof *masks);
+  char *gpath = png_path(r->gt, &g);
+  int rc;
+  if (!gs || !ps || !masks || !gpath) {
+    rc = p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
+    goto done;
+  }
+  for (size_t i = 0; i < np; i++) {
+    ps[i].id = first[i]->id;
+    ps[i].category_id = first[i]->category_id;
+    ps[i].iscrowd = 0;
+    ps[i].area = -1;
+    masks[i] = first[i]->mask;
+  }
+  if ((rc = segments_of(r->gt, gi, g.num_segments, gs, 1, err)) ||
+      (rc = p2c_dataset_read_idmap(r->gt, gi, &gm, err)))
+    goto done;
+  p2c_pq_image_input in;
+  memset(&in, 0, sizeof in);
+  in.image_id = g.id;
+  in.gt_name = gpath;
+  in.width = p2c_idmap_width(gm);
+  in.height = p2c_idmap_height(gm);
+  in.gt_ids = p2c_idmap_data(gm);
+  in.pred_masks = masks;
+  in.gt = gs;
+  in.num_gt = g.num_segments;
+  in.pred = ps;
+  in.num_pred = np;
+  rc = p2c_pq_image_compute(r->pq, &in, out, err);
+done:
+  p2c_idmap_free(gm);
+  free(gs);
+  free(ps);
+  free(masks);
+  free(gpath);
+  return rc;
+}
+
 /* Decode and match evaluated image k. */
 static int one_image(const run *r, size_t k, p2c_pq_image **out, p2c_error *err)
 {
+  if (r->inst) return one_image_instances(r, k, out, err);
   size_t gi = r->gt_index[k], pi = r->pred_index[k];
   p2c_image_info g, p;
   p2c_dataset_image(r->gt, gi, &g);
@@ -154,6 +207,34 @@ static void *worker(void *arg)
   }
 }
 
+/* np.array_split(n items, k): the first n % k chunks hold one more. Returns
+ * 1 when evaluated image idx starts a chunk. */
+static int starts_chunk(size_t idx, size_t n, int k)
+{
+  if (k <= 1) return 0;
+  size_t base = n / (size_t)k, extra = n % (size_t)k, start = 0;
+  for (size_t c = 0; c < (size_t)k && start <= idx; c++) {
+    if (start == idx) return 1;
+    start += base + (c < extra ? 1 : 0);
+  }
+  return 0;
+}
+
+/* Add image k's counts (and, for the panopticapi_processes mode, open and
+ * close its chunk sums). */
+static int reduce_one(p2c_pq *pq, const p2c_pq_options *o, size_t k, size_t n,
+                      const p2c_pq_image *img)
+{
+  int procs = o->panopticapi_processes;
+  if (procs > 1 && starts_chunk(k, n, procs)) {
+    p2ci_pq_end_chunk(pq);
+    if (p2ci_pq_begin_chunk(pq)) return P2C_ERR_NOMEM;
+  }
+  int rc = p2c_pq_add(pq, img);
+  if (procs > 1 && k + 1 == n) p2ci_pq_end_chunk(pq);
+  return rc;
+}
+
 static int online_cores(void)
 {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -162,7 +243,7 @@ static int online_cores(void)
 
 /* The evaluated images: GT images with an annotation, in annotations[] order
  * (the order panopticapi walks and sums in), each with its prediction. */
-static int plan(const p2c_dataset *gt, const p2c_dataset *pred, size_t **gt_index,
+static int plan(const p2c_dataset *gt, const p2c_dataset *pred /* NULL: instances */, size_t **gt_index,
                 size_t **pred_index, size_t *n, p2c_error *err)
 {
   size_t ni = gt->num_images, m = 0;
@@ -179,10 +260,10 @@ static int plan(const p2c_dataset *gt, const p2c_dataset *pred, size_t **gt_inde
   for (size_t a = 0; a < gt->num_annotations && rc == P2C_OK; a++) {
     size_t i = by_ann[a];
     if (i == SIZE_MAX) continue;
-    size_t pi;
+    size_t pi = SIZE_MAX;
     p2c_image_info pinfo;
-    if (p2c_dataset_find_image(pred, gt->images[i].id, &pi) != P2C_OK ||
-        p2c_dataset_image(pred, pi, &pinfo) != P2C_OK || !pinfo.png_name) {
+    if (pred && (p2c_dataset_find_image(pred, gt->images[i].id, &pi) != P2C_OK ||
+                 p2c_dataset_image(pred, pi, &pinfo) != P2C_OK || !pinfo.png_name)) {
       rc = p2ci_error(err, P2C_ERR_MISMATCH, "%s: no prediction for the image with id: %" PRId64,
                       p2c_dataset_path(pred), gt->images[i].id);
       break;
@@ -205,12 +286,10 @@ static int check_folder(const p2c_dataset *ds, const char *what, p2c_error *err)
   return P2C_OK;
 }
 
-int p2c_pq_compute(const p2c_dataset *gt, const p2c_dataset *pred, const p2c_pq_options *opts,
-                   p2c_pq **out, p2c_error *err)
+static int compute(const p2c_dataset *gt, const p2c_dataset *pred, const p2c_instances *inst,
+                   const p2c_pq_options *opts, p2c_pq **out, p2c_error *err)
 {
-  if (!out) return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c_pq_compute: out is NULL");
-  *out = NULL;
-  if (!gt || !pred) return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c_pq_compute: NULL dataset");
+  p2ci_error_clear(err);
   p2c_pq_options o = P2C_PQ_OPTIONS_INIT;
   if (opts) {
     if (opts->version != P2C_PQ_OPTIONS_VERSION)
@@ -218,10 +297,12 @@ int p2c_pq_compute(const p2c_dataset *gt, const p2c_dataset *pred, const p2c_pq_
                         opts->version, P2C_PQ_OPTIONS_VERSION);
     o = *opts;
   }
-  if (o.threads < 0)
-    return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c_pq_compute: threads = %d", o.threads);
+  if (o.threads < 0 || o.panopticapi_processes < 0)
+    return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c_pq_compute: threads = %d, panopticapi_processes = %d",
+                      o.threads, o.panopticapi_processes);
   int rc;
-  if ((rc = check_folder(gt, "ground truth", err)) || (rc = check_folder(pred, "predicted", err)))
+  if ((rc = check_folder(gt, "ground truth", err)) ||
+      (pred && (rc = check_folder(pred, "predicted", err))))
     return rc;
 
   size_t ncat = p2c_dataset_num_categories(gt);
@@ -244,6 +325,7 @@ int p2c_pq_compute(const p2c_dataset *gt, const p2c_dataset *pred, const p2c_pq_
   }
   r.gt = gt;
   r.pred = pred;
+  r.inst = inst;
   r.pq = pq;
   r.gt_index = gi;
   r.pred_index = pi;
@@ -254,7 +336,7 @@ int p2c_pq_compute(const p2c_dataset *gt, const p2c_dataset *pred, const p2c_pq_
     for (size_t k = 0; k < r.n && rc == P2C_OK; k++) {
       p2c_pq_image *img = NULL;
       rc = one_image(&r, k, &img, err);
-      if (rc == P2C_OK) rc = p2c_pq_add(pq, img);
+      if (rc == P2C_OK) rc = reduce_one(pq, &o, k, r.n, img);
       if (rc == P2C_OK && o.on_image) rc = o.on_image(o.user, gi[k], img);
       p2c_pq_image_free(img);
     }
@@ -286,7 +368,7 @@ int p2c_pq_compute(const p2c_dataset *gt, const p2c_dataset *pred, const p2c_pq_
         p2ci_error_copy(err, &ierr);
         rc = irc;
       }
-      if (rc == P2C_OK) rc = p2c_pq_add(pq, img);
+      if (rc == P2C_OK) rc = reduce_one(pq, &o, k, r.n, img);
       if (rc == P2C_OK && o.on_image) rc = o.on_image(o.user, gi[k], img);
       p2c_pq_image_free(img);
       pthread_mutex_lock(&r.mu);
@@ -318,4 +400,23 @@ int p2c_pq_compute(const p2c_dataset *gt, const p2c_dataset *pred, const p2c_pq_
   }
   *out = pq;
   return P2C_OK;
+}
+
+int p2c_pq_compute(const p2c_dataset *gt, const p2c_dataset *pred, const p2c_pq_options *opts,
+                   p2c_pq **out, p2c_error *err)
+{
+  if (!out) return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c_pq_compute: out is NULL");
+  *out = NULL;
+  if (!gt || !pred) return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c_pq_compute: NULL dataset");
+  return compute(gt, pred, NULL, opts, out, err);
+}
+
+int p2c_pq_compute_instances(const p2c_dataset *gt, const p2c_instances *pred,
+                             const p2c_pq_options *opts, p2c_pq **out, p2c_error *err)
+{
+  if (!out) return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c_pq_compute_instances: out is NULL");
+  *out = NULL;
+  if (!gt || !pred)
+    return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c_pq_compute_instances: NULL argument");
+  return compute(gt, NULL, pred, opts, out, err);
 }

@@ -39,6 +39,7 @@
 /* extern: further metrics declare themselves here, one line each. */
 
 /* meteor-nltk: declare here */
+extern const p2ci_caption_metric p2ci_metric_meteor; /* metrics/meteor.c */
 
 /* meteor15: declare here */
 
@@ -48,6 +49,7 @@ static const p2ci_caption_metric *const metric_table[] = {
     &p2ci_metric_bleu,
 
     /* meteor-nltk: METEOR (NLTK 3.8 variant) goes here */
+    &p2ci_metric_meteor, /* METEOR.variant picks nltk / 1.5: see metrics/meteor.c */
 
     /* meteor15: METEOR 1.5 variant goes here */
 
@@ -439,6 +441,13 @@ const char *p2c_captions_metric_name(const p2c_captions *c, size_t metric)
 {
   if (!c || metric >= c->n_out) return NULL;
   return metric_table[c->out[metric].family]->outputs[c->out[metric].index];
+}
+
+const char *p2c_captions_metric_variant(const p2c_captions *c, size_t metric)
+{
+  if (!c || metric >= c->n_out) return NULL;
+  const p2ci_caption_metric *m = metric_table[c->out[metric].family];
+  return m->variant ? m->variant(c->fam[c->out[metric].family].state) : NULL;
 }
 
 int p2c_captions_metric_index(const p2c_captions *c, const char *name, size_t *metric)

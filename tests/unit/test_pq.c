@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "io/json.h"
+#include "masks/pyset.h"
 #include "p2ceval.h"
 #include "testutil.h"
 
@@ -120,6 +122,15 @@ START_TEST(toy_image_rules)
   ck_assert(s.pq == (0.75 + (4.0 / 6.0 + 4.0 / 6.0) / 2) / 2);
   ck_assert_int_eq(p2c_pq_get_summary(pq, P2C_PQ_STUFF, &s), P2C_OK);
   ck_assert_int_eq(s.n, 1);
+  /* no prediction at all: every non-crowd GT is a FN */
+  in = toy_input();
+  in.pred_ids = NULL;
+  in.num_pred = 0;
+  ck_assert_int_eq(p2c_pq_image_compute(pq, &in, &img, &err), P2C_OK);
+  ck_assert_int_eq(p2c_pq_image_gt_outcome(img, 0), P2C_PQ_FN);
+  ck_assert_int_eq(p2c_pq_image_gt_outcome(img, 2), P2C_PQ_CROWD);
+  ck_assert_uint_eq(p2c_pq_image_num_pairs(img), 0);
+  p2c_pq_image_free(img);
   p2c_pq_free(pq);
   p2c_pq_free(NULL);
   p2c_pq_image_free(NULL);
@@ -156,7 +167,8 @@ START_TEST(toy_image_errors)
   in.pred = more;
   in.num_pred = 5;
   ck_assert_int_eq(p2c_pq_image_compute(pq, &in, &img, &err), P2C_ERR_MISMATCH);
-  ck_assert_str_eq(err.message, "pred/42.png: In the image with ID 42 the following segment IDs [77, 5000] are presented in JSON and not presented in PNG.");
+  /* CPython lists set([5, 6, 7, 77, 5000]) minus {5, 6, 7} as [5000, 77] */
+  ck_assert_str_eq(err.message, "pred/42.png: In the image with ID 42 the following segment IDs [5000, 77] are presented in JSON and not presented in PNG.");
   p2c_pq_free(pq);
 }
 END_TEST
@@ -490,6 +502,197 @@ START_TEST(png_size_mismatch_is_an_error)
 }
 END_TEST
 
+
+/* The prediction PNGs of a golden set rewritten as instance-format RLEs: the
+ * same matching must give panopticapi's bits. */
+static void write_instances(const p2c_dataset *pred, const char *path)
+{
+  FILE *f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs("[", f);
+  int first = 1;
+  for (size_t i = 0; i < p2c_dataset_num_images(pred); i++) {
+    p2c_image_info ii;
+    p2c_dataset_image(pred, i, &ii);
+    if (!ii.png_name) continue;
+    p2c_idmap *m = NULL;
+    p2c_error rerr;
+    if (p2c_dataset_read_idmap(pred, i, &m, &rerr) != P2C_OK) continue; /* edge/: an image not in the GT, without PNG */
+    int w = p2c_idmap_width(m), h = p2c_idmap_height(m);
+    uint8_t *bytes = malloc((size_t)w * (size_t)h);
+    ck_assert_ptr_nonnull(bytes);
+    for (size_t s = ii.num_segments; s-- > 0;) { /* reversed: file order must not matter */
+      p2c_segment_info si;
+      p2c_dataset_segment(pred, i, s, &si);
+      for (int p = 0; p < w * h; p++) bytes[p] = p2c_idmap_data(m)[p] == (uint32_t)si.id;
+      p2c_rle *r = NULL;
+      ck_assert_int_eq(p2c_rle_encode(bytes, h, w, P2C_MASK_ROW_MAJOR, &r, NULL), P2C_OK);
+      size_t n = p2c_rle_to_string(r, NULL, 0);
+      char *str = malloc(n + 1);
+      p2c_rle_to_string(r, str, n + 1);
+      fprintf(f, "%s{\"image_id\": %lld, \"category_id\": %lld, \"id\": %lld, \"score\": 0.5, "
+                 "\"segmentation\": {\"size\": [%d, %d], \"counts\": \"",
+              first ? "" : ",\n", (long long)ii.id, (long long)si.category_id, (long long)si.id, h, w);
+      for (const char *c = str; *c; c++) {
+        if (*c == '\\') fputc('\\', f);
+        fputc(*c, f);
+      }
+      fputs("\"}}", f);
+      first = 0;
+      free(str);
+      p2c_rle_free(r);
+    }
+    free(bytes);
+    p2c_idmap_free(m);
+  }
+  fputs("]\n", f);
+  fclose(f);
+}
+
+START_TEST(instance_predictions_score_like_pngs)
+{
+  if (!p2ct_parity("panoptic")) {
+    p2ct_skip("instance-format predictions");
+    return;
+  }
+  p2ct_cmp cmp;
+  p2ct_cmp_init(&cmp, "instance-format RLE predictions vs panopticapi on the PNGs", 1e-12);
+  for (size_t k = 1; k < sizeof GOLDENS / sizeof GOLDENS[0]; k++) {
+    const golden *g = &GOLDENS[k];
+    p2c_dataset *gt = load_ds(g->gt_json, g->gt_dir, P2C_DATASET_GT);
+    p2c_dataset *pred = load_ds(g->pred_json, g->pred_dir, P2C_DATASET_PRED);
+    char path[] = "/tmp/p2c_instances_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    write_instances(pred, path);
+    p2c_instances *inst = NULL;
+    p2c_error err;
+    ck_assert_msg(p2c_instances_load(path, &inst, &err) == P2C_OK, "%s", err.message);
+    p2c_pq_options o = P2C_PQ_OPTIONS_INIT;
+    o.threads = 2;
+    p2c_pq *pq = NULL;
+    ck_assert_msg(p2c_pq_compute_instances(gt, inst, &o, &pq, &err) == P2C_OK, "%s", err.message);
+    cJSON *res = load_json(g->result);
+    compare_result(pq, cJSON_GetObjectItemCaseSensitive(res, "result"), &cmp, g->name);
+    cJSON_Delete(res);
+    p2c_pq_free(pq);
+    p2c_instances_free(inst);
+    remove(path);
+    p2c_dataset_free(gt);
+    p2c_dataset_free(pred);
+  }
+  p2ct_cmp_report(&cmp);
+  ck_assert_uint_eq(cmp.identical, cmp.total);
+}
+END_TEST
+
+START_TEST(instance_errors_name_the_entry)
+{
+  char path[] = "/tmp/p2c_instances_XXXXXX";
+  int fd = mkstemp(path);
+  ck_assert_int_ge(fd, 0);
+  close(fd);
+  write_text(path, "[{\"image_id\": 3, \"category_id\": 1, \"segmentation\": {\"size\": [3, 4], \"counts\": \"0<\"}},"
+                   " {\"image_id\": 5, \"category_id\": 1, \"segmentation\": {\"size\": [3, 4], \"counts\": \"1z7\"}}]");
+  p2c_instances *inst = NULL;
+  p2c_error err;
+  ck_assert_int_eq(p2c_instances_load(path, &inst, &err), P2C_ERR_PARSE);
+  char want[512];
+  snprintf(want, sizeof want, "%s: [1] (image 5): segmentation: RLE counts string has an invalid byte 0x7a at offset 1 (allowed: '0'..'o')", path);
+  ck_assert_str_eq(err.message, want);
+  write_text(path, "{\"annotations\": [{\"image_id\": 3, \"category_id\": 1, \"score\": 0.2, \"caption\": \"a cat\","
+                   " \"segmentation\": {\"size\": [3, 4], \"counts\": [0, 12]}}]}");
+  ck_assert_int_eq(p2c_instances_load(path, &inst, &err), P2C_OK);
+  p2c_instance_info ii;
+  ck_assert_int_eq(p2c_instances_get(inst, 0, &ii), P2C_OK);
+  ck_assert_str_eq(ii.caption, "a cat");
+  ck_assert_int_eq(ii.id, 1);
+  size_t entry = 99;
+  ck_assert_uint_eq(p2c_instances_image_count(inst, 3), 1);
+  ck_assert_uint_eq(p2c_instances_image_count(inst, 4), 0);
+  ck_assert_int_eq(p2c_instances_image_entry(inst, 3, 0, &entry), P2C_OK);
+  ck_assert_uint_eq(entry, 0);
+  ck_assert_int_eq(p2c_instances_image_entry(inst, 3, 1, &entry), P2C_ERR_INVALID_ARG);
+  ck_assert_uint_eq(p2c_rle_area(ii.mask), 12);
+  p2c_instances_free(inst);
+  remove(path);
+}
+END_TEST
+
+
+/* list(set(all) - {all[::3]}) as CPython 3.11 prints it (values from /usr/bin/python3). */
+START_TEST(python_set_order_of_missing_ids)
+{
+  static const int64_t all[3][25] = {
+      {3992384, 9942865, 9130652, 2188132, 6206818, 15367004, 10132097, 7953299, 10497845, 9745081, 1099392, 10160275, 220923, 15247443, 14050400, 7872413, 4351239, 9240633, 3931422, 3216933, 16704149, 12031748, 7889713, 9076036, 14033495},
+      {9221281, 7991881, 6662813, 10721785, 14445554, 2526925, 3891006, 10651195, 2543802, 14563384, 15532942, 8777525, 6542053, 12436143, 254121, 11264416, 13039835, 1074270, 2674288, 12720993, 16064136, 9917006, 717881, 5054433, 13087512},
+      {520291, 13817221, 14521138, 4520314, 7931414, 9978242, 12059865, 15437667, 14744033, 6502993, 11981105, 13222273, 15453472, 7162779, 6626387, 12215927, 13437020, 9678939, 7459504, 16174810, 15696541, 2250649, 14744936, 6132403, 1635013}};
+  static const int64_t want[3][9] = {
+      {10132097, 12031748, 7872413, 3931422, 9745081, 3992384, 14033495, 2188132, 220923},
+      {13087512, 11264416, 9221281, 14563384, 3891006, 9917006, 6542053, 2674288, 10721785},
+      {2250649, 15453472, 7459504, 1635013, 6502993, 12059865, 520291, 12215927, 4520314}};
+  for (int t = 0; t < 3; t++) {
+    int64_t ids[9];
+    for (int i = 0; i < 9; i++) ids[i] = all[t][3 * i];
+    ck_assert_int_eq(p2ci_pyset_order(all[t], 25, ids, 9), 0);
+    for (int i = 0; i < 9; i++) ck_assert_int_eq(ids[i], want[t][i]);
+  }
+}
+END_TEST
+
+
+/* panopticapi with 2 processes sums each half separately: medium and edge
+ * then differ in the last bits from one process; the compatibility option
+ * reproduces both. */
+START_TEST(panopticapi_two_processes)
+{
+  if (!p2ct_parity("panoptic")) {
+    p2ct_skip("panopticapi 2-process goldens");
+    return;
+  }
+  p2ct_cmp cmp;
+  p2ct_cmp_init(&cmp, "panopticapi with 2 processes (panopticapi_processes = 2)", 1e-12);
+  size_t differs_from_one = 0;
+  for (size_t k = 0; k < sizeof GOLDENS / sizeof GOLDENS[0]; k++) {
+    const golden *g = &GOLDENS[k];
+    char rel[512];
+    snprintf(rel, sizeof rel, "%s", g->result);
+    char *dot = strstr(rel, ".cpu1.");
+    ck_assert_ptr_nonnull(dot);
+    dot[4] = '2';
+    p2c_dataset *gt = load_ds(g->gt_json, g->gt_dir, P2C_DATASET_GT);
+    p2c_dataset *pred = load_ds(g->pred_json, g->pred_dir, P2C_DATASET_PRED);
+    p2c_pq_options o = P2C_PQ_OPTIONS_INIT;
+    o.threads = 3;
+    o.panopticapi_processes = 2;
+    p2c_pq *pq = NULL, *one = run_pq(gt, pred, 2);
+    p2c_error err;
+    ck_assert_msg(p2c_pq_compute(gt, pred, &o, &pq, &err) == P2C_OK, "%s", err.message);
+    cJSON *res = load_json(rel);
+    compare_result(pq, cJSON_GetObjectItemCaseSensitive(res, "result"), &cmp, g->name);
+    cJSON_Delete(res);
+    for (size_t i = 0; i < p2c_pq_num_classes(pq); i++) {
+      p2c_pq_class a, b;
+      p2c_pq_get_class(pq, i, &a);
+      p2c_pq_get_class(one, i, &b);
+      if (a.iou != b.iou) {
+        differs_from_one++;
+        break;
+      }
+    }
+    p2c_pq_free(pq);
+    p2c_pq_free(one);
+    p2c_dataset_free(gt);
+    p2c_dataset_free(pred);
+  }
+  p2ct_cmp_report(&cmp);
+  printf("sets whose 2-process IoU sums differ from 1 process: %zu\n", differs_from_one);
+  ck_assert_uint_eq(cmp.identical, cmp.total);
+  ck_assert_uint_ge(differs_from_one, 2); /* medium and edge */
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("pq");
@@ -497,10 +700,14 @@ static Suite *suite(void)
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, toy_image_rules);
   tcase_add_test(tc, toy_image_errors);
+  tcase_add_test(tc, python_set_order_of_missing_ids);
   tcase_add_test(tc, goldens_bit_identical_any_thread_count);
+  tcase_add_test(tc, panopticapi_two_processes);
   tcase_add_test(tc, sample_per_image_stats);
   tcase_add_test(tc, sample_errors_have_panopticapi_messages);
   tcase_add_test(tc, png_size_mismatch_is_an_error);
+  tcase_add_test(tc, instance_predictions_score_like_pngs);
+  tcase_add_test(tc, instance_errors_name_the_entry);
   suite_add_tcase(s, tc);
   return s;
 }
