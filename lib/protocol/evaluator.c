@@ -130,8 +130,7 @@ void p2c_evaluator_free(p2c_evaluator *ev)
   free(ev->pair_order);
   free(ev->json);
   p2ci_meteor_cache_free(ev->meteor);
-  p2c_meteor15_free(ev->m15);
-  p2c_tokenizer_free(ev->tok);
+
   free(ev);
 }
 

@@ -167,7 +167,7 @@ static void v1_json(sbuf *b, const p2c_evaluator *ev)
          "first taker only, METEOR 1.5 of the prediction against the GT, IoU >= t and METEOR > m, "
          "recall over non-crowd GT segments, 101-point AP with exact recall thresholds\"\n"
          "    },\n",
-      ev->m15 ? p2c_meteor15_variant(ev->m15) : "meteor-1.5-nopara");
+      *ev->meteor_variant ? ev->meteor_variant : "meteor-1.5-nopara");
   notes(b, ev);
   put(b, "\n  },\n  \"panoptic\": {\n    \"All\": ");
   pq_obj(b, S->pq, S->sq, S->rq, S->n_classes);
