@@ -3,7 +3,7 @@
  * protocols, with 2 threads.
  *
  * The data set is written once with p2c_synth_write into $P2C_BENCH_DIR (or
- * /tmp/p2c-bench-eval-synth) and reused; timings exclude making it. Prints,
+ * /tmp/p2c-bench-eval-synth19) and reused; timings exclude making it. Prints,
  * per protocol, the wall time of each phase and the process CPU time (the
  * fair number on a shared machine). */
 #include <stdio.h>
@@ -37,6 +37,8 @@ static int make_set(const char *dir)
   o.width = W;
   o.height = H;
   o.manifest = 0;
+  o.things_min = 12; /* about 19 segments per image with the stuff regions */
+  o.things_max = 22;
   p2c_error e;
   if (p2c_synth_write(dir, &o, &e) != P2C_OK) {
     fprintf(stderr, "bench_eval: %s\n", e.message);
@@ -88,7 +90,7 @@ static int run(const char *dir, int protocol, int threads)
 int main(void)
 {
   const char *dir = getenv("P2C_BENCH_DIR");
-  if (!dir || !*dir) dir = "/tmp/p2c-bench-eval-synth";
+  if (!dir || !*dir) dir = "/tmp/p2c-bench-eval-synth19";
   if (make_set(dir)) return 1;
   char gp[1024];
   snprintf(gp, sizeof gp, "%s/gt.json", dir);
