@@ -28,8 +28,21 @@ typedef struct entry {
   char *word, *stem;
   char **syn;
   size_t nsyn;
+  /* the word and its synonyms of at most 8 bytes, packed into integers: the
+   * only tokens a one-letter reference can be */
+  uint64_t *shortk;
+  size_t nshort;
   struct entry *next;
 } entry;
+
+/* A string of at most 8 bytes as an integer (0 for a longer one). */
+static uint64_t pack8(const char *s, size_t len)
+{
+  uint64_t k = 0;
+  if (len == 0 || len > 8) return 0;
+  memcpy(&k, s, len);
+  return k;
+}
 
 struct p2ci_meteor_cache {
   p2ci_wordnet *wn;
@@ -47,6 +60,7 @@ void p2ci_meteor_cache_free(p2ci_meteor_cache *c)
       nx = e->next;
       for (size_t k = 0; k < e->nsyn; k++) free(e->syn[k]);
       free(e->syn);
+      free(e->shortk);
       free(e->word);
       free(e->stem);
       free(e);
@@ -124,6 +138,13 @@ static entry *lookup(p2c_evaluator *ev, const char *w, size_t len)
     if (!(e->syn[e->nsyn] = p2ci_strdup(e->stem))) goto oom;
     e->nsyn++;
   }
+  e->shortk = p2ci_malloc_array(e->nsyn + 1, sizeof *e->shortk);
+  if (!e->shortk) goto oom;
+  if (pack8(e->word, len)) e->shortk[e->nshort++] = pack8(e->word, len);
+  for (size_t k = 0; k < e->nsyn; k++) {
+    uint64_t v = pack8(e->syn[k], strlen(e->syn[k]));
+    if (v) e->shortk[e->nshort++] = v;
+  }
   e->next = c->bucket[b];
   c->bucket[b] = e;
   return e;
@@ -134,6 +155,7 @@ fail:
   if (e) {
     for (size_t k = 0; k < e->nsyn; k++) free(e->syn[k]);
     free(e->syn);
+    free(e->shortk);
     free(e->word);
     free(e->stem);
     free(e);
@@ -309,9 +331,9 @@ int p2ci_official_record_meteor(p2c_evaluator *ev, const ev_record *r, double *o
       if (p2ci_pyspace(cp)) continue;
       char one[4];
       size_t ol = p2ci_utf8_put(cp, one);
-      size_t ll = p2ci_pylower(one, ol, low);
+      const uint64_t t = pack8(low, p2ci_pylower(one, ol, low));
       for (size_t i = 0; i < L && !found; i++)
-        found = (strlen(hw[i]) == ll && !memcmp(hw[i], low, ll)) || has_syn(h[i].e, low, ll);
+        for (size_t k = 0; k < h[i].e->nshort && !found; k++) found = h[i].e->shortk[k] == t;
     }
     if (found) *out = meteor_value(1, L, 1, 1);
   }
