@@ -1,5 +1,6 @@
 #include "protocol/text_batch.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,10 +23,56 @@ struct p2ci_text_batch {
   p2c_meteor15 **m15;
   p2c_error *err;
   p2c_error last;
-  /* the current METEOR job */
-  const uint32_t *hyp, *ref;
-  double *out;
+  /* METEOR scores already computed, by (hypothesis id, reference id) */
+  uint64_t *mkey; /* key + 1, 0: empty */
+  double *mval;
+  size_t mcap, mlen;
+  /* the current METEOR job: distinct uncached pairs */
+  uint64_t *job;
+  double *jout;
 };
+
+static uint64_t mix(uint64_t k)
+{
+  k ^= k >> 33;
+  k *= 0xff51afd7ed558ccdULL;
+  k ^= k >> 33;
+  return k;
+}
+
+/* The slot of key (found or empty). The table is never full. */
+static size_t mslot(const p2ci_text_batch *b, uint64_t key)
+{
+  size_t i = (size_t)mix(key) & (b->mcap - 1);
+  while (b->mkey[i] && b->mkey[i] != key + 1) i = (i + 1) & (b->mcap - 1);
+  return i;
+}
+
+static int mreserve(p2ci_text_batch *b, size_t more)
+{
+  if ((b->mlen + more) * 2 <= b->mcap) return P2C_OK;
+  size_t cap = b->mcap ? b->mcap : 1024;
+  while ((b->mlen + more) * 2 > cap) cap *= 2;
+  uint64_t *ok = b->mkey;
+  double *ov = b->mval;
+  size_t ocap = b->mcap;
+  b->mkey = calloc(cap, sizeof *b->mkey);
+  b->mval = calloc(cap, sizeof *b->mval);
+  if (!b->mkey || !b->mval) {
+    free(b->mkey), free(b->mval);
+    b->mkey = ok, b->mval = ov;
+    return P2C_ERR_NOMEM;
+  }
+  b->mcap = cap;
+  for (size_t i = 0; i < ocap; i++)
+    if (ok[i]) {
+      size_t j = mslot(b, ok[i] - 1);
+      b->mkey[j] = ok[i];
+      b->mval[j] = ov[i];
+    }
+  free(ok), free(ov);
+  return P2C_OK;
+}
 
 int p2ci_text_batch_create(int threads, const char *wordnet_dir, const char *meteor_data_dir,
                            p2ci_text_batch **out)
@@ -57,6 +104,7 @@ void p2ci_text_batch_free(p2ci_text_batch *b)
     if (b->tz) p2c_tokenizer_free(b->tz[t]);
     if (b->m15) p2c_meteor15_free(b->m15[t]);
   }
+  free(b->mkey), free(b->mval);
   free(b->tz), free(b->m15), free(b->err), free(b->raw), free(b->tok), free(b->slot), free(b);
 }
 
@@ -155,13 +203,13 @@ static int meteor_one(void *ctx, int w, size_t i)
     if ((rc = p2c_meteor15_create(&mo, &b->m15[w], &e)) != P2C_OK)
       return p2ci_error(&b->err[w], rc, "METEOR 1.5: %s", e.message);
   }
-  const char *hyp = p2ci_text_batch_tokens(b, b->hyp[i]);
-  const char *refs[1] = {p2ci_text_batch_tokens(b, b->ref[i])};
-  b->out[i] = 0.0;
+  const char *hyp = p2ci_text_batch_tokens(b, (uint32_t)(b->job[i] >> 32));
+  const char *refs[1] = {p2ci_text_batch_tokens(b, (uint32_t)b->job[i])};
+  b->jout[i] = 0.0;
   if (!*hyp) return P2C_OK; /* METEOR refuses an empty hypothesis: it scores 0 */
-  rc = p2c_meteor15_score(b->m15[w], hyp, refs, 1, &b->out[i], NULL);
+  rc = p2c_meteor15_score(b->m15[w], hyp, refs, 1, &b->jout[i], NULL);
   if (rc == P2C_ERR_EMPTY) {
-    b->out[i] = 0.0;
+    b->jout[i] = 0.0;
     return P2C_OK;
   }
   if (rc != P2C_OK) return p2ci_error(&b->err[w], rc, "METEOR 1.5: %s", p2c_meteor15_last_error(b->m15[w]));
@@ -171,9 +219,32 @@ static int meteor_one(void *ctx, int w, size_t i)
 int p2ci_text_batch_meteor15(p2ci_text_batch *b, const uint32_t *hyp, const uint32_t *ref, size_t n,
                              double *out)
 {
-  b->hyp = hyp, b->ref = ref, b->out = out;
+  /* each distinct (hypothesis, reference) is scored once, across calls */
+  if (mreserve(b, n) != P2C_OK) return p2ci_error(&b->last, P2C_ERR_NOMEM, "out of memory");
+  b->job = p2ci_malloc_array(n ? n : 1, sizeof *b->job);
+  b->jout = p2ci_malloc_array(n ? n : 1, sizeof *b->jout);
+  if (!b->job || !b->jout) {
+    free(b->job), free(b->jout);
+    return p2ci_error(&b->last, P2C_ERR_NOMEM, "out of memory");
+  }
+  size_t nj = 0;
+  for (size_t i = 0; i < n; i++) {
+    const uint64_t key = (uint64_t)hyp[i] << 32 | ref[i];
+    size_t sl = mslot(b, key);
+    if (!b->mkey[sl]) {
+      b->mkey[sl] = key + 1;
+      b->mval[sl] = NAN; /* filled below */
+      b->mlen++;
+      b->job[nj++] = key;
+    }
+  }
   size_t failed = 0;
-  return finish(b, p2ci_parallel_for(b->threads, n, meteor_one, b, &failed), failed);
+  int rc = finish(b, p2ci_parallel_for(b->threads, nj, meteor_one, b, &failed), failed);
+  for (size_t k = 0; k < nj && rc == P2C_OK; k++) b->mval[mslot(b, b->job[k])] = b->jout[k];
+  for (size_t i = 0; i < n && rc == P2C_OK; i++) out[i] = b->mval[mslot(b, (uint64_t)hyp[i] << 32 | ref[i])];
+  free(b->job), free(b->jout);
+  b->job = NULL, b->jout = NULL;
+  return rc;
 }
 
 const char *p2ci_text_batch_meteor_variant(const p2ci_text_batch *b)
