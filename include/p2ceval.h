@@ -103,12 +103,18 @@ typedef struct p2c_load_options {
 
 /* Load a COCO panoptic JSON (or .json.gz). On success *out is a new dataset
  * owned by the caller (p2c_dataset_free). On failure *out is NULL and err
- * (if given) says what is wrong, naming the file, image id and segment id.
- * opts may be NULL (a ground truth with default folder). */
+ * (if given) says what is wrong, naming the file, image id and segment id:
+ * P2C_ERR_IO, P2C_ERR_PARSE (not JSON), P2C_ERR_SCHEMA (a missing or
+ * wrong-typed field, a non-integral or out-of-range id, a duplicate id),
+ * P2C_ERR_LIMIT. Which files agree with which is p2c_validate's job: a
+ * missing caption or an unknown category loads. opts may be NULL (a ground
+ * truth with the default folder). docs/formats.md lists every rule. */
 P2C_API int p2c_dataset_load(const char *json_path, const p2c_load_options *opts,
                              p2c_dataset **out, p2c_error *err);
 P2C_API void p2c_dataset_free(p2c_dataset *ds);
-/* Message of the last failed call on ds ("" if none). Borrowed. */
+/* Message of the last p2c_dataset_read_idmap failure on ds that was called
+ * with err == NULL ("" if none). Borrowed. Such calls are then not
+ * thread-safe; pass an err to read PNGs from many threads. */
 P2C_API const char *p2c_dataset_last_error(const p2c_dataset *ds);
 
 typedef struct p2c_category_info {
@@ -180,7 +186,9 @@ typedef struct p2c_idmap p2c_idmap;
  * palette and 16-bit PNGs, corrupt and truncated files are errors naming the
  * file. Caller frees with p2c_idmap_free. */
 P2C_API int p2c_idmap_read_png(const char *path, p2c_idmap **out, p2c_error *err);
-/* Read the id PNG of image image_index of ds (png_dir/png_name). */
+/* Read the id PNG of image image_index of ds (png_dir/png_name);
+ * P2C_ERR_NOT_FOUND for an image without an annotation. Thread-safe when
+ * err is not NULL (each thread its own err). */
 P2C_API int p2c_dataset_read_idmap(const p2c_dataset *ds, size_t image_index, p2c_idmap **out,
                                    p2c_error *err);
 P2C_API void p2c_idmap_free(p2c_idmap *map);
@@ -202,7 +210,8 @@ typedef enum p2c_severity {
 } p2c_severity;
 typedef struct p2c_problem {
   int severity;        /* a p2c_severity */
-  int code;            /* a p2c_status */
+  int code;            /* P2C_ERR_SCHEMA: a caption field; P2C_ERR_MISMATCH: the
+                          files disagree; P2C_ERR_IO/PARSE/LIMIT: a PNG or folder */
   const char *file;    /* the file concerned; borrowed */
   int64_t image_id;    /* -1 when not about one image */
   int64_t segment_id;  /* -1 when not about one segment */
@@ -218,8 +227,10 @@ typedef struct p2c_validate_options {
 } p2c_validate_options;
 #define P2C_VALIDATE_OPTIONS_INIT {P2C_VALIDATE_OPTIONS_VERSION, 1, 1, 0}
 
-/* Check pred against gt. Returns P2C_OK when the check ran (even if it found
- * problems: see p2c_validation_count), an error when it could not run. */
+/* Check pred against gt (datasets loaded as P2C_DATASET_GT and _PRED).
+ * Returns P2C_OK when the check ran (even if it found problems: see
+ * p2c_validation_count), an error when it could not run. Reads each PNG
+ * once, one at a time. docs/formats.md lists every problem. */
 P2C_API int p2c_validate(const p2c_dataset *gt, const p2c_dataset *pred,
                          const p2c_validate_options *opts, p2c_validation **out, p2c_error *err);
 /* Number of problems kept (errors and warnings), at most max_problems. */
@@ -228,6 +239,7 @@ P2C_API size_t p2c_validation_count(const p2c_validation *v);
 P2C_API size_t p2c_validation_num_errors(const p2c_validation *v);
 /* 1 when more problems were found than max_problems (checking stopped). */
 P2C_API int p2c_validation_truncated(const p2c_validation *v);
+/* Problem number index (in report order). Its strings are borrowed from v. */
 P2C_API int p2c_validation_problem(const p2c_validation *v, size_t index, p2c_problem *out);
 P2C_API void p2c_validation_free(p2c_validation *v);
 
@@ -342,6 +354,10 @@ P2C_API int p2c_captions_find(const p2c_captions *c, const char *key, size_t *it
 /* The selected metrics, in result order. */
 P2C_API size_t p2c_captions_num_metrics(const p2c_captions *c);
 P2C_API const char *p2c_captions_metric_name(const p2c_captions *c, size_t metric);
+/* Which definition a metric computes with the options set, e.g.
+ * "meteor-1.5-nopara" for METEOR 1.5 without a paraphrase table; NULL for
+ * metrics with a single definition. Static storage. */
+P2C_API const char *p2c_captions_metric_variant(const p2c_captions *c, size_t metric);
 /* Index of a selected metric by name, or P2C_ERR_NOT_FOUND. */
 P2C_API int p2c_captions_metric_index(const p2c_captions *c, const char *name, size_t *metric);
 /* Corpus score, and score of one item. P2C_ERR_STATE before a successful
@@ -380,6 +396,11 @@ typedef struct p2c_meteor_nltk_options {
  * P2C_ERR_IO naming it. */
 P2C_API int p2c_meteor_nltk_create(const p2c_meteor_nltk_options *opts, p2c_meteor_nltk **out,
                                    p2c_error *err);
+/* A new scorer with src's options sharing src's WordNet (no reload), with its
+ * own caches: one per worker thread. src may be in use by another thread (the
+ * shared WordNet is read-only). Each handle is freed on its own, in any order. */
+P2C_API int p2c_meteor_nltk_clone(const p2c_meteor_nltk *src, p2c_meteor_nltk **out,
+                                  p2c_error *err);
 P2C_API void p2c_meteor_nltk_free(p2c_meteor_nltk *m);
 /* Message of the last failed call on m ("" if none). Borrowed. */
 P2C_API const char *p2c_meteor_nltk_last_error(const p2c_meteor_nltk *m);
@@ -444,6 +465,10 @@ P2C_API int p2c_meteor15_create(const p2c_meteor15_options *opts, p2c_meteor15 *
 P2C_API void p2c_meteor15_free(p2c_meteor15 *m);
 /* Message of the last failed call on m ("" if none). Borrowed. */
 P2C_API const char *p2c_meteor15_last_error(const p2c_meteor15 *m);
+/* A new handle sharing m's loaded resources (read-only, reference-counted)
+ * with working memory of its own: make one per thread. m and its clones may be
+ * used concurrently and freed in any order. */
+P2C_API int p2c_meteor15_clone(const p2c_meteor15 *m, p2c_meteor15 **out, p2c_error *err);
 /* "meteor-1.5" with a paraphrase table, "meteor-1.5-nopara" without. Static. */
 P2C_API const char *p2c_meteor15_variant(const p2c_meteor15 *m);
 
@@ -476,7 +501,7 @@ P2C_API double p2c_meteor15_stats_score(const double stats[P2C_METEOR15_NUM_STAT
  * reproduced exactly; its tuples come from a PCFG dependency parser, ours
  * from rules (docs/metrics.md, "SPICE-style", states the measured agreement).
  * Outputs name the metric "spice-style". A handle owns a WordNet lexicon
- * (~40 MB) and may be used from one thread at a time. */
+ * (~20 MB) and may be used from one thread at a time. */
 typedef struct p2c_spice p2c_spice;
 
 #define P2C_SPICE_OPTIONS_VERSION 1
@@ -540,6 +565,11 @@ P2C_API int p2c_spice_score(p2c_spice *sp, const char *const *refs, size_t nrefs
 P2C_API int p2c_spice_score_tuples(p2c_spice *sp, const p2c_spice_tuple *ref_tuples, size_t nref,
                                    const p2c_spice_tuple *hyp_tuples, size_t nhyp,
                                    p2c_spice_detail *out);
+/* The detail of item `item` after p2c_captions_score on a handle that
+ * selected metric "SPICE" (its per-item value is detail.kind[P2C_SPICE_ALL].f).
+ * P2C_ERR_STATE when SPICE was not selected or not scored yet,
+ * P2C_ERR_INVALID_ARG for an item out of range. Thread-safe on a scored handle. */
+P2C_API int p2c_captions_spice_detail(const p2c_captions *c, size_t item, p2c_spice_detail *out);
 /* Corpus SPICE: the mean of the per-image All F1 (numpy.mean order, as
  * pycocoevalcap). n == 0 gives NaN. Thread-safe. */
 P2C_API double p2c_spice_corpus(const double *all_f, size_t n);
@@ -664,7 +694,9 @@ typedef struct p2c_pq_pair {
   int64_t intersection;         /* pixels */
   int64_t union_area;  /* pred area + GT JSON area - intersection - |pred on void|;
                           0 when gt_index or pred_index is -1 */
-  double iou;          /* intersection / union_area (0 when union_area is 0) */
+  double iou;          /* intersection / union_area as a double division, as panopticapi
+                          (0 when an index is -1; can exceed 1, or be inf, when a GT JSON
+                          area is smaller than its pixels) */
   unsigned flags;      /* P2C_PAIR_* */
 } p2c_pq_pair;
 
@@ -745,12 +777,20 @@ typedef struct p2c_pq_options {
   int threads;      /* worker threads; 0 = all online cores */
   /* Called on the calling thread for every image, in evaluation order (GT
    * annotations[] order), after its counts were added; gt_image_index indexes
-   * the GT dataset. A non-zero return stops the run with that status. May be
+   * the GT dataset, and the image's pairs index its segments as
+   * p2c_dataset_segment does (predictions: the prediction dataset's segments
+   * of that image id; instances: see p2c_instances_image_entry). A non-zero return stops the run with that status. May be
    * NULL. The image is borrowed for the duration of the call. */
   int (*on_image)(void *user, size_t gt_image_index, const p2c_pq_image *img);
   void *user;
+  /* Reproduce panopticapi run with this many processes (its
+   * multiprocessing.cpu_count()): images split as np.array_split, each
+   * chunk's IoU sums added separately, then the chunk sums in order. This can
+   * change the last bits. 0 or 1: one process (the default, and the order
+   * documented in docs/metrics.md). Unrelated to `threads`. */
+  int panopticapi_processes;
 } p2c_pq_options;
-#define P2C_PQ_OPTIONS_INIT {P2C_PQ_OPTIONS_VERSION, 0, NULL, NULL}
+#define P2C_PQ_OPTIONS_INIT {P2C_PQ_OPTIONS_VERSION, 0, NULL, NULL, 0}
 
 /* panopticapi pq_compute: every GT image that has an annotation, in GT
  * annotations[] order, against the prediction of the same image id. PNGs are
@@ -785,6 +825,12 @@ P2C_API void p2c_instances_free(p2c_instances *inst);
 P2C_API size_t p2c_instances_count(const p2c_instances *inst);
 /* Entry index, in file order. Borrowed views, valid until free. */
 P2C_API int p2c_instances_get(const p2c_instances *inst, size_t index, p2c_instance_info *out);
+/* The predictions of one image in matching order (descending score, ties in
+ * file order): their number, and the file-order entry index of the k-th, which
+ * is what p2c_pq_pair.pred_index (k) refers to in p2c_pq_compute_instances. */
+P2C_API size_t p2c_instances_image_count(const p2c_instances *inst, int64_t image_id);
+P2C_API int p2c_instances_image_entry(const p2c_instances *inst, int64_t image_id, size_t k,
+                                      size_t *entry);
 
 /* PQ of instance predictions against a panoptic ground truth: every GT image
  * with an annotation, in annotations[] order; its predictions are matched in

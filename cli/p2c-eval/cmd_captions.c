@@ -1,5 +1,6 @@
 /* p2c-eval captions REFS.json HYPS.json [--metrics LIST] [--tokenized] [--json OUT]
- *                   [--meteor VARIANT] [--wordnet DIR]
+ *                   [--meteor 1.5|nltk] [--meteor-paraphrase FILE] [--meteor-data DIR]
+ *                   [--wordnet DIR]
  * p2c-eval tokenize  (lines on stdin -> tokens on stdout)
  *
  * Caption metrics over COCO caption files, as pycocoevalcap's COCOEvalCap
@@ -15,7 +16,6 @@ static void captions_usage(FILE *out)
 {
   fprintf(out,
           "usage: p2c-eval captions REFS.json HYPS.json [--metrics LIST] [--tokenized] [--json OUT]\n"
-          "                         [--meteor VARIANT] [--wordnet DIR]\n"
           "\n"
           "  REFS.json    COCO caption annotations {\"annotations\": [{\"image_id\", \"caption\"}, ...]}\n"
           "  HYPS.json    COCO results [{\"image_id\", \"caption\"}, ...], one caption per image\n"
@@ -26,8 +26,13 @@ static void captions_usage(FILE *out)
   fprintf(out, " (default: all)\n"
                "  --tokenized  the captions are already tokenized: skip the PTB tokenizer\n"
                "  --json OUT   write {\"corpus\": {...}, \"per_image\": {\"ID\": {...}}} to OUT\n"
-               "  --meteor V   METEOR variant: nltk (NLTK 3.8 meteor_score, mean over images)\n"
-               "  --wordnet D  WordNet 3.0 dict folder (default: $P2C_WORDNET_DIR, else\n"
+               "  --meteor V   METEOR variant: 1.5 (default: METEOR 1.5 as pycocoevalcap runs it)\n"
+               "               or nltk (NLTK 3.8 meteor_score)\n"
+               "  --meteor-paraphrase FILE  METEOR 1.5 paraphrase table (paraphrase-en.gz);\n"
+               "               without it the variant is meteor-1.5-nopara\n"
+               "  --meteor-data DIR  METEOR 1.5 synonyms from METEOR's english.synsets and\n"
+               "               english.exceptions instead of WordNet\n"
+               "  --wordnet DIR  WordNet 3.0 dict folder (default: $P2C_WORDNET_DIR, else\n"
                "               /usr/share/wordnet)\n");
 }
 
@@ -86,11 +91,34 @@ static void put_double(buf *b, double v)
   puts_(b, num);
 }
 
+/* SPICE's per-image detail: {"All": {"pr", "re", "f", "tp", "fp", "fn"}, ...} */
+static void put_spice_detail(buf *b, const p2c_spice_detail *d)
+{
+  puts_(b, "{");
+  for (int k = 0; k < P2C_SPICE_NUM_KINDS; k++) {
+    const p2c_spice_prf *e = &d->kind[k];
+    char num[96];
+    puts_(b, k ? ", " : "");
+    put_json_string(b, p2c_spice_kind_name(k));
+    puts_(b, ": {\"pr\": ");
+    put_double(b, e->pr);
+    puts_(b, ", \"re\": ");
+    put_double(b, e->re);
+    puts_(b, ", \"f\": ");
+    put_double(b, e->f);
+    snprintf(num, sizeof num, ", \"tp\": %ld, \"fp\": %ld, \"fn\": %ld}", e->tp, e->fp, e->fn);
+    puts_(b, num);
+  }
+  puts_(b, "}");
+}
+
 static int write_json(const p2c_captions *c, const char *path)
 {
   buf b = {0};
   size_t nm = p2c_captions_num_metrics(c);
   double v;
+  size_t spice_m;
+  int spice = p2c_captions_metric_index(c, "SPICE", &spice_m) == P2C_OK;
   puts_(&b, "{\"corpus\": {");
   for (size_t m = 0; m < nm; m++) {
     puts_(&b, m ? ", " : "");
@@ -99,7 +127,19 @@ static int write_json(const p2c_captions *c, const char *path)
     p2c_captions_corpus(c, m, &v);
     put_double(&b, v);
   }
-  puts_(&b, "},\n \"per_image\": {");
+  puts_(&b, "},\n");
+  int any_variant = 0;
+  for (size_t m = 0; m < nm; m++) {
+    const char *var = p2c_captions_metric_variant(c, m);
+    if (!var) continue;
+    puts_(&b, any_variant ? ", " : " \"variants\": {");
+    put_json_string(&b, p2c_captions_metric_name(c, m));
+    puts_(&b, ": ");
+    put_json_string(&b, var);
+    any_variant = 1;
+  }
+  if (any_variant) puts_(&b, "},\n");
+  puts_(&b, " \"per_image\": {");
   for (size_t i = 0; i < p2c_captions_num_items(c); i++) {
     puts_(&b, i ? ",\n  " : "\n  ");
     put_json_string(&b, p2c_captions_key(c, i));
@@ -110,6 +150,11 @@ static int write_json(const p2c_captions *c, const char *path)
       puts_(&b, ": ");
       p2c_captions_item_score(c, i, m, &v);
       put_double(&b, v);
+    }
+    p2c_spice_detail d;
+    if (spice && p2c_captions_spice_detail(c, i, &d) == P2C_OK) {
+      puts_(&b, ", \"SPICE_detail\": ");
+      put_spice_detail(&b, &d);
     }
     puts_(&b, "}");
   }
@@ -128,7 +173,14 @@ static int write_json(const p2c_captions *c, const char *path)
 int p2c_cmd_captions(int argc, char **argv)
 {
   const char *paths[2] = {NULL, NULL}, *metrics = NULL, *json = NULL;
-  const char *meteor = NULL, *wordnet = NULL;
+  /* METEOR options, passed on as "METEOR.<name>" */
+  static const struct {
+    const char *flag, *option;
+  } meteor_flags[] = {{"--meteor", "variant"},
+                      {"--meteor-paraphrase", "paraphrase"},
+                      {"--meteor-data", "meteor_data"},
+                      {"--wordnet", "wordnet"}};
+  const char *meteor_values[4] = {NULL, NULL, NULL, NULL};
   int n_paths = 0, tokenized = 0, bad = 0;
   for (int i = 1; i < argc && !bad; i++) {
     const char *v;
@@ -141,10 +193,17 @@ int p2c_cmd_captions(int argc, char **argv)
       metrics = v;
     } else if ((v = p2c_cli_opt(argc, argv, &i, "--json", &bad)) != NULL) {
       json = v;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--meteor", &bad)) != NULL) {
-      meteor = v;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--wordnet", &bad)) != NULL) {
-      wordnet = v;
+    } else if (argv[i][0] == '-' && argv[i][1] == '-' && (strncmp(argv[i], "--meteor", 8) == 0 ||
+                                                          strncmp(argv[i], "--wordnet", 9) == 0)) {
+      size_t k = 0;
+      for (; k < 4; k++)
+        if ((v = p2c_cli_opt(argc, argv, &i, meteor_flags[k].flag, &bad)) != NULL) break;
+      if (k < 4) {
+        meteor_values[k] = v;
+      } else if (!bad) {
+        p2c_cli_errorf("captions: unknown option '%s'", argv[i]);
+        bad = 1;
+      }
     } else if (argv[i][0] == '-' && argv[i][1]) {
       p2c_cli_errorf("captions: unknown option '%s'", argv[i]);
       bad = 1;
@@ -175,11 +234,18 @@ int p2c_cmd_captions(int argc, char **argv)
     return P2C_EXIT_USAGE;
   }
   if (rc) return p2c_cli_report(&err);
-  if ((meteor && (rc = p2c_captions_set_option(c, "METEOR.variant", meteor)) != P2C_OK) ||
-      (wordnet && (rc = p2c_captions_set_option(c, "METEOR.wordnet", wordnet)) != P2C_OK)) {
-    p2c_cli_errorf("%s", p2c_captions_last_error(c));
-    p2c_captions_free(c);
-    return P2C_EXIT_USAGE;
+  size_t unused;
+  if (p2c_captions_metric_index(c, "METEOR", &unused) == P2C_OK) {
+    for (size_t k = 0; k < 4; k++) {
+      if (!meteor_values[k]) continue;
+      char name[32];
+      snprintf(name, sizeof name, "METEOR.%s", meteor_flags[k].option);
+      if ((rc = p2c_captions_set_option(c, name, meteor_values[k])) != P2C_OK) {
+        p2c_cli_errorf("captions: %s: %s", meteor_flags[k].flag, p2c_captions_last_error(c));
+        p2c_captions_free(c);
+        return rc == P2C_ERR_NOMEM ? P2C_EXIT_INTERNAL : P2C_EXIT_USAGE;
+      }
+    }
   }
   if ((rc = p2c_captions_add_coco_files(c, paths[0], paths[1])) != P2C_OK ||
       (rc = p2c_captions_score(c)) != P2C_OK) {
@@ -190,7 +256,9 @@ int p2c_cmd_captions(int argc, char **argv)
   for (size_t m = 0; m < p2c_captions_num_metrics(c); m++) {
     double v;
     p2c_captions_corpus(c, m, &v);
-    printf("%-8s %.6f\n", p2c_captions_metric_name(c, m), v);
+    const char *var = p2c_captions_metric_variant(c, m);
+    if (var) printf("%-8s %.6f  (%s)\n", p2c_captions_metric_name(c, m), v, var);
+    else printf("%-8s %.6f\n", p2c_captions_metric_name(c, m), v);
   }
   int exit_code = P2C_EXIT_OK;
   if (json) exit_code = write_json(c, json);

@@ -25,6 +25,9 @@ static void usage(FILE *out)
           "  --pred-dir DIR   folder of the predicted PNGs (default: PRED.json without .json)\n"
           "  --threads N      worker threads (default: all cores); the result does not depend on N\n"
           "  --json OUT       write {\"All\", \"per_class\", \"Things\", \"Stuff\"} to OUT\n"
+          "  --panopticapi-processes N\n"
+          "                   sum IoUs as panopticapi run with N processes does (N chunks,\n"
+          "                   added chunk by chunk); default: as one process\n"
           "  --instances      PRED.json holds instance predictions ([{image_id, category_id,\n"
           "                   segmentation: RLE or polygons, score, caption}]), masks may overlap\n");
 }
@@ -138,7 +141,7 @@ static void print_table(const p2c_pq *pq)
 int p2c_cmd_pq(int argc, char **argv)
 {
   const char *paths[2] = {NULL, NULL}, *gt_dir = NULL, *pred_dir = NULL, *json_out = NULL, *v;
-  int npaths = 0, bad = 0, threads = 0, instances = 0;
+  int npaths = 0, bad = 0, threads = 0, instances = 0, processes = 0;
   for (int i = 1; i < argc && !bad; i++) {
     if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
       usage(stdout);
@@ -151,6 +154,8 @@ int p2c_cmd_pq(int argc, char **argv)
       if (!bad) threads = p2c_cli_int("--threads", v, 1, 1024, &bad);
     } else if ((v = p2c_cli_opt(argc, argv, &i, "--json", &bad))) {
       json_out = v;
+    } else if ((v = p2c_cli_opt(argc, argv, &i, "--panopticapi-processes", &bad))) {
+      if (!bad) processes = p2c_cli_int("--panopticapi-processes", v, 1, 4096, &bad);
     } else if (!strcmp(argv[i], "--instances")) {
       instances = 1;
     } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
@@ -196,6 +201,7 @@ int p2c_cmd_pq(int argc, char **argv)
   if (rc == P2C_OK) {
     p2c_pq_options po = P2C_PQ_OPTIONS_INIT;
     po.threads = threads;
+    po.panopticapi_processes = processes;
     rc = inst ? p2c_pq_compute_instances(gt, inst, &po, &pq, &err)
               : p2c_pq_compute(gt, pred, &po, &pq, &err);
   }

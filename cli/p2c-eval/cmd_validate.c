@@ -161,10 +161,12 @@ int p2c_cmd_validate(int argc, char **argv)
     p2c_dataset_free(pred);
     return p2c_cli_report(&err);
   }
-  size_t n = p2c_validation_count(val), errors = p2c_validation_num_errors(val);
+  size_t n = p2c_validation_count(val), errors = p2c_validation_num_errors(val), caption_errors = 0;
   for (size_t i = 0; i < n; i++) {
     p2c_problem p;
-    if (p2c_validation_problem(val, i, &p) == P2C_OK) print_problem(&p);
+    if (p2c_validation_problem(val, i, &p) != P2C_OK) continue;
+    print_problem(&p);
+    caption_errors += p.severity == P2C_PROBLEM_ERROR && p.code == P2C_ERR_SCHEMA;
   }
   if (p2c_validation_truncated(val))
     p2c_cli_errorf("stopped after %zu problems (--max-problems)", n);
@@ -172,6 +174,8 @@ int p2c_cmd_validate(int argc, char **argv)
   if (errors) {
     p2c_cli_errorf("%zu error%s, %zu warning%s", errors, errors == 1 ? "" : "s", n - errors,
                    n - errors == 1 ? "" : "s");
+    if (caption_errors == errors)
+      p2c_cli_errorf("every error is about captions; --no-captions checks the rest (panoptic quality only)");
     status = P2C_EXIT_INVALID;
   } else {
     tally tg, tp;

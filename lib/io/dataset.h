@@ -1,7 +1,8 @@
 /* The in-memory form of a loaded panoptic JSON (private to lib/io).
  *
- * The cJSON tree is converted into flat arrays and one string pool, then
- * freed: a dataset costs about 100 bytes per segment whatever the JSON held
+ * The JSON text is read once with a pull parser (io/jsonpull.h) straight into
+ * flat arrays and one string pool: a dataset costs about 90 bytes per segment
+ * plus its caption text, whatever else the JSON held
  * (extra keys, colors, licenses are dropped). Segments of one image are
  * contiguous; `order` lists them sorted by id within each image. */
 #ifndef P2C_IO_DATASET_H

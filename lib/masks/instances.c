@@ -245,3 +245,19 @@ size_t p2ci_instances_of_image(const p2c_instances *inst, int64_t image_id, p2ci
   *first = inst->order + lo;
   return end - lo;
 }
+
+size_t p2c_instances_image_count(const p2c_instances *inst, int64_t image_id)
+{
+  p2ci_instance *const *first;
+  return inst ? p2ci_instances_of_image(inst, image_id, &first) : 0;
+}
+
+int p2c_instances_image_entry(const p2c_instances *inst, int64_t image_id, size_t k, size_t *entry)
+{
+  if (!inst || !entry) return P2C_ERR_INVALID_ARG;
+  p2ci_instance *const *first;
+  size_t n = p2ci_instances_of_image(inst, image_id, &first);
+  if (k >= n) return P2C_ERR_INVALID_ARG;
+  *entry = first[k]->index;
+  return P2C_OK;
+}

@@ -273,7 +273,7 @@ static int check_predictions(matcher *m, p2c_error *err)
   return rc;
 }
 
-static int push_long(long **v, size_t *n, size_t *cap, long x)
+static int push_i64(int64_t **v, size_t *n, size_t *cap, int64_t x)
 {
   if (p2ci_grow(v, cap, *n + 1, sizeof **v)) return P2C_ERR_NOMEM;
   (*v)[(*n)++] = x;
@@ -319,7 +319,7 @@ static int match_pairs(matcher *m)
       q->flags |= P2C_PAIR_MATCHED;
       m->gt_matched[g] = 1;
       m->pred_matched[p] = 1;
-      img->tps[img->ntp].cat = p2ci_pq_category(m->pq, gs->category_id);
+      img->tps[img->ntp].category_id = gs->category_id;
       img->tps[img->ntp].iou = q->iou;
       img->ntp++;
     }
@@ -353,7 +353,7 @@ static int count_fn_fp(matcher *m, p2c_error *err)
       crowd[c].gt = g;
       continue;
     }
-    if (push_long(&img->fn_cats, &img->nfn, &m->cap_fn, p2ci_pq_category(m->pq, gs->category_id))) {
+    if (push_i64(&img->fn_cats, &img->nfn, &m->cap_fn, gs->category_id)) {
       free(crowd);
       return fail(m, err, P2C_ERR_NOMEM, "out of memory");
     }
@@ -382,7 +382,7 @@ static int count_fn_fp(matcher *m, p2c_error *err)
     /* ignored when more than half of it lies on void or its category's crowd */
     if ((double)inter / (double)m->pred_area[p] > 0.5) continue;
     img->pred_outcome[p] = P2C_PQ_FP;
-    if (push_long(&img->fp_cats, &img->nfp, &m->cap_fp, p2ci_pq_category(m->pq, ps->category_id))) {
+    if (push_i64(&img->fp_cats, &img->nfp, &m->cap_fp, ps->category_id)) {
       free(crowd);
       return fail(m, err, P2C_ERR_NOMEM, "out of memory");
     }
@@ -421,7 +421,7 @@ int p2c_pq_image_compute(const p2c_pq *pq, const p2c_pq_image_input *in, p2c_pq_
   memset(&m, 0, sizeof m);
   m.pq = pq;
   m.in = in;
-  m.instances = in->pred_masks != NULL;
+  m.instances = in->pred_masks != NULL || in->pred_ids == NULL; /* no id map: no prediction at all */
   if (in->pred_name && in->pred_name[0]) snprintf(m.where, sizeof m.where, "%s: ", in->pred_name);
   size_t ng = in->num_gt ? in->num_gt : 1, np = in->num_pred ? in->num_pred : 1;
   p2c_pq_image *img = calloc(1, sizeof *img);

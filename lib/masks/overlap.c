@@ -126,6 +126,15 @@ int p2ci_overlap_idmaps(const uint32_t *gt, const uint32_t *pred, size_t n, p2ci
   while (i < n) {
     uint32_t g = gt[i], p = pred[i];
     size_t j = i + 1;
+    /* runs are long: compare four pixels of both maps per step */
+    uint64_t gg = (uint64_t)g * 0x100000001ull, pp = (uint64_t)p * 0x100000001ull;
+    while (j + 4 <= n) {
+      uint64_t a[2], b[2];
+      memcpy(a, gt + j, sizeof a);
+      memcpy(b, pred + j, sizeof b);
+      if (((a[0] ^ gg) | (a[1] ^ gg) | (b[0] ^ pp) | (b[1] ^ pp)) != 0) break;
+      j += 4;
+    }
     while (j < n && gt[j] == g && pred[j] == p) j++;
     if (table_add(&t, ((uint64_t)g << 32) | p, j - i)) {
       table_free(&t);

@@ -30,6 +30,7 @@ void p2c_pq_free(p2c_pq *pq)
   free(pq->fp);
   free(pq->fn);
   free(pq->iou);
+  free(pq->chunk_iou);
   free(pq);
 }
 
@@ -83,15 +84,20 @@ int p2c_pq_add(p2c_pq *pq, const p2c_pq_image *img)
   if (!img) return p2ci_error(&pq->err, P2C_ERR_INVALID_ARG, "p2c_pq_add: image is NULL");
   /* panopticapi: pq_stat[cat].iou += iou for each match, image after image */
   for (size_t i = 0; i < img->ntp; i++) {
-    long c = img->tps[i].cat;
+    long c = p2ci_pq_category(pq, img->tps[i].category_id);
     if (c < 0) continue;
     pq->tp[c] += 1;
-    pq->iou[c] += img->tps[i].iou;
+    if (pq->chunk_iou) pq->chunk_iou[c] += img->tps[i].iou;
+    else pq->iou[c] += img->tps[i].iou;
   }
-  for (size_t i = 0; i < img->nfn; i++)
-    if (img->fn_cats[i] >= 0) pq->fn[img->fn_cats[i]] += 1;
-  for (size_t i = 0; i < img->nfp; i++)
-    if (img->fp_cats[i] >= 0) pq->fp[img->fp_cats[i]] += 1;
+  for (size_t i = 0; i < img->nfn; i++) {
+    long c = p2ci_pq_category(pq, img->fn_cats[i]);
+    if (c >= 0) pq->fn[c] += 1;
+  }
+  for (size_t i = 0; i < img->nfp; i++) {
+    long c = p2ci_pq_category(pq, img->fp_cats[i]);
+    if (c >= 0) pq->fp[c] += 1;
+  }
   pq->nimages++;
   return P2C_OK;
 }
@@ -104,6 +110,24 @@ int p2c_pq_add_image(p2c_pq *pq, const p2c_pq_image_input *in)
   if (rc == P2C_OK) rc = p2c_pq_add(pq, img);
   p2c_pq_image_free(img);
   return rc;
+}
+
+int p2ci_pq_begin_chunk(p2c_pq *pq)
+{
+  free(pq->chunk_iou);
+  pq->chunk_iou = p2ci_malloc_array(pq->ncat ? pq->ncat : 1, sizeof *pq->chunk_iou);
+  if (!pq->chunk_iou) return P2C_ERR_NOMEM;
+  for (size_t c = 0; c < pq->ncat; c++) pq->chunk_iou[c] = 0.0;
+  return P2C_OK;
+}
+
+/* panopticapi pq_compute_multi_core: pq_stat += p.get(), chunk after chunk */
+void p2ci_pq_end_chunk(p2c_pq *pq)
+{
+  if (!pq->chunk_iou) return;
+  for (size_t c = 0; c < pq->ncat; c++) pq->iou[c] += pq->chunk_iou[c];
+  free(pq->chunk_iou);
+  pq->chunk_iou = NULL;
 }
 
 size_t p2c_pq_num_classes(const p2c_pq *pq) { return pq ? pq->ncat : 0; }

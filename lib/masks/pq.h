@@ -15,13 +15,17 @@ struct p2c_pq {
   size_t *by_id; /* indices into cat_ids, sorted by id (for lookups) */
   int64_t *tp, *fp, *fn;
   double *iou;
+  double *chunk_iou; /* non-NULL between p2ci_pq_begin_chunk and p2ci_pq_end_chunk */
   size_t nimages;
   p2c_error err;
 };
 
 /* One accumulation step of an image, applied in order by p2c_pq_add. */
+/* Events carry category ids, looked up when added, so an image computed with
+ * one accumulator can be added to another (e.g. a per-image one). Unknown
+ * categories are dropped, as panopticapi never reads them. */
 typedef struct p2ci_pq_tp {
-  long cat; /* category index, -1 when unknown (panopticapi drops it) */
+  int64_t category_id;
   double iou;
 } p2ci_pq_tp;
 
@@ -31,11 +35,16 @@ struct p2c_pq_image {
   size_t npairs;
   p2ci_pq_tp *tps; /* in pair order: the order the IoU sums run in */
   size_t ntp;
-  long *fn_cats, *fp_cats;
+  int64_t *fn_cats, *fp_cats; /* category ids */
   size_t nfn, nfp;
   uint8_t *gt_outcome, *pred_outcome;
   size_t ngt, npred;
 };
+
+/* panopticapi with several processes: IoUs added between begin and end go to
+ * a chunk sum (from 0.0), which end adds to the totals. */
+int p2ci_pq_begin_chunk(p2c_pq *pq);
+void p2ci_pq_end_chunk(p2c_pq *pq);
 
 /* Index of a category id, or -1. */
 long p2ci_pq_category(const p2c_pq *pq, int64_t id);

@@ -207,6 +207,34 @@ static void *worker(void *arg)
   }
 }
 
+/* np.array_split(n items, k): the first n % k chunks hold one more. Returns
+ * 1 when evaluated image idx starts a chunk. */
+static int starts_chunk(size_t idx, size_t n, int k)
+{
+  if (k <= 1) return 0;
+  size_t base = n / (size_t)k, extra = n % (size_t)k, start = 0;
+  for (size_t c = 0; c < (size_t)k && start <= idx; c++) {
+    if (start == idx) return 1;
+    start += base + (c < extra ? 1 : 0);
+  }
+  return 0;
+}
+
+/* Add image k's counts (and, for the panopticapi_processes mode, open and
+ * close its chunk sums). */
+static int reduce_one(p2c_pq *pq, const p2c_pq_options *o, size_t k, size_t n,
+                      const p2c_pq_image *img)
+{
+  int procs = o->panopticapi_processes;
+  if (procs > 1 && starts_chunk(k, n, procs)) {
+    p2ci_pq_end_chunk(pq);
+    if (p2ci_pq_begin_chunk(pq)) return P2C_ERR_NOMEM;
+  }
+  int rc = p2c_pq_add(pq, img);
+  if (procs > 1 && k + 1 == n) p2ci_pq_end_chunk(pq);
+  return rc;
+}
+
 static int online_cores(void)
 {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -261,6 +289,7 @@ static int check_folder(const p2c_dataset *ds, const char *what, p2c_error *err)
 static int compute(const p2c_dataset *gt, const p2c_dataset *pred, const p2c_instances *inst,
                    const p2c_pq_options *opts, p2c_pq **out, p2c_error *err)
 {
+  p2ci_error_clear(err);
   p2c_pq_options o = P2C_PQ_OPTIONS_INIT;
   if (opts) {
     if (opts->version != P2C_PQ_OPTIONS_VERSION)
@@ -268,8 +297,9 @@ static int compute(const p2c_dataset *gt, const p2c_dataset *pred, const p2c_ins
                         opts->version, P2C_PQ_OPTIONS_VERSION);
     o = *opts;
   }
-  if (o.threads < 0)
-    return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c_pq_compute: threads = %d", o.threads);
+  if (o.threads < 0 || o.panopticapi_processes < 0)
+    return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c_pq_compute: threads = %d, panopticapi_processes = %d",
+                      o.threads, o.panopticapi_processes);
   int rc;
   if ((rc = check_folder(gt, "ground truth", err)) ||
       (pred && (rc = check_folder(pred, "predicted", err))))
@@ -306,7 +336,7 @@ static int compute(const p2c_dataset *gt, const p2c_dataset *pred, const p2c_ins
     for (size_t k = 0; k < r.n && rc == P2C_OK; k++) {
       p2c_pq_image *img = NULL;
       rc = one_image(&r, k, &img, err);
-      if (rc == P2C_OK) rc = p2c_pq_add(pq, img);
+      if (rc == P2C_OK) rc = reduce_one(pq, &o, k, r.n, img);
       if (rc == P2C_OK && o.on_image) rc = o.on_image(o.user, gi[k], img);
       p2c_pq_image_free(img);
     }
@@ -338,7 +368,7 @@ static int compute(const p2c_dataset *gt, const p2c_dataset *pred, const p2c_ins
         p2ci_error_copy(err, &ierr);
         rc = irc;
       }
-      if (rc == P2C_OK) rc = p2c_pq_add(pq, img);
+      if (rc == P2C_OK) rc = reduce_one(pq, &o, k, r.n, img);
       if (rc == P2C_OK && o.on_image) rc = o.on_image(o.user, gi[k], img);
       p2c_pq_image_free(img);
       pthread_mutex_lock(&r.mu);

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "core/bigalloc.h"
 #include "core/internal.h"
 #include "metrics/caption_metric.h"
 #include "text/ngram.h"
@@ -113,8 +114,8 @@ static int bleu_compute(void *state, const p2ci_caption_set *set, double *corpus
 {
   (void)state;
   scratch s = {0};
-  s.count = p2ci_calloc_array(set->n_ngrams, sizeof *s.count);
-  s.maxref = p2ci_calloc_array(set->n_ngrams, sizeof *s.maxref);
+  s.count = p2ci_big_calloc(set->n_ngrams, sizeof *s.count);
+  s.maxref = p2ci_big_calloc(set->n_ngrams, sizeof *s.maxref);
   int rc = P2C_OK;
   if (!s.count || !s.maxref) rc = P2C_ERR_NOMEM;
   counts total = {0};
@@ -131,8 +132,8 @@ static int bleu_compute(void *state, const p2ci_caption_set *set, double *corpus
     }
   }
   if (!rc) bleu_of(&total, corpus);
-  free(s.count);
-  free(s.maxref);
+  p2ci_big_free(s.count, set->n_ngrams, sizeof *s.count);
+  p2ci_big_free(s.maxref, set->n_ngrams, sizeof *s.maxref);
   free(s.touched);
   if (rc) return p2ci_error(err, rc, "BLEU: out of memory");
   return P2C_OK;

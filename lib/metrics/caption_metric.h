@@ -91,6 +91,9 @@ typedef struct p2ci_caption_metric {
    * check every allocation, and must say in err which key a failure concerns. */
   int (*compute)(void *state, const p2ci_caption_set *set, double *corpus, double *per_item,
                  p2c_error *err);
+  /* Optional: the name of the definition computed with the current options
+   * (e.g. "meteor-1.5-nopara"), for reports; static storage. */
+  const char *(*variant)(void *state);
 } p2ci_caption_metric;
 
 /* The metrics of this file set; the table of caption_scorer.c lists them. */

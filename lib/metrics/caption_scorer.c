@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bigalloc.h"
 #include "core/internal.h"
 #include "metrics/caption_metric.h"
 #include "metrics/caption_scorer.h"
@@ -341,9 +342,9 @@ int p2c_captions_add(p2c_captions *c, const char *key, const char *const *refs, 
 /* ---- scoring -------------------------------------------------------------- */
 
 static int build_ngrams(p2c_captions *c, p2ci_caption_set *set, p2ci_ngrams **table,
-                        uint32_t **pool, size_t **off)
+                        uint32_t **pool, size_t *pool_n, size_t **off)
 {
-  *table = p2ci_ngrams_create();
+  *table = p2ci_ngrams_create(p2ci_vocab_size(c->words));
   *off = p2ci_malloc_array(c->n_captions + 1, sizeof **off);
   if (!*table || !*off) return P2C_ERR_NOMEM;
   size_t total = 0;
@@ -352,7 +353,8 @@ static int build_ngrams(p2c_captions *c, p2ci_caption_set *set, p2ci_ngrams **ta
     total += p2ci_ngrams_count(c->spans[P2CI_SPLIT_WS][i].len, P2CI_NGRAM_MAX);
   }
   (*off)[c->n_captions] = total;
-  *pool = p2ci_malloc_array(total, sizeof **pool);
+  *pool = p2ci_big_calloc(total, sizeof **pool);
+  *pool_n = total;
   if (!*pool) return P2C_ERR_NOMEM;
   for (size_t i = 0; i < c->n_captions; i++) {
     p2ci_span sp = c->spans[P2CI_SPLIT_WS][i];
@@ -386,9 +388,9 @@ int p2c_captions_score(p2c_captions *c)
     if (c->fam[f].selected && (metric_table[f]->flags & P2CI_METRIC_NGRAMS)) need_ngrams = 1;
   p2ci_ngrams *table = NULL;
   uint32_t *ngram_pool = NULL;
-  size_t *ngram_off = NULL;
+  size_t ngram_pool_n = 0, *ngram_off = NULL;
   int rc = P2C_OK;
-  if (need_ngrams && (rc = build_ngrams(c, &set, &table, &ngram_pool, &ngram_off)) != P2C_OK)
+  if (need_ngrams && (rc = build_ngrams(c, &set, &table, &ngram_pool, &ngram_pool_n, &ngram_off)) != P2C_OK)
     fail(c, rc, "%s", rc == P2C_ERR_NOMEM ? "out of memory" : "too many distinct n-grams");
   /* n-gram ids are all the metrics need from the table */
   p2ci_ngrams_free(table);
@@ -405,7 +407,7 @@ int p2c_captions_score(p2c_captions *c)
     }
     rc = m->compute(fa->state, &set, fa->corpus, fa->per_item, &c->err);
   }
-  free(ngram_pool);
+  p2ci_big_free(ngram_pool, ngram_pool_n, sizeof *ngram_pool);
   free(ngram_off);
   if (rc) return rc;
   c->scored = 1;
@@ -439,6 +441,13 @@ const char *p2c_captions_metric_name(const p2c_captions *c, size_t metric)
   return metric_table[c->out[metric].family]->outputs[c->out[metric].index];
 }
 
+const char *p2c_captions_metric_variant(const p2c_captions *c, size_t metric)
+{
+  if (!c || metric >= c->n_out) return NULL;
+  const p2ci_caption_metric *m = metric_table[c->out[metric].family];
+  return m->variant ? m->variant(c->fam[c->out[metric].family].state) : NULL;
+}
+
 int p2c_captions_metric_index(const p2c_captions *c, const char *name, size_t *metric)
 {
   if (!c || !name || !metric) return P2C_ERR_INVALID_ARG;
@@ -466,4 +475,11 @@ int p2c_captions_item_score(const p2c_captions *c, size_t item, size_t metric, d
   const output *o = &c->out[metric];
   *out = c->fam[o->family].per_item[item * metric_table[o->family]->n_outputs + o->index];
   return P2C_OK;
+}
+
+void *p2ci_captions_family_state(const p2c_captions *c, const p2ci_caption_metric *m)
+{
+  for (size_t f = 0; c && f < N_FAMILIES; f++)
+    if (metric_table[f] == m) return c->fam[f].selected && c->scored ? c->fam[f].state : NULL;
+  return NULL;
 }

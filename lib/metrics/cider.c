@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bigalloc.h"
 #include "core/internal.h"
 #include "core/summation.h"
 #include "metrics/caption_metric.h"
@@ -109,7 +110,7 @@ static int cider_item(ctx *c, size_t item, double *out)
  * holds any word at all. */
 static int document_frequency(const p2ci_caption_set *set, uint32_t *df, p2c_error *err)
 {
-  uint32_t *stamp = p2ci_calloc_array(set->n_ngrams, sizeof *stamp);
+  uint32_t *stamp = p2ci_big_calloc(set->n_ngrams, sizeof *stamp);
   if (!stamp) return p2ci_error(err, P2C_ERR_NOMEM, "CIDEr: out of memory");
   size_t distinct = 0;
   for (size_t item = 0; item < set->n_items; item++) {
@@ -125,7 +126,7 @@ static int document_frequency(const p2ci_caption_set *set, uint32_t *df, p2c_err
         }
     }
   }
-  free(stamp);
+  p2ci_big_free(stamp, set->n_ngrams, sizeof *stamp);
   if (distinct == 0)
     return p2ci_error(err, P2C_ERR_EMPTY,
                       "CIDEr: no reference holds any word, so there is no document frequency "
@@ -142,11 +143,12 @@ static int cider_compute(void *state, const p2ci_caption_set *set, double *corpu
   ctx c;
   memset(&c, 0, sizeof c);
   c.set = set;
-  uint32_t *df = p2ci_calloc_array(set->n_ngrams, sizeof *df);
+  size_t ng = set->n_ngrams;
+  uint32_t *df = p2ci_big_calloc(ng, sizeof *df);
   double *log_df = p2ci_malloc_array(set->n_items + 1, sizeof *log_df);
-  c.idf = p2ci_malloc_array(set->n_ngrams, sizeof *c.idf);
-  c.tf = p2ci_calloc_array(set->n_ngrams, sizeof *c.tf);
-  c.ref_w = p2ci_calloc_array(set->n_ngrams, sizeof *c.ref_w);
+  c.idf = p2ci_big_calloc(ng, sizeof *c.idf);
+  c.tf = p2ci_big_calloc(ng, sizeof *c.tf);
+  c.ref_w = p2ci_big_calloc(ng, sizeof *c.ref_w);
   int rc = P2C_OK;
   if (!df || !log_df || !c.idf || !c.tf || !c.ref_w) {
     rc = p2ci_error(err, P2C_ERR_NOMEM, "CIDEr: out of memory");
@@ -165,11 +167,11 @@ static int cider_compute(void *state, const p2ci_caption_set *set, double *corpu
   }
   *corpus = p2ci_mean_numpy(per_item, set->n_items);
 done:
-  free(df);
+  p2ci_big_free(df, ng, sizeof *df);
   free(log_df);
-  free(c.idf);
-  free(c.tf);
-  free(c.ref_w);
+  p2ci_big_free(c.idf, ng, sizeof *c.idf);
+  p2ci_big_free(c.tf, ng, sizeof *c.tf);
+  p2ci_big_free(c.ref_w, ng, sizeof *c.ref_w);
   free(c.hyp.gram);
   free(c.hyp.w);
   free(c.ref.gram);

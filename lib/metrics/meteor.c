@@ -14,14 +14,14 @@
 /* Variants, each in its own file: one declaration and one table line. */
 extern const p2ci_caption_metric p2ci_metric_meteor_nltk; /* meteor_nltk_captions.c */
 
-/* meteor15: declare p2ci_metric_meteor15 here */
+extern const p2ci_caption_metric p2ci_metric_meteor15; /* meteor15_captions.c */
 
 /* The first entry is the default. */
 static const struct {
   const char *name;
   const p2ci_caption_metric *metric;
 } variants[] = {
-    /* meteor15: {"1.5", &p2ci_metric_meteor15}, goes first (the default) */
+    {"1.5", &p2ci_metric_meteor15},
     {"nltk", &p2ci_metric_meteor_nltk},
 };
 #define N_VARIANTS (sizeof variants / sizeof variants[0])
@@ -93,6 +93,13 @@ static int meteor_compute(void *state, const p2ci_caption_set *set, double *corp
   return m->compute(s->state[s->variant], set, corpus, per_item, err);
 }
 
+static const char *meteor_variant(void *state)
+{
+  meteor_state *s = state;
+  const p2ci_caption_metric *m = variants[s->variant].metric;
+  return m->variant ? m->variant(s->state[s->variant]) : "meteor-nltk";
+}
+
 const p2ci_caption_metric p2ci_metric_meteor = {
     .name = "METEOR",
     .flags = 0, /* not computed unless asked for: it needs WordNet */
@@ -102,4 +109,5 @@ const p2ci_caption_metric p2ci_metric_meteor = {
     .destroy = meteor_destroy,
     .set_option = meteor_set_option,
     .compute = meteor_compute,
+    .variant = meteor_variant,
 };

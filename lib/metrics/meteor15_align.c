@@ -15,12 +15,28 @@
 
 #define BEAM 40
 
-typedef struct path {
+/* The counters of a partial alignment (PartialAlignment's int fields). */
+typedef struct pstate {
   int match_count, matches1, matches2, all1, all2, chunks, idx, last_end, distance;
-  int *matches;       /* n2 entries: index into the candidate array, or -1 */
+} pstate;
+
+typedef struct path {
+  pstate s;
+  int *matches; /* n2 entries: index into the candidate array, or -1 */
   unsigned char *used1, *used2;
   struct path *next_free;
+  int kept; /* survives the current step as itself */
 } path;
+
+/* A path of the next step before it exists: a parent's counters after
+ * extending it with candidate ci (ci < 0: the parent itself, updated). Only
+ * the ones that make the beam are materialized, which saves copying the
+ * arrays of every path METEOR creates and then drops. */
+typedef struct succ {
+  pstate s;
+  path *parent;
+  int ci;
+} succ;
 
 struct p2ci_m15_aligner {
   p2ci_m15_match *cand; /* all candidates, in insertion order */
@@ -29,8 +45,11 @@ struct p2ci_m15_aligner {
   size_t *order, cap_order;                 /* candidates grouped by reference start */
   int *cov1, *cov2;
   size_t cap_cov1, cap_cov2;
-  path **cur, **next, **tmp;
-  size_t cap_cur, cap_next, cap_tmp;
+  path **cur;
+  size_t cap_cur;
+  succ *next, *tmp;
+  size_t cap_next, cap_tmp;
+  uint32_t beam_order[BEAM];
   path *free_list;
   size_t path_n1, path_n2; /* sizes the pooled paths were made for */
 };
@@ -89,15 +108,10 @@ static path *path_copy(p2ci_m15_aligner *a, const path *src)
 {
   path *p = path_alloc(a);
   if (!p) return NULL;
-  int *m = p->matches;
-  unsigned char *u1 = p->used1, *u2 = p->used2;
-  *p = *src;
-  p->matches = m;
-  p->used1 = u1;
-  p->used2 = u2;
-  memcpy(m, src->matches, a->path_n2 * sizeof *m);
-  memcpy(u1, src->used1, a->path_n1);
-  memcpy(u2, src->used2, a->path_n2);
+  p->s = src->s;
+  memcpy(p->matches, src->matches, a->path_n2 * sizeof *p->matches);
+  memcpy(p->used1, src->used1, a->path_n1);
+  memcpy(p->used2, src->used2, a->path_n2);
   return p;
 }
 
@@ -119,6 +133,7 @@ static int add_pair(p2ci_m15_aligner *a, size_t j, size_t i, int module)
 
 static int sets_intersect(const p2ci_m15_token *x, const p2ci_m15_token *y)
 {
+  if (!(x->syn_sig & y->syn_sig)) return 0;
   size_t i = 0, j = 0;
   while (i < x->num_syn && j < y->num_syn) {
     if (x->syn[i] == y->syn[j]) return 1;
@@ -130,7 +145,7 @@ static int sets_intersect(const p2ci_m15_token *x, const p2ci_m15_token *y)
 
 /* PARTIAL_COMPARE_TOTAL: more (int) weighted matches, then fewer chunks, then
  * smaller distance. */
-static int cmp_path(const path *x, const path *y)
+static int cmp_state(const pstate *x, const pstate *y)
 {
   int d = (y->matches1 + y->matches2) - (x->matches1 + x->matches2);
   if (d > 0) return 1;
@@ -139,36 +154,36 @@ static int cmp_path(const path *x, const path *y)
   return x->distance - y->distance;
 }
 
-/* The first k paths of a stable sort (Java's Collections.sort), in order,
- * moved to v[0..k); the others follow in any order. Only those are ever used:
- * the search keeps the first BEAM paths and finally takes the first. */
-static void select_sorted(path **v, path **tmp, size_t n, size_t k)
+/* The first k successors of a stable sort (Java's Collections.sort), in
+ * order, moved to v[0..k); returns min(k, n). The search only ever uses
+ * those: it keeps the first BEAM paths and finally takes the first. order
+ * is scratch for k indices, out for k successors. */
+static size_t select_sorted(succ *v, uint32_t *order, succ *out, size_t n, size_t k)
 {
-  size_t c = 0, rest = n;
+  size_t c = 0;
   for (size_t i = 0; i < n; i++) {
-    path *p = v[i];
-    if (c == k && cmp_path(p, tmp[c - 1]) >= 0) {
-      tmp[--rest] = p;
-      continue;
-    }
-    size_t lo = 0, hi = c; /* insert after every path that does not come after p */
+    const pstate *p = &v[i].s;
+    if (c == k && cmp_state(p, &v[order[c - 1]].s) >= 0) continue;
+    size_t lo = 0, hi = c; /* after every successor that does not come after p */
     while (lo < hi) {
       size_t mid = lo + (hi - lo) / 2;
-      if (cmp_path(p, tmp[mid]) < 0) hi = mid;
+      if (cmp_state(p, &v[order[mid]].s) < 0) hi = mid;
       else lo = mid + 1;
     }
-    if (c == k) tmp[--rest] = tmp[c - 1];
-    else c++;
-    memmove(tmp + lo + 1, tmp + lo, (c - 1 - lo) * sizeof *tmp);
-    tmp[lo] = p;
+    if (c < k) c++;
+    memmove(order + lo + 1, order + lo, (c - 1 - lo) * sizeof *order);
+    order[lo] = (uint32_t)i;
   }
-  memcpy(v, tmp, n * sizeof *v);
+  for (size_t r = 0; r < c; r++) out[r] = v[order[r]];
+  memcpy(v, out, c * sizeof *v);
+  return c;
 }
 
 static const double search_weight[P2CI_M15_MODULES] = {1.0, 0.5, 0.5, 0.5};
 
-/* The bookkeeping of taking candidate m on path p (Aligner.resolve). */
-static void take(path *p, const p2ci_m15_match *m)
+/* The bookkeeping of taking candidate m (Aligner.resolve); the caller adds
+ * the distance where METEOR does. */
+static void take(pstate *p, const p2ci_m15_match *m)
 {
   double w = search_weight[m->module];
   p->match_count++;
@@ -181,111 +196,127 @@ static void take(path *p, const p2ci_m15_match *m)
   p->last_end = m->match_start + m->match_length;
 }
 
-static int push(p2ci_m15_aligner *a, size_t *n, path *p)
+static int push(p2ci_m15_aligner *a, size_t *n, const pstate *s, path *parent, int ci)
 {
   if (p2ci_grow(&a->next, &a->cap_next, *n + 1, sizeof *a->next)) return P2C_ERR_NOMEM;
-  a->next[(*n)++] = p;
+  a->next[*n].s = *s;
+  a->next[*n].parent = parent;
+  a->next[*n].ci = ci;
+  (*n)++;
+  return 0;
+}
+
+/* The successors of the paths in cur at reference position current. */
+static int expand(p2ci_m15_aligner *a, size_t ncur, size_t current, size_t n2, size_t *nnext)
+{
+  int rc = 0;
+  for (size_t rank = 0; rank < ncur && !rc; rank++) {
+    path *p = a->cur[rank];
+    pstate s = p->s;
+    if (current == n2) {
+      if (s.last_end != -1) s.chunks++;
+      rc = push(a, nnext, &s, p, -1);
+      continue;
+    }
+    if (p->used2[current]) {
+      if ((int)current < s.idx) {
+        rc = push(a, nnext, &s, p, -1);
+      } else if (p->matches[s.idx] >= 0) {
+        const p2ci_m15_match *m = &a->cand[p->matches[s.idx]];
+        take(&s, m);
+        s.distance += abs(m->start - m->match_start);
+        rc = push(a, nnext, &s, p, -1);
+      }
+      /* else: the path is dropped, as in METEOR */
+      continue;
+    }
+    for (size_t k = 0; k < a->list_len[current] && !rc; k++) {
+      size_t ci = a->order[a->list_start[current] + k];
+      const p2ci_m15_match *m = &a->cand[ci];
+      int used = 0;
+      for (int q = 0; q < m->length && !used; q++) used = p->used2[m->start + q];
+      for (int q = 0; q < m->match_length && !used; q++) used = p->used1[m->match_start + q];
+      if (used) continue;
+      pstate child = s;
+      take(&child, m);
+      rc = push(a, nnext, &child, p, (int)ci);
+      s.distance += abs(m->start - m->match_start); /* sic: the parent's distance */
+    }
+    if (rc) break;
+    if (s.last_end != -1) {
+      s.chunks++;
+      s.last_end = -1;
+    }
+    s.idx++;
+    rc = push(a, nnext, &s, p, -1);
+  }
+  return rc;
+}
+
+/* Turn the selected successors into the paths of cur; release the rest. */
+static int materialize(p2ci_m15_aligner *a, size_t ncur, size_t nsel, size_t current)
+{
+  /* children first: they copy their parent's arrays, which no step changes */
+  for (size_t k = 0; k < nsel; k++) {
+    succ *x = &a->next[k];
+    if (x->ci < 0) continue;
+    path *np = path_copy(a, x->parent);
+    if (!np) return P2C_ERR_NOMEM;
+    const p2ci_m15_match *m = &a->cand[x->ci];
+    for (int q = 0; q < m->length; q++) np->used2[m->start + q] = 1;
+    for (int q = 0; q < m->match_length; q++) np->used1[m->match_start + q] = 1;
+    np->matches[current] = x->ci;
+    x->parent = np; /* now holds the path itself */
+  }
+  for (size_t r = 0; r < ncur; r++) a->cur[r]->kept = 0;
+  for (size_t k = 0; k < nsel; k++) {
+    a->next[k].parent->s = a->next[k].s;
+    a->next[k].parent->kept = 1;
+  }
+  /* parents that did not survive as themselves */
+  for (size_t r = 0; r < ncur; r++)
+    if (!a->cur[r]->kept) path_release(a, a->cur[r]);
+  if (p2ci_grow(&a->cur, &a->cap_cur, nsel, sizeof *a->cur)) {
+    for (size_t k = 0; k < nsel; k++) path_release(a, a->next[k].parent);
+    return P2C_ERR_NOMEM;
+  }
+  for (size_t k = 0; k < nsel; k++) a->cur[k] = a->next[k].parent;
   return 0;
 }
 
 static int resolve(p2ci_m15_aligner *a, size_t n2, path *start, path **best)
 {
-  size_t ncur = 0, nnext = 0;
-  int rc = push(a, &nnext, start);
-  if (rc) {
+  if (p2ci_grow(&a->cur, &a->cap_cur, 1, sizeof *a->cur)) {
     path_release(a, start);
-    return rc;
+    return P2C_ERR_NOMEM;
   }
-  for (size_t current = 0; current <= n2; current++) {
-    /* paths = nextPaths */
-    path **t = a->cur;
-    size_t tc = a->cap_cur;
-    a->cur = a->next;
-    a->cap_cur = a->cap_next;
-    a->next = t;
-    a->cap_next = tc;
-    ncur = nnext;
-    nnext = 0;
-    if (p2ci_grow(&a->tmp, &a->cap_tmp, ncur, sizeof *a->tmp)) return P2C_ERR_NOMEM;
-    size_t keep = ncur < BEAM ? ncur : BEAM;
-    select_sorted(a->cur, a->tmp, ncur, keep);
-    for (size_t rank = 0; rank < keep && !rc; rank++) {
-      path *p = a->cur[rank];
-      if (current == n2) {
-        if (p->last_end != -1) p->chunks++;
-        a->cur[rank] = NULL;
-        rc = push(a, &nnext, p);
-        if (rc) path_release(a, p);
-        continue;
-      }
-      if (p->used2[current]) {
-        if ((int)current < p->idx) {
-          a->cur[rank] = NULL;
-          rc = push(a, &nnext, p);
-          if (rc) path_release(a, p);
-        } else if (p->matches[p->idx] >= 0) {
-          const p2ci_m15_match *m = &a->cand[p->matches[p->idx]];
-          take(p, m);
-          p->distance += abs(m->start - m->match_start);
-          a->cur[rank] = NULL;
-          rc = push(a, &nnext, p);
-          if (rc) path_release(a, p);
-        }
-        /* else: the path is dropped (it stays in cur, unchanged) */
-        continue;
-      }
-      for (size_t k = 0; k < a->list_len[current] && !rc; k++) {
-        size_t ci = a->order[a->list_start[current] + k];
-        const p2ci_m15_match *m = &a->cand[ci];
-        int used = 0;
-        for (int q = 0; q < m->length && !used; q++) used = p->used2[m->start + q];
-        for (int q = 0; q < m->match_length && !used; q++) used = p->used1[m->match_start + q];
-        if (used) continue;
-        path *np = path_copy(a, p);
-        if (!np) {
-          rc = P2C_ERR_NOMEM;
-          break;
-        }
-        for (int q = 0; q < m->length; q++) np->used2[m->start + q] = 1;
-        for (int q = 0; q < m->match_length; q++) np->used1[m->match_start + q] = 1;
-        np->matches[current] = (int)ci;
-        take(np, m);
-        p->distance += abs(m->start - m->match_start); /* sic: the parent's distance */
-        rc = push(a, &nnext, np);
-        if (rc) path_release(a, np);
-      }
-      if (rc) break;
-      if (p->last_end != -1) {
-        p->chunks++;
-        p->last_end = -1;
-      }
-      p->idx++;
-      a->cur[rank] = NULL;
-      rc = push(a, &nnext, p);
-      if (rc) path_release(a, p);
-    }
-    if (!rc && nnext == 0) {
-      /* "unexpected conditions": METEOR goes on with the best previous path,
-       * which was dropped unchanged */
-      rc = push(a, &nnext, a->cur[0]);
-      if (!rc) a->cur[0] = NULL;
-    }
-    /* paths beyond the beam, and dropped ones, are released */
-    for (size_t r = 0; r < ncur; r++)
-      if (a->cur[r]) {
-        path_release(a, a->cur[r]);
-        a->cur[r] = NULL;
-      }
+  a->cur[0] = start;
+  size_t ncur = 1;
+  int rc = 0;
+  for (size_t current = 0; current <= n2 && !rc; current++) {
+    size_t nnext = 0;
+    rc = expand(a, ncur, current, n2, &nnext);
     if (rc) break;
+    if (nnext == 0) {
+      /* "unexpected conditions": METEOR goes on with the best path, unchanged */
+      for (size_t r = 1; r < ncur; r++) path_release(a, a->cur[r]);
+      ncur = 1;
+      continue;
+    }
+    if (p2ci_grow(&a->tmp, &a->cap_tmp, BEAM, sizeof *a->tmp)) {
+      rc = P2C_ERR_NOMEM;
+      break;
+    }
+    size_t nsel = select_sorted(a->next, a->beam_order, a->tmp, nnext, current == n2 ? 1 : BEAM);
+    rc = materialize(a, ncur, nsel, current);
+    if (rc) return rc; /* materialize released everything */
+    ncur = nsel;
   }
   if (rc) {
-    for (size_t r = 0; r < nnext; r++) path_release(a, a->next[r]);
+    for (size_t r = 0; r < ncur; r++) path_release(a, a->cur[r]);
     return rc;
   }
-  if (p2ci_grow(&a->tmp, &a->cap_tmp, nnext, sizeof *a->tmp)) return P2C_ERR_NOMEM;
-  select_sorted(a->next, a->tmp, nnext, 1);
-  *best = a->next[0];
-  for (size_t r = 1; r < nnext; r++) path_release(a, a->next[r]);
+  *best = a->cur[0];
   return 0;
 }
 
@@ -353,8 +384,8 @@ int p2ci_m15_align(p2ci_m15_aligner *a, const p2ci_m15_token *hyp, size_t n1,
 
   path *start = path_alloc(a);
   if (!start) return P2C_ERR_NOMEM;
-  memset(start, 0, offsetof(path, matches));
-  start->last_end = -1;
+  memset(&start->s, 0, sizeof start->s);
+  start->s.last_end = -1;
   for (size_t j = 0; j < n2; j++) start->matches[j] = -1;
   memset(start->used1, 0, n1);
   memset(start->used2, 0, n2);

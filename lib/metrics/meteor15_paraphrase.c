@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "core/internal.h"
@@ -165,6 +166,9 @@ static int add_entry(p2ci_m15_paraphrase *p, const char *a, size_t an, const cha
 
 static int read_gz(const char *path, char **data, size_t *len, p2c_error *err)
 {
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    return p2ci_error(err, P2C_ERR_IO, "%s: is a directory, not a paraphrase table", path);
   gzFile f = gzopen(path, "rb");
   if (!f) return p2ci_error(err, P2C_ERR_IO, "%s: cannot open (%s)", path, strerror(errno));
   size_t cap = 1 << 16, n = 0;
@@ -254,8 +258,9 @@ int p2ci_m15_paraphrase_load(const char *path, p2ci_m15_paraphrase **out, p2c_er
     }
     if (p->p2_len[p->num_entries - 1] == 0) {
       /* METEOR would create zero-length matches (and can loop forever on them) */
-      rc = p2ci_error(err, P2C_ERR_PARSE, "%s: line %zu: empty second phrase in the record of lines %zu-%zu",
-                      path, line, line - 2, line);
+      rc = p2ci_error(err, P2C_ERR_PARSE,
+                      "%s: line %zu: empty second phrase in the record of lines %zu-%zu", path,
+                      line, line - 2, line);
       break;
     }
   }

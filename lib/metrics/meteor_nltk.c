@@ -208,7 +208,7 @@ static int synonyms_of(p2c_meteor_nltk *m, uint32_t w, const uint32_t **set, siz
     char *copy = malloc(len + 1);
     if (!copy) return P2C_ERR_NOMEM;
     memcpy(copy, m->arena + e->off, len);
-    int rc = p2ci_wordnet_synsets(m->wn, copy, len, P2CI_WN_ANY, &m->syn_tmp);
+    int rc = p2ci_wordnet_synsets(m->wn, copy, len, P2CI_WORDNET_ANY, &m->syn_tmp);
     free(copy);
     if (rc) return rc;
     size_t start = m->syn_len;
@@ -413,6 +413,25 @@ int p2c_meteor_nltk_create(const p2c_meteor_nltk_options *opts, p2c_meteor_nltk 
     return p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
   }
   p2ci_error_clear(&m->err);
+  *out = m;
+  return P2C_OK;
+}
+
+int p2c_meteor_nltk_clone(const p2c_meteor_nltk *src, p2c_meteor_nltk **out, p2c_error *err)
+{
+  if (!out) return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c_meteor_nltk_clone: out is NULL");
+  *out = NULL;
+  if (!src) return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c_meteor_nltk_clone: src is NULL");
+  p2c_meteor_nltk *m = calloc(1, sizeof *m);
+  if (!m) return p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
+  m->alpha = src->alpha;
+  m->beta = src->beta;
+  m->gamma = src->gamma;
+  m->wn = p2ci_wordnet_retain(src->wn);
+  if (rehash(m)) {
+    p2c_meteor_nltk_free(m);
+    return p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
+  }
   *out = m;
   return P2C_OK;
 }

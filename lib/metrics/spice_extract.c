@@ -49,7 +49,8 @@ typedef struct tok {
   uint8_t compound;  /* 1: a noun modifying the next noun */
 } tok;
 
-#define MAX_TOKENS 512
+/* Longer captions are cut here (a Pix2Cap description has ~25 words). */
+#define MAX_TOKENS 4096
 
 struct p2ci_sp_extractor {
   p2ci_wnlex *lex;
@@ -249,7 +250,7 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
         } else if (nom_ctx || prev == T_STOP || prev == T_VERB || prev == T_VBG || prev == T_VBN || prev == T_HAVE ||
                    prev == T_PUNCT || prev == T_WH || prev == T_THERE) {
           if (has_v && vf == T_VBN && !nom_ctx && prev != T_STOP && !(has_a && next_nom)) tg = T_VBN;
-          else if (has_a && (next_nom || !has_n) && (!has_n || tagged(x, w, P2CI_WN_A) * 3 >= tagged(x, w, P2CI_WN_N)))
+          else if (has_a && (next_nom || !has_n) && (!has_n || tagged(x, w, P2CI_WN_A) * 3 > tagged(x, w, P2CI_WN_N)))
             tg = T_ADJ;
           else if (has_a && !nom_ctx && i + 1 < n && t[i + 1].cc == P2CI_CC_TO)
             tg = T_ADJ; /* "getting ready to" */
@@ -537,13 +538,12 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
   /* the clause machine */
   group subj = {0, 0};      /* clause subject */
   group last = {0, 0};      /* last noun group */
-  group of_gov = {0, 0};    /* governor of the last "of" */
   group first_np = {0, 0};  /* first noun group: pronoun antecedent */
   int32_t pred = -1;        /* pending verb lemma */
   int pred_finite = 0, pred_has_obj = 0, pred_active = 0;
   int after_be = 0, there = 0;
   int32_t prep = -1, mw_inner = -1, mw_first = -1;
-  int prep_target = 0; /* 1 noun (last / of_gov), 2 verb, 3 copula, 4 there */
+  int prep_target = 0; /* 1 noun (the last one), 2 verb, 3 copula, 4 there */
   group prep_gov = {0, 0};
   int after_close_up = b > 0 && t[b - 1].np_head == 2;
   int verbs_seen = 0;
@@ -615,8 +615,6 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
             emit_rel(c, s, prep_gov, prep, g);
           }
         }
-        if (prep == c->x->w_of) of_gov = prep_gov;
-        else of_gov.count = 0;
         prep = -1;
       } else if (pred_active && !pred_has_obj && pred >= 0) {
         if (subj.count && !dead) emit_rel(c, s, subj, pred, g);
@@ -668,7 +666,10 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       else if (pred_active && !pred_has_obj) prep_target = 2;
       else {
         prep_target = 1;
-        prep_gov = (of_gov.count && name != c->x->w_of) ? of_gov : last;
+        /* the nearest noun: SPICE_RULES.md notes "plate of food on a table"
+         * attaching to the plate, and the tuple cache has both; the nearest
+         * agrees more often (relations P/R +0.006/+0.008 over the cache) */
+        prep_gov = last;
         for (size_t q = 0; q < prep_gov.count; q++)
           if (s->nps[prep_gov.first + q].quant) prep_gov.count = 0; /* quantifier: no "of" relation */
       }

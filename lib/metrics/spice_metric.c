@@ -7,9 +7,12 @@
 
 #include "core/internal.h"
 #include "metrics/caption_metric.h"
+#include "metrics/caption_scorer.h"
 
 typedef struct spice_state {
   char *wordnet_dir;
+  p2c_spice_detail *detail; /* per item, after compute */
+  size_t n_items;
 } spice_state;
 
 static int spice_create(void **state, p2c_error *err)
@@ -25,6 +28,7 @@ static void spice_destroy(void *state)
   spice_state *s = state;
   if (!s) return;
   free(s->wordnet_dir);
+  free(s->detail);
   free(s);
 }
 
@@ -58,14 +62,33 @@ static int caption_text(const p2ci_caption_set *set, size_t c, char **buf, size_
   return P2C_OK;
 }
 
+extern const p2ci_caption_metric p2ci_metric_spice;
+
+int p2c_captions_spice_detail(const p2c_captions *c, size_t item, p2c_spice_detail *out)
+{
+  if (!c || !out) return P2C_ERR_INVALID_ARG;
+  const spice_state *st = p2ci_captions_family_state(c, &p2ci_metric_spice);
+  if (!st || !st->detail || st->n_items != p2c_captions_num_items(c)) return P2C_ERR_STATE;
+  if (item >= st->n_items) return P2C_ERR_INVALID_ARG;
+  *out = st->detail[item];
+  return P2C_OK;
+}
+
 static int spice_compute(void *state, const p2ci_caption_set *set, double *corpus, double *per_item, p2c_error *err)
 {
   spice_state *st = state;
   p2c_spice_options o = P2C_SPICE_OPTIONS_INIT;
-  o.wordnet_dir = st ? st->wordnet_dir : NULL;
+  o.wordnet_dir = st->wordnet_dir;
   p2c_spice *sp = NULL;
   int rc = p2c_spice_create(&o, &sp, err);
   if (rc) return rc;
+  free(st->detail);
+  st->n_items = 0;
+  st->detail = p2ci_malloc_array(set->n_items, sizeof *st->detail);
+  if (!st->detail) {
+    p2c_spice_free(sp);
+    return p2ci_error(err, P2C_ERR_NOMEM, "SPICE: out of memory");
+  }
   char **texts = NULL;
   size_t ntexts = 0;
   size_t *caps = NULL;
@@ -100,13 +123,24 @@ static int spice_compute(void *state, const p2ci_caption_set *set, double *corpu
       break;
     }
     per_item[i] = d.kind[P2C_SPICE_ALL].f;
+    st->detail[i] = d;
   }
-  if (!rc) *corpus = p2c_spice_corpus(per_item, set->n_items);
+  if (!rc) {
+    *corpus = p2c_spice_corpus(per_item, set->n_items);
+    st->n_items = set->n_items;
+  }
   for (size_t k = 0; k < ntexts; k++) free(texts[k]);
   free(texts);
   free(caps);
   p2c_spice_free(sp);
   return rc;
+}
+
+/* Every output names the rule-based metric: the table, the JSON "variants". */
+static const char *spice_variant(void *state)
+{
+  (void)state;
+  return "spice-style";
 }
 
 const p2ci_caption_metric p2ci_metric_spice = {
@@ -118,4 +152,5 @@ const p2ci_caption_metric p2ci_metric_spice = {
     .destroy = spice_destroy,
     .set_option = spice_set_option,
     .compute = spice_compute,
+    .variant = spice_variant,
 };

@@ -1,8 +1,9 @@
 /* Interning n-grams of word ids (n = 1..P2CI_NGRAM_MAX) to dense ids, so that
  * BLEU clipping and CIDEr-D document frequencies are array lookups.
  *
- * An n-gram is stored as (id of its first n-1 words, last word): one 64-bit
- * key per n-gram whatever n, and the n-grams of a sentence are found order by
+ * A 1-gram's id is its word id (ids 0 .. n_words-1 are reserved for them). A
+ * longer n-gram is stored as (id of its first n-1 words, last word): one
+ * 64-bit key whatever n, and the n-grams of a sentence are found order by
  * order, each from the one below it. */
 #ifndef P2C_TEXT_NGRAM_H
 #define P2C_TEXT_NGRAM_H
@@ -14,11 +15,11 @@
 
 typedef struct p2ci_ngrams p2ci_ngrams;
 
-p2ci_ngrams *p2ci_ngrams_create(void);
+/* A table for sentences whose word ids are below n_words. */
+p2ci_ngrams *p2ci_ngrams_create(size_t n_words);
 void p2ci_ngrams_free(p2ci_ngrams *g);
+/* Number of ids handed out so far (n_words included). */
 size_t p2ci_ngrams_size(const p2ci_ngrams *g);
-/* n of an n-gram id. */
-unsigned p2ci_ngrams_order(const p2ci_ngrams *g, uint32_t id);
 
 /* Number of n-grams of orders 1..max_n in a sequence of len words. */
 size_t p2ci_ngrams_count(size_t len, unsigned max_n);

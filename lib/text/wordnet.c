@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +19,8 @@
 #define MAP_POPULATE 0
 #endif
 
-static const char *const pos_file[P2CI_WN_NPOS] = {"noun", "verb", "adj", "adv"};
-static const char pos_chars[P2CI_WN_NPOS] = {'n', 'v', 'a', 'r'};
+static const char *const pos_file[P2CI_WORDNET_NPOS] = {"noun", "verb", "adj", "adv"};
+static const char pos_chars[P2CI_WORDNET_NPOS] = {'n', 'v', 'a', 'r'};
 
 typedef struct exc_rec {
   const char *s;
@@ -40,17 +41,18 @@ typedef struct mapped {
 } mapped;
 
 struct p2ci_wordnet {
+  atomic_uint refs; /* p2ci_wordnet_retain / p2ci_wordnet_free */
   char *dir;
-  mapped index[P2CI_WN_NPOS], exc_file[P2CI_WN_NPOS], data[P2CI_WN_NPOS];
+  mapped index[P2CI_WORDNET_NPOS], exc_file[P2CI_WORDNET_NPOS], data[P2CI_WORDNET_NPOS];
   /* Per part of speech: byte offset + 1 of each lemma's index line (0 =
    * empty slot). The lemma string and its synset offsets are read from the
    * mapped line when needed, so opening allocates little (fresh pages are
    * what loading costs most). */
-  slots lemma_slots[P2CI_WN_NPOS];
+  slots lemma_slots[P2CI_WORDNET_NPOS];
   size_t n_entries; /* lemma lines over the four files */
-  exc_rec *exc[P2CI_WN_NPOS];
-  size_t n_exc[P2CI_WN_NPOS];
-  slots exc_slots[P2CI_WN_NPOS];
+  exc_rec *exc[P2CI_WORDNET_NPOS];
+  size_t n_exc[P2CI_WORDNET_NPOS];
+  slots exc_slots[P2CI_WORDNET_NPOS];
   p2ci_wn_str *exc_vals;
   size_t n_exc_vals, cap_exc_vals;
 };
@@ -397,6 +399,7 @@ int p2ci_wordnet_open(const char *dir_opt, p2ci_wordnet **out, p2c_error *err)
     free(wn);
     return p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
   }
+  atomic_init(&wn->refs, 1u);
   int rc;
   char name[32];
   struct stat st;
@@ -405,7 +408,7 @@ int p2ci_wordnet_open(const char *dir_opt, p2ci_wordnet **out, p2c_error *err)
                     "or %s; Debian: apt install wordnet-base)", dir, P2CI_WORDNET_ENV);
     goto fail;
   }
-  for (int pos = 0; pos < P2CI_WN_NPOS; pos++) {
+  for (int pos = 0; pos < P2CI_WORDNET_NPOS; pos++) {
     snprintf(name, sizeof name, "index.%s", pos_file[pos]);
     if ((rc = map_file(dir, name, 2, &wn->index[pos], err)) != 0) goto fail;
     snprintf(name, sizeof name, "data.%s", pos_file[pos]);
@@ -413,7 +416,7 @@ int p2ci_wordnet_open(const char *dir_opt, p2ci_wordnet **out, p2c_error *err)
     snprintf(name, sizeof name, "%s.exc", pos_file[pos]);
     if ((rc = map_file(dir, name, 0, &wn->exc_file[pos], err)) != 0) goto fail;
   }
-  for (int pos = 0; pos < P2CI_WN_NPOS; pos++) {
+  for (int pos = 0; pos < P2CI_WORDNET_NPOS; pos++) {
     if ((rc = load_index(wn, pos, err)) != 0) goto fail;
     if ((rc = load_exc(wn, pos, err)) != 0) goto fail;
   }
@@ -428,10 +431,17 @@ fail:
   return rc;
 }
 
+p2ci_wordnet *p2ci_wordnet_retain(p2ci_wordnet *wn)
+{
+  if (wn) atomic_fetch_add_explicit(&wn->refs, 1u, memory_order_relaxed);
+  return wn;
+}
+
 void p2ci_wordnet_free(p2ci_wordnet *wn)
 {
   if (!wn) return;
-  for (int pos = 0; pos < P2CI_WN_NPOS; pos++) {
+  if (atomic_fetch_sub_explicit(&wn->refs, 1u, memory_order_acq_rel) != 1) return;
+  for (int pos = 0; pos < P2CI_WORDNET_NPOS; pos++) {
     unmap_file(&wn->index[pos]);
     unmap_file(&wn->exc_file[pos]);
     unmap_file(&wn->data[pos]);
@@ -450,7 +460,7 @@ size_t p2ci_wordnet_num_lemmas(const p2ci_wordnet *wn)
 {
   if (!wn) return 0;
   size_t n = 0;
-  for (int pos = 0; pos < P2CI_WN_NPOS; pos++) {
+  for (int pos = 0; pos < P2CI_WORDNET_NPOS; pos++) {
     const slots *t = &wn->lemma_slots[pos];
     const mapped *m = &wn->index[pos];
     for (size_t i = 0; i <= t->mask; i++) {
@@ -468,7 +478,7 @@ size_t p2ci_wordnet_num_lemmas(const p2ci_wordnet *wn)
 
 char p2ci_wordnet_pos_char(int pos)
 {
-  return pos >= 0 && pos < P2CI_WN_NPOS ? pos_chars[pos] : '?';
+  return pos >= 0 && pos < P2CI_WORDNET_NPOS ? pos_chars[pos] : '?';
 }
 
 void p2ci_wn_strs_free(p2ci_wn_strs *l)
@@ -499,8 +509,8 @@ static int push_str(p2ci_wn_strs *l, const char *p, size_t n)
 int p2ci_wordnet_in_index(const p2ci_wordnet *wn, const char *s, size_t len, int pos)
 {
   uint32_t h = hash_bytes(s, len);
-  for (int p = 0; p < P2CI_WN_NPOS; p++)
-    if ((pos == P2CI_WN_ANY || pos == p) && find_line(wn, p, s, len, h)) return 1;
+  for (int p = 0; p < P2CI_WORDNET_NPOS; p++)
+    if ((pos == P2CI_WORDNET_ANY || pos == p) && find_line(wn, p, s, len, h)) return 1;
   return 0;
 }
 
@@ -508,7 +518,7 @@ int p2ci_wordnet_index_synsets(const p2ci_wordnet *wn, const char *s, size_t len
                                p2ci_wn_synsets *out)
 {
   out->n = 0;
-  if (!wn || pos < 0 || pos >= P2CI_WN_NPOS) return P2C_ERR_INVALID_ARG;
+  if (!wn || pos < 0 || pos >= P2CI_WORDNET_NPOS) return P2C_ERR_INVALID_ARG;
   const char *line = find_line(wn, pos, s, len, hash_bytes(s, len));
   if (line && line_offsets(&wn->index[pos], pos, line, out) < 0) return P2C_ERR_NOMEM;
   return P2C_OK;
@@ -578,7 +588,7 @@ static int forms_rehash(forms *f, size_t need)
 static int forms_add(forms *f, const char *a, size_t na, const char *b, size_t nb)
 {
   if (f->n + 1 > (f->slot_mask + 1) / 2 && forms_rehash(f, f->n + 1)) return P2C_ERR_NOMEM;
-  if (p2ci_grow(&f->buf, &f->bcap, f->blen + na + nb, 1)) return P2C_ERR_NOMEM;
+  if (p2ci_grow(&f->buf, &f->bcap, f->blen + na + nb + 1, 1)) return P2C_ERR_NOMEM;
   char *dst = f->buf + f->blen;
   memcpy(dst, a, na);
   memcpy(dst + na, b, nb);
@@ -638,8 +648,8 @@ int p2ci_wordnet_morphy(const p2ci_wordnet *wn, const char *s, size_t len, int p
                         p2ci_wn_strs *out)
 {
   out->n = 0;
-  if (!wn || pos < 0 || pos >= P2CI_WN_NPOS) return P2C_ERR_INVALID_ARG;
-  if (len > P2CI_WN_MAX_FORM) return P2C_OK;
+  if (!wn || pos < 0 || pos >= P2CI_WORDNET_NPOS) return P2C_ERR_INVALID_ARG;
+  if (len > P2CI_WORDNET_MAX_FORM) return P2C_OK;
   const exc_rec *e = find_exc(wn, pos, s, len);
   if (e) {
     if (filter_one(wn, pos, s, len, out)) return P2C_ERR_NOMEM;
@@ -649,10 +659,10 @@ int p2ci_wordnet_morphy(const p2ci_wordnet *wn, const char *s, size_t len, int p
     }
     return P2C_OK;
   }
-  const subst *rules = pos == P2CI_WN_NOUN ? noun_rules : pos == P2CI_WN_VERB ? verb_rules : adj_rules;
-  size_t nrules = pos == P2CI_WN_NOUN  ? sizeof noun_rules / sizeof *noun_rules
-                  : pos == P2CI_WN_VERB ? sizeof verb_rules / sizeof *verb_rules
-                  : pos == P2CI_WN_ADJ  ? sizeof adj_rules / sizeof *adj_rules
+  const subst *rules = pos == P2CI_WORDNET_NOUN ? noun_rules : pos == P2CI_WORDNET_VERB ? verb_rules : adj_rules;
+  size_t nrules = pos == P2CI_WORDNET_NOUN  ? sizeof noun_rules / sizeof *noun_rules
+                  : pos == P2CI_WORDNET_VERB ? sizeof verb_rules / sizeof *verb_rules
+                  : pos == P2CI_WORDNET_ADJ  ? sizeof adj_rules / sizeof *adj_rules
                                         : 0;
   forms a = {0}, b = {0};
   int rc = P2C_ERR_NOMEM;
@@ -678,15 +688,17 @@ int p2ci_wordnet_synsets(const p2ci_wordnet *wn, const char *s, size_t len, int 
                          p2ci_wn_synsets *out)
 {
   out->n = 0;
-  if (!wn || !s || pos < P2CI_WN_ANY || pos >= P2CI_WN_NPOS) return P2C_ERR_INVALID_ARG;
+  if (!wn || !s || pos < P2CI_WORDNET_ANY || pos >= P2CI_WORDNET_NPOS) return P2C_ERR_INVALID_ARG;
   if (p2ci_utf8_check(s, len) != len) return P2C_ERR_INVALID_ARG;
-  if (len > P2CI_WN_MAX_FORM) return P2C_OK; /* lowercasing never shrinks below half */
-  char lower[2 * P2CI_WN_MAX_FORM];
+  /* Lowercasing shrinks UTF-8 by at most a third (3 bytes -> 2), so a longer
+   * word cannot come down to a form morphy analyses. */
+  if (len > P2CI_WORDNET_MAX_FORM / 2 * 3) return P2C_OK;
+  char lower[P2CI_WORDNET_MAX_FORM * 3];
   size_t n = p2ci_pylower(s, len, lower);
   p2ci_wn_strs forms_out = {0};
   int rc = P2C_OK;
-  for (int p = 0; p < P2CI_WN_NPOS && rc == P2C_OK; p++) {
-    if (pos != P2CI_WN_ANY && p != pos) continue;
+  for (int p = 0; p < P2CI_WORDNET_NPOS && rc == P2C_OK; p++) {
+    if (pos != P2CI_WORDNET_ANY && p != pos) continue;
     if ((rc = p2ci_wordnet_morphy(wn, lower, n, p, &forms_out)) != 0) break;
     for (size_t k = 0; k < forms_out.n; k++) {
       const char *line = forms_out.v[k].ptr; /* morphy returns views of index lines */
@@ -704,7 +716,7 @@ int p2ci_wordnet_synsets(const p2ci_wordnet *wn, const char *s, size_t len, int 
  * starts with the offset written in 8 digits. */
 static int synset_line(const p2ci_wordnet *wn, p2ci_wn_synset ss, line_cursor *c)
 {
-  if (ss.pos < 0 || ss.pos >= P2CI_WN_NPOS) return P2C_ERR_INVALID_ARG;
+  if (ss.pos < 0 || ss.pos >= P2CI_WORDNET_NPOS) return P2C_ERR_INVALID_ARG;
   const mapped *m = &wn->data[ss.pos];
   if ((size_t)ss.offset + 8 > m->len) return P2C_ERR_NOT_FOUND;
   const char *p = m->ptr + ss.offset, *end = m->ptr + m->len;

@@ -22,7 +22,7 @@
  *
  * Parts of speech are numbered in NLTK's POS_LIST order (noun, verb, adj,
  * adv), which is also the order synsets() visits them. Adjective satellites
- * ('s') live in data.adj and are reached through P2CI_WN_ADJ, as in NLTK.
+ * ('s') live in data.adj and are reached through P2CI_WORDNET_ADJ, as in NLTK.
  */
 #ifndef P2C_TEXT_WORDNET_H
 #define P2C_TEXT_WORDNET_H
@@ -33,13 +33,16 @@
 #include "p2ceval.h"
 
 enum {
-  P2CI_WN_NOUN = 0, /* 'n', index.noun, data.noun, noun.exc */
-  P2CI_WN_VERB = 1, /* 'v' */
-  P2CI_WN_ADJ = 2,  /* 'a' (and satellites 's') */
-  P2CI_WN_ADV = 3,  /* 'r' */
-  P2CI_WN_NPOS = 4,
-  P2CI_WN_ANY = -1 /* synsets(): all four, in the order above */
+  P2CI_WORDNET_NOUN = 0, /* 'n', index.noun, data.noun, noun.exc */
+  P2CI_WORDNET_VERB = 1, /* 'v' */
+  P2CI_WORDNET_ADJ = 2,  /* 'a' (and satellites 's') */
+  P2CI_WORDNET_ADV = 3,  /* 'r' */
+  P2CI_WORDNET_NPOS = 4,
+  P2CI_WORDNET_ANY = -1 /* synsets(): all four, in the order above */
 };
+/* The first version of this header said P2CI_WN_ANY (code on the protocol
+ * branch uses it). The other P2CI_WN_ names belong to text/wn_lexicon.h. */
+#define P2CI_WN_ANY P2CI_WORDNET_ANY
 
 /* Default folder, and the environment variable that overrides it. */
 #define P2CI_WORDNET_DEFAULT_DIR "/usr/share/wordnet"
@@ -47,7 +50,7 @@ enum {
 
 /* Longest form morphy() analyses; longer words have no WordNet analysis (NLTK
  * would keep stripping suffixes; no WordNet lemma is longer than 71 bytes). */
-#define P2CI_WN_MAX_FORM 256
+#define P2CI_WORDNET_MAX_FORM 256
 
 typedef struct p2ci_wordnet p2ci_wordnet;
 
@@ -56,7 +59,7 @@ typedef struct p2ci_wn_str {
   size_t len;
 } p2ci_wn_str;
 
-/* A synset: the file it is in (a P2CI_WN_ part of speech) and its byte offset
+/* A synset: the file it is in (a P2CI_WORDNET_ part of speech) and its byte offset
  * there. Two synsets are the same iff both fields are equal. */
 typedef struct p2ci_wn_synset {
   int pos;
@@ -83,6 +86,10 @@ const char *p2ci_wordnet_resolve_dir(const char *dir);
 /* Open the WordNet folder chosen by p2ci_wordnet_resolve_dir(dir). Errors name
  * the missing or malformed file (and its line). *out is NULL on failure. */
 int p2ci_wordnet_open(const char *dir, p2ci_wordnet **out, p2c_error *err);
+/* Handles are reference-counted so that several owners (scorers on several
+ * threads) can share one: retain adds an owner and returns wn; free drops one
+ * and releases the memory with the last. Both are thread-safe. */
+p2ci_wordnet *p2ci_wordnet_retain(p2ci_wordnet *wn);
 void p2ci_wordnet_free(p2ci_wordnet *wn);
 /* The folder that was opened. Borrowed. */
 const char *p2ci_wordnet_dir(const p2ci_wordnet *wn);
@@ -90,10 +97,10 @@ const char *p2ci_wordnet_dir(const p2ci_wordnet *wn);
  * Counted on each call (a few ms): for tests and diagnostics. */
 size_t p2ci_wordnet_num_lemmas(const p2ci_wordnet *wn);
 
-/* 'n', 'v', 'a', 'r' for a P2CI_WN_ part of speech. */
+/* 'n', 'v', 'a', 'r' for a P2CI_WORDNET_ part of speech. */
 char p2ci_wordnet_pos_char(int pos);
 
-/* 1 if the exact string s is a lemma of index.<pos> (pos P2CI_WN_ANY: of any
+/* 1 if the exact string s is a lemma of index.<pos> (pos P2CI_WORDNET_ANY: of any
  * index), else 0. No lowercasing, no morphology: "dogs" is not, "dog" is. */
 int p2ci_wordnet_in_index(const p2ci_wordnet *wn, const char *s, size_t len, int pos);
 
@@ -104,7 +111,7 @@ int p2ci_wordnet_index_synsets(const p2ci_wordnet *wn, const char *s, size_t len
                                p2ci_wn_synsets *out);
 
 /* NLTK WordNetCorpusReader._morphy(form, pos, check_exceptions=True): base
- * forms of s for one part of speech (not P2CI_WN_ANY), in NLTK's order: the
+ * forms of s for one part of speech (not P2CI_WORDNET_ANY), in NLTK's order: the
  * exception list if s is in it (and then nothing else), else s and the one-step
  * suffix rewrites that are lemmas, else rewrites repeated until some are.
  * Results are views of index lemmas. No lowercasing (NLTK does none here).
@@ -114,7 +121,7 @@ int p2ci_wordnet_morphy(const p2ci_wordnet *wn, const char *s, size_t len, int p
 
 /* NLTK WordNetCorpusReader.synsets(s, pos): s is lowercased with Python's
  * str.lower (must be valid UTF-8), then for each part of speech (all four for
- * P2CI_WN_ANY), for each morphy form, the index offsets. Duplicates are kept,
+ * P2CI_WORDNET_ANY), for each morphy form, the index offsets. Duplicates are kept,
  * as NLTK keeps them. Returns 0, P2C_ERR_NOMEM, or P2C_ERR_INVALID_ARG. */
 int p2ci_wordnet_synsets(const p2ci_wordnet *wn, const char *s, size_t len, int pos,
                          p2ci_wn_synsets *out);

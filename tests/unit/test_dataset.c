@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "io/dataset.h"
 #include "p2ceval.h"
 #include "testutil.h"
 
@@ -210,11 +211,20 @@ START_TEST(pix2cap_values_and_caption_kinds)
   ck_assert(im.id == 100555);
   ck_assert_int_eq(p2c_dataset_image(pred, 15, &im), P2C_OK);
   ck_assert(im.id == 999999);
+  ck_assert_uint_eq(pred->num_annotations, 16); /* masks' PQ walks annotations[] order */
   ck_assert_int_eq(p2c_dataset_find_image(pred, 100222, &idx), P2C_OK);
   ck_assert_int_eq(p2c_dataset_find_segment(pred, idx, 15835742, &seg), P2C_OK);
   ck_assert_int_eq(p2c_dataset_segment(pred, idx, seg, &s), P2C_OK);
   ck_assert_int_eq(s.caption_kind, P2C_CAPTION_OTHER);
   ck_assert_ptr_null(s.caption);
+  /* kept for the mAP protocol, which scores each string of a list */
+  const char *first;
+  size_t n;
+  ck_assert_int_eq(p2ci_dataset_caption_list(pred, idx, seg, &first, &n), P2C_OK);
+  ck_assert_uint_eq(n, 2);
+  ck_assert_str_eq(first, "a boy holding a ball");
+  ck_assert_str_eq(first + strlen(first) + 1, "a child with a red ball");
+  ck_assert_int_eq(p2ci_dataset_caption_list(pred, idx, seg == 0, &first, &n), P2C_ERR_NOT_FOUND);
   p2c_dataset_free(pred);
 
   /* errors_pix2cap: null and absent captions, absent description */
@@ -322,7 +332,26 @@ static const bad_case bad[] = {
     {"{\"a\": 1,\n \"b\": }", P2C_DATASET_GT, P2C_ERR_PARSE, "invalid JSON at line 2, column 7"},
     {"{\"annotations\": [", P2C_DATASET_GT, P2C_ERR_PARSE, "invalid JSON at line 1"},
     {"{\"annotations\": [" SEG("{\"id\": 3, \"category_id\": 1, \"score\": NaN}") "]}", P2C_DATASET_PRED,
-     P2C_ERR_PARSE, "(NaN and Infinity are not JSON numbers)"},
+     P2C_ERR_PARSE, "invalid JSON at line 1, column 111: NaN and Infinity are not JSON numbers"},
+    {"{\"annotations\": [" SEG("{\"id\": 3, \"category_id\": 1, \"score\": -Infinity}") "]}", P2C_DATASET_PRED,
+     P2C_ERR_PARSE, "NaN and Infinity are not JSON numbers"},
+    {"{\"annotations\": [" SEG("{\"id\": 03, \"category_id\": 1}") "]}", P2C_DATASET_PRED, P2C_ERR_PARSE,
+     "bad number (leading zero)"},
+    {"{\"annotations\": [" SEG("{\"id\": 3, \"category_id\": 1.}") "]}", P2C_DATASET_PRED, P2C_ERR_PARSE,
+     "bad number"},
+    {"{\"annotations\": [], }", P2C_DATASET_PRED, P2C_ERR_PARSE, "trailing comma"},
+    {"{\"x\": [1, 2,], \"annotations\": []}", P2C_DATASET_PRED, P2C_ERR_PARSE, "trailing comma"},
+    {"{\"annotations\": [] \"x\": 1}", P2C_DATASET_PRED, P2C_ERR_PARSE, "expected ',' or '}'"},
+    {"{\"x\": [1 2], \"annotations\": []}", P2C_DATASET_PRED, P2C_ERR_PARSE, "expected ',' or ']'"},
+    {"{'annotations': []}", P2C_DATASET_PRED, P2C_ERR_PARSE, "line 1, column 2: expected a key (a string)"},
+    {"{\"annotations\" []}", P2C_DATASET_PRED, P2C_ERR_PARSE, "expected ':'"},
+    {"{\"annotations\": []} x", P2C_DATASET_PRED, P2C_ERR_PARSE, "line 1, column 21: unexpected text after the JSON value"},
+    {"{\"annotations\": [], \"x\": \"a\tb\"}", P2C_DATASET_PRED, P2C_ERR_PARSE, "control character in a string"},
+    {"{\"annotations\": [], \"x\": \"a\\qb\"}", P2C_DATASET_PRED, P2C_ERR_PARSE, "bad escape in a string"},
+    {"{\"annotations\": [], \"x\": \"\\u12G4\"}", P2C_DATASET_PRED, P2C_ERR_PARSE, "bad \\u escape"},
+    {"{\"annotations\": [], \"x\": \"abc", P2C_DATASET_PRED, P2C_ERR_PARSE, "unterminated string"},
+    {"{\"annotations\": [], \"x\": tru}", P2C_DATASET_PRED, P2C_ERR_PARSE, "expected a value"},
+    {"{\"annotations\": [], \"x\": @}", P2C_DATASET_PRED, P2C_ERR_PARSE, "line 1, column 26: expected a value"},
     {"[1, 2]", P2C_DATASET_GT, P2C_ERR_SCHEMA, "expected a JSON object at the top level, got an array"},
     {"{" CAT "}", P2C_DATASET_GT, P2C_ERR_SCHEMA, ": 'annotations' is missing"},
     {"{\"annotations\": []}", P2C_DATASET_GT, P2C_ERR_SCHEMA, ": 'categories' is missing"},
@@ -425,7 +454,9 @@ START_TEST(lenient_where_the_references_are)
       "pred.json",
       "{\"annotations\": [" SEG("{\"id\": 3, \"id\": 4, \"category_id\": 1, \"iscrowd\": true, \"caption\": "
                                 "[\"a\"], \"score\": 0.25, \"extra\": {\"x\": 1}}, {\"id\": 5, \"category_id\": 2, "
-                                "\"caption\": null}, {\"id\": 6, \"category_id\": 2, \"caption\": 3}") "]}");
+                                "\"caption\": null}, {\"id\": 6, \"category_id\": 2, \"caption\": 3}, {\"id\": 7, "
+                                "\"category_id\": 2, \"caption\": []}, {\"id\": 8, \"category_id\": 2, \"caption\": "
+                                "[\"x\", 1]}") "]}");
   p2c_dataset *ds = load_kind(path, P2C_DATASET_PRED);
   p2c_segment_info s;
   ck_assert_uint_eq(p2c_dataset_num_categories(ds), 0);
@@ -439,6 +470,16 @@ START_TEST(lenient_where_the_references_are)
   ck_assert_int_eq(s.has_score, 0);
   ck_assert_int_eq(p2c_dataset_segment(ds, 0, 2, &s), P2C_OK);
   ck_assert_int_eq(s.caption_kind, P2C_CAPTION_OTHER);
+  const char *first;
+  size_t n;
+  ck_assert_int_eq(p2ci_dataset_caption_list(ds, 0, 0, &first, &n), P2C_OK); /* ["a"] */
+  ck_assert_uint_eq(n, 1);
+  ck_assert_str_eq(first, "a");
+  ck_assert_int_eq(p2ci_dataset_caption_list(ds, 0, 2, &first, &n), P2C_ERR_NOT_FOUND); /* 3 */
+  ck_assert_int_eq(p2ci_dataset_caption_list(ds, 0, 3, &first, &n), P2C_OK); /* [] */
+  ck_assert_uint_eq(n, 0);
+  ck_assert_int_eq(p2ci_dataset_caption_list(ds, 0, 4, &first, &n), P2C_ERR_NOT_FOUND); /* ["x", 1] */
+  ck_assert_int_eq(p2ci_dataset_caption_list(ds, 0, 5, &first, &n), P2C_ERR_INVALID_ARG);
   p2c_dataset_free(ds);
   /* A ground truth's 'caption' is not its description; images[] entries
    * without an annotation are kept (png_name NULL). */
@@ -448,6 +489,7 @@ START_TEST(lenient_where_the_references_are)
   p2c_image_info im;
   ck_assert_int_eq(p2c_dataset_image(ds, 0, &im), P2C_OK);
   ck_assert(im.id == 9 && im.width == 4 && im.height == 3 && im.num_segments == 0);
+  ck_assert_uint_eq(ds->num_annotations, 1);
   ck_assert_ptr_null(im.png_name);
   p2c_idmap *map = (p2c_idmap *)ds;
   p2c_error e;
@@ -460,6 +502,59 @@ START_TEST(lenient_where_the_references_are)
   ck_assert_int_eq(p2c_dataset_segment(ds, 1, 0, &s), P2C_OK);
   ck_assert_int_eq(s.caption_kind, P2C_CAPTION_NONE);
   p2c_dataset_free(ds);
+  remove_tmpdir();
+}
+END_TEST
+
+/* The reader does not depend on key order, keeps the last of duplicate keys
+ * (Python's json), decodes escapes, and refuses absurd nesting. */
+START_TEST(key_order_duplicates_escapes)
+{
+  make_tmpdir();
+  const char *path = tmp_write(
+      "gt.json",
+      "{\"annotations\": [{\"segments_info\": [{\"description\": \"caf\\u00e9 \\ud83d\\ude00 \\\"q\\\" a\\nb\","
+      " \"area\": 4, \"iscrowd\": 0, \"category_id\": 2, \"id\": 3}], \"file_name\": \"7.png\", \"image_id\": 7},"
+      " {\"image_id\": 8, \"file_name\": \"8.png\", \"segments_info\": [{\"id\": 1}],"
+      "  \"segments_info\": [{\"id\": 5, \"id\": 6, \"category_id\": 1, \"iscrowd\": 1, \"area\": 0,"
+      "  \"bbox\": [1, 2, 3, 4], \"bbox\": [5.5, 6, 7, 8e0], \"extra\": {\"deep\": [[{}], []]}}]}],"
+      " \"images\": [{\"id\": 8, \"width\": 10, \"height\": 20}],"
+      " \"categories\": [{\"id\": 9, \"isthing\": 1}],"
+      " \"categories\": [{\"id\": 1, \"isthing\": true, \"name\": \"x\"}, {\"id\": 2, \"isthing\": false}]}");
+  p2c_dataset *ds = load_kind(path, P2C_DATASET_GT);
+  ck_assert_uint_eq(p2c_dataset_num_categories(ds), 2);
+  ck_assert_uint_eq(p2c_dataset_num_images(ds), 2);
+  p2c_image_info im;
+  p2c_segment_info s;
+  /* images[] first even though it came after annotations[] */
+  ck_assert_int_eq(p2c_dataset_image(ds, 0, &im), P2C_OK);
+  ck_assert(im.id == 8 && im.width == 10 && im.num_segments == 1);
+  ck_assert_str_eq(im.png_name, "8.png");
+  ck_assert_int_eq(p2c_dataset_segment(ds, 0, 0, &s), P2C_OK);
+  ck_assert(s.id == 6 && s.iscrowd == 1 && s.area == 0 && s.bbox[0] == 5.5 && s.bbox[3] == 8);
+  ck_assert_int_eq(p2c_dataset_image(ds, 1, &im), P2C_OK);
+  ck_assert(im.id == 7 && im.width == 0);
+  ck_assert_int_eq(p2c_dataset_segment(ds, 1, 0, &s), P2C_OK);
+  ck_assert(s.id == 3 && s.category_id == 2);
+  ck_assert_str_eq(s.caption, "caf\xc3\xa9 \xf0\x9f\x98\x80 \"q\" a\nb");
+  p2c_category_info c;
+  ck_assert_int_eq(p2c_dataset_category(ds, 0, &c), P2C_OK);
+  ck_assert(c.id == 1 && c.isthing == 1);
+  ck_assert_str_eq(c.name, "x");
+  p2c_dataset_free(ds);
+
+  /* 2000 nested arrays in an ignored key */
+  static char deep[4200];
+  size_t n = 0;
+  n += (size_t)snprintf(deep, sizeof deep, "{\"annotations\": [], \"x\": ");
+  for (int i = 0; i < 2000; i++) deep[n++] = '[';
+  for (int i = 0; i < 2000; i++) deep[n++] = ']';
+  deep[n++] = '}';
+  deep[n] = 0;
+  path = tmp_write("deep.json", deep);
+  p2c_error e;
+  ck_assert_int_eq(p2c_dataset_load(path, NULL, &ds, &e), P2C_ERR_PARSE);
+  ck_assert_ptr_nonnull(strstr(e.message, "nested too deeply"));
   remove_tmpdir();
 }
 END_TEST
@@ -561,13 +656,14 @@ static Suite *suite(void)
 {
   Suite *s = suite_create("dataset");
   TCase *tc = tcase_create("dataset");
-  tcase_set_timeout(tc, 60);
+  tcase_set_timeout(tc, 300); /* sanitizer builds on a loaded machine */
   tcase_add_test(tc, parity_sets_load_with_their_counts);
   tcase_add_test(tc, coco_sample_values);
   tcase_add_test(tc, pix2cap_values_and_caption_kinds);
   tcase_add_test(tc, gzip_and_default_folders);
   tcase_add_test(tc, bad_json_catalogue);
   tcase_add_test(tc, lenient_where_the_references_are);
+  tcase_add_test(tc, key_order_duplicates_escapes);
   tcase_add_test(tc, arguments_and_files);
   tcase_add_test(tc, mutated_json_never_crashes);
   suite_add_tcase(s, tc);

@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 #include <zlib.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -351,6 +352,90 @@ START_TEST(caption_handle_variant_nltk)
 }
 END_TEST
 
+/* Clones share WordNet and score identically on several threads at once. */
+typedef struct job {
+  p2c_meteor_nltk *m;
+  double sum;
+  int rc;
+} job;
+
+static void *run_job(void *arg)
+{
+  job *j = arg;
+  const char *refs[] = {"two dog runs on the beach", "a cat sleeping on the couch"};
+  for (int k = 0; k < 300 && !j->rc; k++) {
+    double s;
+    j->rc = p2c_meteor_nltk_score(j->m, refs, 2, k % 2 ? "Two dogs running on beaches" : "a kitten on a sofa", &s);
+    j->sum += s;
+  }
+  return NULL;
+}
+
+START_TEST(clones_share_wordnet_across_threads)
+{
+  p2c_meteor_nltk *m = scorer_or_skip();
+  if (!m) return;
+  job jobs[3] = {{0}};
+  pthread_t th[3];
+  p2c_error err;
+  for (int t = 0; t < 3; t++) ck_assert_int_eq(p2c_meteor_nltk_clone(m, &jobs[t].m, &err), 0);
+  p2c_meteor_nltk_free(m); /* the clones keep WordNet alive */
+  for (int t = 0; t < 3; t++) ck_assert_int_eq(pthread_create(&th[t], NULL, run_job, &jobs[t]), 0);
+  for (int t = 0; t < 3; t++) {
+    ck_assert_int_eq(pthread_join(th[t], NULL), 0);
+    ck_assert_int_eq(jobs[t].rc, 0);
+    ck_assert(jobs[t].sum == jobs[0].sum);
+  }
+  ck_assert(jobs[0].sum > 0);
+  for (int t = 0; t < 3; t++) p2c_meteor_nltk_free(jobs[t].m);
+  ck_assert_int_eq(p2c_meteor_nltk_clone(NULL, &m, &err), P2C_ERR_INVALID_ARG);
+}
+END_TEST
+
+/* Garbage in: random bytes, valid and invalid UTF-8, very long words. Each
+ * call returns 0 with a score in [0, 1] or P2C_ERR_PARSE; never crashes. */
+START_TEST(random_bytes_never_crash)
+{
+  p2c_meteor_nltk *m = scorer_or_skip();
+  if (!m) return;
+  unsigned long long x = 88172645463325252ULL;
+  static const char *pieces[] = {" ", "\t", "\xc2\xa0", "a", "s", "es", "ing", "ed", "dog",
+                                 "\xce\xa3", "\xc4\xb0", "\xff", "\xc3", "\xe2\x80\x8b",
+                                 "ies", "men", "*d", "y", "E", "\xf0\x9f\x90\xb6"};
+  static char buf[2][4096];
+  size_t ok = 0, parse = 0;
+  for (int iter = 0; iter < 3000; iter++) {
+    for (int k = 0; k < 2; k++) {
+      size_t n = 0;
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      size_t parts = (size_t)(x % (iter % 100 == 0 ? 900 : 40));
+      for (size_t p = 0; p < parts; p++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        const char *piece = pieces[x % (sizeof pieces / sizeof *pieces)];
+        size_t pl = strlen(piece);
+        if (n + pl >= sizeof buf[k]) break;
+        memcpy(buf[k] + n, piece, pl);
+        n += pl;
+      }
+      buf[k][n] = '\0';
+    }
+    const char *ref = buf[1];
+    double s = -1;
+    int rc = p2c_meteor_nltk_score(m, &ref, 1, buf[0], &s);
+    if (rc == 0) {
+      ck_assert(s >= 0.0 && s <= 1.0);
+      ok++;
+    } else {
+      ck_assert_int_eq(rc, P2C_ERR_PARSE);
+      parse++;
+    }
+  }
+  ck_assert_uint_gt(ok, 100);
+  ck_assert_uint_gt(parse, 100);
+  p2c_meteor_nltk_free(m);
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("meteor_nltk");
@@ -364,6 +449,8 @@ static Suite *suite(void)
   tcase_add_test(tc, single_match_table);
   tcase_add_test(tc, random_pairs_own_golden);
   tcase_add_test(tc, caption_handle_variant_nltk);
+  tcase_add_test(tc, clones_share_wordnet_across_threads);
+  tcase_add_test(tc, random_bytes_never_crash);
   suite_add_tcase(s, tc);
   return s;
 }

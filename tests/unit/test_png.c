@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
+#include "io/dataset.h"
 #include "p2ceval.h"
 #include "testutil.h"
 
@@ -359,7 +360,6 @@ START_TEST(mutated_pngs_never_crash)
   static unsigned char base[1 << 16], buf[1 << 16];
   size_t len = fread(base, 1, sizeof base, f);
   fclose(f);
-  path = tmp_path("mutant.png");
   uint32_t x = 2463534242u;
   size_t ok = 0, rejected = 0;
   for (int round = 0; round < 3000; round++) {
@@ -377,9 +377,9 @@ START_TEST(mutated_pngs_never_crash)
       default: buf[at] = (unsigned char)(x >> 16); break;
       }
     }
-    write_bytes(path, buf, n);
+    /* decoded from memory: the file layer is tested above */
     p2c_idmap *map = NULL;
-    int rc = p2c_idmap_read_png(path, &map, &e);
+    int rc = p2ci_idmap_decode("mutant.png", buf, n, &map, &e);
     if (rc == P2C_OK) {
       ck_assert_int_eq(p2c_idmap_width(map) * p2c_idmap_height(map) > 0, 1);
       p2c_idmap_free(map);
@@ -387,7 +387,7 @@ START_TEST(mutated_pngs_never_crash)
     } else {
       ck_assert_ptr_null(map);
       ck_assert(rc == P2C_ERR_PARSE || rc == P2C_ERR_LIMIT || rc == P2C_ERR_NOMEM);
-      ck_assert_int_eq(strncmp(e.message, path, strlen(path)), 0);
+      ck_assert_int_eq(strncmp(e.message, "mutant.png: ", 12), 0);
       rejected++;
     }
   }
@@ -401,7 +401,7 @@ static Suite *suite(void)
 {
   Suite *s = suite_create("png");
   TCase *tc = tcase_create("png");
-  tcase_set_timeout(tc, 60);
+  tcase_set_timeout(tc, 300); /* sanitizer builds on a loaded machine */
   tcase_add_test(tc, parity_pngs_match_their_json);
   tcase_add_test(tc, coco_pixels);
   tcase_add_test(tc, round_trip_and_rgba);

@@ -122,6 +122,15 @@ START_TEST(toy_image_rules)
   ck_assert(s.pq == (0.75 + (4.0 / 6.0 + 4.0 / 6.0) / 2) / 2);
   ck_assert_int_eq(p2c_pq_get_summary(pq, P2C_PQ_STUFF, &s), P2C_OK);
   ck_assert_int_eq(s.n, 1);
+  /* no prediction at all: every non-crowd GT is a FN */
+  in = toy_input();
+  in.pred_ids = NULL;
+  in.num_pred = 0;
+  ck_assert_int_eq(p2c_pq_image_compute(pq, &in, &img, &err), P2C_OK);
+  ck_assert_int_eq(p2c_pq_image_gt_outcome(img, 0), P2C_PQ_FN);
+  ck_assert_int_eq(p2c_pq_image_gt_outcome(img, 2), P2C_PQ_CROWD);
+  ck_assert_uint_eq(p2c_pq_image_num_pairs(img), 0);
+  p2c_pq_image_free(img);
   p2c_pq_free(pq);
   p2c_pq_free(NULL);
   p2c_pq_image_free(NULL);
@@ -599,6 +608,12 @@ START_TEST(instance_errors_name_the_entry)
   ck_assert_int_eq(p2c_instances_get(inst, 0, &ii), P2C_OK);
   ck_assert_str_eq(ii.caption, "a cat");
   ck_assert_int_eq(ii.id, 1);
+  size_t entry = 99;
+  ck_assert_uint_eq(p2c_instances_image_count(inst, 3), 1);
+  ck_assert_uint_eq(p2c_instances_image_count(inst, 4), 0);
+  ck_assert_int_eq(p2c_instances_image_entry(inst, 3, 0, &entry), P2C_OK);
+  ck_assert_uint_eq(entry, 0);
+  ck_assert_int_eq(p2c_instances_image_entry(inst, 3, 1, &entry), P2C_ERR_INVALID_ARG);
   ck_assert_uint_eq(p2c_rle_area(ii.mask), 12);
   p2c_instances_free(inst);
   remove(path);
@@ -626,6 +641,58 @@ START_TEST(python_set_order_of_missing_ids)
 }
 END_TEST
 
+
+/* panopticapi with 2 processes sums each half separately: medium and edge
+ * then differ in the last bits from one process; the compatibility option
+ * reproduces both. */
+START_TEST(panopticapi_two_processes)
+{
+  if (!p2ct_parity("panoptic")) {
+    p2ct_skip("panopticapi 2-process goldens");
+    return;
+  }
+  p2ct_cmp cmp;
+  p2ct_cmp_init(&cmp, "panopticapi with 2 processes (panopticapi_processes = 2)", 1e-12);
+  size_t differs_from_one = 0;
+  for (size_t k = 0; k < sizeof GOLDENS / sizeof GOLDENS[0]; k++) {
+    const golden *g = &GOLDENS[k];
+    char rel[512];
+    snprintf(rel, sizeof rel, "%s", g->result);
+    char *dot = strstr(rel, ".cpu1.");
+    ck_assert_ptr_nonnull(dot);
+    dot[4] = '2';
+    p2c_dataset *gt = load_ds(g->gt_json, g->gt_dir, P2C_DATASET_GT);
+    p2c_dataset *pred = load_ds(g->pred_json, g->pred_dir, P2C_DATASET_PRED);
+    p2c_pq_options o = P2C_PQ_OPTIONS_INIT;
+    o.threads = 3;
+    o.panopticapi_processes = 2;
+    p2c_pq *pq = NULL, *one = run_pq(gt, pred, 2);
+    p2c_error err;
+    ck_assert_msg(p2c_pq_compute(gt, pred, &o, &pq, &err) == P2C_OK, "%s", err.message);
+    cJSON *res = load_json(rel);
+    compare_result(pq, cJSON_GetObjectItemCaseSensitive(res, "result"), &cmp, g->name);
+    cJSON_Delete(res);
+    for (size_t i = 0; i < p2c_pq_num_classes(pq); i++) {
+      p2c_pq_class a, b;
+      p2c_pq_get_class(pq, i, &a);
+      p2c_pq_get_class(one, i, &b);
+      if (a.iou != b.iou) {
+        differs_from_one++;
+        break;
+      }
+    }
+    p2c_pq_free(pq);
+    p2c_pq_free(one);
+    p2c_dataset_free(gt);
+    p2c_dataset_free(pred);
+  }
+  p2ct_cmp_report(&cmp);
+  printf("sets whose 2-process IoU sums differ from 1 process: %zu\n", differs_from_one);
+  ck_assert_uint_eq(cmp.identical, cmp.total);
+  ck_assert_uint_ge(differs_from_one, 2); /* medium and edge */
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("pq");
@@ -635,6 +702,7 @@ static Suite *suite(void)
   tcase_add_test(tc, toy_image_errors);
   tcase_add_test(tc, python_set_order_of_missing_ids);
   tcase_add_test(tc, goldens_bit_identical_any_thread_count);
+  tcase_add_test(tc, panopticapi_two_processes);
   tcase_add_test(tc, sample_per_image_stats);
   tcase_add_test(tc, sample_errors_have_panopticapi_messages);
   tcase_add_test(tc, png_size_mismatch_is_an_error);

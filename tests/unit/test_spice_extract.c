@@ -78,7 +78,7 @@ START_TEST(exact_small_cases)
   ck_assert_str_eq(tuples_of("the cat is on the table"), "cat;cat|on|table;table");
   ck_assert_str_eq(tuples_of("two dogs play in the grass"), "dog;dog|play in|grass;dog|two;grass");
   ck_assert_str_eq(tuples_of("a red and white bus"), "bus;bus|red;bus|white");
-  ck_assert_str_eq(tuples_of("a plate of food on a table"), "food;plate;plate|of|food;plate|on|table;table");
+  ck_assert_str_eq(tuples_of("a pile of carrots in a basket"), "basket;carrot;carrot|in|basket;pile;pile|of|carrot");
   ck_assert_str_eq(tuples_of("the man 's watch"), "man;man|have|watch;watch");
   ck_assert_str_eq(tuples_of("a tennis player on the court"), "court;player|on|court;player|tennis");
   ck_assert_str_eq(tuples_of("a couple of cows in a field"), "couple;cow;cow|a;cow|in|field;field");
@@ -216,9 +216,9 @@ START_TEST(agreement_with_spice_tuples)
   }
   ck_assert_uint_eq(captions, 5787);
   /* margins ~0.01 below what this version reaches (docs/metrics.md) */
-  ck_assert(p[1] >= 0.915 && r[1] >= 0.90);
-  ck_assert(p[2] >= 0.79 && r[2] >= 0.765);
-  ck_assert(p[3] >= 0.585 && r[3] >= 0.58);
+  ck_assert(p[1] >= 0.92 && r[1] >= 0.905);
+  ck_assert(p[2] >= 0.79 && r[2] >= 0.79);
+  ck_assert(p[3] >= 0.62 && r[3] >= 0.67);
 }
 END_TEST
 
@@ -282,8 +282,8 @@ START_TEST(demo_corpus_against_official)
   printf("spice-style on the demo corpus: %.5f (official SPICE 0.13289, |diff| %.4f); per-image Pearson with SPICE "
          "%.4f\n",
          corpus, fabs(corpus - 0.13288891803208092), pearson);
-  ck_assert(fabs(corpus - 0.13288891803208092) <= 0.0105);
-  ck_assert(pearson >= 0.90);
+  ck_assert(fabs(corpus - 0.13288891803208092) <= 0.0055);
+  ck_assert(pearson >= 0.91);
 }
 END_TEST
 

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 
 #include "p2ceval.h"
+#include "synth/caption.h"
+#include "synth/scene.h"
 #include "testutil.h"
 
 /* ---- helpers ----------------------------------------------------------------- */
@@ -406,6 +408,60 @@ START_TEST(captions_are_detailed_sentences)
 }
 END_TEST
 
+/* The grammar says what was drawn: the colour a thing was painted in, the
+ * region it stands on, the stuff it is. Checked on the internal scenes. */
+START_TEST(captions_state_what_was_drawn)
+{
+  p2c_synth_options o = P2C_SYNTH_OPTIONS_INIT;
+  p2ci_scene *sc = p2ci_scene_new(128, 96);
+  ck_assert_ptr_nonnull(sc);
+  int colours = 0, supports = 0, stuff = 0;
+  for (int img = 0; img < 200; img++) {
+    p2ci_rng r;
+    p2ci_rng_seed(&r, 99, (uint64_t)img, 1);
+    p2ci_scene_generate(sc, &o, &r);
+    p2ci_scene_assign_ids(sc, &r);
+    p2ci_scene_render(sc, NULL, 1);
+    for (int i = 0; i < sc->nsegs; i++) {
+      const p2ci_seg *g = &sc->segs[i];
+      if (!g->area) continue;
+      char *t = p2ci_describe(sc, i, &r);
+      ck_assert_ptr_nonnull(t);
+      for (char *c = t; *c; c++) *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+      if (g->isthing && !g->iscrowd && !g->tk->colour_in_part) {
+        const char *own = strstr(t, p2ci_colours[g->colour].name);
+        ck_assert_msg(own != NULL, "'%s' does not say %s", t, p2ci_colours[g->colour].name);
+        colours++;
+      }
+      if (!g->isthing) {
+        char np[96];
+        snprintf(np, sizeof np, "%s", g->sk->np);
+        char *pc = strstr(np, "%c");
+        if (pc) snprintf(pc, sizeof np - (size_t)(pc - np), "%s%s", p2ci_colours[sc->wall_colour].name, g->sk->np + (pc - np) + 2);
+        ck_assert_msg(!strncmp(t, np, strlen(np)), "'%s' does not start with '%s'", t, np);
+        stuff++;
+      }
+      /* "<verb> on the <region>": that region is directly below its pixels */
+      for (int k = 0; k < sc->nsegs && g->isthing && !g->iscrowd; k++) {
+        const p2ci_seg *u = &sc->segs[k];
+        if (u->isthing || strcmp(u->sk->on, "on") || strchr(u->sk->short_np, '%')) continue;
+        char phrase[96];
+        snprintf(phrase, sizeof phrase, " on the %s", u->sk->short_np);
+        if (!strstr(t, phrase)) continue;
+        ck_assert_msg(sc->below[i][k] > 0, "'%s': nothing of it is above the %s", t, u->sk->short_np);
+        supports++;
+      }
+      free(t);
+    }
+  }
+  printf("synth truth: %d thing colours, %d supports, %d stuff names checked\n", colours, supports, stuff);
+  ck_assert_int_gt(colours, 300);
+  ck_assert_int_gt(supports, 200);
+  ck_assert_int_gt(stuff, 400);
+  p2ci_scene_free(sc);
+}
+END_TEST
+
 /* ---- perturbation knobs -------------------------------------------------------- */
 
 static p2c_synth_options no_perturbation(uint64_t seed, int images)
@@ -742,6 +798,7 @@ static Suite *suite(void)
   tcase_add_test(t, ground_truth_has_things_stuff_void_and_crowds);
   tcase_add_test(t, output_passes_validation);
   tcase_add_test(t, captions_are_detailed_sentences);
+  tcase_add_test(t, captions_state_what_was_drawn);
   tcase_add_test(t, no_perturbation_copies_the_ground_truth);
   tcase_add_test(t, knobs_dilate_erode_miss_behave);
   tcase_add_test(t, knobs_categories_and_captions_behave);

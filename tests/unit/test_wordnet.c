@@ -45,20 +45,20 @@ START_TEST(opens_and_counts)
   /* WordNet 3.0: 147,306 distinct lemma strings over the four index files. */
   ck_assert_uint_eq(p2ci_wordnet_num_lemmas(wn), 147306);
   ck_assert_str_eq(p2ci_wordnet_dir(wn), P2CI_WORDNET_DEFAULT_DIR);
-  ck_assert(p2ci_wordnet_in_index(wn, "dog", 3, P2CI_WN_NOUN));
-  ck_assert(p2ci_wordnet_in_index(wn, "dog", 3, P2CI_WN_VERB));
-  ck_assert(!p2ci_wordnet_in_index(wn, "dog", 3, P2CI_WN_ADJ));
-  ck_assert(!p2ci_wordnet_in_index(wn, "dogs", 4, P2CI_WN_ANY));
-  ck_assert(p2ci_wordnet_in_index(wn, "ice_cream", 9, P2CI_WN_NOUN));
+  ck_assert(p2ci_wordnet_in_index(wn, "dog", 3, P2CI_WORDNET_NOUN));
+  ck_assert(p2ci_wordnet_in_index(wn, "dog", 3, P2CI_WORDNET_VERB));
+  ck_assert(!p2ci_wordnet_in_index(wn, "dog", 3, P2CI_WORDNET_ADJ));
+  ck_assert(!p2ci_wordnet_in_index(wn, "dogs", 4, P2CI_WORDNET_ANY));
+  ck_assert(p2ci_wordnet_in_index(wn, "ice_cream", 9, P2CI_WORDNET_NOUN));
   p2ci_wn_synsets idx = {0};
-  ck_assert_int_eq(p2ci_wordnet_index_synsets(wn, "dog", 3, P2CI_WN_NOUN, &idx), 0);
+  ck_assert_int_eq(p2ci_wordnet_index_synsets(wn, "dog", 3, P2CI_WORDNET_NOUN, &idx), 0);
   ck_assert_uint_eq(idx.n, 7);
   ck_assert_uint_eq(idx.v[0].offset, 2084071);
   ck_assert_uint_eq(idx.v[6].offset, 2710044);
-  ck_assert_int_eq(p2ci_wordnet_index_synsets(wn, "dogs", 4, P2CI_WN_NOUN, &idx), 0);
+  ck_assert_int_eq(p2ci_wordnet_index_synsets(wn, "dogs", 4, P2CI_WORDNET_NOUN, &idx), 0);
   ck_assert_uint_eq(idx.n, 0);
   p2ci_wn_synsets_free(&idx);
-  p2ci_wn_synset ss = {P2CI_WN_NOUN, 2084071};
+  p2ci_wn_synset ss = {P2CI_WORDNET_NOUN, 2084071};
   ck_assert_int_eq(p2ci_wordnet_synset_type(wn, ss), 'n');
   p2ci_wn_strs names = {0};
   ck_assert_int_eq(p2ci_wordnet_lemma_names(wn, ss, &names), 0);
@@ -78,31 +78,31 @@ START_TEST(morphy_cases)
   if (!wn) return;
   p2ci_wn_strs out = {0};
   /* NLTK's morphy docstring examples */
-  ck_assert_int_eq(p2ci_wordnet_morphy(wn, "dogs", 4, P2CI_WN_NOUN, &out), 0);
+  ck_assert_int_eq(p2ci_wordnet_morphy(wn, "dogs", 4, P2CI_WORDNET_NOUN, &out), 0);
   ck_assert(same_list("dog", &out));
-  ck_assert_int_eq(p2ci_wordnet_morphy(wn, "churches", 8, P2CI_WN_NOUN, &out), 0);
+  ck_assert_int_eq(p2ci_wordnet_morphy(wn, "churches", 8, P2CI_WORDNET_NOUN, &out), 0);
   ck_assert(same_list("church", &out));
-  ck_assert_int_eq(p2ci_wordnet_morphy(wn, "aardwolves", 10, P2CI_WN_NOUN, &out), 0);
+  ck_assert_int_eq(p2ci_wordnet_morphy(wn, "aardwolves", 10, P2CI_WORDNET_NOUN, &out), 0);
   ck_assert(same_list("aardwolf", &out));
-  ck_assert_int_eq(p2ci_wordnet_morphy(wn, "abaci", 5, P2CI_WN_NOUN, &out), 0);
+  ck_assert_int_eq(p2ci_wordnet_morphy(wn, "abaci", 5, P2CI_WORDNET_NOUN, &out), 0);
   ck_assert(same_list("abacus", &out));
-  ck_assert_int_eq(p2ci_wordnet_morphy(wn, "hardrock", 8, P2CI_WN_ADV, &out), 0);
+  ck_assert_int_eq(p2ci_wordnet_morphy(wn, "hardrock", 8, P2CI_WORDNET_ADV, &out), 0);
   ck_assert_uint_eq(out.n, 0);
-  ck_assert_int_eq(p2ci_wordnet_morphy(wn, "book", 4, P2CI_WN_ADJ, &out), 0);
+  ck_assert_int_eq(p2ci_wordnet_morphy(wn, "book", 4, P2CI_WORDNET_ADJ, &out), 0);
   ck_assert_uint_eq(out.n, 0);
   /* an exception entry ends the search even when it yields nothing else */
-  ck_assert_int_eq(p2ci_wordnet_morphy(wn, "geese", 5, P2CI_WN_NOUN, &out), 0);
+  ck_assert_int_eq(p2ci_wordnet_morphy(wn, "geese", 5, P2CI_WORDNET_NOUN, &out), 0);
   ck_assert(same_list("goose", &out));
-  ck_assert_int_eq(p2ci_wordnet_morphy(wn, "bigger", 6, P2CI_WN_ADJ, &out), 0);
+  ck_assert_int_eq(p2ci_wordnet_morphy(wn, "bigger", 6, P2CI_WORDNET_ADJ, &out), 0);
   ck_assert(same_list("bigger big", &out));
   /* case is not folded by morphy */
-  ck_assert_int_eq(p2ci_wordnet_morphy(wn, "Dogs", 4, P2CI_WN_NOUN, &out), 0);
+  ck_assert_int_eq(p2ci_wordnet_morphy(wn, "Dogs", 4, P2CI_WORDNET_NOUN, &out), 0);
   ck_assert_uint_eq(out.n, 0);
-  ck_assert_int_eq(p2ci_wordnet_morphy(wn, "dogs", 4, P2CI_WN_ANY, &out), P2C_ERR_INVALID_ARG);
+  ck_assert_int_eq(p2ci_wordnet_morphy(wn, "dogs", 4, P2CI_WORDNET_ANY, &out), P2C_ERR_INVALID_ARG);
   /* a pathological form stays fast (forms are deduplicated level by level) */
   char adv[200];
   for (size_t i = 0; i < sizeof adv; i += 2) memcpy(adv + i, "es", 2);
-  ck_assert_int_eq(p2ci_wordnet_morphy(wn, adv, sizeof adv, P2CI_WN_VERB, &out), 0);
+  ck_assert_int_eq(p2ci_wordnet_morphy(wn, adv, sizeof adv, P2CI_WORDNET_VERB, &out), 0);
   p2ci_wn_strs_free(&out);
   p2ci_wordnet_free(wn);
 }
@@ -113,20 +113,20 @@ START_TEST(synsets_lowercase_and_utf8)
   p2ci_wordnet *wn = wn_or_skip();
   if (!wn) return;
   p2ci_wn_synsets a = {0}, b = {0};
-  ck_assert_int_eq(p2ci_wordnet_synsets(wn, "DOGS", 4, P2CI_WN_ANY, &a), 0);
-  ck_assert_int_eq(p2ci_wordnet_synsets(wn, "dog", 3, P2CI_WN_ANY, &b), 0);
+  ck_assert_int_eq(p2ci_wordnet_synsets(wn, "DOGS", 4, P2CI_WORDNET_ANY, &a), 0);
+  ck_assert_int_eq(p2ci_wordnet_synsets(wn, "dog", 3, P2CI_WORDNET_ANY, &b), 0);
   ck_assert_uint_eq(a.n, 8);
   ck_assert_uint_eq(b.n, 8);
   ck_assert_int_eq(memcmp(a.v, b.v, a.n * sizeof *a.v), 0);
-  ck_assert_int_eq(p2ci_wordnet_synsets(wn, "dog", 3, P2CI_WN_VERB, &b), 0);
+  ck_assert_int_eq(p2ci_wordnet_synsets(wn, "dog", 3, P2CI_WORDNET_VERB, &b), 0);
   ck_assert_uint_eq(b.n, 1);
   ck_assert_uint_eq(b.v[0].offset, 2001876);
   /* U+212A KELVIN SIGN lowercases to ASCII k in Python */
-  ck_assert_int_eq(p2ci_wordnet_synsets(wn, "\xe2\x84\xaaing", 6, P2CI_WN_ANY, &a), 0);
-  ck_assert_int_eq(p2ci_wordnet_synsets(wn, "king", 4, P2CI_WN_ANY, &b), 0);
+  ck_assert_int_eq(p2ci_wordnet_synsets(wn, "\xe2\x84\xaaing", 6, P2CI_WORDNET_ANY, &a), 0);
+  ck_assert_int_eq(p2ci_wordnet_synsets(wn, "king", 4, P2CI_WORDNET_ANY, &b), 0);
   ck_assert_uint_eq(a.n, b.n);
   ck_assert_uint_gt(a.n, 0);
-  ck_assert_int_eq(p2ci_wordnet_synsets(wn, "d\xffg", 3, P2CI_WN_ANY, &a), P2C_ERR_INVALID_ARG);
+  ck_assert_int_eq(p2ci_wordnet_synsets(wn, "d\xffg", 3, P2CI_WORDNET_ANY, &a), P2C_ERR_INVALID_ARG);
   p2ci_wn_synsets_free(&a);
   p2ci_wn_synsets_free(&b);
   p2ci_wordnet_free(wn);
@@ -175,14 +175,14 @@ START_TEST(nltk_parity_on_word_sample)
     ck_assert_int_eq(nc, 6);
     words++;
     const char *w = cols[0];
-    for (int p = 0; p < P2CI_WN_NPOS; p++) {
+    for (int p = 0; p < P2CI_WORDNET_NPOS; p++) {
       ck_assert_int_eq(p2ci_wordnet_morphy(wn, w, strlen(w), p, &forms), 0);
       if (same_list(cols[1 + p], &forms))
         morphy_ok++;
       else
         printf("morphy(%s, %c) differs: NLTK [%s]\n", w, p2ci_wordnet_pos_char(p), cols[1 + p]);
     }
-    ck_assert_int_eq(p2ci_wordnet_synsets(wn, w, strlen(w), P2CI_WN_ANY, &syn), 0);
+    ck_assert_int_eq(p2ci_wordnet_synsets(wn, w, strlen(w), P2CI_WORDNET_ANY, &syn), 0);
     char buf[1 << 14];
     size_t o = 0;
     for (size_t k = 0; k < syn.n && o + 12 < sizeof buf; k++)
