@@ -130,8 +130,7 @@ void p2c_evaluator_free(p2c_evaluator *ev)
   free(ev->pair_order);
   free(ev->json);
   p2ci_meteor_cache_free(ev->meteor);
-  p2c_meteor15_free(ev->m15);
-  p2c_tokenizer_free(ev->tok);
+
   free(ev);
 }
 
@@ -270,30 +269,35 @@ static int prepare(const p2c_evaluator *ev, const p2c_dataset *gt, size_t gi, co
     parea = p2ci_calloc_array(pp->npred ? pp->npred : 1, sizeof *parea);
     if (!pp->ov || !parea) rc = p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
   }
+  /* the script walks the prediction PNG's ids in ascending order and stops
+   * at the first one missing from the JSON or of an unknown category */
+  uint64_t bad_unlisted = UINT64_MAX;
   for (size_t k = 0; rc == P2C_OK && k < ncnt; k++) {
     const uint32_t gid = (uint32_t)(cnt[k].key >> 32), pid = (uint32_t)cnt[k].key;
     int32_t g = gid == 0 ? P2CI_VOID : find_id(gids, pp->ngt, gid);
     int32_t p = pid == 0 ? P2CI_VOID : find_id(pids, pp->npred, pid);
     if (g < 0 && gid != 0) g = P2CI_UNLISTED;
-    if (p < 0 && pid != 0)
-      rc = p2ci_error(err, P2C_ERR_MISMATCH,
-                      "In the image with ID %lld segment with ID %u is presented in PNG and not "
-                      "presented in JSON.",
-                      (long long)gii.id, pid);
-    else {
-      pp->ov[pp->nov++] = (p2ci_overlap){g, p, cnt[k].count};
-      if (p >= 0) parea[p] += cnt[k].count;
+    if (p < 0 && pid != 0) {
+      if (pid < bad_unlisted) bad_unlisted = pid;
+      continue;
     }
+    pp->ov[pp->nov++] = (p2ci_overlap){g, p, cnt[k].count};
+    if (p >= 0) parea[p] += cnt[k].count;
   }
-  /* the script's checks, in its order: unknown category (segments in the
-   * PNG, ascending id), then JSON ids missing from the PNG */
-  for (size_t k = 0; rc == P2C_OK && k < pp->npred; k++) {
-    const p2ci_seg *s = &pp->pred[pids[k].index];
-    if (parea[pids[k].index] > 0 && s->cat < 0)
-      rc = p2ci_error(err, P2C_ERR_MISMATCH,
-                      "In the image with ID %lld segment with ID %lld has unknown category_id %lld.",
-                      (long long)gii.id, (long long)s->id, (long long)s->category_id);
+  const p2ci_seg *bad_cat = NULL;
+  for (size_t k = 0; rc == P2C_OK && k < pp->npred && !bad_cat; k++) {
+    const p2ci_seg *sg = &pp->pred[pids[k].index]; /* ascending id */
+    if (parea[pids[k].index] > 0 && sg->cat < 0) bad_cat = sg;
   }
+  if (rc == P2C_OK && bad_unlisted != UINT64_MAX && (!bad_cat || (uint64_t)bad_cat->id > bad_unlisted))
+    rc = p2ci_error(err, P2C_ERR_MISMATCH,
+                    "In the image with ID %lld segment with ID %llu is presented in PNG and not "
+                    "presented in JSON.",
+                    (long long)gii.id, (unsigned long long)bad_unlisted);
+  else if (rc == P2C_OK && bad_cat)
+    rc = p2ci_error(err, P2C_ERR_MISMATCH,
+                    "In the image with ID %lld segment with ID %lld has unknown category_id %lld.",
+                    (long long)gii.id, (long long)bad_cat->id, (long long)bad_cat->category_id);
   for (size_t k = 0; rc == P2C_OK && k < pp->npred; k++)
     if (parea[k] == 0)
       rc = p2ci_error(err, P2C_ERR_MISMATCH,

@@ -120,8 +120,7 @@ struct p2c_evaluator {
   uint64_t uncaptioned_preds; /* p2c-v1: predictions whose caption is not a string */
 
   p2ci_meteor_cache *meteor; /* official mAP METEOR: WordNet and per-word cache */
-  p2c_meteor15 *m15;         /* p2c-v1 METEOR 1.5 */
-  p2c_tokenizer *tok;
+  char meteor_variant[32];   /* p2c-v1: the METEOR 1.5 variant that ran */
 
   /* results */
   p2c_eval_summary sum;

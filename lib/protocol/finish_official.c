@@ -11,6 +11,7 @@
 #include "core/internal.h"
 #include "protocol/dense_map.h"
 #include "protocol/evaluator.h"
+#include "protocol/text_batch.h"
 
 /* np.array_split(list, k): the first N % k chunks hold N / k + 1 images. */
 static size_t chunk_begin(size_t n, size_t k, size_t c)
@@ -33,13 +34,11 @@ static int score_captions(p2c_evaluator *ev)
     S->bleu4_scaled = S->rouge_l_scaled = S->cider_d_scaled = S->meteor_scaled = S->spice_scaled = NAN;
     return P2C_OK;
   }
-  p2c_captions_options co = P2C_CAPTIONS_OPTIONS_INIT;
-  co.text = P2C_TEXT_RAW;
-  co.metrics = "Bleu_4,ROUGE_L,CIDEr";
-  p2c_captions *c = NULL;
-  p2c_error e;
-  int rc = p2c_captions_create(&co, &c, &e);
-  if (rc != P2C_OK) return p2ci_error(&ev->err, rc, "caption metrics: %s", e.message);
+  /* pycocoevalcap tokenizes every caption (PTBTokenizer); here each distinct
+   * text once, over the threads, then the scorers get the tokens */
+  p2ci_text_batch *tb = NULL;
+  uint32_t *ids = p2ci_malloc_array(2 * n, sizeof *ids);
+  int rc = ids ? p2ci_text_batch_create(ev->opts.threads, ev->opts.wordnet_dir, NULL, &tb) : P2C_ERR_NOMEM;
   for (size_t i = 0; i < n && rc == P2C_OK; i++) {
     const ev_pair *p = &ev->pairs[ev->pair_order[i]];
     /* a GT matched twice: the dict keeps this position and the last caption */
@@ -48,11 +47,40 @@ static int score_captions(p2c_evaluator *ev)
     for (size_t q = im->pair_begin; q < im->pair_end; q++)
       if (ev->pairs[q].dup_of >= 0 && im->pair_begin + (size_t)ev->pairs[q].dup_of == ev->pair_order[i])
         last = &ev->pairs[q];
-    char key[64];
-    snprintf(key, sizeof key, "%lld_%lld", (long long)im->image_id, (long long)p->gt_id);
-    const char *ref = p2ci_text(ev, p->ref);
-    rc = p2c_captions_add(c, key, &ref, 1, p2ci_text(ev, last->hyp));
+    if ((rc = p2ci_text_batch_intern(tb, p2ci_text(ev, p->ref), &ids[2 * i])) == P2C_OK)
+      rc = p2ci_text_batch_intern(tb, p2ci_text(ev, last->hyp), &ids[2 * i + 1]);
   }
+  if (rc == P2C_OK && (rc = p2ci_text_batch_tokenize(tb)) != P2C_OK) {
+    rc = p2ci_error(&ev->err, rc, "%s", p2ci_text_batch_error(tb));
+    p2ci_text_batch_free(tb);
+    free(ids);
+    return rc;
+  }
+  if (rc != P2C_OK) {
+    p2ci_text_batch_free(tb);
+    free(ids);
+    return p2ci_error(&ev->err, rc, "out of memory");
+  }
+  p2c_captions_options co = P2C_CAPTIONS_OPTIONS_INIT;
+  co.text = P2C_TEXT_TOKENIZED;
+  co.metrics = "Bleu_4,ROUGE_L,CIDEr";
+  p2c_captions *c = NULL;
+  p2c_error e;
+  rc = p2c_captions_create(&co, &c, &e);
+  if (rc != P2C_OK) {
+    p2ci_text_batch_free(tb);
+    free(ids);
+    return p2ci_error(&ev->err, rc, "caption metrics: %s", e.message);
+  }
+  for (size_t i = 0; i < n && rc == P2C_OK; i++) {
+    const ev_pair *p = &ev->pairs[ev->pair_order[i]];
+    char key[64];
+    snprintf(key, sizeof key, "%lld_%lld", (long long)ev->images[p->image].image_id, (long long)p->gt_id);
+    const char *ref = p2ci_text_batch_tokens(tb, ids[2 * i]);
+    rc = p2c_captions_add(c, key, &ref, 1, p2ci_text_batch_tokens(tb, ids[2 * i + 1]));
+  }
+  p2ci_text_batch_free(tb);
+  free(ids);
   if (rc == P2C_OK) rc = p2c_captions_score(c);
   double v[3] = {0, 0, 0};
   for (size_t m = 0; m < 3 && rc == P2C_OK; m++) rc = p2c_captions_corpus(c, m, &v[m]);

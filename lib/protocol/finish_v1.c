@@ -11,6 +11,7 @@
 #include "core/summation.h"
 #include "protocol/dense_map.h"
 #include "protocol/evaluator.h"
+#include "protocol/text_batch.h"
 
 static int metric_known(const char *name)
 {
@@ -49,7 +50,7 @@ static const char *hyp_text(const p2c_evaluator *ev, size_t off)
 static int new_scorer(p2c_evaluator *ev, const char *metrics, p2c_captions **c)
 {
   p2c_captions_options co = P2C_CAPTIONS_OPTIONS_INIT;
-  co.text = P2C_TEXT_RAW;
+  co.text = P2C_TEXT_TOKENIZED; /* tokenized once per distinct caption (text_batch) */
   co.metrics = metrics;
   p2c_error e;
   int rc = p2c_captions_create(&co, c, &e);
@@ -57,46 +58,8 @@ static int new_scorer(p2c_evaluator *ev, const char *metrics, p2c_captions **c)
   return P2C_OK;
 }
 
-/* METEOR 1.5 of one hypothesis against one reference, both tokenized as
- * pycocoevalcap tokenizes before it calls the jar. An empty hypothesis scores
- * 0 (the jar refuses it). */
-static int meteor15(p2c_evaluator *ev, const char *hyp, const char *ref, double *out)
-{
-  int rc;
-  if (!ev->m15) {
-    p2c_meteor15_options mo = P2C_METEOR15_OPTIONS_INIT;
-    mo.wordnet_dir = ev->opts.wordnet_dir;
-    mo.meteor_data_dir = ev->opts.meteor_data_dir;
-    mo.line_mode = P2C_METEOR15_LINE_SALANIZ;
-    p2c_error e;
-    if ((rc = p2c_meteor15_create(&mo, &ev->m15, &e)) != P2C_OK)
-      return p2ci_error(&ev->err, rc, "METEOR 1.5: %s", e.message);
-    if ((rc = p2c_tokenizer_create(&ev->tok, &e)) != P2C_OK)
-      return p2ci_error(&ev->err, rc, "tokenizer: %s", e.message);
-  }
-  const char *t;
-  size_t tl;
-  if ((rc = p2c_tokenize(ev->tok, ref, strlen(ref), &t, &tl)) != P2C_OK)
-    return p2ci_error(&ev->err, rc, "tokenizer: %s", p2c_tokenizer_last_error(ev->tok));
-  char *rt = p2ci_strndup(t, tl);
-  if (!rt) return p2ci_error(&ev->err, P2C_ERR_NOMEM, "out of memory");
-  if ((rc = p2c_tokenize(ev->tok, hyp, strlen(hyp), &t, &tl)) != P2C_OK) {
-    free(rt);
-    return p2ci_error(&ev->err, rc, "tokenizer: %s", p2c_tokenizer_last_error(ev->tok));
-  }
-  const char *refs[1] = {rt};
-  *out = 0.0;
-  rc = tl ? p2c_meteor15_score(ev->m15, t, refs, 1, out, NULL) : P2C_ERR_EMPTY;
-  free(rt);
-  if (rc == P2C_ERR_EMPTY) {
-    *out = 0.0;
-    return P2C_OK;
-  }
-  if (rc != P2C_OK) return p2ci_error(&ev->err, rc, "METEOR 1.5: %s", p2c_meteor15_last_error(ev->m15));
-  return P2C_OK;
-}
-
-static int score_captions(p2c_evaluator *ev)
+static int score_captions(p2c_evaluator *ev, p2ci_text_batch *tb, const uint32_t *ref_id,
+                          const uint32_t *hyp_id)
 {
   p2c_eval_summary *S = &ev->sum;
   const size_t n = ev->n_pairs;
@@ -117,7 +80,8 @@ static int score_captions(p2c_evaluator *ev)
     return P2C_OK;
   }
   char metrics[64];
-  snprintf(metrics, sizeof metrics, "Bleu_4,ROUGE_L,CIDEr%s", has_spice ? ",SPICE" : "");
+  /* SPICE-style runs below, per pair over the threads */
+  snprintf(metrics, sizeof metrics, "Bleu_4,ROUGE_L,CIDEr");
   p2c_captions *c = NULL;
   int rc = new_scorer(ev, metrics, &c);
   if (rc != P2C_OK) return rc;
@@ -125,9 +89,8 @@ static int score_captions(p2c_evaluator *ev)
     const ev_pair *p = &ev->pairs[i];
     char key[64];
     snprintf(key, sizeof key, "%lld_%lld", (long long)ev->images[p->image].image_id, (long long)p->gt_id);
-    const char *ref = p2ci_text(ev, p->ref);
-    if (!ref) ref = "";
-    rc = p2c_captions_add(c, key, &ref, 1, hyp_text(ev, p->hyp));
+    const char *ref = p2ci_text_batch_tokens(tb, ref_id[i]);
+    rc = p2c_captions_add(c, key, &ref, 1, p2ci_text_batch_tokens(tb, hyp_id[i]));
   }
   if (rc == P2C_OK) rc = p2c_captions_score(c);
   if (rc == P2C_ERR_EMPTY) { /* e.g. CIDEr with no word in any reference */
@@ -158,14 +121,22 @@ static int score_captions(p2c_evaluator *ev)
   /* METEOR 1.5: the mean of the pairs' scores (numpy order) */
   double *v = p2ci_malloc_array(n, sizeof *v);
   if (!v) return p2ci_error(&ev->err, P2C_ERR_NOMEM, "out of memory");
-  for (size_t i = 0; i < n && rc == P2C_OK; i++) {
-    const char *ref = p2ci_text(ev, ev->pairs[i].ref);
-    rc = meteor15(ev, hyp_text(ev, ev->pairs[i].hyp), ref ? ref : "", &v[i]);
-    ev->pair_scores[i].meteor = v[i];
-  }
+  rc = p2ci_text_batch_meteor15(tb, hyp_id, ref_id, n, v);
+  if (rc != P2C_OK) p2ci_error(&ev->err, rc, "%s", p2ci_text_batch_error(tb));
+  for (size_t i = 0; i < n && rc == P2C_OK; i++) ev->pair_scores[i].meteor = v[i];
   if (rc == P2C_OK) {
     S->meteor = p2ci_mean_numpy(v, n);
     if (total) S->meteor_scaled = S->meteor * (double)n / (double)total;
+  }
+  /* SPICE-style: the mean of the pairs' All F1 (pycocoevalcap's Spice) */
+  if (rc == P2C_OK && has_spice) {
+    if ((rc = p2ci_text_batch_spice(tb, hyp_id, ref_id, n, v)) != P2C_OK)
+      p2ci_error(&ev->err, rc, "%s", p2ci_text_batch_error(tb));
+    for (size_t i = 0; i < n && rc == P2C_OK; i++) ev->pair_scores[i].spice = v[i];
+    if (rc == P2C_OK) {
+      S->spice = p2c_spice_corpus(v, n);
+      if (total) S->spice_scaled = S->spice * (double)n / (double)total;
+    }
   }
   free(v);
   return rc;
@@ -187,7 +158,8 @@ static int by_rank(const void *a, const void *b)
   return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-static int dense_map(p2c_evaluator *ev)
+static int dense_map(p2c_evaluator *ev, p2ci_text_batch *tb, const uint32_t *ref_id,
+                     const uint32_t *hyp_id)
 {
   p2c_eval_summary *S = &ev->sum;
   const size_t n = ev->n_preds;
@@ -217,11 +189,19 @@ static int dense_map(p2c_evaluator *ev)
     scored[nscored++] = i;
   }
   int rc = P2C_OK;
+  uint32_t *h = p2ci_malloc_array(nscored ? nscored : 1, sizeof *h);
+  uint32_t *r = p2ci_malloc_array(nscored ? nscored : 1, sizeof *r);
+  double *v = p2ci_malloc_array(nscored ? nscored : 1, sizeof *v);
+  if (!h || !r || !v) rc = p2ci_error(&ev->err, P2C_ERR_NOMEM, "out of memory");
   for (size_t k = 0; k < nscored && rc == P2C_OK; k++) {
-    const ev_pred *p = rk[scored[k]].p;
-    const char *ref = p2ci_text(ev, p->ref);
-    rc = meteor15(ev, hyp_text(ev, p->hyp), ref ? ref : "", &rec[scored[k]].meteor);
+    const size_t i = rk[scored[k]].idx;
+    h[k] = hyp_id[i];
+    r[k] = ref_id[i];
   }
+  if (rc == P2C_OK && (rc = p2ci_text_batch_meteor15(tb, h, r, nscored, v)) != P2C_OK)
+    p2ci_error(&ev->err, rc, "%s", p2ci_text_batch_error(tb));
+  for (size_t k = 0; k < nscored && rc == P2C_OK; k++) rec[scored[k]].meteor = v[k];
+  free(h), free(r), free(v);
   p2ci_map_result res;
   if (rc == P2C_OK && (rc = p2ci_map_exact(rec, n, ev->npos_noncrowd, &res)) != P2C_OK)
     p2ci_error(&ev->err, rc, "out of memory");
@@ -249,7 +229,28 @@ int p2ci_finish_v1(p2c_evaluator *ev)
     S->fn += ev->cats[i].fn;
   }
   S->chunks = 1;
-  int rc = score_captions(ev);
-  if (rc == P2C_OK) rc = dense_map(ev);
+  /* every caption the metrics need, interned and tokenized once */
+  p2ci_text_batch *tb = NULL;
+  const size_t np = ev->n_pairs, nq = ev->n_preds;
+  uint32_t *ids = p2ci_malloc_array(2 * (np + nq) + 1, sizeof *ids);
+  int rc = ids ? p2ci_text_batch_create(ev->opts.threads, ev->opts.wordnet_dir, ev->opts.meteor_data_dir, &tb)
+               : P2C_ERR_NOMEM;
+  uint32_t *pref = ids, *phyp = ids + np, *qref = ids + 2 * np, *qhyp = ids + 2 * np + nq;
+  for (size_t i = 0; i < np && rc == P2C_OK; i++)
+    if ((rc = p2ci_text_batch_intern(tb, p2ci_text(ev, ev->pairs[i].ref), &pref[i])) == P2C_OK)
+      rc = p2ci_text_batch_intern(tb, hyp_text(ev, ev->pairs[i].hyp), &phyp[i]);
+  for (size_t i = 0; i < nq && rc == P2C_OK; i++)
+    if ((rc = p2ci_text_batch_intern(tb, p2ci_text(ev, ev->preds[i].ref), &qref[i])) == P2C_OK)
+      rc = p2ci_text_batch_intern(tb, hyp_text(ev, ev->preds[i].hyp), &qhyp[i]);
+  if (rc != P2C_OK)
+    p2ci_error(&ev->err, rc, "out of memory");
+  else if ((rc = p2ci_text_batch_tokenize(tb)) != P2C_OK)
+    p2ci_error(&ev->err, rc, "%s", p2ci_text_batch_error(tb));
+  if (rc == P2C_OK) rc = score_captions(ev, tb, pref, phyp);
+  if (rc == P2C_OK) rc = dense_map(ev, tb, qref, qhyp);
+  if (rc == P2C_OK && p2ci_text_batch_meteor_variant(tb))
+    snprintf(ev->meteor_variant, sizeof ev->meteor_variant, "%s", p2ci_text_batch_meteor_variant(tb));
+  p2ci_text_batch_free(tb);
+  free(ids);
   return rc;
 }

@@ -28,8 +28,21 @@ typedef struct entry {
   char *word, *stem;
   char **syn;
   size_t nsyn;
+  /* the word and its synonyms of at most 8 bytes, packed into integers: the
+   * only tokens a one-letter reference can be */
+  uint64_t *shortk;
+  size_t nshort;
   struct entry *next;
 } entry;
+
+/* A string of at most 8 bytes as an integer (0 for a longer one). */
+static uint64_t pack8(const char *s, size_t len)
+{
+  uint64_t k = 0;
+  if (len == 0 || len > 8) return 0;
+  memcpy(&k, s, len);
+  return k;
+}
 
 struct p2ci_meteor_cache {
   p2ci_wordnet *wn;
@@ -47,6 +60,7 @@ void p2ci_meteor_cache_free(p2ci_meteor_cache *c)
       nx = e->next;
       for (size_t k = 0; k < e->nsyn; k++) free(e->syn[k]);
       free(e->syn);
+      free(e->shortk);
       free(e->word);
       free(e->stem);
       free(e);
@@ -124,6 +138,13 @@ static entry *lookup(p2c_evaluator *ev, const char *w, size_t len)
     if (!(e->syn[e->nsyn] = p2ci_strdup(e->stem))) goto oom;
     e->nsyn++;
   }
+  e->shortk = p2ci_malloc_array(e->nsyn + 1, sizeof *e->shortk);
+  if (!e->shortk) goto oom;
+  if (pack8(e->word, len)) e->shortk[e->nshort++] = pack8(e->word, len);
+  for (size_t k = 0; k < e->nsyn; k++) {
+    uint64_t v = pack8(e->syn[k], strlen(e->syn[k]));
+    if (v) e->shortk[e->nshort++] = v;
+  }
   e->next = c->bucket[b];
   c->bucket[b] = e;
   return e;
@@ -134,6 +155,7 @@ fail:
   if (e) {
     for (size_t k = 0; k < e->nsyn; k++) free(e->syn[k]);
     free(e->syn);
+    free(e->shortk);
     free(e->word);
     free(e->stem);
     free(e);
@@ -173,6 +195,19 @@ static int by_h(const void *a, const void *b)
   return (x->h > y->h) - (x->h < y->h);
 }
 
+/* The score of nm matches in chunks chunks, hypothesis length L, reference
+ * length R, in NLTK's float order. */
+static double meteor_value(size_t nm, size_t L, size_t R, size_t chunks)
+{
+  const double alpha = 0.9, beta = 3, gamma = 0.5;
+  const double precision = (double)nm / (double)L;
+  const double recall = (double)nm / (double)R;
+  const double fmean = (precision * recall) / (alpha * precision + (1 - alpha) * recall);
+  const double frag = (double)chunks / (double)nm;
+  const double penalty = gamma * pow(frag, beta);
+  return (1 - penalty) * fmean;
+}
+
 /* single_meteor_score on lowercased word lists. ref words are stemmed here
  * (ref_stems: their stems, computed by the caller). */
 static double single_score(tok *h, size_t L, tok *r, size_t R, char **ref_stems, match *m)
@@ -199,13 +234,7 @@ static double single_score(tok *h, size_t L, tok *r, size_t R, char **ref_stems,
   size_t chunks = 1;
   for (size_t i = 0; i + 1 < nm; i++)
     if (!(m[i + 1].h == m[i].h + 1 && m[i + 1].r == m[i].r + 1)) chunks++;
-  const double alpha = 0.9, beta = 3, gamma = 0.5;
-  const double precision = (double)nm / (double)L;
-  const double recall = (double)nm / (double)R;
-  const double fmean = (precision * recall) / (alpha * precision + (1 - alpha) * recall);
-  const double frag = (double)chunks / (double)nm;
-  const double penalty = gamma * pow(frag, beta);
-  return (1 - penalty) * fmean;
+  return meteor_value(nm, L, R, chunks);
 }
 
 /* Lowercased str.split() words of s, NUL-terminated copies in one buffer. */
@@ -288,38 +317,25 @@ int p2ci_official_record_meteor(p2c_evaluator *ev, const ev_record *r, double *o
     }
     *out = best;
   } else {
-    /* one reference per character; a space is an empty reference (score 0).
-     * All one-letter references score the same single match, so the first
-     * letter that matches decides. */
+    /* One reference per character. A letter's reference is one token t =
+     * lower(letter) (a space gives an empty reference, score 0): the exact,
+     * stem (stem(t) = t for one or two code points) and synonym stages then
+     * match it iff t is a GT word, the stem of one, or a synonym of such a
+     * stem, and a match scores NLTK's single-match value for L words. */
     const size_t plen = strlen(pred);
-    m = p2ci_malloc_array(L + 2, sizeof *m);
-    if (!m) {
-      rc = P2C_ERR_NOMEM;
-      goto done;
-    }
     size_t pos = 0;
     uint32_t cp;
     char low[16];
-    while (pos < plen && p2ci_utf8_next(pred, plen, &pos, &cp)) {
+    int found = 0;
+    while (!found && pos < plen && p2ci_utf8_next(pred, plen, &pos, &cp)) {
       if (p2ci_pyspace(cp)) continue;
       char one[4];
       size_t ol = p2ci_utf8_put(cp, one);
-      size_t ll = p2ci_pylower(one, ol, low);
-      low[ll] = '\0';
-      /* a str.lower() can give two code points: still one token */
-      char *stem = NULL;
-      const entry *e = lookup(ev, low, ll);
-      if (!e) {
-        rc = ev->err.code ? ev->err.code : P2C_ERR_NOMEM;
-        goto done;
-      }
-      stem = e->stem;
-      tok ref = {0, low, NULL};
-      memcpy(hcopy, h, L * sizeof *h);
-      double s = single_score(hcopy, L, &ref, 1, &stem, m);
-      if (s > *out) *out = s;
-      if (*out > 0) break;
+      const uint64_t t = pack8(low, p2ci_pylower(one, ol, low));
+      for (size_t i = 0; i < L && !found; i++)
+        for (size_t k = 0; k < h[i].e->nshort && !found; k++) found = h[i].e->shortk[k] == t;
     }
+    if (found) *out = meteor_value(1, L, 1, 1);
   }
 done:
   free(hbuf), free(hw), free(h), free(hcopy), free(rt), free(m), free(rbuf), free(rw), free(rstem);

@@ -167,7 +167,7 @@ static void v1_json(sbuf *b, const p2c_evaluator *ev)
          "first taker only, METEOR 1.5 of the prediction against the GT, IoU >= t and METEOR > m, "
          "recall over non-crowd GT segments, 101-point AP with exact recall thresholds\"\n"
          "    },\n",
-      ev->m15 ? p2c_meteor15_variant(ev->m15) : "meteor-1.5-nopara");
+      *ev->meteor_variant ? ev->meteor_variant : "meteor-1.5-nopara");
   notes(b, ev);
   put(b, "\n  },\n  \"panoptic\": {\n    \"All\": ");
   pq_obj(b, S->pq, S->sq, S->rq, S->n_classes);
@@ -183,11 +183,12 @@ static void v1_json(sbuf *b, const p2c_evaluator *ev)
     first = 0;
     const uint64_t t = c->tp + c->fp + c->fn;
     const double den = (double)c->tp + 0.5 * (double)c->fp + 0.5 * (double)c->fn;
-    num(b, t ? c->iou / den : NAN);
+    /* panopticapi reports 0.0 for a class with no TP, FP or FN (and skips it in the means) */
+    num(b, t ? c->iou / den : 0.0);
     put(b, ", \"sq\": ");
-    num(b, t ? (c->tp ? c->iou / (double)c->tp : 0.0) : NAN);
+    num(b, t ? (c->tp ? c->iou / (double)c->tp : 0.0) : 0.0);
     put(b, ", \"rq\": ");
-    num(b, t ? (double)c->tp / den : NAN);
+    num(b, t ? (double)c->tp / den : 0.0);
     put(b, ", \"tp\": %llu, \"fp\": %llu, \"fn\": %llu}", (unsigned long long)c->tp,
         (unsigned long long)c->fp, (unsigned long long)c->fn);
   }
