@@ -15,27 +15,20 @@
 
 #define BEAM 40
 
-/* The counters of a partial alignment (PartialAlignment's int fields). */
+/* The counters of a partial alignment that the search compares and updates
+ * (PartialAlignment's fields; matches1 + matches2 kept as their sum, the only
+ * way they are used), and the path's matches as a trail: the last taken
+ * candidate, each node pointing to the previous one (shared by descendants). */
 typedef struct pstate {
-  int match_count, matches1, matches2, all1, all2, chunks, idx, last_end, distance;
+  int total, chunks, distance, idx, last_end, trail;
 } pstate;
 
-typedef struct path {
-  pstate s;
-  int *matches; /* n2 entries: index into the candidate array, or -1 */
-  unsigned char *used1, *used2;
-  struct path *next_free;
-  int kept; /* survives the current step as itself */
-} path;
-
-/* A path of the next step before it exists: a parent's counters after
- * extending it with candidate ci (ci < 0: the parent itself, updated). Only
- * the ones that make the beam are materialized, which saves copying the
- * arrays of every path METEOR creates and then drops. */
+/* A path of the next step: a parent's counters after extending it with
+ * candidate ci (ci < 0: the parent itself, updated). Only the ones that make
+ * the beam become paths. */
 typedef struct succ {
   pstate s;
-  path *parent;
-  int ci;
+  int parent, ci;
 } succ;
 
 struct p2ci_m15_aligner {
@@ -45,74 +38,51 @@ struct p2ci_m15_aligner {
   size_t *order, cap_order;                 /* candidates grouped by reference start */
   int *cov1, *cov2;
   size_t cap_cov1, cap_cov2;
-  path **cur;
-  size_t cap_cur;
+  int *gain, *dist;           /* per candidate: (int) weighted words, |start - match_start| */
+  unsigned char *blocked;     /* per candidate: its reference span meets a definite match */
+  size_t cap_cinfo;
+  int *definite;              /* per reference position: definite candidate or -1 */
+  unsigned char *fixed2;      /* per reference position: covered by a definite match */
+  size_t cap_def;
+  int *matches;               /* the chosen path's candidate per reference position */
+  size_t cap_matches;
+  /* The beam: paths as counters plus a bitset of used hypothesis words each
+   * (w words of 64 bits), double-buffered. */
+  pstate cur[BEAM], nxt[BEAM];
+  uint64_t *used, *used_next;
+  size_t cap_used;
+  size_t w;
   succ *next, *tmp;
   size_t cap_next, cap_tmp;
   uint32_t beam_order[BEAM];
-  path *free_list;
-  size_t path_n1, path_n2; /* sizes the pooled paths were made for */
+  int *trail_ci, *trail_prev; /* trail nodes, reset at each alignment */
+  size_t num_trail, cap_trail_ci, cap_trail_prev;
 };
 
 p2ci_m15_aligner *p2ci_m15_aligner_new(void) { return calloc(1, sizeof(p2ci_m15_aligner)); }
 
-static void drop_pool(p2ci_m15_aligner *a)
-{
-  while (a->free_list) {
-    path *p = a->free_list;
-    a->free_list = p->next_free;
-    free(p);
-  }
-}
-
 void p2ci_m15_aligner_free(p2ci_m15_aligner *a)
 {
   if (!a) return;
-  drop_pool(a);
   free(a->cand);
   free(a->list_start);
   free(a->list_len);
   free(a->order);
   free(a->cov1);
   free(a->cov2);
-  free(a->cur);
+  free(a->gain);
+  free(a->dist);
+  free(a->blocked);
+  free(a->definite);
+  free(a->fixed2);
+  free(a->matches);
+  free(a->used);
+  free(a->used_next);
   free(a->next);
   free(a->tmp);
+  free(a->trail_ci);
+  free(a->trail_prev);
   free(a);
-}
-
-static path *path_alloc(p2ci_m15_aligner *a)
-{
-  path *p = a->free_list;
-  if (p) {
-    a->free_list = p->next_free;
-    return p;
-  }
-  size_t n1 = a->path_n1, n2 = a->path_n2;
-  size_t bytes = sizeof *p + n2 * sizeof(int) + n1 + n2;
-  p = malloc(bytes);
-  if (!p) return NULL;
-  p->matches = (int *)(p + 1);
-  p->used2 = (unsigned char *)(p->matches + n2);
-  p->used1 = p->used2 + n2;
-  return p;
-}
-
-static void path_release(p2ci_m15_aligner *a, path *p)
-{
-  p->next_free = a->free_list;
-  a->free_list = p;
-}
-
-static path *path_copy(p2ci_m15_aligner *a, const path *src)
-{
-  path *p = path_alloc(a);
-  if (!p) return NULL;
-  p->s = src->s;
-  memcpy(p->matches, src->matches, a->path_n2 * sizeof *p->matches);
-  memcpy(p->used1, src->used1, a->path_n1);
-  memcpy(p->used2, src->used2, a->path_n2);
-  return p;
 }
 
 static int add_cand(void *ctx, const p2ci_m15_match *m)
@@ -145,13 +115,11 @@ static int sets_intersect(const p2ci_m15_token *x, const p2ci_m15_token *y)
 
 /* PARTIAL_COMPARE_TOTAL: more (int) weighted matches, then fewer chunks, then
  * smaller distance. */
-static int cmp_state(const pstate *x, const pstate *y)
+static inline int cmp_state(const pstate *x, const pstate *y)
 {
-  int d = (y->matches1 + y->matches2) - (x->matches1 + x->matches2);
-  if (d > 0) return 1;
-  if (d < 0) return -1;
-  if (x->chunks != y->chunks) return x->chunks - y->chunks;
-  return x->distance - y->distance;
+  if (x->total != y->total) return x->total > y->total ? -1 : 1;
+  if (x->chunks != y->chunks) return x->chunks < y->chunks ? -1 : 1;
+  return (x->distance > y->distance) - (x->distance < y->distance);
 }
 
 /* The first k successors of a stable sort (Java's Collections.sort), in
@@ -165,13 +133,14 @@ static size_t select_sorted(succ *v, uint32_t *order, succ *out, size_t n, size_
     const pstate *p = &v[i].s;
     if (c == k && cmp_state(p, &v[order[c - 1]].s) >= 0) continue;
     size_t lo = 0, hi = c; /* after every successor that does not come after p */
+    if (c && cmp_state(p, &v[order[c - 1]].s) >= 0) lo = c; /* the common case: at the end */
     while (lo < hi) {
       size_t mid = lo + (hi - lo) / 2;
       if (cmp_state(p, &v[order[mid]].s) < 0) hi = mid;
       else lo = mid + 1;
     }
     if (c < k) c++;
-    memmove(order + lo + 1, order + lo, (c - 1 - lo) * sizeof *order);
+    for (size_t r = c - 1; r > lo; r--) order[r] = order[r - 1];
     order[lo] = (uint32_t)i;
   }
   for (size_t r = 0; r < c; r++) out[r] = v[order[r]];
@@ -179,154 +148,144 @@ static size_t select_sorted(succ *v, uint32_t *order, succ *out, size_t n, size_
   return c;
 }
 
+/* Aligner's module weights during the search (MeteorScorer sets them to 1.0
+ * for exact and 0.5 for the others). */
 static const double search_weight[P2CI_M15_MODULES] = {1.0, 0.5, 0.5, 0.5};
 
-/* The bookkeeping of taking candidate m (Aligner.resolve); the caller adds
- * the distance where METEOR does. */
-static void take(pstate *p, const p2ci_m15_match *m)
+/* The bookkeeping of taking candidate ci (Aligner.resolve): matches1 and
+ * matches2 are Java ints updated with `+= length * weight` (weight 1.0 for
+ * exact, 0.5 otherwise), hence the precomputed truncated gain; the caller
+ * adds the distance where METEOR does. */
+static inline void take(const p2ci_m15_aligner *a, pstate *p, size_t ci)
 {
-  double w = search_weight[m->module];
-  p->match_count++;
-  p->matches1 = (int)((double)p->matches1 + m->match_length * w);
-  p->matches2 = (int)((double)p->matches2 + m->length * w);
-  p->all1 += m->match_length;
-  p->all2 += m->length;
+  const p2ci_m15_match *m = &a->cand[ci];
+  p->total += a->gain[ci];
   if (p->last_end != -1 && m->match_start != p->last_end) p->chunks++;
   p->idx = m->start + m->length;
   p->last_end = m->match_start + m->match_length;
 }
 
-static int push(p2ci_m15_aligner *a, size_t *n, const pstate *s, path *parent, int ci)
+static inline void push(p2ci_m15_aligner *a, size_t *n, const pstate *s, size_t parent, int ci)
 {
-  if (p2ci_grow(&a->next, &a->cap_next, *n + 1, sizeof *a->next)) return P2C_ERR_NOMEM;
-  a->next[*n].s = *s;
-  a->next[*n].parent = parent;
-  a->next[*n].ci = ci;
-  (*n)++;
-  return 0;
+  succ *x = &a->next[(*n)++];
+  x->s = *s;
+  x->parent = (int)parent;
+  x->ci = ci;
 }
 
-/* The successors of the paths in cur at reference position current. */
+static inline int bit(const uint64_t *u, size_t i) { return (int)((u[i >> 6] >> (i & 63)) & 1); }
+
+/* The successors of the beam's paths at reference position current. A path's
+ * reference words at or after its idx are used only by definite matches
+ * (taken candidates end before idx), and words before idx are all used, so
+ * line2UsedWords is (current < idx || fixed2[current]) and needs no copy per
+ * path. */
 static int expand(p2ci_m15_aligner *a, size_t ncur, size_t current, size_t n2, size_t *nnext)
 {
-  int rc = 0;
-  for (size_t rank = 0; rank < ncur && !rc; rank++) {
-    path *p = a->cur[rank];
-    pstate s = p->s;
+  size_t nl = current < n2 ? a->list_len[current] : 0;
+  if (p2ci_grow(&a->next, &a->cap_next, ncur * (nl + 1) + 1, sizeof *a->next)) return P2C_ERR_NOMEM;
+  const size_t *list = current < n2 ? a->order + a->list_start[current] : NULL;
+  for (size_t rank = 0; rank < ncur; rank++) {
+    pstate s = a->cur[rank];
     if (current == n2) {
       if (s.last_end != -1) s.chunks++;
-      rc = push(a, nnext, &s, p, -1);
+      push(a, nnext, &s, rank, -1);
       continue;
     }
-    if (p->used2[current]) {
-      if ((int)current < s.idx) {
-        rc = push(a, nnext, &s, p, -1);
-      } else if (p->matches[s.idx] >= 0) {
-        const p2ci_m15_match *m = &a->cand[p->matches[s.idx]];
-        take(&s, m);
-        s.distance += abs(m->start - m->match_start);
-        rc = push(a, nnext, &s, p, -1);
+    if ((int)current < s.idx) {
+      push(a, nnext, &s, rank, -1);
+      continue;
+    }
+    if (a->fixed2[current]) {
+      int d = a->definite[s.idx];
+      if (d >= 0) {
+        take(a, &s, (size_t)d);
+        s.distance += a->dist[d];
+        push(a, nnext, &s, rank, -1);
       }
       /* else: the path is dropped, as in METEOR */
       continue;
     }
-    for (size_t k = 0; k < a->list_len[current] && !rc; k++) {
-      size_t ci = a->order[a->list_start[current] + k];
+    const uint64_t *u = a->used + rank * a->w;
+    for (size_t k = 0; k < nl; k++) {
+      size_t ci = list[k];
+      if (a->blocked[ci]) continue;
       const p2ci_m15_match *m = &a->cand[ci];
       int used = 0;
-      for (int q = 0; q < m->length && !used; q++) used = p->used2[m->start + q];
-      for (int q = 0; q < m->match_length && !used; q++) used = p->used1[m->match_start + q];
+      for (int q = 0; q < m->match_length && !used; q++) used = bit(u, (size_t)(m->match_start + q));
       if (used) continue;
       pstate child = s;
-      take(&child, m);
-      rc = push(a, nnext, &child, p, (int)ci);
-      s.distance += abs(m->start - m->match_start); /* sic: the parent's distance */
+      take(a, &child, ci);
+      push(a, nnext, &child, rank, (int)ci);
+      s.distance += a->dist[ci]; /* sic: the parent's distance */
     }
-    if (rc) break;
     if (s.last_end != -1) {
       s.chunks++;
       s.last_end = -1;
     }
     s.idx++;
-    rc = push(a, nnext, &s, p, -1);
+    push(a, nnext, &s, rank, -1);
   }
-  return rc;
-}
-
-/* Turn the selected successors into the paths of cur; release the rest. */
-static int materialize(p2ci_m15_aligner *a, size_t ncur, size_t nsel, size_t current)
-{
-  /* children first: they copy their parent's arrays, which no step changes */
-  for (size_t k = 0; k < nsel; k++) {
-    succ *x = &a->next[k];
-    if (x->ci < 0) continue;
-    path *np = path_copy(a, x->parent);
-    if (!np) return P2C_ERR_NOMEM;
-    const p2ci_m15_match *m = &a->cand[x->ci];
-    for (int q = 0; q < m->length; q++) np->used2[m->start + q] = 1;
-    for (int q = 0; q < m->match_length; q++) np->used1[m->match_start + q] = 1;
-    np->matches[current] = x->ci;
-    x->parent = np; /* now holds the path itself */
-  }
-  for (size_t r = 0; r < ncur; r++) a->cur[r]->kept = 0;
-  for (size_t k = 0; k < nsel; k++) {
-    a->next[k].parent->s = a->next[k].s;
-    a->next[k].parent->kept = 1;
-  }
-  /* parents that did not survive as themselves */
-  for (size_t r = 0; r < ncur; r++)
-    if (!a->cur[r]->kept) path_release(a, a->cur[r]);
-  if (p2ci_grow(&a->cur, &a->cap_cur, nsel, sizeof *a->cur)) {
-    for (size_t k = 0; k < nsel; k++) path_release(a, a->next[k].parent);
-    return P2C_ERR_NOMEM;
-  }
-  for (size_t k = 0; k < nsel; k++) a->cur[k] = a->next[k].parent;
   return 0;
 }
 
-static int resolve(p2ci_m15_aligner *a, size_t n2, path *start, path **best)
+/* Turn the selected successors into the beam's paths. */
+static int materialize(p2ci_m15_aligner *a, size_t nsel)
 {
-  if (p2ci_grow(&a->cur, &a->cap_cur, 1, sizeof *a->cur)) {
-    path_release(a, start);
+  size_t w = a->w, need = a->num_trail + nsel;
+  if (p2ci_grow(&a->trail_ci, &a->cap_trail_ci, need, sizeof *a->trail_ci) ||
+      p2ci_grow(&a->trail_prev, &a->cap_trail_prev, need, sizeof *a->trail_prev))
     return P2C_ERR_NOMEM;
+  for (size_t k = 0; k < nsel; k++) {
+    const succ *x = &a->next[k];
+    uint64_t *u = a->used_next + k * w;
+    memcpy(u, a->used + (size_t)x->parent * w, w * sizeof *u);
+    a->nxt[k] = x->s;
+    if (x->ci < 0) continue;
+    const p2ci_m15_match *m = &a->cand[x->ci];
+    for (int q = 0; q < m->match_length; q++) {
+      size_t i = (size_t)(m->match_start + q);
+      u[i >> 6] |= (uint64_t)1 << (i & 63);
+    }
+    a->trail_ci[a->num_trail] = x->ci;
+    a->trail_prev[a->num_trail] = x->s.trail;
+    a->nxt[k].trail = (int)a->num_trail++;
   }
-  a->cur[0] = start;
+  memcpy(a->cur, a->nxt, nsel * sizeof *a->cur);
+  uint64_t *t = a->used;
+  a->used = a->used_next;
+  a->used_next = t;
+  return 0;
+}
+
+/* Aligner.resolve: the beam search from the start path (definite matches
+ * only, whose hypothesis words are in a->used[0..w)). */
+static int resolve(p2ci_m15_aligner *a, size_t n2)
+{
+  memset(&a->cur[0], 0, sizeof a->cur[0]);
+  a->cur[0].last_end = -1;
+  a->cur[0].trail = -1;
+  a->num_trail = 0;
   size_t ncur = 1;
-  int rc = 0;
-  for (size_t current = 0; current <= n2 && !rc; current++) {
+  if (p2ci_grow(&a->tmp, &a->cap_tmp, BEAM, sizeof *a->tmp)) return P2C_ERR_NOMEM;
+  for (size_t current = 0; current <= n2; current++) {
     size_t nnext = 0;
-    rc = expand(a, ncur, current, n2, &nnext);
-    if (rc) break;
+    int rc = expand(a, ncur, current, n2, &nnext);
+    if (rc) return rc;
     if (nnext == 0) {
       /* "unexpected conditions": METEOR goes on with the best path, unchanged */
-      for (size_t r = 1; r < ncur; r++) path_release(a, a->cur[r]);
       ncur = 1;
       continue;
     }
-    if (p2ci_grow(&a->tmp, &a->cap_tmp, BEAM, sizeof *a->tmp)) {
-      rc = P2C_ERR_NOMEM;
-      break;
-    }
     size_t nsel = select_sorted(a->next, a->beam_order, a->tmp, nnext, current == n2 ? 1 : BEAM);
-    rc = materialize(a, ncur, nsel, current);
-    if (rc) return rc; /* materialize released everything */
+    if ((rc = materialize(a, nsel))) return rc;
     ncur = nsel;
   }
-  if (rc) {
-    for (size_t r = 0; r < ncur; r++) path_release(a, a->cur[r]);
-    return rc;
-  }
-  *best = a->cur[0];
   return 0;
 }
 
 static int prepare(p2ci_m15_aligner *a, size_t n1, size_t n2)
 {
-  if (a->path_n1 != n1 || a->path_n2 != n2) {
-    drop_pool(a);
-    a->path_n1 = n1;
-    a->path_n2 = n2;
-  }
   size_t cap = a->cap_lists;
   if (p2ci_grow(&a->list_start, &cap, n2 + 1, sizeof *a->list_start)) return P2C_ERR_NOMEM;
   cap = a->cap_lists;
@@ -334,6 +293,18 @@ static int prepare(p2ci_m15_aligner *a, size_t n1, size_t n2)
   a->cap_lists = cap;
   if (p2ci_grow(&a->cov1, &a->cap_cov1, n1 + 1, sizeof *a->cov1)) return P2C_ERR_NOMEM;
   if (p2ci_grow(&a->cov2, &a->cap_cov2, n2 + 1, sizeof *a->cov2)) return P2C_ERR_NOMEM;
+  cap = a->cap_def;
+  if (p2ci_grow(&a->definite, &cap, n2 + 1, sizeof *a->definite)) return P2C_ERR_NOMEM;
+  cap = a->cap_def;
+  if (p2ci_grow(&a->fixed2, &cap, n2 + 1, sizeof *a->fixed2)) return P2C_ERR_NOMEM;
+  a->cap_def = cap;
+  if (p2ci_grow(&a->matches, &a->cap_matches, n2 + 1, sizeof *a->matches)) return P2C_ERR_NOMEM;
+  a->w = n1 / 64 + 1;
+  cap = a->cap_used;
+  if (p2ci_grow(&a->used, &cap, BEAM * a->w, sizeof *a->used)) return P2C_ERR_NOMEM;
+  cap = a->cap_used;
+  if (p2ci_grow(&a->used_next, &cap, BEAM * a->w, sizeof *a->used_next)) return P2C_ERR_NOMEM;
+  a->cap_used = cap;
   memset(a->cov1, 0, (n1 + 1) * sizeof *a->cov1);
   memset(a->cov2, 0, (n2 + 1) * sizeof *a->cov2);
   a->num_cand = 0;
@@ -382,14 +353,12 @@ int p2ci_m15_align(p2ci_m15_aligner *a, const p2ci_m15_token *hyp, size_t n1,
     a->order[a->list_start[j] + a->list_len[j]++] = c;
   }
 
-  path *start = path_alloc(a);
-  if (!start) return P2C_ERR_NOMEM;
-  memset(&start->s, 0, sizeof start->s);
-  start->s.last_end = -1;
-  for (size_t j = 0; j < n2; j++) start->matches[j] = -1;
-  memset(start->used1, 0, n1);
-  memset(start->used2, 0, n2);
   /* Definite matches: alone at their position and covering words nothing else covers. */
+  memset(a->used, 0, a->w * sizeof *a->used);
+  for (size_t j = 0; j < n2; j++) {
+    a->definite[j] = -1;
+    a->fixed2[j] = 0;
+  }
   for (size_t j = 0; j < n2; j++) {
     if (a->list_len[j] != 1) continue;
     size_t ci = a->order[a->list_start[j]];
@@ -398,12 +367,36 @@ int p2ci_m15_align(p2ci_m15_aligner *a, const p2ci_m15_token *hyp, size_t n1,
     for (int q = 0; q < m->length; q++) overlap |= a->cov2[j + (size_t)q] != 1;
     for (int q = 0; q < m->match_length; q++) overlap |= a->cov1[m->match_start + q] != 1;
     if (overlap) continue;
-    start->matches[j] = (int)ci;
-    for (int q = 0; q < m->length; q++) start->used2[j + (size_t)q] = 1;
-    for (int q = 0; q < m->match_length; q++) start->used1[m->match_start + q] = 1;
+    a->definite[j] = (int)ci;
+    for (int q = 0; q < m->length; q++) a->fixed2[j + (size_t)q] = 1;
+    for (int q = 0; q < m->match_length; q++) {
+      size_t i = (size_t)(m->match_start + q);
+      a->used[i >> 6] |= (uint64_t)1 << (i & 63);
+    }
   }
-  path *best = NULL;
-  if ((rc = resolve(a, n2, start, &best))) return rc;
+  size_t cap = a->cap_cinfo;
+  if (p2ci_grow(&a->gain, &cap, a->num_cand + 1, sizeof *a->gain)) return P2C_ERR_NOMEM;
+  cap = a->cap_cinfo;
+  if (p2ci_grow(&a->dist, &cap, a->num_cand + 1, sizeof *a->dist)) return P2C_ERR_NOMEM;
+  cap = a->cap_cinfo;
+  if (p2ci_grow(&a->blocked, &cap, a->num_cand + 1, sizeof *a->blocked)) return P2C_ERR_NOMEM;
+  a->cap_cinfo = cap;
+  for (size_t c = 0; c < a->num_cand; c++) {
+    const p2ci_m15_match *m = &a->cand[c];
+    double w = search_weight[m->module];
+    /* (int)(matches1 + matchLength * w) with matches1 a non-negative int */
+    a->gain[c] = (int)(m->match_length * w) + (int)(m->length * w);
+    a->dist[c] = abs(m->start - m->match_start);
+    int blocked = 0;
+    for (int q = 0; q < m->length; q++) blocked |= a->fixed2[m->start + q];
+    a->blocked[c] = (unsigned char)blocked;
+  }
+  if ((rc = resolve(a, n2))) return rc;
+  /* The best path's matches: the definite ones and its trail. */
+  memcpy(a->matches, a->definite, n2 * sizeof *a->matches);
+  for (int t = a->cur[0].trail; t >= 0; t = a->trail_prev[t])
+    a->matches[a->cand[a->trail_ci[t]].start] = a->trail_ci[t];
+  const int *best = a->matches;
 
   /* Statistics (Aligner.align, MeteorScorer.getMeteorStats). */
   memset(stats, 0, 23 * sizeof *stats);
@@ -413,8 +406,8 @@ int p2ci_m15_align(p2ci_m15_aligner *a, const p2ci_m15_token *hyp, size_t n1,
   for (size_t i = 0; i < n1; i++) fw1 += hyp[i].function_word;
   for (size_t j = 0; j < n2; j++) fw2 += ref[j].function_word;
   for (size_t j = 0; j < n2; j++) {
-    if (best->matches[j] < 0) continue;
-    const p2ci_m15_match *m = &a->cand[best->matches[j]];
+    if (best[j] < 0) continue;
+    const p2ci_m15_match *m = &a->cand[best[j]];
     for (int q = 0; q < m->match_length; q++) {
       if (hyp[m->match_start + q].function_word) function1[m->module]++;
       else content1[m->module]++;
@@ -428,7 +421,7 @@ int p2ci_m15_align(p2ci_m15_aligner *a, const p2ci_m15_token *hyp, size_t n1,
   int w1 = 0, w2 = 0, chunks = 0, last_end = -1;
   size_t idx = 0;
   while (idx < n2) {
-    if (best->matches[idx] < 0) {
+    if (best[idx] < 0) {
       if (last_end != -1) {
         chunks++;
         last_end = -1;
@@ -436,7 +429,7 @@ int p2ci_m15_align(p2ci_m15_aligner *a, const p2ci_m15_token *hyp, size_t n1,
       idx++;
       continue;
     }
-    const p2ci_m15_match *m = &a->cand[best->matches[idx]];
+    const p2ci_m15_match *m = &a->cand[best[idx]];
     w1 += m->match_length;
     w2 += m->length;
     if (last_end != -1 && m->match_start != last_end) chunks++;
@@ -444,7 +437,6 @@ int p2ci_m15_align(p2ci_m15_aligner *a, const p2ci_m15_token *hyp, size_t n1,
     last_end = m->match_start + m->match_length;
   }
   if (last_end != -1) chunks++;
-  path_release(a, best);
 
   stats[0] = (double)n1;
   stats[1] = (double)n2;
