@@ -38,7 +38,7 @@ typedef struct wfeat {
   int32_t hash, stem_hash, para;
   int function_word;
   size_t syn_off, num_syn; /* range in the handle's syn_pool */
-  uint64_t syn_sig;
+  uint64_t syn_sig[4];
 } wfeat;
 
 /* Words seen are kept up to this many; then the cache starts over. */
@@ -223,29 +223,24 @@ static int py_space(const unsigned char *s, size_t n, size_t *len)
          c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
-/* str.replace(old, new) on b's contents from offset 'from' on. */
+/* str.replace(old, rep) on b's contents from offset 'from' on, for a
+ * replacement no longer than what it replaces (done in place: the scan, left
+ * to right over non-overlapping occurrences, stays ahead of the writes). */
 static void replace_from(sbuf *b, size_t from, const char *old, const char *rep)
 {
-  sbuf t = {0};
-  size_t ol = strlen(old), rl = strlen(rep), i = from;
-  put(&t, "", 0);
+  if (b->oom) return;
+  size_t ol = strlen(old), rl = strlen(rep), i = from, o = from;
   while (i < b->len) {
-    if (b->len - i >= ol && memcmp(b->p + i, old, ol) == 0) {
-      put(&t, rep, rl);
+    if (b->len - i >= ol && b->p[i] == old[0] && memcmp(b->p + i, old, ol) == 0) {
+      memcpy(b->p + o, rep, rl);
+      o += rl;
       i += ol;
     } else {
-      put(&t, b->p + i, 1);
-      i++;
+      b->p[o++] = b->p[i++];
     }
   }
-  if (t.oom || b->oom) {
-    free(t.p);
-    b->oom = 1;
-    return;
-  }
-  b->len = from;
-  put(b, t.p, t.len);
-  free(t.p);
+  b->len = o;
+  b->p[o] = '\0';
 }
 
 char *p2ci_m15_build_line(const char *hyp, const char *const *refs, size_t num_refs, int mode)
@@ -365,8 +360,11 @@ static int word_features(p2c_meteor15 *m, const char *t, size_t tl)
   if (ns > 0) memcpy(m->syn_pool + m->num_pool, m->setbuf, (size_t)ns * sizeof *m->syn_pool);
   f->syn_off = m->num_pool;
   f->num_syn = (size_t)ns;
-  f->syn_sig = 0;
-  for (int q = 0; q < ns; q++) f->syn_sig |= (uint64_t)1 << ((uint32_t)m->setbuf[q] & 63);
+  memset(f->syn_sig, 0, sizeof f->syn_sig);
+  for (int q = 0; q < ns; q++) {
+    uint32_t b = (uint32_t)m->setbuf[q] & 255;
+    f->syn_sig[b >> 6] |= (uint64_t)1 << (b & 63);
+  }
   if (p2ci_strmap_put(&m->wcache, t, tl, (int)m->num_feat, NULL) < 0) return P2C_ERR_NOMEM;
   m->num_pool += (size_t)ns;
   return (int)m->num_feat++;
@@ -409,7 +407,7 @@ static int prepare_side(p2c_meteor15 *m, side *s, const char *text, size_t len)
     k->para = f->para;
     k->function_word = f->function_word;
     k->num_syn = f->num_syn;
-    k->syn_sig = f->syn_sig;
+    memcpy(k->syn_sig, f->syn_sig, sizeof k->syn_sig);
     s->syn_off[s->n] = f->syn_off;
     s->n++;
   }

@@ -48,7 +48,7 @@ struct p2ci_m15_aligner {
   size_t cap_matches;
   /* The beam: paths as counters plus a bitset of used hypothesis words each
    * (w words of 64 bits), double-buffered. */
-  pstate cur[BEAM], nxt[BEAM];
+  pstate beam[2][BEAM], *cur, *nxt;
   uint64_t *used, *used_next;
   size_t cap_used;
   size_t w;
@@ -103,7 +103,9 @@ static int add_pair(p2ci_m15_aligner *a, size_t j, size_t i, int module)
 
 static int sets_intersect(const p2ci_m15_token *x, const p2ci_m15_token *y)
 {
-  if (!(x->syn_sig & y->syn_sig)) return 0;
+  if (!((x->syn_sig[0] & y->syn_sig[0]) | (x->syn_sig[1] & y->syn_sig[1]) |
+        (x->syn_sig[2] & y->syn_sig[2]) | (x->syn_sig[3] & y->syn_sig[3])))
+    return 0;
   size_t i = 0, j = 0;
   while (i < x->num_syn && j < y->num_syn) {
     if (x->syn[i] == y->syn[j]) return 1;
@@ -239,7 +241,9 @@ static int materialize(p2ci_m15_aligner *a, size_t nsel)
   for (size_t k = 0; k < nsel; k++) {
     const succ *x = &a->next[k];
     uint64_t *u = a->used_next + k * w;
-    memcpy(u, a->used + (size_t)x->parent * w, w * sizeof *u);
+    const uint64_t *pu = a->used + (size_t)x->parent * w;
+    if (w == 1) *u = *pu; /* hypotheses of up to 63 words */
+    else memcpy(u, pu, w * sizeof *u);
     a->nxt[k] = x->s;
     if (x->ci < 0) continue;
     const p2ci_m15_match *m = &a->cand[x->ci];
@@ -251,7 +255,9 @@ static int materialize(p2ci_m15_aligner *a, size_t nsel)
     a->trail_prev[a->num_trail] = x->s.trail;
     a->nxt[k].trail = (int)a->num_trail++;
   }
-  memcpy(a->cur, a->nxt, nsel * sizeof *a->cur);
+  pstate *ps = a->cur;
+  a->cur = a->nxt;
+  a->nxt = ps;
   uint64_t *t = a->used;
   a->used = a->used_next;
   a->used_next = t;
@@ -262,6 +268,8 @@ static int materialize(p2ci_m15_aligner *a, size_t nsel)
  * only, whose hypothesis words are in a->used[0..w)). */
 static int resolve(p2ci_m15_aligner *a, size_t n2)
 {
+  a->cur = a->beam[0];
+  a->nxt = a->beam[1];
   memset(&a->cur[0], 0, sizeof a->cur[0]);
   a->cur[0].last_end = -1;
   a->cur[0].trail = -1;
