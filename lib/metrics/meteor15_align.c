@@ -28,6 +28,7 @@ typedef struct pstate {
  * the beam become paths. */
 typedef struct succ {
   pstate s;
+  uint64_t key; /* rank_key(&s) */
   int parent, ci;
 } succ;
 
@@ -52,9 +53,10 @@ struct p2ci_m15_aligner {
   uint64_t *used, *used_next;
   size_t cap_used;
   size_t w;
-  succ *next, *tmp;
-  size_t cap_next, cap_tmp;
+  succ *next;
+  size_t cap_next;
   uint32_t beam_order[BEAM];
+  size_t nsel, sel_k; /* successors in beam_order, and how many to keep */
   int *trail_ci, *trail_prev; /* trail nodes, reset at each alignment */
   size_t num_trail, cap_trail_ci, cap_trail_prev;
 };
@@ -79,7 +81,6 @@ void p2ci_m15_aligner_free(p2ci_m15_aligner *a)
   free(a->used);
   free(a->used_next);
   free(a->next);
-  free(a->tmp);
   free(a->trail_ci);
   free(a->trail_prev);
   free(a);
@@ -116,38 +117,16 @@ static int sets_intersect(const p2ci_m15_token *x, const p2ci_m15_token *y)
 }
 
 /* PARTIAL_COMPARE_TOTAL: more (int) weighted matches, then fewer chunks, then
- * smaller distance. */
-static inline int cmp_state(const pstate *x, const pstate *y)
+ * smaller distance. The first two are packed into one key (total and chunks
+ * are non-negative ints), compared before the distance. */
+static inline uint64_t rank_key(const pstate *s)
 {
-  if (x->total != y->total) return x->total > y->total ? -1 : 1;
-  if (x->chunks != y->chunks) return x->chunks < y->chunks ? -1 : 1;
-  return (x->distance > y->distance) - (x->distance < y->distance);
+  return ((uint64_t)(uint32_t)(INT32_MAX - s->total) << 32) | (uint32_t)s->chunks;
 }
 
-/* The first k successors of a stable sort (Java's Collections.sort), in
- * order, moved to v[0..k); returns min(k, n). The search only ever uses
- * those: it keeps the first BEAM paths and finally takes the first. order
- * is scratch for k indices, out for k successors. */
-static size_t select_sorted(succ *v, uint32_t *order, succ *out, size_t n, size_t k)
+static inline int before(uint64_t key, int distance, const succ *y)
 {
-  size_t c = 0;
-  for (size_t i = 0; i < n; i++) {
-    const pstate *p = &v[i].s;
-    if (c == k && cmp_state(p, &v[order[c - 1]].s) >= 0) continue;
-    size_t lo = 0, hi = c; /* after every successor that does not come after p */
-    if (c && cmp_state(p, &v[order[c - 1]].s) >= 0) lo = c; /* the common case: at the end */
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (cmp_state(p, &v[order[mid]].s) < 0) hi = mid;
-      else lo = mid + 1;
-    }
-    if (c < k) c++;
-    for (size_t r = c - 1; r > lo; r--) order[r] = order[r - 1];
-    order[lo] = (uint32_t)i;
-  }
-  for (size_t r = 0; r < c; r++) out[r] = v[order[r]];
-  memcpy(v, out, c * sizeof *v);
-  return c;
+  return key < y->key || (key == y->key && distance < y->s.distance);
 }
 
 /* Aligner's module weights during the search (MeteorScorer sets them to 1.0
@@ -167,12 +146,33 @@ static inline void take(const p2ci_m15_aligner *a, pstate *p, size_t ci)
   p->last_end = m->match_start + m->match_length;
 }
 
+/* Offer a successor to the next beam. The beam keeps the first k successors
+ * of a stable sort (Java's Collections.sort) of all of them, in order
+ * (a->beam_order, indices into a->next): the search only ever uses those, the
+ * first BEAM paths and finally the first. A successor that would come after
+ * k others is not even stored. */
 static inline void push(p2ci_m15_aligner *a, size_t *n, const pstate *s, size_t parent, int ci)
 {
-  succ *x = &a->next[(*n)++];
+  uint64_t key = rank_key(s);
+  size_t c = a->nsel, lo = 0, hi = c;
+  uint32_t *order = a->beam_order;
+  if (c && !before(key, s->distance, &a->next[order[c - 1]])) {
+    if (c == a->sel_k) return;
+    lo = c; /* the common case: after every successor so far */
+  }
+  while (lo < hi) { /* after every successor that p does not come before */
+    size_t mid = lo + (hi - lo) / 2;
+    if (before(key, s->distance, &a->next[order[mid]])) hi = mid;
+    else lo = mid + 1;
+  }
+  succ *x = &a->next[*n];
   x->s = *s;
+  x->key = key;
   x->parent = (int)parent;
   x->ci = ci;
+  if (c < a->sel_k) a->nsel = ++c;
+  for (size_t r = c - 1; r > lo; r--) order[r] = order[r - 1];
+  order[lo] = (uint32_t)(*n)++;
 }
 
 static inline int bit(const uint64_t *u, size_t i) { return (int)((u[i >> 6] >> (i & 63)) & 1); }
@@ -239,7 +239,7 @@ static int materialize(p2ci_m15_aligner *a, size_t nsel)
       p2ci_grow(&a->trail_prev, &a->cap_trail_prev, need, sizeof *a->trail_prev))
     return P2C_ERR_NOMEM;
   for (size_t k = 0; k < nsel; k++) {
-    const succ *x = &a->next[k];
+    const succ *x = &a->next[a->beam_order[k]];
     uint64_t *u = a->used_next + k * w;
     const uint64_t *pu = a->used + (size_t)x->parent * w;
     if (w == 1) *u = *pu; /* hypotheses of up to 63 words */
@@ -275,17 +275,18 @@ static int resolve(p2ci_m15_aligner *a, size_t n2)
   a->cur[0].trail = -1;
   a->num_trail = 0;
   size_t ncur = 1;
-  if (p2ci_grow(&a->tmp, &a->cap_tmp, BEAM, sizeof *a->tmp)) return P2C_ERR_NOMEM;
   for (size_t current = 0; current <= n2; current++) {
     size_t nnext = 0;
+    a->nsel = 0;
+    a->sel_k = current == n2 ? 1 : BEAM;
     int rc = expand(a, ncur, current, n2, &nnext);
     if (rc) return rc;
-    if (nnext == 0) {
+    size_t nsel = a->nsel;
+    if (nsel == 0) {
       /* "unexpected conditions": METEOR goes on with the best path, unchanged */
       ncur = 1;
       continue;
     }
-    size_t nsel = select_sorted(a->next, a->beam_order, a->tmp, nnext, current == n2 ? 1 : BEAM);
     if ((rc = materialize(a, nsel))) return rc;
     ncur = nsel;
   }
