@@ -16,19 +16,26 @@
 #define BEAM 40
 
 /* The counters of a partial alignment that the search compares and updates
- * (PartialAlignment's fields; matches1 + matches2 kept as their sum, the only
- * way they are used), and the path's matches as a trail: the last taken
- * candidate, each node pointing to the previous one (shared by descendants). */
+ * (PartialAlignment's fields), and the path's matches as a trail: the last
+ * taken candidate, each node pointing to the previous one (shared by
+ * descendants). PARTIAL_COMPARE_TOTAL ranks paths by more (int) weighted
+ * matches, then fewer chunks, then smaller distance; matches1 + matches2 and
+ * chunks (non-negative ints, used only there) live packed in key, so that the
+ * first two criteria are one unsigned comparison:
+ * key = (INT32_MAX - (matches1 + matches2)) << 32 | chunks. */
 typedef struct pstate {
-  int total, chunks, distance, idx, last_end, trail;
+  uint64_t key;
+  int distance, idx, last_end, trail;
 } pstate;
+
+#define KEY_START ((uint64_t)INT32_MAX << 32)
+#define KEY_MATCHES(n) ((uint64_t)(n) << 32)
 
 /* A path of the next step: a parent's counters after extending it with
  * candidate ci (ci < 0: the parent itself, updated). Only the ones that make
  * the beam become paths. */
 typedef struct succ {
   pstate s;
-  uint64_t key; /* rank_key(&s) */
   int parent, ci;
 } succ;
 
@@ -116,17 +123,10 @@ static int sets_intersect(const p2ci_m15_token *x, const p2ci_m15_token *y)
   return 0;
 }
 
-/* PARTIAL_COMPARE_TOTAL: more (int) weighted matches, then fewer chunks, then
- * smaller distance. The first two are packed into one key (total and chunks
- * are non-negative ints), compared before the distance. */
-static inline uint64_t rank_key(const pstate *s)
+/* Does x come strictly before y in PARTIAL_COMPARE_TOTAL order? */
+static inline int before(const pstate *x, const pstate *y)
 {
-  return ((uint64_t)(uint32_t)(INT32_MAX - s->total) << 32) | (uint32_t)s->chunks;
-}
-
-static inline int before(uint64_t key, int distance, const succ *y)
-{
-  return key < y->key || (key == y->key && distance < y->s.distance);
+  return x->key < y->key || (x->key == y->key && x->distance < y->distance);
 }
 
 /* Aligner's module weights during the search (MeteorScorer sets them to 1.0
@@ -140,8 +140,8 @@ static const double search_weight[P2CI_M15_MODULES] = {1.0, 0.5, 0.5, 0.5};
 static inline void take(const p2ci_m15_aligner *a, pstate *p, size_t ci)
 {
   const p2ci_m15_match *m = &a->cand[ci];
-  p->total += a->gain[ci];
-  if (p->last_end != -1 && m->match_start != p->last_end) p->chunks++;
+  p->key -= KEY_MATCHES(a->gain[ci]);
+  if (p->last_end != -1 && m->match_start != p->last_end) p->key++; /* chunks++ */
   p->idx = m->start + m->length;
   p->last_end = m->match_start + m->match_length;
 }
@@ -153,21 +153,19 @@ static inline void take(const p2ci_m15_aligner *a, pstate *p, size_t ci)
  * k others is not even stored. */
 static inline void push(p2ci_m15_aligner *a, size_t *n, const pstate *s, size_t parent, int ci)
 {
-  uint64_t key = rank_key(s);
   size_t c = a->nsel, lo = 0, hi = c;
   uint32_t *order = a->beam_order;
-  if (c && !before(key, s->distance, &a->next[order[c - 1]])) {
+  if (c && !before(s, &a->next[order[c - 1]].s)) {
     if (c == a->sel_k) return;
     lo = c; /* the common case: after every successor so far */
   }
   while (lo < hi) { /* after every successor that p does not come before */
     size_t mid = lo + (hi - lo) / 2;
-    if (before(key, s->distance, &a->next[order[mid]])) hi = mid;
+    if (before(s, &a->next[order[mid]].s)) hi = mid;
     else lo = mid + 1;
   }
   succ *x = &a->next[*n];
   x->s = *s;
-  x->key = key;
   x->parent = (int)parent;
   x->ci = ci;
   if (c < a->sel_k) a->nsel = ++c;
@@ -190,7 +188,7 @@ static int expand(p2ci_m15_aligner *a, size_t ncur, size_t current, size_t n2, s
   for (size_t rank = 0; rank < ncur; rank++) {
     pstate s = a->cur[rank];
     if (current == n2) {
-      if (s.last_end != -1) s.chunks++;
+      if (s.last_end != -1) s.key++; /* chunks++ */
       push(a, nnext, &s, rank, -1);
       continue;
     }
@@ -222,7 +220,7 @@ static int expand(p2ci_m15_aligner *a, size_t ncur, size_t current, size_t n2, s
       s.distance += a->dist[ci]; /* sic: the parent's distance */
     }
     if (s.last_end != -1) {
-      s.chunks++;
+      s.key++; /* chunks++ */
       s.last_end = -1;
     }
     s.idx++;
@@ -271,6 +269,7 @@ static int resolve(p2ci_m15_aligner *a, size_t n2)
   a->cur = a->beam[0];
   a->nxt = a->beam[1];
   memset(&a->cur[0], 0, sizeof a->cur[0]);
+  a->cur[0].key = KEY_START;
   a->cur[0].last_end = -1;
   a->cur[0].trail = -1;
   a->num_trail = 0;
