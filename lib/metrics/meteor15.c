@@ -216,8 +216,9 @@ static void put_caption(sbuf *b, const char *s)
 /* Python's str.isspace for the code point starting at s (length in *len). */
 static int py_space(const unsigned char *s, size_t n, size_t *len)
 {
-  uint32_t c;
-  *len = p2ci_utf8_decode(s, n, &c);
+  uint32_t c = s[0];
+  if (c < 0x80) *len = 1;
+  else *len = p2ci_utf8_decode(s, n, &c);
   return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || c == 0x85 || c == 0xA0 ||
          c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
          c == 0x202F || c == 0x205F || c == 0x3000;
@@ -265,13 +266,14 @@ char *p2ci_m15_build_line(const char *hyp, const char *const *refs, size_t num_r
     const unsigned char *p = (const unsigned char *)b.p;
     size_t s = 0, e = b.len, l;
     while (s < e && py_space(p + s, e - s, &l)) s += l;
-    /* strip from the right: find the last non-space code point */
-    size_t last = s;
-    for (size_t i = s; i < e;) {
-      if (!py_space(p + i, e - i, &l)) last = i + l;
-      i += l;
+    /* strip from the right, code point by code point (valid UTF-8: a code
+     * point starts at the last byte that is not a continuation byte) */
+    while (e > s) {
+      size_t b0 = e - 1;
+      while (b0 > s && (p[b0] & 0xC0) == 0x80) b0--;
+      if (!py_space(p + b0, e - b0, &l)) break;
+      e = b0;
     }
-    e = last;
     memmove(b.p, b.p + s, e - s);
     b.p[e - s] = '\0';
   }
