@@ -49,6 +49,7 @@ struct p2ci_m15_aligner {
   int *gain, *dist;           /* per candidate: (int) weighted words, |start - match_start| */
   unsigned char *blocked;     /* per candidate: its reference span meets a definite match */
   size_t cap_cinfo;
+  int *max_gain;              /* per reference position: largest gain of its candidates */
   int *definite;              /* per reference position: definite candidate or -1 */
   unsigned char *fixed2;      /* per reference position: covered by a definite match */
   size_t cap_def;
@@ -83,6 +84,7 @@ void p2ci_m15_aligner_free(p2ci_m15_aligner *a)
   free(a->dist);
   free(a->blocked);
   free(a->definite);
+  free(a->max_gain);
   free(a->fixed2);
   free(a->matches);
   free(a->used);
@@ -185,8 +187,18 @@ static int expand(p2ci_m15_aligner *a, size_t ncur, size_t current, size_t n2, s
   size_t nl = current < n2 ? a->list_len[current] : 0;
   if (p2ci_grow(&a->next, &a->cap_next, ncur * (nl + 1) + 1, sizeof *a->next)) return P2C_ERR_NOMEM;
   const size_t *list = current < n2 ? a->order + a->list_start[current] : NULL;
+  uint64_t max_gain = KEY_MATCHES(current < n2 ? a->max_gain[current] : 0);
   for (size_t rank = 0; rank < ncur; rank++) {
     pstate s = a->cur[rank];
+    if (a->nsel == a->sel_k) {
+      /* No successor of this path ranks above (s.key - max_gain, s.distance):
+       * chunks and distance only grow. If that bound does not beat the last
+       * successor kept, none of them enters the beam, nor any of the later
+       * paths' (the beam is sorted, so their bounds are no better). */
+      pstate bound = s;
+      bound.key -= max_gain;
+      if (!before(&bound, &a->next[a->beam_order[a->nsel - 1]].s)) break;
+    }
     if (current == n2) {
       if (s.last_end != -1) s.key++; /* chunks++ */
       push(a, nnext, &s, rank, -1);
@@ -304,6 +316,8 @@ static int prepare(p2ci_m15_aligner *a, size_t n1, size_t n2)
   cap = a->cap_def;
   if (p2ci_grow(&a->definite, &cap, n2 + 1, sizeof *a->definite)) return P2C_ERR_NOMEM;
   cap = a->cap_def;
+  if (p2ci_grow(&a->max_gain, &cap, n2 + 1, sizeof *a->max_gain)) return P2C_ERR_NOMEM;
+  cap = a->cap_def;
   if (p2ci_grow(&a->fixed2, &cap, n2 + 1, sizeof *a->fixed2)) return P2C_ERR_NOMEM;
   a->cap_def = cap;
   if (p2ci_grow(&a->matches, &a->cap_matches, n2 + 1, sizeof *a->matches)) return P2C_ERR_NOMEM;
@@ -398,6 +412,14 @@ int p2ci_m15_align(p2ci_m15_aligner *a, const p2ci_m15_token *hyp, size_t n1,
     int blocked = 0;
     for (int q = 0; q < m->length; q++) blocked |= a->fixed2[m->start + q];
     a->blocked[c] = (unsigned char)blocked;
+  }
+  for (size_t j = 0; j < n2; j++) {
+    int g = 0;
+    for (size_t k = 0; k < a->list_len[j]; k++) {
+      int x = a->gain[a->order[a->list_start[j] + k]];
+      if (x > g) g = x;
+    }
+    a->max_gain[j] = g;
   }
   if ((rc = resolve(a, n2))) return rc;
   /* The best path's matches: the definite ones and its trail. */
