@@ -1,7 +1,13 @@
 /* METEOR 1.5's synonym dictionary (aligner/SynonymDictionary.java): words map
  * to WordNet synset offsets; inflected forms reach their base forms through
  * WordNet's exception lists, otherwise through WordNet's suffix rules
- * (morph). Two words are synonyms when their sets intersect. */
+ * (morph). Two words are synonyms when their sets intersect.
+ *
+ * Two sources: METEOR's own english.synsets / english.exceptions (tables
+ * built here), or a WordNet folder, read through the shared store of
+ * text/wordnet.h and queried directly with METEOR's rules: one offset space
+ * for all parts of speech, and an exception-list entry in any part of speech
+ * replaces the suffix rules. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +18,7 @@
 #include "core/internal.h"
 #include "metrics/meteor15.h"
 #include "text/meteor_normalizer.h"
+#include "text/wordnet.h"
 
 typedef struct pair {
   int word; /* index in words */
@@ -20,6 +27,7 @@ typedef struct pair {
 } pair;
 
 struct p2ci_m15_synonyms {
+  p2ci_wordnet *wn;    /* WordNet source; NULL for METEOR's files (tables below) */
   p2ci_strmap words;   /* word -> index */
   uint32_t *last_gen;  /* per word: generation of its latest record */
   size_t *set_start;   /* per word: range in ids */
@@ -233,6 +241,7 @@ static void builder_free(builder *b)
 void p2ci_m15_synonyms_free(p2ci_m15_synonyms *s)
 {
   if (!s) return;
+  p2ci_wordnet_free(s->wn);
   p2ci_strmap_free(&s->words);
   p2ci_strmap_free(&s->forms);
   free(s->last_gen);
@@ -351,100 +360,43 @@ int p2ci_m15_synonyms_load_meteor(const char *dir, p2ci_m15_synonyms **out, p2c_
   return 0;
 }
 
-/* index.<pos>: "lemma pos synset_cnt p_cnt [ptr...] sense_cnt tagsense_cnt offsets...";
- * license lines start with a space. All parts of speech share one map, as in
- * METEOR's file built from index.sense. */
-static int load_wordnet_index(builder *b, const char *path, p2c_error *err)
-{
-  lines l;
-  int rc = read_all(path, &l, err);
-  if (rc) return rc;
-  const char *s;
-  size_t n, line = 0;
-  while (next_line(&l, &s, &n)) {
-    line++;
-    if (n == 0 || s[0] == ' ') continue;
-    const char *t[4];
-    size_t tl[4], pos = 0;
-    int32_t cnt, pcnt, id;
-    for (int k = 0; k < 4; k++) tl[k] = tok(s, n, &pos, &t[k]);
-    if (!tl[3] || parse_int(t[2], tl[2], &cnt) || parse_int(t[3], tl[3], &pcnt) || cnt < 0 ||
-        pcnt < 0)
-      goto bad;
-    const char *x;
-    for (int32_t k = 0; k < pcnt + 2; k++)
-      if (!tok(s, n, &pos, &x)) goto bad;
-    int idx;
-    if (word_index(b, t[0], tl[0], &idx)) {
-      free(l.data);
-      return oom(path, err);
-    }
-    for (int32_t k = 0; k < cnt; k++) {
-      size_t xl = tok(s, n, &pos, &x);
-      if (parse_int(x, xl, &id)) goto bad;
-      if (add_pair(b, idx, id, 0)) {
-        free(l.data);
-        return oom(path, err);
-      }
-    }
-  }
-  free(l.data);
-  return 0;
-bad:
-  free(l.data);
-  return p2ci_error(err, P2C_ERR_PARSE, "%s: line %zu: not a WordNet index line", path, line);
-}
-
-/* <pos>.exc: "inflected base [base...]". */
-static int load_wordnet_exc(builder *b, const char *path, p2c_error *err)
-{
-  lines l;
-  int rc = read_all(path, &l, err);
-  if (rc) return rc;
-  const char *s;
-  size_t n;
-  while (next_line(&l, &s, &n)) {
-    size_t pos = 0, fl, bl;
-    const char *f, *base;
-    if (!(fl = tok(s, n, &pos, &f))) continue;
-    while ((bl = tok(s, n, &pos, &base)) > 0)
-      if (add_exception(b, f, fl, base, bl)) {
-        free(l.data);
-        return oom(path, err);
-      }
-  }
-  free(l.data);
-  return 0;
-}
-
 int p2ci_m15_synonyms_load_wordnet(const char *dir, p2ci_m15_synonyms **out, p2c_error *err)
 {
-  static const char *const files[] = {"adj.exc",    "adv.exc",   "noun.exc",  "verb.exc",
-                                      "index.noun", "index.verb", "index.adj", "index.adv"};
   *out = NULL;
-  char path[4096];
-  builder b = {0};
-  b.s = calloc(1, sizeof *b.s);
-  if (!b.s) return p2ci_error(err, P2C_ERR_NOMEM, "WordNet synonyms: out of memory");
-  int rc = 0;
-  for (size_t k = 0; k < 8 && !rc; k++) {
-    join(path, sizeof path, dir, files[k]);
-    rc = k < 4 ? load_wordnet_exc(&b, path, err) : load_wordnet_index(&b, path, err);
-  }
-  if (!rc && finish(&b)) rc = p2ci_error(err, P2C_ERR_NOMEM, "WordNet synonyms: out of memory");
-  builder_free(&b);
+  p2ci_m15_synonyms *s = calloc(1, sizeof *s);
+  if (!s) return p2ci_error(err, P2C_ERR_NOMEM, "WordNet synonyms: out of memory");
+  int rc = p2ci_wordnet_open_shared(dir, &s->wn, err);
   if (rc) {
-    p2ci_m15_synonyms_free(b.s);
+    free(s);
     return rc;
   }
-  *out = b.s;
+  *out = s;
   return 0;
 }
 
 /* ---- lookup ------------------------------------------------------------- */
-static int append_set(const p2ci_m15_synonyms *s, const char *w, size_t n, int32_t **sets,
-                      size_t *cap, size_t *count)
+/* Per-call scratch lists for WordNet queries (the dictionary is shared by
+ * threads, so it holds none). */
+typedef struct scratch {
+  p2ci_wn_synsets offsets;
+  p2ci_wn_strs bases;
+} scratch;
+
+static int append_wordnet_set(const p2ci_wordnet *wn, const char *w, size_t n, scratch *t,
+                              int32_t **sets, size_t *cap, size_t *count)
 {
+  /* One offset space for all parts of speech, as in METEOR's english.synsets. */
+  if (p2ci_wordnet_index_synsets(wn, w, n, P2CI_WORDNET_ANY, &t->offsets)) return P2C_ERR_NOMEM;
+  if (!t->offsets.n) return 0;
+  if (p2ci_grow(sets, cap, *count + t->offsets.n, sizeof **sets)) return P2C_ERR_NOMEM;
+  for (size_t k = 0; k < t->offsets.n; k++) (*sets)[(*count)++] = (int32_t)t->offsets.v[k].offset;
+  return 0;
+}
+
+static int append_set(const p2ci_m15_synonyms *s, const char *w, size_t n, scratch *t,
+                      int32_t **sets, size_t *cap, size_t *count)
+{
+  if (s->wn) return append_wordnet_set(s->wn, w, n, t, sets, cap, count);
   int idx = p2ci_strmap_get(&s->words, w, n);
   if (idx < 0 || !s->set_count[idx]) return 0;
   size_t c = s->set_count[idx];
@@ -470,6 +422,12 @@ static size_t utf16_length(const char *w, size_t n)
   return units;
 }
 
+static int known_word(const p2ci_m15_synonyms *s, const char *w, size_t n)
+{
+  if (s->wn) return p2ci_wordnet_in_index(s->wn, w, n, P2CI_WORDNET_ANY);
+  return p2ci_strmap_get(&s->words, w, n) >= 0;
+}
+
 /* WordNet 3.0's morphy suffix rules as SynonymDictionary.morph applies them:
  * the first rewrite (noun, verb, adjective rules in order) that is a known
  * word. A word ending in "ss" or of at most 2 characters is returned as is;
@@ -492,7 +450,7 @@ static const char *morph(const p2ci_m15_synonyms *s, const char *w, size_t n, ch
     memcpy(buf, w, keep);
     memcpy(buf + keep, addr[i], al);
     buf[keep + al] = '\0';
-    if (p2ci_strmap_get(&s->words, buf, keep + al) >= 0) {
+    if (known_word(s, buf, keep + al)) {
       *out_len = keep + al;
       return buf;
     }
@@ -508,26 +466,56 @@ static int cmp_i32(const void *x, const void *y)
   return a < b ? -1 : a > b;
 }
 
+/* Exception lists: METEOR reads adj, adv, noun and verb.exc into one map, so
+ * a form listed in any of them takes the bases of all of them. Returns 1 when
+ * w is such a form, 0 when not, or a negative status. */
+static int append_exception_sets(const p2ci_m15_synonyms *s, const char *w, size_t n, scratch *t,
+                                 int32_t **sets, size_t *cap, size_t *count)
+{
+  int found = 0;
+  if (s->wn) {
+    static const int exc_order[P2CI_WORDNET_NPOS] = {P2CI_WORDNET_ADJ, P2CI_WORDNET_ADV,
+                                                     P2CI_WORDNET_NOUN, P2CI_WORDNET_VERB};
+    for (int i = 0; i < P2CI_WORDNET_NPOS; i++) {
+      if (p2ci_wordnet_exc_bases(s->wn, w, n, exc_order[i], &t->bases)) return P2C_ERR_NOMEM;
+      found |= t->bases.n > 0;
+      for (size_t k = 0; k < t->bases.n; k++)
+        if (append_wordnet_set(s->wn, t->bases.v[k].ptr, t->bases.v[k].len, t, sets, cap, count))
+          return P2C_ERR_NOMEM;
+    }
+    return found;
+  }
+  int f = p2ci_strmap_get(&s->forms, w, n);
+  if (f < 0) return 0;
+  for (size_t k = 0; k < s->base_count[f]; k++) {
+    const char *b = s->bases[s->base_start[f] + k];
+    if (append_set(s, b, strlen(b), t, sets, cap, count)) return P2C_ERR_NOMEM;
+  }
+  return 1;
+}
+
 int p2ci_m15_synonyms_sets(const p2ci_m15_synonyms *s, const char *w, size_t n, int32_t **sets,
                            size_t *cap)
 {
   size_t count = 0;
-  if (append_set(s, w, n, sets, cap, &count)) return P2C_ERR_NOMEM;
-  int f = p2ci_strmap_get(&s->forms, w, n);
-  if (f >= 0) {
-    for (size_t k = 0; k < s->base_count[f]; k++) {
-      const char *b = s->bases[s->base_start[f] + k];
-      if (append_set(s, b, strlen(b), sets, cap, &count)) return P2C_ERR_NOMEM;
-    }
-  } else {
+  scratch t = {{0}, {0}};
+  int rc = append_set(s, w, n, &t, sets, cap, &count);
+  int is_form = rc ? rc : append_exception_sets(s, w, n, &t, sets, cap, &count);
+  rc = is_form < 0 ? is_form : 0;
+  if (is_form == 0) {
     char local[256], *buf = n + 4 <= sizeof local ? local : malloc(n + 4);
-    if (!buf) return P2C_ERR_NOMEM;
-    size_t ml;
-    const char *m = morph(s, w, n, buf, &ml);
-    int rc = append_set(s, m, ml, sets, cap, &count);
-    if (buf != local) free(buf);
-    if (rc) return P2C_ERR_NOMEM;
+    if (!buf) {
+      rc = P2C_ERR_NOMEM;
+    } else {
+      size_t ml;
+      const char *m = morph(s, w, n, buf, &ml);
+      rc = append_set(s, m, ml, &t, sets, cap, &count);
+      if (buf != local) free(buf);
+    }
   }
+  p2ci_wn_synsets_free(&t.offsets);
+  p2ci_wn_strs_free(&t.bases);
+  if (rc) return P2C_ERR_NOMEM;
   if (count > 1) {
     qsort(*sets, count, sizeof **sets, cmp_i32);
     size_t u = 1;

@@ -403,7 +403,7 @@ int p2c_meteor_nltk_create(const p2c_meteor_nltk_options *opts, p2c_meteor_nltk 
   m->alpha = opts->alpha;
   m->beta = opts->beta;
   m->gamma = opts->gamma;
-  int rc = p2ci_wordnet_open(opts->wordnet_dir, &m->wn, err);
+  int rc = p2ci_wordnet_open_shared(opts->wordnet_dir, &m->wn, err);
   if (rc) {
     free(m);
     return rc;

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,14 +26,36 @@ static const char pos_chars[P2CI_WORDNET_NPOS] = {'n', 'v', 'a', 'r'};
 typedef struct exc_rec {
   const char *s;
   uint32_t len, hash;
-  uint32_t start, count; /* into wn->exc_vals */
+  uint32_t start, count; /* last line of the form: into wn->exc_vals */
+  uint32_t first;        /* first line of the form: index in wn->exc_lines[pos] */
 } exc_rec;
+
+/* One line of a *.exc file, in file order. A form on several lines (noun.exc
+ * has four, adj.exc one) chains them through next (index + 1, 0 = last). */
+typedef struct exc_line {
+  uint32_t rec;          /* index in wn->exc[pos] */
+  uint32_t start, count; /* into wn->exc_vals */
+  uint32_t next;
+} exc_line;
 
 /* Open-addressing table of record indices + 1 (0 = empty); mask = size - 1. */
 typedef struct slots {
   uint32_t *v;
   size_t mask;
 } slots;
+
+/* One lemma string over the four index files: where its line is in each. */
+typedef struct lemma_rec {
+  uint32_t line[P2CI_WORDNET_NPOS]; /* byte offset + 1 in index.<pos>, 0 = not there */
+  uint32_t len;
+  int key_pos; /* a part of speech whose line spells the lemma */
+} lemma_rec;
+
+/* Open-addressing slot of the lemma table: record index + 1 (0 = empty) and
+ * the key's hash, so that a probe rarely touches a record or a mapped line. */
+typedef struct lemma_slot {
+  uint32_t rec, hash;
+} lemma_slot;
 
 typedef struct mapped {
   char *ptr;
@@ -43,15 +66,21 @@ typedef struct mapped {
 struct p2ci_wordnet {
   atomic_uint refs; /* p2ci_wordnet_retain / p2ci_wordnet_free */
   char *dir;
+  int shared;                /* listed in shared_handles (p2ci_wordnet_open_shared) */
+  p2ci_wordnet *next_shared; /* guarded by shared_lock */
   mapped index[P2CI_WORDNET_NPOS], exc_file[P2CI_WORDNET_NPOS], data[P2CI_WORDNET_NPOS];
-  /* Per part of speech: byte offset + 1 of each lemma's index line (0 =
-   * empty slot). The lemma string and its synset offsets are read from the
-   * mapped line when needed, so opening allocates little (fresh pages are
-   * what loading costs most). */
-  slots lemma_slots[P2CI_WORDNET_NPOS];
-  size_t n_entries; /* lemma lines over the four files */
+  /* One table for the four index files: a lemma's lines in each. The
+   * lemma string and its synset offsets are read from the mapped lines when
+   * needed, so opening allocates little (fresh pages are what loading costs
+   * most), and a word is looked up once for all parts of speech. */
+  lemma_rec *lemmas;
+  size_t n_lemmas;
+  lemma_slot *lemma_slots;
+  size_t lemma_mask;
   exc_rec *exc[P2CI_WORDNET_NPOS];
   size_t n_exc[P2CI_WORDNET_NPOS];
+  exc_line *exc_lines[P2CI_WORDNET_NPOS];
+  size_t n_exc_lines[P2CI_WORDNET_NPOS];
   slots exc_slots[P2CI_WORDNET_NPOS];
   p2ci_wn_str *exc_vals;
   size_t n_exc_vals, cap_exc_vals;
@@ -167,17 +196,34 @@ static size_t lemma_token_len(const mapped *m, const char *p)
   return (size_t)(q - p);
 }
 
+/* The slot of lemma s: its record, or the empty slot where it would go. */
+static size_t lemma_slot_of(const p2ci_wordnet *wn, const char *s, size_t len, uint32_t h)
+{
+  for (size_t i = h & wn->lemma_mask;; i = (i + 1) & wn->lemma_mask) {
+    const lemma_slot *sl = &wn->lemma_slots[i];
+    if (!sl->rec) return i;
+    if (sl->hash != h) continue;
+    const lemma_rec *r = &wn->lemmas[sl->rec - 1];
+    if (r->len == len && memcmp(wn->index[r->key_pos].ptr + r->line[r->key_pos] - 1, s, len) == 0)
+      return i;
+  }
+}
+
+static const lemma_rec *find_lemma(const p2ci_wordnet *wn, const char *s, size_t len, uint32_t h)
+{
+  uint32_t k = wn->lemma_slots[lemma_slot_of(wn, s, len, h)].rec;
+  return k ? &wn->lemmas[k - 1] : NULL;
+}
+
+static const char *rec_line(const p2ci_wordnet *wn, const lemma_rec *r, int pos)
+{
+  return r && r->line[pos] ? wn->index[pos].ptr + (r->line[pos] - 1) : NULL;
+}
+
 /* The index line of lemma s in index.<pos>, or NULL. */
 static const char *find_line(const p2ci_wordnet *wn, int pos, const char *s, size_t len, uint32_t h)
 {
-  const slots *t = &wn->lemma_slots[pos];
-  const mapped *m = &wn->index[pos];
-  for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
-    uint32_t k = t->v[i];
-    if (!k) return NULL;
-    const char *line = m->ptr + (k - 1);
-    if (lemma_token_len(m, line) == len && memcmp(line, s, len) == 0) return line;
-  }
+  return rec_line(wn, find_lemma(wn, s, len, h), pos);
 }
 
 static const exc_rec *find_exc(const p2ci_wordnet *wn, int pos, const char *s, size_t len)
@@ -295,14 +341,8 @@ static long line_offsets(const mapped *m, int pos, const char *line, p2ci_wn_syn
 static int load_index(p2ci_wordnet *wn, int pos, p2c_error *err)
 {
   const mapped *m = &wn->index[pos];
-  slots *t = &wn->lemma_slots[pos];
   const char *p = m->ptr, *end = m->ptr + m->len;
-  size_t lineno = 0, n = 0;
-  if (m->len >= UINT32_MAX)
-    return p2ci_error(err, P2C_ERR_LIMIT, "WordNet file %s/index.%s: too large", wn->dir,
-                      pos_file[pos]);
-  /* One lemma per line is at least 22 bytes ("a n 1 0 1 0 00000000  "). */
-  if (slots_init(t, m->len / 22 + 1)) return p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
+  size_t lineno = 0;
   while (p && p < end) {
     const char *line = p;
     const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -314,17 +354,37 @@ static int load_index(p2ci_wordnet *wn, int pos, p2c_error *err)
                         wn->dir, pos_file[pos], lineno);
     size_t len = lemma_token_len(m, line);
     uint32_t h = hash_bytes(line, len);
-    size_t i = h & t->mask;
-    for (; t->v[i]; i = (i + 1) & t->mask) {
-      const char *other = m->ptr + (t->v[i] - 1);
-      if (lemma_token_len(m, other) == len && memcmp(other, line, len) == 0) break;
+    size_t i = lemma_slot_of(wn, line, len, h);
+    lemma_slot *sl = &wn->lemma_slots[i];
+    if (!sl->rec) { /* the table has room for every line of the four files */
+      lemma_rec *r = &wn->lemmas[wn->n_lemmas++];
+      memset(r, 0, sizeof *r);
+      r->len = (uint32_t)len;
+      r->key_pos = pos;
+      sl->rec = (uint32_t)wn->n_lemmas;
+      sl->hash = h;
     }
-    if (!t->v[i] && ++n > t->mask / 2) /* cannot happen with the 22-byte bound; be safe */
-      return p2ci_error(err, P2C_ERR_PARSE, "WordNet file %s/index.%s: too many lines", wn->dir,
-                        pos_file[pos]);
-    t->v[i] = (uint32_t)(line - m->ptr) + 1;
+    wn->lemmas[sl->rec - 1].line[pos] = (uint32_t)(line - m->ptr) + 1;
   }
-  wn->n_entries += n;
+  return P2C_OK;
+}
+
+/* The lemma table, sized for one lemma per line of the four index files. */
+static int init_lemmas(p2ci_wordnet *wn, p2c_error *err)
+{
+  size_t lines = 0;
+  for (int pos = 0; pos < P2CI_WORDNET_NPOS; pos++) {
+    if (wn->index[pos].len >= UINT32_MAX)
+      return p2ci_error(err, P2C_ERR_LIMIT, "WordNet file %s/index.%s: too large", wn->dir,
+                        pos_file[pos]);
+    lines += count_lines(&wn->index[pos]);
+  }
+  size_t size = 16;
+  while (size < 2 * lines + 1) size *= 2;
+  wn->lemmas = p2ci_malloc_array(lines, sizeof *wn->lemmas);
+  wn->lemma_slots = p2ci_calloc_array(size, sizeof *wn->lemma_slots);
+  wn->lemma_mask = size - 1;
+  if (!wn->lemmas || !wn->lemma_slots) return p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
   return P2C_OK;
 }
 
@@ -335,7 +395,8 @@ static int load_exc(p2ci_wordnet *wn, int pos, p2c_error *err)
   const mapped *m = &wn->exc_file[pos];
   size_t nlines = count_lines(m);
   wn->exc[pos] = p2ci_malloc_array(nlines, sizeof(exc_rec));
-  if (!wn->exc[pos] || slots_init(&wn->exc_slots[pos], nlines) != 0)
+  wn->exc_lines[pos] = p2ci_malloc_array(nlines, sizeof(exc_line));
+  if (!wn->exc[pos] || !wn->exc_lines[pos] || slots_init(&wn->exc_slots[pos], nlines) != 0)
     return p2ci_error(err, P2C_ERR_NOMEM, "out of memory loading WordNet");
   const char *p = m->ptr, *end = m->ptr + m->len;
   while (p && p < end) {
@@ -368,13 +429,24 @@ static int load_exc(p2ci_wordnet *wn, int pos, p2c_error *err)
         break;
       }
     }
+    exc_line *ln = &wn->exc_lines[pos][wn->n_exc_lines[pos]];
+    ln->start = start;
+    ln->count = count;
+    ln->next = 0;
     if (!r) {
       r = &wn->exc[pos][wn->n_exc[pos]++];
       r->s = key;
       r->len = (uint32_t)key_len;
       r->hash = h;
+      r->first = (uint32_t)wn->n_exc_lines[pos];
       sl->v[i] = (uint32_t)wn->n_exc[pos];
+    } else {
+      uint32_t k = r->first;
+      while (wn->exc_lines[pos][k].next) k = wn->exc_lines[pos][k].next - 1;
+      wn->exc_lines[pos][k].next = (uint32_t)wn->n_exc_lines[pos] + 1;
     }
+    ln->rec = (uint32_t)(r - wn->exc[pos]);
+    wn->n_exc_lines[pos]++;
     r->start = start;
     r->count = count;
   }
@@ -416,11 +488,12 @@ int p2ci_wordnet_open(const char *dir_opt, p2ci_wordnet **out, p2c_error *err)
     snprintf(name, sizeof name, "%s.exc", pos_file[pos]);
     if ((rc = map_file(dir, name, 0, &wn->exc_file[pos], err)) != 0) goto fail;
   }
+  if ((rc = init_lemmas(wn, err)) != 0) goto fail;
   for (int pos = 0; pos < P2CI_WORDNET_NPOS; pos++) {
     if ((rc = load_index(wn, pos, err)) != 0) goto fail;
     if ((rc = load_exc(wn, pos, err)) != 0) goto fail;
   }
-  if (wn->n_entries == 0) {
+  if (wn->n_lemmas == 0) {
     rc = p2ci_error(err, P2C_ERR_PARSE, "WordNet folder %s: the index files hold no lemma", dir);
     goto fail;
   }
@@ -428,6 +501,32 @@ int p2ci_wordnet_open(const char *dir_opt, p2ci_wordnet **out, p2c_error *err)
   return P2C_OK;
 fail:
   p2ci_wordnet_free(wn);
+  return rc;
+}
+
+/* Open handles made by p2ci_wordnet_open_shared. The lock also covers the
+ * last release of such a handle, so a lookup never retains a dying one. */
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+static p2ci_wordnet *shared_handles;
+
+int p2ci_wordnet_open_shared(const char *dir_opt, p2ci_wordnet **out, p2c_error *err)
+{
+  if (!out) return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2ci_wordnet_open_shared: out is NULL");
+  *out = NULL;
+  const char *dir = p2ci_wordnet_resolve_dir(dir_opt);
+  int rc = P2C_OK;
+  pthread_mutex_lock(&shared_lock);
+  for (p2ci_wordnet *wn = shared_handles; wn; wn = wn->next_shared)
+    if (strcmp(wn->dir, dir) == 0) {
+      *out = p2ci_wordnet_retain(wn);
+      break;
+    }
+  if (!*out && (rc = p2ci_wordnet_open(dir, out, err)) == P2C_OK) {
+    (*out)->shared = 1;
+    (*out)->next_shared = shared_handles;
+    shared_handles = *out;
+  }
+  pthread_mutex_unlock(&shared_lock);
   return rc;
 }
 
@@ -440,41 +539,37 @@ p2ci_wordnet *p2ci_wordnet_retain(p2ci_wordnet *wn)
 void p2ci_wordnet_free(p2ci_wordnet *wn)
 {
   if (!wn) return;
-  if (atomic_fetch_sub_explicit(&wn->refs, 1u, memory_order_acq_rel) != 1) return;
+  if (wn->shared) {
+    pthread_mutex_lock(&shared_lock);
+    int last = atomic_fetch_sub_explicit(&wn->refs, 1u, memory_order_acq_rel) == 1;
+    if (last) {
+      p2ci_wordnet **p = &shared_handles;
+      while (*p != wn) p = &(*p)->next_shared;
+      *p = wn->next_shared;
+    }
+    pthread_mutex_unlock(&shared_lock);
+    if (!last) return;
+  } else if (atomic_fetch_sub_explicit(&wn->refs, 1u, memory_order_acq_rel) != 1) {
+    return;
+  }
   for (int pos = 0; pos < P2CI_WORDNET_NPOS; pos++) {
     unmap_file(&wn->index[pos]);
     unmap_file(&wn->exc_file[pos]);
     unmap_file(&wn->data[pos]);
     free(wn->exc[pos]);
     free(wn->exc_slots[pos].v);
-    free(wn->lemma_slots[pos].v);
+    free(wn->exc_lines[pos]);
   }
   free(wn->exc_vals);
+  free(wn->lemmas);
+  free(wn->lemma_slots);
   free(wn->dir);
   free(wn);
 }
 
 const char *p2ci_wordnet_dir(const p2ci_wordnet *wn) { return wn ? wn->dir : ""; }
 
-size_t p2ci_wordnet_num_lemmas(const p2ci_wordnet *wn)
-{
-  if (!wn) return 0;
-  size_t n = 0;
-  for (int pos = 0; pos < P2CI_WORDNET_NPOS; pos++) {
-    const slots *t = &wn->lemma_slots[pos];
-    const mapped *m = &wn->index[pos];
-    for (size_t i = 0; i <= t->mask; i++) {
-      if (!t->v[i]) continue;
-      const char *line = m->ptr + (t->v[i] - 1);
-      size_t len = lemma_token_len(m, line);
-      uint32_t h = hash_bytes(line, len);
-      int seen = 0;
-      for (int q = 0; q < pos && !seen; q++) seen = find_line(wn, q, line, len, h) != NULL;
-      n += !seen;
-    }
-  }
-  return n;
-}
+size_t p2ci_wordnet_num_lemmas(const p2ci_wordnet *wn) { return wn ? wn->n_lemmas : 0; }
 
 char p2ci_wordnet_pos_char(int pos)
 {
@@ -508,20 +603,88 @@ static int push_str(p2ci_wn_strs *l, const char *p, size_t n)
 
 int p2ci_wordnet_in_index(const p2ci_wordnet *wn, const char *s, size_t len, int pos)
 {
-  uint32_t h = hash_bytes(s, len);
-  for (int p = 0; p < P2CI_WORDNET_NPOS; p++)
-    if ((pos == P2CI_WORDNET_ANY || pos == p) && find_line(wn, p, s, len, h)) return 1;
-  return 0;
+  const lemma_rec *r = find_lemma(wn, s, len, hash_bytes(s, len));
+  if (!r || pos == P2CI_WORDNET_ANY) return r != NULL;
+  return pos >= 0 && pos < P2CI_WORDNET_NPOS && r->line[pos] != 0;
 }
 
 int p2ci_wordnet_index_synsets(const p2ci_wordnet *wn, const char *s, size_t len, int pos,
                                p2ci_wn_synsets *out)
 {
   out->n = 0;
-  if (!wn || pos < 0 || pos >= P2CI_WORDNET_NPOS) return P2C_ERR_INVALID_ARG;
-  const char *line = find_line(wn, pos, s, len, hash_bytes(s, len));
-  if (line && line_offsets(&wn->index[pos], pos, line, out) < 0) return P2C_ERR_NOMEM;
+  if (!wn || pos < P2CI_WORDNET_ANY || pos >= P2CI_WORDNET_NPOS) return P2C_ERR_INVALID_ARG;
+  const lemma_rec *r = find_lemma(wn, s, len, hash_bytes(s, len));
+  for (int p = 0; r && p < P2CI_WORDNET_NPOS; p++) {
+    const char *line = rec_line(wn, r, p);
+    if ((pos == P2CI_WORDNET_ANY || pos == p) && line &&
+        line_offsets(&wn->index[p], p, line, out) < 0)
+      return P2C_ERR_NOMEM;
+  }
   return P2C_OK;
+}
+
+int p2ci_wordnet_exc_bases(const p2ci_wordnet *wn, const char *s, size_t len, int pos,
+                           p2ci_wn_strs *out)
+{
+  out->n = 0;
+  if (!wn || pos < 0 || pos >= P2CI_WORDNET_NPOS) return P2C_ERR_INVALID_ARG;
+  const exc_rec *r = find_exc(wn, pos, s, len);
+  for (uint32_t k = r ? r->first + 1 : 0; k; k = wn->exc_lines[pos][k - 1].next) {
+    const exc_line *ln = &wn->exc_lines[pos][k - 1];
+    for (uint32_t j = 0; j < ln->count; j++) {
+      const p2ci_wn_str *v = &wn->exc_vals[ln->start + j];
+      if (push_str(out, v->ptr, v->len)) return P2C_ERR_NOMEM;
+    }
+  }
+  return P2C_OK;
+}
+
+int p2ci_wordnet_next_exc_line(const p2ci_wordnet *wn, int pos, size_t *cursor, p2ci_wn_str *form,
+                               const p2ci_wn_str **bases, size_t *n)
+{
+  if (!wn || pos < 0 || pos >= P2CI_WORDNET_NPOS || *cursor >= wn->n_exc_lines[pos]) return 0;
+  const exc_line *ln = &wn->exc_lines[pos][(*cursor)++];
+  const exc_rec *r = &wn->exc[pos][ln->rec];
+  form->ptr = r->s;
+  form->len = r->len;
+  *bases = wn->exc_vals + ln->start;
+  *n = ln->count;
+  return 1;
+}
+
+int p2ci_wordnet_next_index_entry(const p2ci_wordnet *wn, int pos, size_t *cursor,
+                                  p2ci_wn_str *lemma, uint32_t *tagsense_cnt,
+                                  p2ci_wn_synsets *offsets)
+{
+  if (!wn || pos < 0 || pos >= P2CI_WORDNET_NPOS) return P2C_ERR_INVALID_ARG;
+  const mapped *m = &wn->index[pos];
+  const char *end = m->ptr + m->len;
+  while (*cursor < m->len) {
+    const char *line = m->ptr + *cursor;
+    const char *nl = memchr(line, '\n', (size_t)(end - line));
+    const char *le = nl ? nl : end;
+    *cursor = (size_t)((nl ? nl + 1 : end) - m->ptr);
+    if (line == le || *line == ' ') continue; /* licence; lines were checked at open */
+    offsets->n = 0;
+    long n_syn = line_offsets_to(line, le, pos, offsets);
+    if (n_syn < 0) return P2C_ERR_NOMEM;
+    /* tagsense_cnt is the field just before the n_syn offsets. */
+    const char *r = le;
+    for (long k = 0; k <= n_syn; k++) {
+      while (r > line && (r[-1] == ' ' || r[-1] == '\r')) r--;
+      if (k == n_syn) break;
+      while (r > line && r[-1] != ' ') r--;
+    }
+    const char *t = r;
+    while (t > line && is_digit(t[-1])) t--;
+    uint32_t tagged = 0;
+    for (; t < r && tagged < 100000000u; t++) tagged = tagged * 10 + (uint32_t)(*t - '0');
+    lemma->ptr = line;
+    lemma->len = lemma_token_len(m, line);
+    *tagsense_cnt = tagged;
+    return 1;
+  }
+  return 0;
 }
 
 /* ---- morphy --------------------------------------------------------------------- */
