@@ -9,6 +9,7 @@
 
 #include "core/internal.h"
 #include "io/file.h"
+#include "text/hash.h"
 #include "text/wordnet.h"
 
 typedef struct wn_word {
@@ -34,17 +35,10 @@ struct p2ci_wnlex {
   size_t tabsize; /* power of two */
 };
 
-static uint32_t hash_bytes(const char *s, size_t n)
-{
-  uint32_t h = 2166136261u; /* FNV-1a */
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
-  return h;
-}
-
 int32_t p2ci_wnlex_find(const p2ci_wnlex *lex, const char *s, size_t n)
 {
   size_t mask = lex->tabsize - 1;
-  for (size_t i = hash_bytes(s, n) & mask;; i = (i + 1) & mask) {
+  for (size_t i = p2ci_hash32(s, n) & mask;; i = (i + 1) & mask) {
     int32_t id = lex->table[i];
     if (id < 0) return -1;
     const wn_word *w = &lex->words[id];
@@ -59,7 +53,7 @@ static int rehash(p2ci_wnlex *lex, size_t size)
   memset(t, 0xff, size * sizeof *t);
   for (size_t id = 0; id < lex->nwords; id++) {
     const wn_word *w = &lex->words[id];
-    size_t i = hash_bytes(lex->chars + w->str, w->len) & (size - 1);
+    size_t i = p2ci_hash32(lex->chars + w->str, w->len) & (size - 1);
     while (t[i] >= 0) i = (i + 1) & (size - 1);
     t[i] = (int32_t)id;
   }
@@ -87,7 +81,7 @@ int32_t p2ci_wnlex_intern(p2ci_wnlex *lex, const char *s, size_t n)
   lex->nchars += n + 1;
   id = (int32_t)lex->nwords++;
   size_t mask = lex->tabsize - 1;
-  size_t i = hash_bytes(s, n) & mask;
+  size_t i = p2ci_hash32(s, n) & mask;
   while (lex->table[i] >= 0) i = (i + 1) & mask;
   lex->table[i] = id;
   return id;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/internal.h"
+#include "text/hash.h"
 #include "text/pystr.h"
 
 #ifndef MAP_POPULATE
@@ -85,17 +86,6 @@ struct p2ci_wordnet {
   p2ci_wn_str *exc_vals;
   size_t n_exc_vals, cap_exc_vals;
 };
-
-/* FNV-1a: short keys, and the table is built once. */
-static uint32_t hash_bytes(const char *s, size_t n)
-{
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 16777619u;
-  }
-  return h;
-}
 
 static int slots_init(slots *t, size_t n)
 {
@@ -229,7 +219,7 @@ static const char *find_line(const p2ci_wordnet *wn, int pos, const char *s, siz
 static const exc_rec *find_exc(const p2ci_wordnet *wn, int pos, const char *s, size_t len)
 {
   const slots *t = &wn->exc_slots[pos];
-  uint32_t h = hash_bytes(s, len);
+  uint32_t h = p2ci_hash32(s, len);
   for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
     uint32_t k = t->v[i];
     if (!k) return NULL;
@@ -356,7 +346,7 @@ static int load_index(p2ci_wordnet *wn, int pos, p2c_error *err)
     if (len > UINT16_MAX)
       return p2ci_error(err, P2C_ERR_PARSE, "WordNet file %s/index.%s, line %zu: malformed entry",
                         wn->dir, pos_file[pos], lineno);
-    uint32_t h = hash_bytes(line, len);
+    uint32_t h = p2ci_hash32(line, len);
     size_t i = lemma_slot_of(wn, line, len, h);
     lemma_slot *sl = &wn->lemma_slots[i];
     if (!sl->rec) { /* the table has room for every line of the four files */
@@ -421,7 +411,7 @@ static int load_exc(p2ci_wordnet *wn, int pos, p2c_error *err)
       wn->n_exc_vals++;
       count++;
     }
-    uint32_t h = hash_bytes(key, key_len);
+    uint32_t h = p2ci_hash32(key, key_len);
     slots *sl = &wn->exc_slots[pos];
     size_t i = h & sl->mask;
     exc_rec *r = NULL;
@@ -608,7 +598,7 @@ static int push_str(p2ci_wn_strs *l, const char *p, size_t n)
 
 int p2ci_wordnet_in_index(const p2ci_wordnet *wn, const char *s, size_t len, int pos)
 {
-  const lemma_rec *r = find_lemma(wn, s, len, hash_bytes(s, len));
+  const lemma_rec *r = find_lemma(wn, s, len, p2ci_hash32(s, len));
   if (!r || pos == P2CI_WORDNET_ANY) return r != NULL;
   return pos >= 0 && pos < P2CI_WORDNET_NPOS && r->line[pos] != 0;
 }
@@ -618,7 +608,7 @@ int p2ci_wordnet_index_synsets(const p2ci_wordnet *wn, const char *s, size_t len
 {
   out->n = 0;
   if (!wn || pos < P2CI_WORDNET_ANY || pos >= P2CI_WORDNET_NPOS) return P2C_ERR_INVALID_ARG;
-  const lemma_rec *r = find_lemma(wn, s, len, hash_bytes(s, len));
+  const lemma_rec *r = find_lemma(wn, s, len, p2ci_hash32(s, len));
   for (int p = 0; r && p < P2CI_WORDNET_NPOS; p++) {
     const char *line = rec_line(wn, r, p);
     if ((pos == P2CI_WORDNET_ANY || pos == p) && line &&
@@ -745,7 +735,7 @@ static int forms_rehash(forms *f, size_t need)
   f->slot = s;
   f->slot_mask = size - 1;
   for (size_t k = 0; k < f->n; k++) {
-    size_t i = hash_bytes(f->buf + f->off[k], f->len[k]) & f->slot_mask;
+    size_t i = p2ci_hash32(f->buf + f->off[k], f->len[k]) & f->slot_mask;
     while (f->slot[i]) i = (i + 1) & f->slot_mask;
     f->slot[i] = (uint32_t)k + 1;
   }
@@ -761,7 +751,7 @@ static int forms_add(forms *f, const char *a, size_t na, const char *b, size_t n
   memcpy(dst, a, na);
   memcpy(dst + na, b, nb);
   size_t n = na + nb;
-  size_t i = hash_bytes(dst, n) & f->slot_mask;
+  size_t i = p2ci_hash32(dst, n) & f->slot_mask;
   for (; f->slot[i]; i = (i + 1) & f->slot_mask) {
     size_t k = f->slot[i] - 1;
     if (f->len[k] == n && memcmp(f->buf + f->off[k], dst, n) == 0) return 0;
@@ -798,7 +788,7 @@ static int apply_rules(const forms *src, const subst *rules, size_t nrules, form
 /* NLTK filter_forms: the forms that are lemmas of pos, first occurrences. */
 static int filter_one(const p2ci_wordnet *wn, int pos, const char *s, size_t n, p2ci_wn_strs *out)
 {
-  const char *line = find_line(wn, pos, s, n, hash_bytes(s, n));
+  const char *line = find_line(wn, pos, s, n, p2ci_hash32(s, n));
   if (!line) return 0;
   for (size_t k = 0; k < out->n; k++)
     if (out->v[k].ptr == line) return 0;
