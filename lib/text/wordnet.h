@@ -144,10 +144,22 @@ int p2ci_wordnet_lemma_names(const p2ci_wordnet *wn, p2ci_wn_synset ss, p2ci_wn_
  * 'r' (0 when ss is not a synset). */
 char p2ci_wordnet_synset_type(const p2ci_wordnet *wn, p2ci_wn_synset ss);
 
-/* Store access for the other two WordNet layers (METEOR 1.5's synonym rules
- * in metrics/meteor15_synonyms.c, the SPICE lexicon in text/wn_lexicon.c),
- * which read the same parsed files instead of parsing them again. */
+/* Store access for the WordNet layers: NLTK's morphy and synsets
+ * (text/wordnet.c), METEOR 1.5's synonym rules (metrics/meteor15_synonyms.c)
+ * and the SPICE lexicon (text/wn_lexicon.c). They read the files the store
+ * parsed (text/wordnet_files.c) instead of parsing them again. */
 
+/* The index.<pos> line of the exact lemma s (a view into the handle; it
+ * starts with the lemma), or NULL. */
+const char *p2ci_wordnet_index_line(const p2ci_wordnet *wn, const char *s, size_t len, int pos);
+/* Append the synsets of an index.<pos> line (from p2ci_wordnet_index_line)
+ * to out, in file order. Returns 0 or P2C_ERR_NOMEM. */
+int p2ci_wordnet_line_synsets(const p2ci_wordnet *wn, int pos, const char *line,
+                              p2ci_wn_synsets *out);
+/* 1 when s is a form in <pos>.exc, with the bases of its last line (NLTK
+ * keeps the last line of a repeated form, as a dict does); else 0. */
+int p2ci_wordnet_exc_last(const p2ci_wordnet *wn, const char *s, size_t len, int pos,
+                          const p2ci_wn_str **bases, size_t *n);
 /* The base forms every line of <pos>.exc gives for the form s, in file order
  * (morphy uses only the last line of a repeated form, as NLTK's dict does;
  * METEOR and SPICE use all of them). Views into the handle. Returns 0,
