@@ -8,15 +8,13 @@
  * text/wordnet.h and queried directly with METEOR's rules: one offset space
  * for all parts of speech, and an exception-list entry in any part of speech
  * replaces the suffix rules. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <zlib.h>
 
 #include "core/internal.h"
 #include "metrics/meteor15.h"
+#include "text/meteor_files.h"
 #include "text/meteor_normalizer.h"
 #include "text/wordnet.h"
 
@@ -39,99 +37,6 @@ struct p2ci_m15_synonyms {
   char **bases;
   size_t num_bases;
 };
-
-/* ---- line reading (BufferedReader.readLine: \n, \r or \r\n) ------------- */
-typedef struct lines {
-  char *data;
-  size_t len, pos;
-  const char *path;
-} lines;
-
-static int read_all(const char *path, lines *l, p2c_error *err)
-{
-  memset(l, 0, sizeof *l);
-  l->path = path;
-  struct stat st;
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-    return p2ci_error(err, P2C_ERR_IO, "%s: is a directory", path);
-  gzFile f = gzopen(path, "rb");
-  if (!f) return p2ci_error(err, P2C_ERR_IO, "%s: cannot open (%s)", path, strerror(errno));
-  size_t cap = 1 << 20;
-  l->data = malloc(cap);
-  if (!l->data) {
-    gzclose(f);
-    return p2ci_error(err, P2C_ERR_NOMEM, "%s: out of memory", path);
-  }
-  for (;;) {
-    if (cap - l->len < 65536) {
-      char *p = cap > SIZE_MAX / 2 ? NULL : realloc(l->data, cap * 2);
-      if (!p) {
-        gzclose(f);
-        return p2ci_error(err, P2C_ERR_NOMEM, "%s: out of memory", path);
-      }
-      l->data = p;
-      cap *= 2;
-    }
-    int n = gzread(f, l->data + l->len, 65536);
-    if (n < 0) {
-      int e;
-      const char *msg = gzerror(f, &e);
-      p2ci_error(err, P2C_ERR_PARSE, "%s: cannot read: %s", path, msg);
-      gzclose(f);
-      return P2C_ERR_PARSE;
-    }
-    if (n == 0) break;
-    l->len += (size_t)n;
-  }
-  gzclose(f);
-  l->data[l->len] = '\0';
-  return 0;
-}
-
-/* Next line as [*s, *s + *n); 0 at the end. */
-static int next_line(lines *l, const char **s, size_t *n)
-{
-  if (l->pos >= l->len) return 0;
-  size_t b = l->pos, e = b;
-  while (e < l->len && l->data[e] != '\n' && l->data[e] != '\r') e++;
-  *s = l->data + b;
-  *n = e - b;
-  if (e < l->len && l->data[e] == '\r' && e + 1 < l->len && l->data[e + 1] == '\n') e++;
-  l->pos = e + 1;
-  return 1;
-}
-
-static size_t tok(const char *s, size_t n, size_t *pos, const char **t)
-{
-  size_t i = *pos;
-  while (i < n && p2ci_meteor_is_delim(s[i])) i++;
-  *t = s + i;
-  size_t b = i;
-  while (i < n && !p2ci_meteor_is_delim(s[i])) i++;
-  *pos = i;
-  return i - b;
-}
-
-/* Integer.parseInt of a decimal token. */
-static int parse_int(const char *t, size_t n, int32_t *out)
-{
-  if (n == 0 || n > 10) return -1;
-  int64_t v = 0;
-  size_t i = 0;
-  int neg = 0;
-  if (t[0] == '-' || t[0] == '+') {
-    neg = t[0] == '-';
-    if (++i == n) return -1;
-  }
-  for (; i < n; i++) {
-    if (t[i] < '0' || t[i] > '9') return -1;
-    v = v * 10 + (t[i] - '0');
-  }
-  if (neg) v = -v;
-  if (v > INT32_MAX || v < INT32_MIN) return -1;
-  *out = (int32_t)v;
-  return 0;
-}
 
 /* ---- building ----------------------------------------------------------- */
 typedef struct builder {
@@ -269,15 +174,15 @@ static void join(char *buf, size_t size, const char *dir, const char *name)
 /* english.exceptions: records of 2 lines, a base form then its inflected forms. */
 static int load_meteor_exceptions(builder *b, const char *path, p2c_error *err)
 {
-  lines l;
-  int rc = read_all(path, &l, err);
+  p2ci_meteor_lines l;
+  int rc = p2ci_meteor_lines_read(path, &l, err);
   if (rc) return rc;
   const char *base, *forms;
   size_t bn, fn, line = 0;
-  while (next_line(&l, &base, &bn)) {
+  while (p2ci_meteor_lines_next(&l, &base, &bn)) {
     line++;
-    if (!next_line(&l, &forms, &fn)) {
-      free(l.data);
+    if (!p2ci_meteor_lines_next(&l, &forms, &fn)) {
+      p2ci_meteor_lines_free(&l);
       return p2ci_error(err, P2C_ERR_PARSE,
                         "%s: line %zu: base form '%.*s' without a line of inflected forms", path,
                         line, (int)(bn > 64 ? 64 : bn), base);
@@ -286,54 +191,25 @@ static int load_meteor_exceptions(builder *b, const char *path, p2c_error *err)
     size_t pos = 0;
     const char *t;
     size_t tn;
-    while ((tn = tok(forms, fn, &pos, &t)) > 0)
+    while ((tn = p2ci_meteor_token(forms, fn, &pos, &t)) > 0)
       if (add_exception(b, t, tn, base, bn)) {
-        free(l.data);
+        p2ci_meteor_lines_free(&l);
         return oom(path, err);
       }
   }
-  free(l.data);
+  p2ci_meteor_lines_free(&l);
   return 0;
 }
 
-/* english.synsets: records of 2 lines, a word then its synset ids. */
-static int load_meteor_synsets(builder *b, const char *path, p2c_error *err)
+/* english.synsets: a record replaces the word's earlier ones (Hashtable.put). */
+static int add_synsets_record(void *ctx, const char *w, size_t n, const int32_t *ids, size_t count,
+                              size_t record)
 {
-  lines l;
-  int rc = read_all(path, &l, err);
-  if (rc) return rc;
-  const char *w, *ids;
-  size_t wn, in, line = 0;
-  while (next_line(&l, &w, &wn)) {
-    line++;
-    if (!next_line(&l, &ids, &in)) {
-      free(l.data);
-      return p2ci_error(err, P2C_ERR_PARSE, "%s: line %zu: word without a line of synset ids",
-                        path, line);
-    }
-    line++;
-    int idx;
-    if (add_record(b, w, wn, (uint32_t)line, &idx)) {
-      free(l.data);
-      return oom(path, err);
-    }
-    size_t pos = 0;
-    const char *t;
-    size_t tn;
-    while ((tn = tok(ids, in, &pos, &t)) > 0) {
-      int32_t id;
-      if (parse_int(t, tn, &id)) {
-        free(l.data);
-        return p2ci_error(err, P2C_ERR_PARSE, "%s: line %zu: '%.*s' is not a synset id", path,
-                          line, (int)(tn > 32 ? 32 : tn), t);
-      }
-      if (add_pair(b, idx, id, (uint32_t)line)) {
-        free(l.data);
-        return oom(path, err);
-      }
-    }
-  }
-  free(l.data);
+  builder *b = ctx;
+  int idx;
+  if (add_record(b, w, n, (uint32_t)record, &idx)) return P2C_ERR_NOMEM;
+  for (size_t k = 0; k < count; k++)
+    if (add_pair(b, idx, ids[k], (uint32_t)record)) return P2C_ERR_NOMEM;
   return 0;
 }
 
@@ -348,7 +224,7 @@ int p2ci_m15_synonyms_load_meteor(const char *dir, p2ci_m15_synonyms **out, p2c_
   int rc = load_meteor_exceptions(&b, path, err);
   if (!rc) {
     join(path, sizeof path, dir, "english.synsets");
-    rc = load_meteor_synsets(&b, path, err);
+    rc = p2ci_meteor_synsets_read(path, add_synsets_record, &b, err);
   }
   if (!rc && finish(&b)) rc = p2ci_error(err, P2C_ERR_NOMEM, "METEOR synonyms: out of memory");
   builder_free(&b);

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "core/internal.h"
-#include "io/file.h"
 #include "text/hash.h"
+#include "text/meteor_files.h"
 #include "text/wordnet.h"
 
 typedef struct wn_word {
@@ -244,59 +244,41 @@ fail_quiet:
   return rc;
 }
 
+/* One english.synsets record: the word's synsets become its ids, sorted and
+ * unique (the file lists each once but not in order); a later record of the
+ * same word replaces an earlier one. */
+static int set_meteor_synsets(void *ctx, const char *word, size_t len, const int32_t *ids,
+                              size_t n, size_t record)
+{
+  (void)record;
+  p2ci_wnlex *lex = ctx;
+  int32_t id = p2ci_wnlex_intern(lex, word, len);
+  if (id < 0 || n > UINT32_MAX || pool_reserve(lex, n + 1)) return P2C_ERR_NOMEM;
+  wn_word *w = &lex->words[id];
+  w->syn = (uint32_t)lex->npool;
+  int32_t *v = lex->pool + w->syn;
+  uint32_t u = 0;
+  for (size_t i = 0; i < n; i++) { /* insertion sort: a word has a few dozen at most */
+    uint32_t j = u++;
+    while (j > 0 && v[j - 1] > ids[i]) {
+      v[j] = v[j - 1];
+      j--;
+    }
+    v[j] = ids[i];
+  }
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < u; i++)
+    if (i == 0 || v[i] != v[k - 1]) v[k++] = v[i];
+  w->nsyn = k;
+  lex->npool = w->syn + k;
+  return 0;
+}
+
 int p2ci_wnlex_load_meteor_synsets(p2ci_wnlex *lex, const char *path, p2c_error *err)
 {
-  char *data;
-  size_t len;
-  int rc = p2ci_read_file(path, 0, &data, &len, err);
-  if (rc) return rc;
-  /* Pairs of lines: a word, then its synset numbers. Clear the old lists. */
+  /* The file's lists replace WordNet's: clear them all first. */
   for (size_t i = 0; i < lex->nwords; i++) lex->words[i].nsyn = 0;
-  size_t lineno = 0;
-  for (char *line = data, *next; line && *line; line = next) {
-    next = strchr(line, '\n');
-    if (next) *next++ = '\0';
-    lineno++;
-    char *ids = next;
-    if (!ids) break;
-    next = strchr(ids, '\n');
-    if (next) *next++ = '\0';
-    lineno++;
-    size_t wl = strlen(line);
-    if (wl && line[wl - 1] == '\r') line[--wl] = '\0';
-    int32_t id = p2ci_wnlex_intern(lex, line, wl);
-    if (id < 0 || pool_reserve(lex, strlen(ids) / 2 + 1)) {
-      free(data);
-      return p2ci_error(err, P2C_ERR_NOMEM, "%s: out of memory", path);
-    }
-    wn_word *w = &lex->words[id];
-    w->syn = (uint32_t)lex->npool;
-    for (char *p = ids, *e; *p;) {
-      long v = strtol(p, &e, 10);
-      if (e == p) break;
-      lex->pool[lex->npool++] = (int32_t)v;
-      p = e;
-    }
-    w->nsyn = (uint32_t)(lex->npool - w->syn);
-    /* sorted, unique: the file lists each synset once but not in order */
-    int32_t *s = lex->pool + w->syn;
-    for (uint32_t i = 1; i < w->nsyn; i++) {
-      int32_t v = s[i];
-      uint32_t j = i;
-      while (j > 0 && s[j - 1] > v) {
-        s[j] = s[j - 1];
-        j--;
-      }
-      s[j] = v;
-    }
-    uint32_t u = 0;
-    for (uint32_t i = 0; i < w->nsyn; i++)
-      if (i == 0 || s[i] != s[u - 1]) s[u++] = s[i];
-    lex->npool = w->syn + u;
-    w->nsyn = u;
-  }
-  free(data);
-  return P2C_OK;
+  return p2ci_meteor_synsets_read(path, set_meteor_synsets, lex, err);
 }
 
 void p2ci_wnlex_free(p2ci_wnlex *lex)
