@@ -12,6 +12,7 @@
 #include "text/java_string.h"
 #include "text/meteor_data.h"
 #include "text/meteor_normalizer.h"
+#include "text/pystr.h"
 #include "text/snowball_english.h"
 #include "text/wordnet.h"
 
@@ -422,13 +423,13 @@ int p2c_meteor15_score(p2c_meteor15 *m, const char *hyp, const char *const *refs
   if (!m) return P2C_ERR_INVALID_ARG;
   if (!hyp || (num_refs && !refs))
     return fail(m, P2C_ERR_INVALID_ARG, "METEOR 1.5: hypothesis or references are NULL");
-  size_t bad = p2ci_utf8_invalid_at(hyp, strlen(hyp));
+  size_t bad = p2ci_utf8_check(hyp, strlen(hyp));
   if (bad < strlen(hyp))
     return fail(m, P2C_ERR_PARSE, "METEOR 1.5: hypothesis: invalid UTF-8 at byte %zu", bad);
   for (size_t k = 0; k < num_refs; k++) {
     if (!refs[k]) return fail(m, P2C_ERR_INVALID_ARG, "METEOR 1.5: reference %zu is NULL", k);
     size_t n = strlen(refs[k]);
-    if ((bad = p2ci_utf8_invalid_at(refs[k], n)) < n)
+    if ((bad = p2ci_utf8_check(refs[k], n)) < n)
       return fail(m, P2C_ERR_PARSE, "METEOR 1.5: reference %zu: invalid UTF-8 at byte %zu", k, bad);
   }
   char *line = p2ci_m15_build_line(hyp, refs, num_refs, m->line_mode);

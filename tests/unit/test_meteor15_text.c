@@ -10,6 +10,7 @@
 #include "testutil.h"
 #include "text/java_string.h"
 #include "text/meteor_normalizer.h"
+#include "text/pystr.h"
 #include "text/snowball_english.h"
 
 /* Snowball's published English sample vocabulary (snowballstem.org, voc.txt /
@@ -206,10 +207,10 @@ START_TEST(java_lower_case)
   ck_assert_str_eq(out, "\xCF\x83");
   p2ci_java_lower("CAF\xC3\x89", 5, out);
   ck_assert_str_eq(out, "caf\xC3\xA9");
-  ck_assert_uint_eq(p2ci_utf8_invalid_at("ok\xC3", 3), 2);
-  ck_assert_uint_eq(p2ci_utf8_invalid_at("\xED\xA0\x80", 3), 0); /* a surrogate */
-  ck_assert_uint_eq(p2ci_utf8_invalid_at("\xC0\xAF", 2), 0);     /* overlong */
-  ck_assert_uint_eq(p2ci_utf8_invalid_at("caf\xC3\xA9", 5), 5);
+  ck_assert_uint_eq(p2ci_utf8_check("ok\xC3", 3), 2);
+  ck_assert_uint_eq(p2ci_utf8_check("\xED\xA0\x80", 3), 0); /* a surrogate */
+  ck_assert_uint_eq(p2ci_utf8_check("\xC0\xAF", 2), 0);     /* overlong */
+  ck_assert_uint_eq(p2ci_utf8_check("caf\xC3\xA9", 5), 5);
 }
 END_TEST
 
