@@ -15,15 +15,18 @@
 
 #define N 4
 
-/* Document frequencies of the 2-, 3- and 4-grams of all references: an
- * open-addressing table keyed by the n-gram's word ids themselves, packed
- * in one 64-bit word (16 bits per word + 1, when the vocabulary allows it)
- * or in two (32 bits per word + 1). Slots are `stride` words: the key, then
- * the count. A zero first key word marks an empty slot (word ids + 1 > 0). */
-typedef struct dftab {
+/* The 2-, 3- and 4-grams of the corpus, numbered 0, 1, ... in first-seen
+ * order: an open-addressing table keyed by the n-gram's word ids themselves,
+ * packed in one 64-bit word (16 bits per word + 1, when the vocabulary
+ * allows it) or in two (32 bits per word + 1). Slots are `stride` words: the
+ * key, then the number. A zero first key word marks an empty slot (word
+ * ids + 1 > 0); the number's word holds the document frequency in its high
+ * half while the table is being filled. Any table size works (no power of two: memory is the cost
+ * here), so it is sized once from an estimate and rarely grows. */
+typedef struct gramtab {
   uint64_t *slots;
-  size_t mask, n, stride;
-} dftab;
+  size_t size, n, stride;
+} gramtab;
 
 /* Most probes of a batch are cache misses: all are issued before the first
  * is used, so that they overlap. */
@@ -39,60 +42,59 @@ static void pack(const uint32_t *w, unsigned k, size_t stride, uint64_t key[2])
   }
 }
 
-static uint64_t key_hash(const uint64_t key[2])
+/* The home slot of a key: its hash's top 32 bits scaled to the size (Lemire's
+ * multiply-shift range reduction). */
+static size_t home(const gramtab *t, const uint64_t key[2])
 {
-  return p2ci_hash_mix(key[0] ^ key[1] * 0x9e3779b97f4a7c15ULL);
+  uint64_t h = p2ci_hash_mix(key[0] ^ key[1] * 0x9e3779b97f4a7c15ULL);
+  return (size_t)(((h >> 32) * (uint64_t)t->size) >> 32);
 }
 
-static int dftab_init(dftab *t, size_t n_words, size_t expected)
+#define MAX_SLOTS ((size_t)1 << 32)
+
+static int gramtab_alloc(gramtab *t, size_t size)
 {
-  t->stride = n_words < 0xffff ? 2 : 3;
-  t->n = 0;
-  size_t size = 1024;
-  while (size / 2 < expected && size < ((size_t)1 << 40)) size *= 2;
+  if (size > MAX_SLOTS) return P2C_ERR_LIMIT;
   t->slots = p2ci_big_calloc(size, t->stride * sizeof *t->slots);
-  t->mask = size - 1;
+  t->size = size;
   return t->slots ? P2C_OK : P2C_ERR_NOMEM;
 }
 
-static void dftab_free(dftab *t)
+static void gramtab_free(gramtab *t)
 {
-  if (t->slots) p2ci_big_free(t->slots, t->mask + 1, t->stride * sizeof *t->slots);
+  if (t->slots) p2ci_big_free(t->slots, t->size, t->stride * sizeof *t->slots);
   t->slots = NULL;
 }
 
 /* The slot of key: where it is, or the empty slot where it belongs. */
-static uint64_t *dftab_slot(const dftab *t, const uint64_t key[2], uint64_t h)
+static uint64_t *gramtab_slot(const gramtab *t, const uint64_t key[2], size_t j)
 {
-  size_t j = (size_t)h & t->mask;
   for (;;) {
     uint64_t *s = t->slots + j * t->stride;
     if (!s[0] || (s[0] == key[0] && (t->stride == 2 || s[1] == key[1]))) return s;
-    j = (j + 1) & t->mask;
+    if (++j == t->size) j = 0;
   }
 }
 
 /* Room for `more` new keys at load factor 3/4 at most. */
-static int dftab_reserve(dftab *t, size_t more)
+static int gramtab_reserve(gramtab *t, size_t more)
 {
-  size_t size = t->mask + 1;
-  if (t->n + more <= size / 2) return P2C_OK;
-  while (t->n + more > size / 2) size *= 2;
-  dftab old = *t;
-  t->slots = p2ci_big_calloc(size, t->stride * sizeof *t->slots);
-  if (!t->slots) {
+  if (t->n + more <= t->size / 4 * 3) return P2C_OK;
+  size_t size = t->size;
+  while (t->n + more > size / 4 * 3) size *= 2;
+  gramtab old = *t;
+  int rc = gramtab_alloc(t, size);
+  if (rc) {
     *t = old;
-    return P2C_ERR_NOMEM;
+    return rc;
   }
-  t->mask = size - 1;
-  for (size_t i = 0; i <= old.mask; i++) {
+  for (size_t i = 0; i < old.size; i++) {
     const uint64_t *s = old.slots + i * old.stride;
     if (!s[0]) continue;
     uint64_t key[2] = {s[0], old.stride == 3 ? s[1] : 0};
-    uint64_t *d = dftab_slot(t, key, key_hash(key));
-    memcpy(d, s, t->stride * sizeof *d);
+    memcpy(gramtab_slot(t, key, home(t, key)), s, t->stride * sizeof *s);
   }
-  dftab_free(&old);
+  gramtab_free(&old);
   return P2C_OK;
 }
 
@@ -112,13 +114,18 @@ typedef struct vec {
 
 typedef struct ctx {
   const p2ci_caption_set *set;
-  dftab df;          /* 2-, 3- and 4-grams */
-  uint32_t *df1;     /* 1-grams, per word id */
+  uint32_t *df1;        /* 1-grams: per word id */
+  uint32_t *df;         /* longer n-grams: per corpus number (gramtab) */
+  /* per item, its distinct longer n-grams' corpus numbers in local id order:
+   * found once, in the document-frequency pass, read back while scoring */
+  uint32_t *numbers;
+  size_t numbers_n, numbers_size, numbers_pos;
   const double *log_df; /* log(max(1, d)) for d = 0 .. N */
   double ref_len;       /* log(N) */
   p2ci_ngrams grams;    /* the item's n-grams */
   const uint32_t **words;
   size_t *len, words_cap, len_cap;
+  uint8_t *in_ref; /* per local id: occurs in a reference */
   double *idf;    /* per local id: log(N) - log(max(1, df)) */
   uint32_t *tf;   /* per local id, 0 between uses */
   double *ref_w;  /* per local id: the current reference's weight, 0 elsewhere */
@@ -141,76 +148,95 @@ static int reserve_local(ctx *c, size_t n)
 {
   if (n <= c->local_cap) return P2C_OK;
   size_t cap = n * 2;
+  free(c->in_ref);
   free(c->idf);
   free(c->tf);
   free(c->ref_w);
+  c->in_ref = malloc(cap * sizeof *c->in_ref);
   c->idf = malloc(cap * sizeof *c->idf);
   c->tf = calloc(cap, sizeof *c->tf);
   c->ref_w = calloc(cap, sizeof *c->ref_w);
-  c->local_cap = c->idf && c->tf && c->ref_w ? cap : 0;
+  c->local_cap = c->in_ref && c->idf && c->tf && c->ref_w ? cap : 0;
   return c->local_cap ? P2C_OK : P2C_ERR_NOMEM;
 }
 
+/* Number the n-grams of the item's hypothesis and references (caption 0: the
+ * hypothesis), with room for per-id arrays. */
+static int number_whole_item(ctx *c, size_t item)
+{
+  int rc = number_item(c, p2ci_set_hyp(c->set, item), p2ci_set_num_refs(c->set, item) + 1);
+  return rc ? rc : reserve_local(c, c->grams.n_ids);
+}
+
 /* Document frequency: in how many items' reference sets each n-gram occurs.
- * Each item's distinct reference n-grams come from its local numbering. */
-static int document_frequency(ctx *c, size_t *distinct)
+ * Each item's distinct n-grams come from its local numbering; those of order
+ * 2 and more get their corpus number here, once, and the item's numbers are
+ * kept (in local id order) for scoring. *any: some reference has a word. */
+static int document_frequency(ctx *c, gramtab *t, int *any)
 {
   const p2ci_caption_set *set = c->set;
-  dftab *t = &c->df;
-  *distinct = 0;
+  *any = 0;
   for (size_t item = 0; item < set->n_items; item++) {
-    int rc = number_item(c, p2ci_set_ref(set, item, 0), p2ci_set_num_refs(set, item));
+    int rc = number_whole_item(c, item);
     if (rc) return rc;
     const p2ci_ngrams *g = &c->grams;
-    *distinct += g->n_ids;
-    if ((rc = dftab_reserve(t, g->n_ids))) return rc;
+    size_t refs_end = g->off[p2ci_set_num_refs(set, item) + 1];
+    memset(c->in_ref, 0, g->n_ids);
+    for (size_t i = g->off[1]; i < refs_end; i++) c->in_ref[g->ids[i]] = 1;
+    if (refs_end > g->off[1]) *any = 1;
+    if ((rc = gramtab_reserve(t, g->n_ids))) return rc;
     for (size_t b = 0; b < g->n_ids; b += BATCH) {
       size_t e = b + BATCH < g->n_ids ? b + BATCH : g->n_ids;
-      uint64_t key[BATCH][2], h[BATCH];
+      uint64_t key[BATCH][2];
+      size_t j[BATCH];
       for (size_t i = b; i < e; i++) {
         if (g->order[i] == 1) continue;
         pack(g->at[i], g->order[i], t->stride, key[i - b]);
-        h[i - b] = key_hash(key[i - b]);
-        __builtin_prefetch(t->slots + ((size_t)h[i - b] & t->mask) * t->stride, 1);
+        j[i - b] = home(t, key[i - b]);
+        __builtin_prefetch(t->slots + j[i - b] * t->stride, 1);
       }
       for (size_t i = b; i < e; i++) {
         if (g->order[i] == 1) {
-          c->df1[*g->at[i]]++;
+          c->df1[*g->at[i]] += c->in_ref[i];
           continue;
         }
-        uint64_t *s = dftab_slot(t, key[i - b], h[i - b]);
+        uint64_t *s = gramtab_slot(t, key[i - b], j[i - b]);
         if (!s[0]) {
           s[0] = key[i - b][0];
           if (t->stride == 3) s[1] = key[i - b][1];
-          t->n++;
+          s[t->stride - 1] = t->n++;
         }
-        s[t->stride - 1]++;
+        /* the count in the high half, next to the key: no second miss */
+        s[t->stride - 1] += (uint64_t)c->in_ref[i] << 32;
+        uint32_t num = (uint32_t)s[t->stride - 1];
+        /* cannot overflow: an item has no more distinct n-grams than occurrences */
+        c->numbers[c->numbers_n++] = num;
       }
     }
   }
+  /* the counts by number, compact for the scoring pass */
+  c->df = p2ci_malloc_array(t->n ? t->n : 1, sizeof *c->df);
+  if (!c->df) return P2C_ERR_NOMEM;
+  for (size_t i = 0; i < t->size; i++) {
+    const uint64_t *s = t->slots + i * t->stride;
+    if (s[0]) c->df[(uint32_t)s[t->stride - 1]] = (uint32_t)(s[t->stride - 1] >> 32);
+  }
   return P2C_OK;
 }
+
+#define PREFETCH 32
 
 /* idf of every n-gram of the numbered item. */
 static void item_idf(ctx *c)
 {
   const p2ci_ngrams *g = &c->grams;
-  const dftab *t = &c->df;
-  for (size_t b = 0; b < g->n_ids; b += BATCH) {
-    size_t e = b + BATCH < g->n_ids ? b + BATCH : g->n_ids;
-    uint64_t key[BATCH][2], h[BATCH];
-    for (size_t i = b; i < e; i++) {
-      if (g->order[i] == 1) continue;
-      pack(g->at[i], g->order[i], t->stride, key[i - b]);
-      h[i - b] = key_hash(key[i - b]);
-      __builtin_prefetch(t->slots + ((size_t)h[i - b] & t->mask) * t->stride);
-    }
-    for (size_t i = b; i < e; i++) {
-      uint64_t d = g->order[i] == 1 ? c->df1[*g->at[i]]
-                                    : dftab_slot(t, key[i - b], h[i - b])[t->stride - 1];
-      /* np.log(float(len(crefs))) - np.log(max(1.0, df)) */
-      c->idf[i] = c->ref_len - c->log_df[d];
-    }
+  for (size_t i = 0; i < g->n_ids; i++) {
+    /* the stream of numbers is known ahead: fetch the counts early */
+    if (c->numbers_pos + PREFETCH < c->numbers_n)
+      __builtin_prefetch(&c->df[c->numbers[c->numbers_pos + PREFETCH]]);
+    uint32_t d = g->order[i] == 1 ? c->df1[*g->at[i]] : c->df[c->numbers[c->numbers_pos++]];
+    /* np.log(float(len(crefs))) - np.log(max(1.0, df)) */
+    c->idf[i] = c->ref_len - c->log_df[d];
   }
 }
 
@@ -251,8 +277,7 @@ static int to_vec(ctx *c, const uint32_t *g, size_t n1, vec *v)
 static int cider_item(ctx *c, size_t item, double *out)
 {
   size_t n_refs = p2ci_set_num_refs(c->set, item);
-  int rc = number_item(c, p2ci_set_hyp(c->set, item), n_refs + 1);
-  if (!rc) rc = reserve_local(c, c->grams.n_ids);
+  int rc = number_whole_item(c, item);
   if (rc) return rc;
   item_idf(c);
   const p2ci_ngrams *g = &c->grams;
@@ -297,22 +322,27 @@ static int cider_compute(void *state, const p2ci_caption_set *set, double *corpu
   ctx c;
   memset(&c, 0, sizeof c);
   c.set = set;
-  size_t n_words = p2ci_vocab_size(set->vocab), longer = 0, distinct = 0, item = 0;
-  for (size_t i = 0; i < set->n_items; i++)
-    for (size_t j = 0; j < p2ci_set_num_refs(set, i); j++) {
-      size_t n1 = set->words[P2CI_SPLIT_WS][p2ci_set_ref(set, i, j)].len;
-      longer += p2ci_ngrams_count(n1, N) - (n1 < 1 ? 0 : n1);
-    }
+  gramtab t = {0};
+  size_t n_words = p2ci_vocab_size(set->vocab), longer = 0, item = 0;
+  for (size_t i = 0; i < set->first[set->n_items]; i++) {
+    size_t n1 = set->words[P2CI_SPLIT_WS][i].len;
+    longer += p2ci_ngrams_count(n1, N) - n1;
+  }
+  t.stride = n_words < 0xffff ? 2 : 3;
   double *log_df = p2ci_malloc_array(set->n_items + 1, sizeof *log_df);
   c.df1 = p2ci_calloc_array(n_words ? n_words : 1, sizeof *c.df1);
-  /* about a third of the longer reference n-grams of caption sets are
-   * distinct (0.38 of all n-grams on the coco-caption demo corpus) */
-  int rc = p2ci_ngrams_init(&c.grams, n_words);
-  if (!rc) rc = dftab_init(&c.df, n_words, longer / 3);
-  if (!rc && (!log_df || !c.df1)) rc = P2C_ERR_NOMEM;
-  if (!rc) rc = document_frequency(&c, &distinct);
+  /* at most one number per longer n-gram; pages never written cost nothing */
+  c.numbers_size = longer;
+  c.numbers = p2ci_big_calloc(longer ? longer : 1, sizeof *c.numbers);
+  int rc = p2ci_ngrams_init(&c.grams, n_words), any = 0;
+  /* about a third of the longer n-grams of caption sets are distinct (0.38
+   * of all n-grams on the coco-caption demo corpus): load 0.6 at that size */
+  if (!rc) rc = gramtab_alloc(&t, longer / 3 / 3 * 5 + 1024);
+  if (!rc && (!log_df || !c.df1 || !c.numbers)) rc = P2C_ERR_NOMEM;
+  if (!rc) rc = document_frequency(&c, &t, &any);
+  gramtab_free(&t); /* the numbers are all scoring needs */
   if (rc) goto done;
-  if (distinct == 0) {
+  if (!any) {
     rc = p2ci_error(err, P2C_ERR_EMPTY,
                     "CIDEr: no reference holds any word, so there is no document frequency "
                     "(pycocoevalcap fails here with \"max() arg is an empty sequence\")");
@@ -330,14 +360,16 @@ static int cider_compute(void *state, const p2ci_caption_set *set, double *corpu
   *corpus = p2ci_mean_numpy(per_item, set->n_items);
 done:
   if (rc == P2C_ERR_NOMEM) p2ci_error(err, rc, "CIDEr: out of memory");
-  else if (rc && rc != P2C_ERR_EMPTY)
-    p2ci_error(err, rc, "CIDEr: key '%s': too many words", set->keys[item]);
-  dftab_free(&c.df);
+  else if (rc == P2C_ERR_LIMIT) p2ci_error(err, rc, "CIDEr: too many distinct n-grams");
+  else if (rc && rc != P2C_ERR_EMPTY) p2ci_error(err, rc, "CIDEr: internal error");
   p2ci_ngrams_release(&c.grams);
+  p2ci_big_free(c.numbers, longer ? longer : 1, sizeof *c.numbers);
   free(c.df1);
+  free(c.df);
   free(log_df);
   free(c.words);
   free(c.len);
+  free(c.in_ref);
   free(c.idf);
   free(c.tf);
   free(c.ref_w);
