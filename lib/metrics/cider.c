@@ -15,6 +15,8 @@
 
 #define N 4
 
+int p2ci_cider_wide_keys = 0;
+
 /* The 2-, 3- and 4-grams of the corpus, numbered 0, 1, ... in first-seen
  * order: an open-addressing table keyed by the n-gram's word ids themselves,
  * packed in one 64-bit word (16 bits per word + 1, when the vocabulary
@@ -328,7 +330,7 @@ static int cider_compute(void *state, const p2ci_caption_set *set, double *corpu
     size_t n1 = set->words[P2CI_SPLIT_WS][i].len;
     longer += p2ci_ngrams_count(n1, N) - n1;
   }
-  t.stride = n_words < 0xffff ? 2 : 3;
+  t.stride = n_words < 0xffff && !p2ci_cider_wide_keys ? 2 : 3;
   double *log_df = p2ci_malloc_array(set->n_items + 1, sizeof *log_df);
   c.df1 = p2ci_calloc_array(n_words ? n_words : 1, sizeof *c.df1);
   /* at most one number per longer n-gram; pages never written cost nothing */
