@@ -244,6 +244,18 @@ static const char *const punctuation[] = {"''", "'", "``", "`", ".", "?", "!", "
 
 /* ---- compiled state -------------------------------------------------------- */
 
+/* Whether a plain word is an abbreviation when followed by a final ".": the
+ * answer depends on the word's bytes only (see plain_word), and a caption
+ * corpus ends in few distinct words, so it is remembered. Direct-mapped:
+ * a collision overwrites. */
+#define ABBREV_CACHE 1024
+#define ABBREV_WORD 23
+typedef struct abbrev_entry {
+  char word[ABBREV_WORD];
+  unsigned char len; /* 0: empty */
+  unsigned char is_abbrev;
+} abbrev_entry;
+
 typedef struct compiled {
   pcre2_code *whole; /* r1 r2 */
   pcre2_code *head;  /* r1, for rules with trailing context */
@@ -255,6 +267,7 @@ struct p2ci_ptb {
   compiled rule[N_RULES];
   pcre2_code *abbrev; /* {ABBREV1}|{ABBREV2}: the only rules that keep "word." whole */
   int no_shortcuts;   /* tests: every token through the rules */
+  abbrev_entry abbrev_cache[ABBREV_CACHE];
   pcre2_match_data *md;
   int *workspace;
   size_t ws_size;
@@ -718,11 +731,31 @@ static size_t plain_word(p2ci_ptb *t, const char *s, size_t pos, size_t end, siz
     return q - pos;
   }
   if (s[q] == '.' && q + 1 == end && q - pos >= 2) {
+    /* Both patterns end in the period, the text's only one here: a match
+     * is the whole "word.", so the answer is the word's alone. */
+    size_t n = q - pos;
+    abbrev_entry *e = NULL;
+    if (n <= ABBREV_WORD) {
+      uint32_t h = 2166136261u;
+      for (size_t i = pos; i < q; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+      e = &t->abbrev_cache[h % ABBREV_CACHE];
+      if (e->len == n && !memcmp(e->word, s + pos, n)) {
+        if (e->is_abbrev) return 0;
+        *skip = 1;
+        return n;
+      }
+    }
     size_t lens[1];
     int m = match_lengths(t, t->abbrev, pos, end, lens, 1);
-    if (m != 0) return 0; /* an abbreviation, or an error the rules will meet again */
+    if (m < 0) return 0; /* an error the rules will meet again */
+    if (e) {
+      memcpy(e->word, s + pos, n);
+      e->len = (unsigned char)n;
+      e->is_abbrev = m > 0;
+    }
+    if (m > 0) return 0; /* an abbreviation: the rules keep "word." whole */
     *skip = 1;
-    return q - pos;
+    return n;
   }
   return 0;
 }
