@@ -677,8 +677,16 @@ static int emit_token(p2ci_ptb *t)
   if (p2ci_grow(&t->out, &t->out_cap, t->out_len + 4 * n + 2, 1)) return P2C_ERR_NOMEM;
   size_t start = t->out_len + (t->out_len ? 1 : 0);
   char *o = t->out + start;
+  size_t ascii = 0;
+  while (ascii < n && (unsigned char)s[ascii] < 0x80) ascii++;
+  if (ascii == n) {
+    /* Java's toLowerCase of ASCII text is ASCII's (test_ptb_tokenizer checks
+     * p2ci_unicode_lower below U+0080) */
+    for (size_t i = 0; i < n; i++) o[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
+    ln = n;
+  }
   uint32_t prev = 0;
-  for (size_t i = 0; i < n;) {
+  for (size_t i = 0; i < n && ascii < n;) {
     uint32_t cp;
     size_t k = utf8_decode((const unsigned char *)s + i, &cp);
     i += k;

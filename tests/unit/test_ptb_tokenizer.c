@@ -9,6 +9,7 @@
 #include "io/file.h"
 #include "io/json.h"
 #include "text/ptb_tokenizer.h"
+#include "text/unicode_lower.h"
 #include "p2ceval.h"
 #include "testutil.h"
 
@@ -180,6 +181,15 @@ START_TEST(shortcuts_change_nothing)
 }
 END_TEST
 
+/* emit_token lowercases ASCII tokens without the Unicode table: the table
+ * must agree there. */
+START_TEST(ascii_lowercase_is_the_table)
+{
+  for (uint32_t cp = 0; cp < 0x80; cp++)
+    ck_assert_uint_eq(p2ci_unicode_lower(cp), cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("ptb_tokenizer");
@@ -188,6 +198,7 @@ static Suite *suite(void)
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, basic_rules);
   tcase_add_test(tc, shortcuts_change_nothing);
+  tcase_add_test(tc, ascii_lowercase_is_the_table);
   tcase_add_test(tc, oracle_captions);
   tcase_add_test(tc, corenlp_cases_agreeing_with_oracle);
   tcase_add_test(tc, all_corenlp_cases_as_3_4_1);
