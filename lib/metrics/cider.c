@@ -23,8 +23,9 @@ int p2ci_cider_wide_keys = 0;
  * allows it) or in two (32 bits per word + 1). Slots are `stride` words: the
  * key, then the number. A zero first key word marks an empty slot (word
  * ids + 1 > 0); the number's word holds the document frequency in its high
- * half while the table is being filled. Any table size works (no power of two: memory is the cost
- * here), so it is sized once from an estimate and rarely grows. */
+ * half while the table is being filled. Any table size works (no power of
+ * two: memory is the cost here), so it is sized once from an estimate and
+ * rarely grows. */
 typedef struct gramtab {
   uint64_t *slots;
   size_t size, n, stride;
@@ -52,11 +53,10 @@ static size_t home(const gramtab *t, const uint64_t key[2])
   return (size_t)(((h >> 32) * (uint64_t)t->size) >> 32);
 }
 
-#define MAX_SLOTS ((size_t)1 << 32)
-
 static int gramtab_alloc(gramtab *t, size_t size)
 {
-  if (size > MAX_SLOTS) return P2C_ERR_LIMIT;
+  /* home() scales 32 hash bits; numbers are 32 bits */
+  if ((uint64_t)size > ((uint64_t)1 << 32)) return P2C_ERR_LIMIT;
   t->slots = p2ci_big_calloc(size, t->stride * sizeof *t->slots);
   t->size = size;
   return t->slots ? P2C_OK : P2C_ERR_NOMEM;
