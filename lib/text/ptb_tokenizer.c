@@ -721,7 +721,8 @@ static int is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' 
  *   or '@', which the run excludes);
  * - the same run of 2+ letters followed by the final "." of the text is that
  *   token, then a period, unless it is an abbreviation (ABBREV1 or ABBREV2
- *   keep "etc." or "Mr." whole: checked with those very patterns).
+ *   keep "etc." or "Mr." whole: checked with those very patterns);
+ * - one letter followed by the final "." is the token "x." (ABBREV2).
  * Returns the length of the word (0: use the rules) and sets *skip to the
  * bytes after it that only hold punctuation the filter drops. */
 static size_t plain_word(p2ci_ptb *t, const char *s, size_t pos, size_t end, size_t *skip)
@@ -737,6 +738,11 @@ static size_t plain_word(p2ci_ptb *t, const char *s, size_t pos, size_t end, siz
   if (s[q] == ',' && (q + 1 == end || s[q + 1] == ' ')) {
     *skip = 1;
     return q - pos;
+  }
+  if (s[q] == '.' && q + 1 == end && q - pos == 1) {
+    /* one letter and the final period: ABBREV2 ({ACRO}\.) keeps "x." whole,
+     * and no rule matches more */
+    return 2;
   }
   if (s[q] == '.' && q + 1 == end && q - pos >= 2) {
     /* Both patterns end in the period, the text's only one here: a match

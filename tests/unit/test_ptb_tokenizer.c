@@ -176,6 +176,19 @@ START_TEST(shortcuts_change_nothing)
     ck_assert_int_eq(p2ci_ptb_tokenize(slow, text, strlen(text), &b, &nb), 0);
     ck_assert_msg(na == nb && !memcmp(a, b, na), "[%s]: shortcuts [%s], rules [%s]", text, a, b);
   }
+  /* every ASCII letter before the final period, alone and after a word */
+  for (int c = 0; c < 52; c++) {
+    char text[16];
+    char x = (char)(c < 26 ? 'a' + c : 'A' + c - 26);
+    for (int form = 0; form < 2; form++) {
+      snprintf(text, sizeof text, form ? "the %c." : "%c.", x);
+      const char *a, *b;
+      size_t na, nb;
+      ck_assert_int_eq(p2ci_ptb_tokenize(fast, text, strlen(text), &a, &na), 0);
+      ck_assert_int_eq(p2ci_ptb_tokenize(slow, text, strlen(text), &b, &nb), 0);
+      ck_assert_msg(na == nb && !memcmp(a, b, na), "[%s]: shortcuts [%s], rules [%s]", text, a, b);
+    }
+  }
   p2ci_ptb_free(fast);
   p2ci_ptb_free(slow);
 }
