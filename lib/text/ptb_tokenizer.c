@@ -248,7 +248,7 @@ static const char *const punctuation[] = {"''", "'", "``", "`", ".", "?", "!", "
  * answer depends on the word's bytes only (see plain_word), and a caption
  * corpus ends in few distinct words, so it is remembered. Direct-mapped:
  * a collision overwrites. */
-#define ABBREV_CACHE 1024
+#define ABBREV_CACHE 4096
 #define ABBREV_WORD 23
 typedef struct abbrev_entry {
   char word[ABBREV_WORD];
@@ -703,8 +703,9 @@ static int emit_token(p2ci_ptb *t)
     }
     if (!(cp >= 0x300 && cp <= 0x36f)) prev = cp;
   }
-  for (size_t i = 0; i < sizeof punctuation / sizeof punctuation[0]; i++)
-    if (strlen(punctuation[i]) == ln && !memcmp(punctuation[i], o, ln)) return P2C_OK;
+  if (ln <= 3) /* the longest of pycocoevalcap's punctuation marks */
+    for (size_t i = 0; i < sizeof punctuation / sizeof punctuation[0]; i++)
+      if (strlen(punctuation[i]) == ln && !memcmp(punctuation[i], o, ln)) return P2C_OK;
   if (t->out_len) t->out[t->out_len] = ' ';
   t->out_len = start + ln;
   return P2C_OK;
