@@ -12,7 +12,10 @@
  * and the peak resident set size of the process (getrusage), which only grows:
  * read it as the high-water mark after each N.
  *
- * Usage: bench_captions [N ...]   (default: 1000 10000 50000) */
+ * Usage: bench_captions [N ...]   (default: 1000 10000 50000)
+ *        bench_captions -m METRICS N   (p2c_captions_score with those
+ *        metrics only, e.g. for valgrind --tool=callgrind
+ *        --toggle-collect=p2c_captions_score; -m tokenize: the tokenizer) */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,16 +167,59 @@ static double score_with(const corpus *c, const char *metrics, int text, double 
   return t2 - t1;
 }
 
+/* CPU time of p2c_tokenize on the raw form of every caption. */
+static double tokenize_all(const corpus *c)
+{
+  p2c_tokenizer *t;
+  p2c_error err;
+  if (p2c_tokenizer_create(&t, &err)) {
+    fprintf(stderr, "%s\n", err.message);
+    exit(1);
+  }
+  double tok = 0;
+  static item it;
+  for (size_t i = 0; i < c->n; i++) {
+    make_item(i, &it);
+    double t0 = now();
+    for (int k = 0; k < 6; k++) {
+      const char *out;
+      size_t len;
+      if (p2c_tokenize(t, it.raw[k], strlen(it.raw[k]), &out, &len)) {
+        fprintf(stderr, "%s\n", p2c_tokenizer_last_error(t));
+        exit(1);
+      }
+    }
+    tok += now() - t0;
+  }
+  p2c_tokenizer_free(t);
+  return tok;
+}
+
 int main(int argc, char **argv)
 {
   size_t sizes[8] = {1000, 10000, 50000};
   int n_sizes = 3;
+  const char *only = NULL;
+  if (argc > 2 && !strcmp(argv[1], "-m")) {
+    only = argv[2];
+    argv += 2;
+    argc -= 2;
+  }
   if (argc > 1) {
     n_sizes = 0;
     for (int i = 1; i < argc && n_sizes < 8; i++) sizes[n_sizes++] = (size_t)strtoul(argv[i], NULL, 10);
   }
   make_vocab();
   make_chain();
+  if (only) {
+    for (int s = 0; s < n_sizes; s++) {
+      corpus c = {sizes[s]};
+      double t = strcmp(only, "tokenize") ? score_with(&c, only, P2C_TEXT_TOKENIZED, NULL, NULL)
+                                          : tokenize_all(&c);
+      printf("%zu keys, %s: %.3f s CPU, peak RSS %ld MB\n", c.n, only, t, peak_rss_mb());
+    }
+    return 0;
+  }
   printf("caption metrics, 1 thread; keys x (1 hyp + %d refs), 18-28 words per caption\n", REFS);
   printf("%8s %10s %8s %8s %8s %9s %10s %10s %8s\n", "keys", "add(tok)", "Bleu", "ROUGE_L", "CIDEr",
          "all3", "add+all3", "tokenize", "peakMB");
@@ -187,27 +233,9 @@ int main(int argc, char **argv)
     cider = score_with(&c, "CIDEr", P2C_TEXT_TOKENIZED, NULL, &cider_value);
     all = score_with(&c, NULL, P2C_TEXT_TOKENIZED, &add, NULL);
 
-    p2c_tokenizer *t;
-    p2c_error err;
-    if (p2c_tokenizer_create(&t, &err)) return 1;
-    double tok = 0;
-    size_t total = 0;
-    static item it;
-    for (size_t i = 0; i < c.n; i++) {
-      make_item(i, &it);
-      double t0 = now();
-      for (int k = 0; k < 6; k++) {
-        const char *out;
-        size_t len;
-        if (p2c_tokenize(t, it.raw[k], strlen(it.raw[k]), &out, &len)) return 1;
-        total += len;
-      }
-      tok += now() - t0;
-    }
-    p2c_tokenizer_free(t);
+    double tok = tokenize_all(&c);
     printf("%8zu %9.3fs %7.3fs %7.3fs %7.3fs %8.3fs %9.3fs %9.3fs %8ld\n", c.n, add, bleu, rouge,
            cider, all, add + all, tok, peak_rss_mb());
-    (void)total;
     (void)cider_value;
   }
   return 0;

@@ -2,6 +2,7 @@
  * option "closest"): per item and for the corpus from summed counts. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/internal.h"
 #include "metrics/caption_metric.h"
@@ -33,106 +34,77 @@ static void bleu_of(const counts *c, double out[N])
   }
 }
 
-/* A small open-addressing map from n-gram id to counts, local to one item:
- * it stays in cache, unlike arrays indexed by n-gram id. */
-typedef struct local {
-  uint32_t *key;    /* id + 1; 0 = empty */
+/* Scratch of one item: counts indexed by the item's local n-gram ids (see
+ * text/ngram.h), small enough to stay in cache. */
+typedef struct scratch {
+  p2ci_ngrams grams;
+  const uint32_t **words;
+  size_t *len, words_cap, len_cap;
   uint32_t *maxref; /* largest count in one reference */
-  uint32_t *count;  /* count in the current caption */
-  uint32_t *used;   /* occupied slots, to clear */
-  size_t n_used, mask, cap;
-} local;
-
-static int local_reserve(local *m, size_t n)
-{
-  size_t want = 64;
-  while (want < 2 * n) want *= 2;
-  if (want <= m->cap) {
-    m->mask = want - 1;
-    return P2C_OK;
-  }
-  free(m->key);
-  free(m->maxref);
-  free(m->count);
-  free(m->used);
-  m->key = calloc(want, sizeof *m->key);
-  m->maxref = calloc(want, sizeof *m->maxref);
-  m->count = calloc(want, sizeof *m->count);
-  m->used = malloc(want * sizeof *m->used);
-  m->cap = m->key && m->maxref && m->count && m->used ? want : 0;
-  m->mask = want - 1;
-  return m->cap ? P2C_OK : P2C_ERR_NOMEM;
-}
-
-static size_t local_slot(local *m, uint32_t g)
-{
-  size_t j = (size_t)((g * 0x9e3779b1u) >> 7) & m->mask;
-  while (m->key[j] && m->key[j] != g + 1) j = (j + 1) & m->mask;
-  if (!m->key[j]) {
-    m->key[j] = g + 1;
-    m->used[m->n_used++] = (uint32_t)j;
-  }
-  return j;
-}
-
-static void local_clear(local *m)
-{
-  for (size_t i = 0; i < m->n_used; i++) {
-    size_t j = m->used[i];
-    m->key[j] = m->maxref[j] = m->count[j] = 0;
-  }
-  m->n_used = 0;
-}
+  uint32_t *count;  /* count in the current caption, 0 between captions */
+  size_t cap;
+} scratch;
 
 /* The counts of one item: references clip each n-gram to its largest count in
  * any single reference; the effective reference length is the closest one,
  * ties going to the shorter (min over (|r - L|, r)). */
-static int item_counts(const p2ci_caption_set *set, size_t item, local *m, counts *c)
+static int item_counts(const p2ci_caption_set *set, size_t item, scratch *m, counts *c)
 {
   size_t n_refs = p2ci_set_num_refs(set, item);
-  size_t hyp = p2ci_set_hyp(set, item), n1;
-  const uint32_t *g;
+  size_t n_caps = n_refs + 1; /* caption 0: the hypothesis */
+  if (p2ci_grow(&m->words, &m->words_cap, n_caps, sizeof *m->words) ||
+      p2ci_grow(&m->len, &m->len_cap, n_caps, sizeof *m->len))
+    return P2C_ERR_NOMEM;
+  for (size_t r = 0; r < n_caps; r++)
+    m->len[r] = p2ci_set_words(set, p2ci_set_hyp(set, item) + r, P2CI_SPLIT_WS, &m->words[r]);
+  int rc = p2ci_ngrams_number(&m->grams, m->words, m->len, n_caps, N);
+  if (rc) return rc;
+  const p2ci_ngrams *g = &m->grams;
+  if (g->n_ids > m->cap) {
+    size_t cap = g->n_ids * 2;
+    free(m->maxref);
+    free(m->count);
+    m->maxref = malloc(cap * sizeof *m->maxref);
+    m->count = calloc(cap, sizeof *m->count);
+    m->cap = m->maxref && m->count ? cap : 0;
+    if (!m->cap) return P2C_ERR_NOMEM;
+  }
+  memset(m->maxref, 0, g->n_ids * sizeof *m->maxref);
 
-  size_t total = 0;
-  for (size_t r = 0; r <= n_refs; r++)
-    total += p2ci_ngrams_count(set->words[P2CI_SPLIT_WS][set->first[item] + r].len, N);
-  if (local_reserve(m, total)) return P2C_ERR_NOMEM;
-
-  for (size_t r = 0; r < n_refs; r++) {
-    g = p2ci_set_ngrams(set, p2ci_set_ref(set, item, r), &n1);
-    size_t ng = p2ci_ngrams_count(n1, N);
-    for (size_t i = 0; i < ng; i++) m->count[local_slot(m, g[i])]++;
+  for (size_t r = 1; r < n_caps; r++) {
+    const uint32_t *id = g->ids + g->off[r];
+    size_t ng = g->off[r + 1] - g->off[r];
+    for (size_t i = 0; i < ng; i++) m->count[id[i]]++;
     for (size_t i = 0; i < ng; i++) {
-      size_t j = local_slot(m, g[i]);
-      if (m->count[j] > m->maxref[j]) m->maxref[j] = m->count[j];
-      m->count[j] = 0;
+      uint32_t k = id[i];
+      if (m->count[k] > m->maxref[k]) m->maxref[k] = m->count[k];
+      m->count[k] = 0;
     }
   }
 
-  g = p2ci_set_ngrams(set, hyp, &n1);
-  size_t ng = p2ci_ngrams_count(n1, N);
+  const uint32_t *id = g->ids + g->off[0];
+  size_t n1 = m->len[0], ng = g->off[1] - g->off[0];
   c->testlen = (int64_t)n1;
   for (int k = 0; k < N; k++) {
     c->guess[k] = n1 > (size_t)k ? (int64_t)(n1 - (size_t)k) : 0;
     c->correct[k] = 0;
   }
-  for (size_t i = 0; i < ng; i++) m->count[local_slot(m, g[i])]++;
+  for (size_t i = 0; i < ng; i++) m->count[id[i]]++;
   size_t start = 0;
   for (int k = 0; k < N && (size_t)k < n1; k++) {
     size_t len = n1 - (size_t)k;
     for (size_t i = start; i < start + len; i++) {
-      size_t j = local_slot(m, g[i]);
+      uint32_t j = id[i];
       if (!m->count[j]) continue; /* counted at its first occurrence */
       c->correct[k] += m->count[j] < m->maxref[j] ? m->count[j] : m->maxref[j];
       m->count[j] = 0;
     }
     start += len;
   }
-  local_clear(m);
 
   int64_t best = -1, best_diff = 0;
-  for (size_t r = 0; r < n_refs; r++) {
-    int64_t l = (int64_t)set->words[P2CI_SPLIT_WS][p2ci_set_ref(set, item, r)].len;
+  for (size_t r = 1; r < n_caps; r++) {
+    int64_t l = (int64_t)m->len[r];
     int64_t d = l > c->testlen ? l - c->testlen : c->testlen - l;
     if (best < 0 || d < best_diff || (d == best_diff && l < best)) {
       best = l;
@@ -147,13 +119,15 @@ static int bleu_compute(void *state, const p2ci_caption_set *set, double *corpus
                         double *per_item, p2c_error *err)
 {
   (void)state;
-  local m = {0};
-  int rc = P2C_OK;
+  scratch m;
+  memset(&m, 0, sizeof m);
+  int rc = p2ci_ngrams_init(&m.grams, p2ci_vocab_size(set->vocab));
   counts total = {0};
-  for (size_t i = 0; i < set->n_items && !rc; i++) {
+  size_t i = 0;
+  for (; i < set->n_items && !rc; i++) {
     counts c;
     rc = item_counts(set, i, &m, &c);
-    if (rc) break;
+    if (rc) break; /* i: the failing item */
     bleu_of(&c, per_item + i * N);
     total.testlen += c.testlen;
     total.reflen += c.reflen;
@@ -163,17 +137,19 @@ static int bleu_compute(void *state, const p2ci_caption_set *set, double *corpus
     }
   }
   if (!rc) bleu_of(&total, corpus);
-  free(m.key);
+  p2ci_ngrams_release(&m.grams);
+  free(m.words);
+  free(m.len);
   free(m.maxref);
   free(m.count);
-  free(m.used);
-  if (rc) return p2ci_error(err, rc, "BLEU: out of memory");
+  if (rc == P2C_ERR_NOMEM) return p2ci_error(err, rc, "BLEU: out of memory");
+  if (rc) return p2ci_error(err, rc, "BLEU: key '%s': too many words", set->keys[i]);
   return P2C_OK;
 }
 
 const p2ci_caption_metric p2ci_metric_bleu = {
     .name = "Bleu",
-    .flags = P2CI_METRIC_DEFAULT | P2CI_METRIC_NGRAMS,
+    .flags = P2CI_METRIC_DEFAULT,
     .n_outputs = N,
     .outputs = {"Bleu_1", "Bleu_2", "Bleu_3", "Bleu_4"},
     .compute = bleu_compute,

@@ -33,12 +33,6 @@ typedef struct p2ci_caption_set {
   const uint32_t *pool;
   const p2ci_vocab *vocab;
   const char *const *keys; /* item keys, borrowed (for error messages) */
-  /* With P2CI_METRIC_NGRAMS: the 1..4-gram ids of each caption's
-   * P2CI_SPLIT_WS words, in precook() order (1-grams by position, then
-   * 2-grams, ...), at ngram_pool + ngram_off[c]; ids < n_ngrams. */
-  const uint32_t *ngram_pool;
-  const size_t *ngram_off;
-  size_t n_ngrams;
 } p2ci_caption_set;
 
 static inline size_t p2ci_set_num_refs(const p2ci_caption_set *s, size_t item)
@@ -49,12 +43,6 @@ static inline size_t p2ci_set_hyp(const p2ci_caption_set *s, size_t item) { retu
 static inline size_t p2ci_set_ref(const p2ci_caption_set *s, size_t item, size_t r)
 {
   return s->first[item] + 1 + r;
-}
-/* The n-gram ids of caption c (see ngram_pool); *n1 = number of 1-grams. */
-static inline const uint32_t *p2ci_set_ngrams(const p2ci_caption_set *s, size_t c, size_t *n1)
-{
-  *n1 = s->words[P2CI_SPLIT_WS][c].len;
-  return s->ngram_pool + s->ngram_off[c];
 }
 /* Words of caption c; returns their number. */
 static inline size_t p2ci_set_words(const p2ci_caption_set *s, size_t c, p2ci_split how,
@@ -69,8 +57,7 @@ static inline size_t p2ci_set_words(const p2ci_caption_set *s, size_t c, p2ci_sp
 
 /* Flags of a metric. */
 enum {
-  P2CI_METRIC_DEFAULT = 1, /* computed when the caller names no metric */
-  P2CI_METRIC_NGRAMS = 2   /* needs ngram_pool (computed once for all metrics) */
+  P2CI_METRIC_DEFAULT = 1 /* computed when the caller names no metric */
 };
 
 /* One metric family, e.g. BLEU with outputs Bleu_1..Bleu_4. All functions but
@@ -100,5 +87,9 @@ typedef struct p2ci_caption_metric {
 extern const p2ci_caption_metric p2ci_metric_bleu;
 extern const p2ci_caption_metric p2ci_metric_rouge_l;
 extern const p2ci_caption_metric p2ci_metric_cider_d;
+
+/* Tests only: non-zero makes CIDEr-D key its n-gram table with 32 bits per
+ * word, as it does for vocabularies of 65535 words and more. */
+extern int p2ci_cider_wide_keys;
 
 #endif

@@ -4,7 +4,7 @@
  * How a metric plugs in (METEOR, SPICE-style, ...):
  *  1. Write lib/metrics/<name>.c defining one
  *       const p2ci_caption_metric p2ci_metric_<name> = {.name = "<Family>",
- *         .flags = P2CI_METRIC_DEFAULT [| P2CI_METRIC_NGRAMS], .n_outputs = k,
+ *         .flags = P2CI_METRIC_DEFAULT or 0, .n_outputs = k,
  *         .outputs = {"<Output>", ...}, .compute = ..., [create, destroy,
  *         set_option]};
  *     (the interface and what compute() receives are in caption_metric.h).
@@ -21,17 +21,15 @@
  *     (p2c_captions_set_option); keep them in the state made by create().
  *  4. Output names must be unique across the table: they are what callers
  *     select with p2c_captions_options.metrics and the CLI's --metrics.
- * Nothing else changes: selection, tokenizing, interning, n-gram ids, error
+ * Nothing else changes: selection, tokenizing, interning, error
  * reporting and the accessors are shared. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/bigalloc.h"
 #include "core/internal.h"
 #include "metrics/caption_metric.h"
 #include "metrics/caption_scorer.h"
-#include "text/ngram.h"
 #include "text/ptb_tokenizer.h"
 #include "text/pystr.h"
 #include "text/vocab.h"
@@ -341,36 +339,6 @@ int p2c_captions_add(p2c_captions *c, const char *key, const char *const *refs, 
 
 /* ---- scoring -------------------------------------------------------------- */
 
-static int build_ngrams(p2c_captions *c, p2ci_caption_set *set, p2ci_ngrams **table,
-                        uint32_t **pool, size_t *pool_n, size_t **off)
-{
-  *off = p2ci_malloc_array(c->n_captions + 1, sizeof **off);
-  if (!*off) return P2C_ERR_NOMEM;
-  size_t total = 0, words = 0;
-  for (size_t i = 0; i < c->n_captions; i++) {
-    (*off)[i] = total;
-    total += p2ci_ngrams_count(c->spans[P2CI_SPLIT_WS][i].len, P2CI_NGRAM_MAX);
-    words += c->spans[P2CI_SPLIT_WS][i].len;
-  }
-  /* about a third of the longer n-grams of caption sets are distinct (0.38
-   * of all n-grams on the coco-caption demo corpus) */
-  *table = p2ci_ngrams_create(p2ci_vocab_size(c->words), (total - words) / 3);
-  if (!*table) return P2C_ERR_NOMEM;
-  (*off)[c->n_captions] = total;
-  *pool = p2ci_big_calloc(total, sizeof **pool);
-  *pool_n = total;
-  if (!*pool) return P2C_ERR_NOMEM;
-  for (size_t i = 0; i < c->n_captions; i++) {
-    p2ci_span sp = c->spans[P2CI_SPLIT_WS][i];
-    int rc = p2ci_ngrams_of(*table, c->pool + sp.off, sp.len, P2CI_NGRAM_MAX, *pool + (*off)[i]);
-    if (rc) return rc;
-  }
-  set->ngram_pool = *pool;
-  set->ngram_off = *off;
-  set->n_ngrams = p2ci_ngrams_size(*table);
-  return P2C_OK;
-}
-
 int p2c_captions_score(p2c_captions *c)
 {
   if (!c) return P2C_ERR_INVALID_ARG;
@@ -387,18 +355,7 @@ int p2c_captions_score(p2c_captions *c)
   set.vocab = c->words;
   set.keys = c->key_ptr;
 
-  int need_ngrams = 0;
-  for (size_t f = 0; f < N_FAMILIES; f++)
-    if (c->fam[f].selected && (metric_table[f]->flags & P2CI_METRIC_NGRAMS)) need_ngrams = 1;
-  p2ci_ngrams *table = NULL;
-  uint32_t *ngram_pool = NULL;
-  size_t ngram_pool_n = 0, *ngram_off = NULL;
   int rc = P2C_OK;
-  if (need_ngrams && (rc = build_ngrams(c, &set, &table, &ngram_pool, &ngram_pool_n, &ngram_off)) != P2C_OK)
-    fail(c, rc, "%s", rc == P2C_ERR_NOMEM ? "out of memory" : "too many distinct n-grams");
-  /* n-gram ids are all the metrics need from the table */
-  p2ci_ngrams_free(table);
-
   for (size_t f = 0; f < N_FAMILIES && !rc; f++) {
     const p2ci_caption_metric *m = metric_table[f];
     family *fa = &c->fam[f];
@@ -411,8 +368,6 @@ int p2c_captions_score(p2c_captions *c)
     }
     rc = m->compute(fa->state, &set, fa->corpus, fa->per_item, &c->err);
   }
-  p2ci_big_free(ngram_pool, ngram_pool_n, sizeof *ngram_pool);
-  free(ngram_off);
   if (rc) return rc;
   c->scored = 1;
   p2ci_error_clear(&c->err);

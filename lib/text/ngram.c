@@ -1,66 +1,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/bigalloc.h"
 #include "core/internal.h"
-#include "text/hash.h"
 #include "text/ngram.h"
 
-/* Key and id side by side: a probe costs one cache miss, not two. */
-typedef struct slot {
-  uint64_t key; /* prefix id << 32 | last word */
-  uint32_t id1; /* id + 1; 0 = empty */
-  uint32_t pad;
-} slot;
-
-struct p2ci_ngrams {
-  size_t n_words, n;
-  slot *slots;
-  size_t mask;
+/* Key and id side by side: one probe, one cache line. gen tells the slots of
+ * this call from stale ones, so that nothing is cleared between calls. */
+struct p2ci_ngram_slot {
+  uint64_t key; /* prefix id << 32 | last word's id */
+  uint32_t id, gen;
 };
 
-p2ci_ngrams *p2ci_ngrams_create(size_t n_words, size_t expected)
+int p2ci_ngrams_init(p2ci_ngrams *g, size_t n_words)
 {
-  if (n_words >= UINT32_MAX / 2) return NULL;
-  p2ci_ngrams *g = calloc(1, sizeof *g);
-  if (!g) return NULL;
-  g->n_words = g->n = n_words;
-  g->mask = 4095;
-  /* load factor 1/2 at the expected size: growing costs a copy of the table */
-  while (g->mask < expected * 2 && g->mask < ((size_t)1 << 31)) g->mask = g->mask * 2 + 1;
-  g->slots = p2ci_big_calloc(g->mask + 1, sizeof *g->slots);
-  if (!g->slots) {
-    free(g);
-    return NULL;
-  }
-  return g;
+  memset(g, 0, sizeof *g);
+  g->n_words = n_words;
+  g->word_id = calloc(n_words ? n_words : 1, sizeof *g->word_id);
+  return g->word_id ? P2C_OK : P2C_ERR_NOMEM;
 }
 
-void p2ci_ngrams_free(p2ci_ngrams *g)
+void p2ci_ngrams_release(p2ci_ngrams *g)
 {
   if (!g) return;
-  p2ci_big_free(g->slots, g->mask + 1, sizeof *g->slots);
-  free(g);
+  free(g->word_id);
+  free(g->ids_buf);
+  free(g->off_buf);
+  free(g->at_buf);
+  free(g->order_buf);
+  free(g->slots);
+  memset(g, 0, sizeof *g);
 }
-
-static int rehash(p2ci_ngrams *g)
-{
-  size_t nmask = g->mask * 2 + 1;
-  slot *s = p2ci_big_calloc(nmask + 1, sizeof *s);
-  if (!s) return P2C_ERR_NOMEM;
-  for (size_t i = 0; i <= g->mask; i++) {
-    if (!g->slots[i].id1) continue;
-    size_t j = (size_t)p2ci_hash_mix(g->slots[i].key) & nmask;
-    while (s[j].id1) j = (j + 1) & nmask;
-    s[j] = g->slots[i];
-  }
-  p2ci_big_free(g->slots, g->mask + 1, sizeof *g->slots);
-  g->slots = s;
-  g->mask = nmask;
-  return P2C_OK;
-}
-
-size_t p2ci_ngrams_size(const p2ci_ngrams *g) { return g->n; }
 
 size_t p2ci_ngrams_count(size_t len, unsigned max_n)
 {
@@ -69,53 +38,116 @@ size_t p2ci_ngrams_count(size_t len, unsigned max_n)
   return c;
 }
 
-/* Longest run of n-grams looked up together: their slots are prefetched
- * first, so the cache misses overlap. */
-#define BATCH 32
+/* Room for total n-gram occurrences (hence at most that many distinct ones). */
+static int reserve(p2ci_ngrams *g, size_t total, size_t n_captions)
+{
+  if (p2ci_grow(&g->off_buf, &g->off_cap, n_captions + 1, sizeof *g->off_buf)) return P2C_ERR_NOMEM;
+  if (total > g->cap) {
+    size_t cap = total + total / 2;
+    uint32_t *ids = realloc(g->ids_buf, cap * sizeof *ids);
+    if (ids) g->ids_buf = ids;
+    const uint32_t **at = realloc(g->at_buf, cap * sizeof *at);
+    if (at) g->at_buf = at;
+    uint8_t *order = realloc(g->order_buf, cap * sizeof *order);
+    if (order) g->order_buf = order;
+    if (!ids || !at || !order) return P2C_ERR_NOMEM;
+    g->cap = cap;
+  }
+  /* load factor at most 1/2 */
+  size_t want = 64;
+  while (want < 2 * total) want *= 2;
+  if (want > g->slots_cap) {
+    free(g->slots);
+    g->slots = calloc(want, sizeof *g->slots);
+    if (!g->slots) {
+      g->slots_cap = 0;
+      return P2C_ERR_NOMEM;
+    }
+    g->slots_cap = want;
+    g->gen = 0;
+  }
+  g->mask = want - 1;
+  if (++g->gen == 0) { /* wrapped: every slot could look current */
+    memset(g->slots, 0, g->slots_cap * sizeof *g->slots);
+    g->gen = 1;
+  }
+  return P2C_OK;
+}
 
-int p2ci_ngrams_of(p2ci_ngrams *g, const uint32_t *words, size_t len, unsigned max_n,
-                   uint32_t *out)
+int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_t *len,
+                       size_t n_captions, unsigned max_n)
 {
   if (max_n < 1 || max_n > P2CI_NGRAM_MAX) return P2C_ERR_INVALID_ARG;
-  for (size_t i = 0; i < len; i++) {
-    if (words[i] >= g->n_words) return P2C_ERR_INVALID_ARG;
-    out[i] = words[i];
-  }
-  const uint32_t *below = out; /* the (k-1)-grams, by start position */
-  uint32_t *cur = out + len;
-  for (unsigned k = 2; k <= max_n && k <= len; k++) {
-    size_t m = len - k + 1;
-    for (size_t b = 0; b < m; b += BATCH) {
-      size_t e = b + BATCH < m ? b + BATCH : m;
-      uint64_t key[BATCH], h[BATCH];
-      /* grow first, so that no slot moves inside a batch */
-      if ((g->n - g->n_words + (e - b)) * 2 > g->mask && rehash(g)) return P2C_ERR_NOMEM;
-      for (size_t i = b; i < e; i++) {
-        key[i - b] = (uint64_t)below[i] << 32 | words[i + k - 1];
-        h[i - b] = p2ci_hash_mix(key[i - b]);
-        __builtin_prefetch(&g->slots[h[i - b] & g->mask]);
+  size_t total = 0;
+  for (size_t c = 0; c < n_captions; c++) total += p2ci_ngrams_count(len[c], max_n);
+  if (total >= UINT32_MAX) return P2C_ERR_LIMIT;
+  int rc = reserve(g, total, n_captions);
+  if (rc) return rc;
+  uint32_t *ids = g->ids_buf, n = 0;
+  const uint32_t **at = g->at_buf;
+  uint8_t *order = g->order_buf;
+  const uint32_t gen = g->gen;
+  const size_t mask = g->mask;
+  p2ci_ngram_slot *slots = g->slots;
+  size_t pos = 0;
+  for (size_t c = 0; c < n_captions; c++) {
+    const uint32_t *w = words[c];
+    size_t m = len[c];
+    g->off_buf[c] = pos;
+    uint32_t *out = ids + pos;
+    for (size_t i = 0; i < m; i++) {
+      if (w[i] >= g->n_words) {
+        rc = P2C_ERR_INVALID_ARG;
+        goto done;
       }
-      for (size_t i = b; i < e; i++) {
-        size_t j = (size_t)h[i - b] & g->mask;
+      uint32_t *wi = &g->word_id[w[i]];
+      if (!*wi) {
+        at[n] = w + i;
+        order[n] = 1;
+        *wi = ++n;
+      }
+      out[i] = *wi - 1;
+    }
+    const uint32_t *below = out, *last = out; /* last: the words' ids */
+    out += m;
+    for (unsigned k = 2; k <= max_n && k <= m; k++) {
+      size_t cnt = m - k + 1;
+      for (size_t i = 0; i < cnt; i++) {
+        uint64_t key = (uint64_t)below[i] << 32 | last[i + k - 1];
+        size_t j = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
         for (;;) {
-          slot *s = &g->slots[j];
-          if (!s->id1) {
-            if (g->n >= UINT32_MAX - 2) return P2C_ERR_LIMIT;
-            s->key = key[i - b];
-            s->id1 = (uint32_t)++g->n;
-            cur[i] = s->id1 - 1;
+          p2ci_ngram_slot *s = &slots[j];
+          if (s->gen != gen) {
+            s->key = key;
+            s->gen = gen;
+            s->id = n;
+            at[n] = w + i;
+            order[n] = (uint8_t)k;
+            out[i] = n++;
             break;
           }
-          if (s->key == key[i - b]) {
-            cur[i] = s->id1 - 1;
+          if (s->key == key) {
+            out[i] = s->id;
             break;
           }
-          j = (j + 1) & g->mask;
+          j = (j + 1) & mask;
         }
       }
+      below = out;
+      out += cnt;
     }
-    below = cur;
-    cur += m;
+    pos = (size_t)(out - ids);
   }
+  g->off_buf[n_captions] = pos;
+done:
+  /* forget the words, for the next call */
+  for (uint32_t i = 0; i < n; i++)
+    if (order[i] == 1) g->word_id[*at[i]] = 0;
+  if (rc) return rc;
+  g->ids = ids;
+  g->off = g->off_buf;
+  g->n_ids = n;
+  g->at = at;
+  g->order = order;
   return P2C_OK;
 }

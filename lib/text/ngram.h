@@ -1,10 +1,12 @@
-/* Interning n-grams of word ids (n = 1..P2CI_NGRAM_MAX) to dense ids, so that
- * BLEU clipping and CIDEr-D document frequencies are array lookups.
+/* Numbering the n-grams (n = 1..P2CI_NGRAM_MAX) of a few captions - one
+ * item's hypothesis and references - with local ids 0, 1, ... in first-seen
+ * order, so that BLEU clipping and CIDEr-D vectors work on small arrays that
+ * stay in cache instead of on a table of every n-gram of the corpus.
  *
- * A 1-gram's id is its word id (ids 0 .. n_words-1 are reserved for them). A
- * longer n-gram is stored as (id of its first n-1 words, last word): one
- * 64-bit key whatever n, and the n-grams of a sentence are found order by
- * order, each from the one below it. */
+ * A 1-gram is found through an array indexed by word id; a longer n-gram is
+ * the pair (local id of its first n-1 words, local id of its last word) in a
+ * small open-addressing table, so that the n-grams of a caption are found
+ * order by order, each from the one below it. */
 #ifndef P2C_TEXT_NGRAM_H
 #define P2C_TEXT_NGRAM_H
 
@@ -13,22 +15,41 @@
 
 #define P2CI_NGRAM_MAX 4
 
-typedef struct p2ci_ngrams p2ci_ngrams;
+typedef struct p2ci_ngram_slot p2ci_ngram_slot;
 
-/* A table for sentences whose word ids are below n_words, sized for about
- * expected n-grams of order 2 and more (it grows past that). */
-p2ci_ngrams *p2ci_ngrams_create(size_t n_words, size_t expected);
-void p2ci_ngrams_free(p2ci_ngrams *g);
-/* Number of ids handed out so far (n_words included). */
-size_t p2ci_ngrams_size(const p2ci_ngrams *g);
+typedef struct p2ci_ngrams {
+  /* Results of the last p2ci_ngrams_number, valid until the next call: */
+  const uint32_t *ids; /* caption c: ids + off[c], in the order pycocoevalcap's
+                          precook() visits them (the 1-grams by position, then
+                          the 2-grams, ...): p2ci_ngrams_count(len[c], max_n) ids */
+  const size_t *off;   /* n_captions + 1 */
+  size_t n_ids;        /* distinct n-grams */
+  const uint32_t *const *at; /* per id: its words (those of its first occurrence) */
+  const uint8_t *order;      /* per id: its n */
+  /* private */
+  size_t n_words;
+  uint32_t *word_id; /* per word id: local id + 1, 0 = not seen in this call */
+  uint32_t *ids_buf;
+  size_t *off_buf, off_cap;
+  const uint32_t **at_buf;
+  uint8_t *order_buf;
+  size_t cap;
+  p2ci_ngram_slot *slots;
+  size_t mask, slots_cap;
+  uint32_t gen; /* slots of other generations are empty */
+} p2ci_ngrams;
+
+/* For sentences whose word ids are below n_words. Returns 0 or P2C_ERR_NOMEM. */
+int p2ci_ngrams_init(p2ci_ngrams *g, size_t n_words);
+void p2ci_ngrams_release(p2ci_ngrams *g);
 
 /* Number of n-grams of orders 1..max_n in a sequence of len words. */
 size_t p2ci_ngrams_count(size_t len, unsigned max_n);
-/* Ids of every n-gram of orders 1..max_n of words[0..len), interning new
- * ones, in the order pycocoevalcap's precook() visits them: the 1-grams by
- * position, then the 2-grams, ... out holds p2ci_ngrams_count(len, max_n) ids.
- * Returns 0 or P2C_ERR_NOMEM / P2C_ERR_LIMIT / P2C_ERR_INVALID_ARG. */
-int p2ci_ngrams_of(p2ci_ngrams *g, const uint32_t *words, size_t len, unsigned max_n,
-                   uint32_t *out);
+
+/* Number the n-grams of orders 1..max_n of captions words[c][0..len[c]),
+ * c < n_captions (the word arrays must stay valid while the results are
+ * read). Returns 0 or P2C_ERR_NOMEM / P2C_ERR_INVALID_ARG / P2C_ERR_LIMIT. */
+int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_t *len,
+                       size_t n_captions, unsigned max_n);
 
 #endif

@@ -244,6 +244,18 @@ static const char *const punctuation[] = {"''", "'", "``", "`", ".", "?", "!", "
 
 /* ---- compiled state -------------------------------------------------------- */
 
+/* Whether a plain word is an abbreviation when followed by a final ".": the
+ * answer depends on the word's bytes only (see plain_word), and a caption
+ * corpus ends in few distinct words, so it is remembered. Direct-mapped:
+ * a collision overwrites. */
+#define ABBREV_CACHE 4096
+#define ABBREV_WORD 23
+typedef struct abbrev_entry {
+  char word[ABBREV_WORD];
+  unsigned char len; /* 0: empty */
+  unsigned char is_abbrev;
+} abbrev_entry;
+
 typedef struct compiled {
   pcre2_code *whole; /* r1 r2 */
   pcre2_code *head;  /* r1, for rules with trailing context */
@@ -255,6 +267,7 @@ struct p2ci_ptb {
   compiled rule[N_RULES];
   pcre2_code *abbrev; /* {ABBREV1}|{ABBREV2}: the only rules that keep "word." whole */
   int no_shortcuts;   /* tests: every token through the rules */
+  abbrev_entry abbrev_cache[ABBREV_CACHE];
   pcre2_match_data *md;
   int *workspace;
   size_t ws_size;
@@ -664,8 +677,16 @@ static int emit_token(p2ci_ptb *t)
   if (p2ci_grow(&t->out, &t->out_cap, t->out_len + 4 * n + 2, 1)) return P2C_ERR_NOMEM;
   size_t start = t->out_len + (t->out_len ? 1 : 0);
   char *o = t->out + start;
+  size_t ascii = 0;
+  while (ascii < n && (unsigned char)s[ascii] < 0x80) ascii++;
+  if (ascii == n) {
+    /* Java's toLowerCase of ASCII text is ASCII's (test_ptb_tokenizer checks
+     * p2ci_unicode_lower below U+0080) */
+    for (size_t i = 0; i < n; i++) o[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
+    ln = n;
+  }
   uint32_t prev = 0;
-  for (size_t i = 0; i < n;) {
+  for (size_t i = 0; i < n && ascii < n;) {
     uint32_t cp;
     size_t k = utf8_decode((const unsigned char *)s + i, &cp);
     i += k;
@@ -682,8 +703,9 @@ static int emit_token(p2ci_ptb *t)
     }
     if (!(cp >= 0x300 && cp <= 0x36f)) prev = cp;
   }
-  for (size_t i = 0; i < sizeof punctuation / sizeof punctuation[0]; i++)
-    if (strlen(punctuation[i]) == ln && !memcmp(punctuation[i], o, ln)) return P2C_OK;
+  if (ln <= 3) /* the longest of pycocoevalcap's punctuation marks */
+    for (size_t i = 0; i < sizeof punctuation / sizeof punctuation[0]; i++)
+      if (strlen(punctuation[i]) == ln && !memcmp(punctuation[i], o, ln)) return P2C_OK;
   if (t->out_len) t->out[t->out_len] = ' ';
   t->out_len = start + ln;
   return P2C_OK;
@@ -700,7 +722,8 @@ static int is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' 
  *   or '@', which the run excludes);
  * - the same run of 2+ letters followed by the final "." of the text is that
  *   token, then a period, unless it is an abbreviation (ABBREV1 or ABBREV2
- *   keep "etc." or "Mr." whole: checked with those very patterns).
+ *   keep "etc." or "Mr." whole: checked with those very patterns);
+ * - one letter followed by the final "." is the token "x." (ABBREV2).
  * Returns the length of the word (0: use the rules) and sets *skip to the
  * bytes after it that only hold punctuation the filter drops. */
 static size_t plain_word(p2ci_ptb *t, const char *s, size_t pos, size_t end, size_t *skip)
@@ -717,12 +740,37 @@ static size_t plain_word(p2ci_ptb *t, const char *s, size_t pos, size_t end, siz
     *skip = 1;
     return q - pos;
   }
+  if (s[q] == '.' && q + 1 == end && q - pos == 1) {
+    /* one letter and the final period: ABBREV2 ({ACRO}\.) keeps "x." whole,
+     * and no rule matches more */
+    return 2;
+  }
   if (s[q] == '.' && q + 1 == end && q - pos >= 2) {
+    /* Both patterns end in the period, the text's only one here: a match
+     * is the whole "word.", so the answer is the word's alone. */
+    size_t n = q - pos;
+    abbrev_entry *e = NULL;
+    if (n <= ABBREV_WORD) {
+      uint32_t h = 2166136261u;
+      for (size_t i = pos; i < q; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+      e = &t->abbrev_cache[h % ABBREV_CACHE];
+      if (e->len == n && !memcmp(e->word, s + pos, n)) {
+        if (e->is_abbrev) return 0;
+        *skip = 1;
+        return n;
+      }
+    }
     size_t lens[1];
     int m = match_lengths(t, t->abbrev, pos, end, lens, 1);
-    if (m != 0) return 0; /* an abbreviation, or an error the rules will meet again */
+    if (m < 0) return 0; /* an error the rules will meet again */
+    if (e) {
+      memcpy(e->word, s + pos, n);
+      e->len = (unsigned char)n;
+      e->is_abbrev = m > 0;
+    }
+    if (m > 0) return 0; /* an abbreviation: the rules keep "word." whole */
     *skip = 1;
-    return q - pos;
+    return n;
   }
   return 0;
 }

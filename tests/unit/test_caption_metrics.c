@@ -7,6 +7,7 @@
 
 #include "io/file.h"
 #include "io/json.h"
+#include "metrics/caption_metric.h"
 #include "p2ceval.h"
 #include "testutil.h"
 
@@ -176,6 +177,71 @@ START_TEST(coco_demo_1000_raw)
 }
 END_TEST
 
+/* The n-gram table's wide keys (vocabularies of 65535 words and more) give
+ * the same bits as its narrow ones. */
+START_TEST(coco_demo_1000_wide_keys)
+{
+  p2ci_cider_wide_keys = 1;
+  corpus_case("captions/coco_demo_1000.json", "input", P2C_TEXT_TOKENIZED,
+              "captions coco_demo_1000 (tokenized input, CIDEr-D wide keys)");
+  p2ci_cider_wide_keys = 0;
+}
+END_TEST
+
+/* Per-item values do not depend on the order items are added in (only the
+ * corpus means' summation order does): word ids, local n-gram ids and corpus
+ * n-gram numbers all change with that order, the scores must not. */
+START_TEST(item_order_changes_no_item_score)
+{
+  cJSON *doc = load("captions/coco_demo_1000.json");
+  if (!doc) {
+    p2ct_skip("captions/coco_demo_1000.json");
+    return;
+  }
+  const cJSON *cs = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "cases"), 0);
+  const cJSON *in = cJSON_GetObjectItemCaseSensitive(cs, "input");
+  const cJSON *gts = cJSON_GetObjectItemCaseSensitive(in, "gts");
+  const cJSON *res = cJSON_GetObjectItemCaseSensitive(in, "res");
+  p2c_captions *fwd, *rev;
+  p2c_error err;
+  p2c_captions_options opts = P2C_CAPTIONS_OPTIONS_INIT;
+  opts.text = P2C_TEXT_TOKENIZED;
+  ck_assert_int_eq(p2c_captions_create(&opts, &fwd, &err), 0);
+  ck_assert_int_eq(p2c_captions_create(&opts, &rev, &err), 0);
+  ck_assert_int_eq(add_all(fwd, gts, res), 0);
+  int n = cJSON_GetArraySize(gts);
+  for (int k = n - 1; k >= 0; k--) {
+    const cJSON *refs = cJSON_GetArrayItem(gts, k);
+    const cJSON *hyp = cJSON_GetObjectItemCaseSensitive(res, refs->string);
+    const char *r[64];
+    int m = cJSON_GetArraySize(refs);
+    /* references keep their order: CIDEr-D sums over them in it */
+    for (int i = 0; i < m; i++) r[i] = cJSON_GetArrayItem(refs, i)->valuestring;
+    ck_assert_int_eq(p2c_captions_add(rev, refs->string, r, (size_t)m,
+                                      cJSON_GetArrayItem(hyp, 0)->valuestring), 0);
+  }
+  ck_assert_int_eq(p2c_captions_score(fwd), 0);
+  ck_assert_int_eq(p2c_captions_score(rev), 0);
+  p2ct_cmp cmp;
+  p2ct_cmp_init(&cmp, "captions coco_demo_1000, items added in reverse order", 0);
+  for (size_t m = 0; m < p2c_captions_num_metrics(fwd); m++)
+    for (size_t i = 0; i < p2c_captions_num_items(fwd); i++) {
+      size_t j;
+      double a, b;
+      ck_assert_int_eq(p2c_captions_find(rev, p2c_captions_key(fwd, i), &j), 0);
+      ck_assert_int_eq(p2c_captions_item_score(fwd, i, m, &a), 0);
+      ck_assert_int_eq(p2c_captions_item_score(rev, j, m, &b), 0);
+      ck_assert_msg(p2ct_cmp_add(&cmp, a, b), "key %s %s: %.17g vs %.17g",
+                    p2c_captions_key(fwd, i), p2c_captions_metric_name(fwd, m), a, b);
+    }
+  p2ct_cmp_report(&cmp);
+  ck_assert_uint_eq(cmp.identical, cmp.total);
+  p2c_captions_free(fwd);
+  p2c_captions_free(rev);
+  cJSON_Delete(doc);
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("caption_metrics");
@@ -186,6 +252,8 @@ static Suite *suite(void)
   tcase_add_test(tc, coco_demo_1000_tokenized);
   tcase_add_test(tc, realistic_300_raw);
   tcase_add_test(tc, coco_demo_1000_raw);
+  tcase_add_test(tc, coco_demo_1000_wide_keys);
+  tcase_add_test(tc, item_order_changes_no_item_score);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -9,6 +9,7 @@
 #include "io/file.h"
 #include "io/json.h"
 #include "text/ptb_tokenizer.h"
+#include "text/unicode_lower.h"
 #include "p2ceval.h"
 #include "testutil.h"
 
@@ -175,8 +176,30 @@ START_TEST(shortcuts_change_nothing)
     ck_assert_int_eq(p2ci_ptb_tokenize(slow, text, strlen(text), &b, &nb), 0);
     ck_assert_msg(na == nb && !memcmp(a, b, na), "[%s]: shortcuts [%s], rules [%s]", text, a, b);
   }
+  /* every ASCII letter before the final period, alone and after a word */
+  for (int c = 0; c < 52; c++) {
+    char text[16];
+    char x = (char)(c < 26 ? 'a' + c : 'A' + c - 26);
+    for (int form = 0; form < 2; form++) {
+      snprintf(text, sizeof text, form ? "the %c." : "%c.", x);
+      const char *a, *b;
+      size_t na, nb;
+      ck_assert_int_eq(p2ci_ptb_tokenize(fast, text, strlen(text), &a, &na), 0);
+      ck_assert_int_eq(p2ci_ptb_tokenize(slow, text, strlen(text), &b, &nb), 0);
+      ck_assert_msg(na == nb && !memcmp(a, b, na), "[%s]: shortcuts [%s], rules [%s]", text, a, b);
+    }
+  }
   p2ci_ptb_free(fast);
   p2ci_ptb_free(slow);
+}
+END_TEST
+
+/* emit_token lowercases ASCII tokens without the Unicode table: the table
+ * must agree there. */
+START_TEST(ascii_lowercase_is_the_table)
+{
+  for (uint32_t cp = 0; cp < 0x80; cp++)
+    ck_assert_uint_eq(p2ci_unicode_lower(cp), cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
 }
 END_TEST
 
@@ -188,6 +211,7 @@ static Suite *suite(void)
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, basic_rules);
   tcase_add_test(tc, shortcuts_change_nothing);
+  tcase_add_test(tc, ascii_lowercase_is_the_table);
   tcase_add_test(tc, oracle_captions);
   tcase_add_test(tc, corenlp_cases_agreeing_with_oracle);
   tcase_add_test(tc, all_corenlp_cases_as_3_4_1);
