@@ -116,9 +116,10 @@ $(STATIC): $(LIB_OBJ)
 	$(say) AR $@
 	$(Q)$(AR) rcs $@ $^
 
-$(PCFILE): libp2ceval.pc.in Makefile
+# Regenerated on every run: it records PREFIX, which `make install PREFIX=...` may change.
+$(PCFILE): libp2ceval.pc.in Makefile FORCE
 	@mkdir -p $(BUILD)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCDIR@|$(INCDIR)|' \
+	@sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCDIR@|$(INCDIR)|' \
 	    -e 's|@VERSION@|$(VERSION)|' -e 's|@REQUIRES@|$(DEP_PKGS)|' $< > $@
 
 # The CLI tools link the static library, like any user would, through the public header.
@@ -129,6 +130,7 @@ $(BUILD)/$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard cli/$(1)/*.c)) $(CLI_C
 endef
 $(foreach p,$(PROGS),$(eval $(call PROG_RULE,$(p))))
 .SECONDARY:
+FORCE:
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_COMMON_OBJ) $(STATIC)
 	@mkdir -p $(dir $@)

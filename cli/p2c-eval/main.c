@@ -43,7 +43,7 @@ static void usage(FILE *out)
           "       p2c-eval COMMAND [args]                   run one step\n"
           "       p2c-eval --version | --help\n\ncommands:\n");
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-    fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].summary);
   fprintf(out, "\nRun 'p2c-eval COMMAND --help' for a command's options.\n");
 }
 
