@@ -80,7 +80,8 @@ static int score_captions(p2c_evaluator *ev, p2ci_text_batch *tb, const uint32_t
     return P2C_OK;
   }
   char metrics[64];
-  snprintf(metrics, sizeof metrics, "Bleu_4,ROUGE_L,CIDEr%s", has_spice ? ",SPICE" : "");
+  /* SPICE-style runs below, per pair over the threads */
+  snprintf(metrics, sizeof metrics, "Bleu_4,ROUGE_L,CIDEr");
   p2c_captions *c = NULL;
   int rc = new_scorer(ev, metrics, &c);
   if (rc != P2C_OK) return rc;
@@ -126,6 +127,16 @@ static int score_captions(p2c_evaluator *ev, p2ci_text_batch *tb, const uint32_t
   if (rc == P2C_OK) {
     S->meteor = p2ci_mean_numpy(v, n);
     if (total) S->meteor_scaled = S->meteor * (double)n / (double)total;
+  }
+  /* SPICE-style: the mean of the pairs' All F1 (pycocoevalcap's Spice) */
+  if (rc == P2C_OK && has_spice) {
+    if ((rc = p2ci_text_batch_spice(tb, hyp_id, ref_id, n, v)) != P2C_OK)
+      p2ci_error(&ev->err, rc, "%s", p2ci_text_batch_error(tb));
+    for (size_t i = 0; i < n && rc == P2C_OK; i++) ev->pair_scores[i].spice = v[i];
+    if (rc == P2C_OK) {
+      S->spice = p2c_spice_corpus(v, n);
+      if (total) S->spice_scaled = S->spice * (double)n / (double)total;
+    }
   }
   free(v);
   return rc;

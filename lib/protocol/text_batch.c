@@ -21,6 +21,7 @@ struct p2ci_text_batch {
   /* per worker */
   p2c_tokenizer **tz;
   p2c_meteor15 **m15;
+  p2c_spice **sp;
   p2c_error *err;
   p2c_error last;
   /* METEOR scores already computed, by (hypothesis id, reference id) */
@@ -87,8 +88,9 @@ int p2ci_text_batch_create(int threads, const char *wordnet_dir, const char *met
   b->slot = calloc(b->nslot, sizeof *b->slot);
   b->tz = calloc((size_t)b->threads, sizeof *b->tz);
   b->m15 = calloc((size_t)b->threads, sizeof *b->m15);
+  b->sp = calloc((size_t)b->threads, sizeof *b->sp);
   b->err = calloc((size_t)b->threads, sizeof *b->err);
-  if (!b->slot || !b->tz || !b->m15 || !b->err) {
+  if (!b->slot || !b->tz || !b->m15 || !b->sp || !b->err) {
     p2ci_text_batch_free(b);
     return P2C_ERR_NOMEM;
   }
@@ -103,7 +105,9 @@ void p2ci_text_batch_free(p2ci_text_batch *b)
   for (int t = 0; t < b->threads; t++) {
     if (b->tz) p2c_tokenizer_free(b->tz[t]);
     if (b->m15) p2c_meteor15_free(b->m15[t]);
+    if (b->sp) p2c_spice_free(b->sp[t]);
   }
+  free(b->sp);
   free(b->mkey), free(b->mval);
   free(b->tz), free(b->m15), free(b->err), free(b->raw), free(b->tok), free(b->slot), free(b);
 }
@@ -245,6 +249,42 @@ int p2ci_text_batch_meteor15(p2ci_text_batch *b, const uint32_t *hyp, const uint
   free(b->job), free(b->jout);
   b->job = NULL, b->jout = NULL;
   return rc;
+}
+
+/* The SPICE job: item i of hyp / ref / out. */
+typedef struct spice_job {
+  p2ci_text_batch *b;
+  const uint32_t *hyp, *ref;
+  double *out;
+} spice_job;
+
+static int spice_one(void *ctx, int w, size_t i)
+{
+  spice_job *j = ctx;
+  p2ci_text_batch *b = j->b;
+  int rc;
+  if (!b->sp[w]) {
+    p2c_spice_options so = P2C_SPICE_OPTIONS_INIT;
+    so.wordnet_dir = b->wordnet_dir;
+    p2c_error e;
+    if ((rc = p2c_spice_create(&so, &b->sp[w], &e)) != P2C_OK)
+      return p2ci_error(&b->err[w], rc, "SPICE-style: %s", e.message);
+  }
+  const char *refs[1] = {p2ci_text_batch_tokens(b, j->ref[i])};
+  p2c_spice_detail d;
+  if ((rc = p2c_spice_score(b->sp[w], refs, 1, p2ci_text_batch_tokens(b, j->hyp[i]), &d)) != P2C_OK)
+    return p2ci_error(&b->err[w], rc, "SPICE-style: %s", p2c_spice_last_error(b->sp[w]));
+  j->out[i] = d.kind[P2C_SPICE_ALL].f;
+  return P2C_OK;
+}
+
+int p2ci_text_batch_spice(p2ci_text_batch *b, const uint32_t *hyp, const uint32_t *ref, size_t n,
+                          double *out)
+{
+  spice_job j = {b, hyp, ref, out};
+  size_t failed = 0;
+  int rc = p2ci_parallel_for(b->threads, n, spice_one, &j, &failed);
+  return finish(b, rc, failed);
 }
 
 const char *p2ci_text_batch_meteor_variant(const p2ci_text_batch *b)

@@ -29,6 +29,10 @@ const char *p2ci_text_batch_tokens(const p2ci_text_batch *b, uint32_t id);
  * hypothesis scores 0. */
 int p2ci_text_batch_meteor15(p2ci_text_batch *b, const uint32_t *hyp, const uint32_t *ref, size_t n,
                              double *out);
+/* out[i] = SPICE-style All F1 of tokens(hyp[i]) against tokens(ref[i]), as
+ * the p2c_captions "SPICE" metric scores an item. */
+int p2ci_text_batch_spice(p2ci_text_batch *b, const uint32_t *hyp, const uint32_t *ref, size_t n,
+                          double *out);
 /* "meteor-1.5" or "meteor-1.5-nopara" once METEOR has run, else NULL. */
 const char *p2ci_text_batch_meteor_variant(const p2ci_text_batch *b);
 
