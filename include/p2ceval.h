@@ -1011,6 +1011,45 @@ P2C_API const char *p2c_evaluator_warning(const p2c_evaluator *ev);
 P2C_API int p2c_evaluator_write_json(const p2c_evaluator *ev, const char *path);
 P2C_API int p2c_evaluator_write_segments(const p2c_evaluator *ev, const char *path);
 
+/* An evaluator for these categories (copied; the GT's categories[] order)
+ * without a loaded GT: what p2c_evaluator_create does with gt's categories.
+ * For callers that add images from memory or merge states. */
+P2C_API int p2c_evaluator_create_from_categories(const p2c_category_info *categories,
+                                                 size_t num_categories,
+                                                 const p2c_eval_options *opts,
+                                                 p2c_evaluator **out, p2c_error *err);
+
+/* ---- Mergeable state: evaluate shard by shard, merge, finish once -------- *
+ * An unfinished evaluator's state is everything its images left behind (per
+ * class PQ counts, caption pairs with their texts, mAP records and ranked
+ * predictions, per-image record ranges; docs/state-format.md lists it), as a
+ * versioned little-endian byte string any host reads. Merging states and
+ * finishing gives the bits of one run over all their images, whatever the
+ * sharding and merge order: images are put back in evaluation order (GT
+ * annotations[] order for the official protocol, images[] order for p2c-v1)
+ * and every order-dependent sum is recomputed in that order. An image present
+ * in two states is P2C_ERR_MISMATCH at finish. */
+
+/* p2c_evaluator_run on shard `shard` (0-based) of num_shards: the images at
+ * positions shard, shard + num_shards, ... of the evaluation order. */
+P2C_API int p2c_evaluator_run_shard(p2c_evaluator *ev, const p2c_dataset *gt,
+                                    const p2c_dataset *pred, size_t shard, size_t num_shards);
+/* Serialize ev's state. *data (len bytes) is borrowed: valid until ev is next
+ * modified or freed. P2C_ERR_STATE after p2c_evaluator_finish. */
+P2C_API int p2c_evaluator_state(p2c_evaluator *ev, const unsigned char **data, size_t *len);
+/* Add the images of a serialized state to ev (copied; data may be freed
+ * after). The state must come from the same ground truth categories and the
+ * same protocol, class_agnostic, compat_cpus and keep_segments options:
+ * otherwise P2C_ERR_MISMATCH naming the difference. P2C_ERR_VERSION for a
+ * state of another format version (the message names both), P2C_ERR_PARSE
+ * for bytes that are not a valid state (every index is checked). */
+P2C_API int p2c_evaluator_merge_state(p2c_evaluator *ev, const void *data, size_t len);
+/* A new evaluator holding the state data: categories and the protocol
+ * options above come from the state; opts (may be NULL) gives the rest
+ * (threads, wordnet_dir, meteor_data_dir, progress). Errors as merge_state. */
+P2C_API int p2c_evaluator_from_state(const void *data, size_t len, const p2c_eval_options *opts,
+                                     p2c_evaluator **out, p2c_error *err);
+
 /* @@SECTION protocol */
 
 #ifdef __cplusplus

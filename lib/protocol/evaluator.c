@@ -70,6 +70,28 @@ int p2c_evaluator_create(const p2c_dataset *gt, const p2c_eval_options *opts, p2
 {
   if (out) *out = NULL;
   if (!gt || !out) return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c_evaluator_create: NULL argument");
+  const size_t n = p2c_dataset_num_categories(gt);
+  p2c_category_info *cats = p2ci_calloc_array(n ? n : 1, sizeof *cats);
+  if (!cats) return p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    int rc = p2c_dataset_category(gt, i, &cats[i]);
+    if (rc != P2C_OK) {
+      free(cats);
+      return p2ci_error(err, rc, "p2c_evaluator_create: cannot read category %zu", i);
+    }
+  }
+  int rc = p2c_evaluator_create_from_categories(cats, n, opts, out, err);
+  free(cats);
+  return rc;
+}
+
+int p2c_evaluator_create_from_categories(const p2c_category_info *categories, size_t num_categories,
+                                         const p2c_eval_options *opts, p2c_evaluator **out,
+                                         p2c_error *err)
+{
+  if (out) *out = NULL;
+  if ((!categories && num_categories) || !out)
+    return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c_evaluator_create: NULL argument");
   p2c_eval_options def = P2C_EVAL_OPTIONS_INIT;
   if (!opts) opts = &def;
   if (opts->version != P2C_EVAL_OPTIONS_VERSION)
@@ -94,21 +116,15 @@ int p2c_evaluator_create(const p2c_dataset *gt, const p2c_eval_options *opts, p2
   ev->opts.wordnet_dir = ev->wordnet_dir;
   ev->opts.meteor_data_dir = opts->meteor_data_dir ? ev->meteor_dir : NULL;
 
-  ev->ncats = p2c_dataset_num_categories(gt);
+  ev->ncats = num_categories;
   ev->cats = p2ci_calloc_array(ev->ncats ? ev->ncats : 1, sizeof *ev->cats);
   if (!ev->cats) {
     free(ev);
     return p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
   }
   for (size_t i = 0; i < ev->ncats; i++) {
-    p2c_category_info ci;
-    int rc = p2c_dataset_category(gt, i, &ci);
-    if (rc != P2C_OK) {
-      p2c_evaluator_free(ev);
-      return p2ci_error(err, rc, "p2c_evaluator_create: cannot read category %zu", i);
-    }
-    ev->cats[i].id = ci.id;
-    ev->cats[i].isthing = ci.isthing;
+    ev->cats[i].id = categories[i].id;
+    ev->cats[i].isthing = categories[i].isthing;
   }
   *out = ev;
   return P2C_OK;
@@ -129,6 +145,7 @@ void p2c_evaluator_free(p2c_evaluator *ev)
   free(ev->pair_scores);
   free(ev->pair_order);
   free(ev->json);
+  free(ev->state_bytes);
   p2ci_meteor_cache_free(ev->meteor);
 
   free(ev);
@@ -159,6 +176,7 @@ typedef struct seg_text {
 
 typedef struct prepared {
   int64_t image_id;
+  uint64_t order; /* ev_image.order */
   p2ci_seg *gt, *pred;
   seg_text *gt_text, *pred_text;
   size_t ngt, npred;
@@ -240,6 +258,7 @@ static int prepare(const p2c_evaluator *ev, const p2c_dataset *gt, size_t gi, co
   int rc = p2c_dataset_image(gt, gi, &gii);
   if (rc != P2C_OK) return p2ci_error(err, rc, "no GT image at index %zu", gi);
   pp->image_id = gii.id;
+  pp->order = ev->opts.protocol == P2C_PROTOCOL_PIX2CAP_OFFICIAL ? gt->images[gi].annotation_index : gi;
   size_t pi;
   if (p2c_dataset_find_image(pred, gii.id, &pi) != P2C_OK ||
       (p2c_dataset_image(pred, pi, &pii) == P2C_OK && !pii.png_name))
@@ -477,10 +496,18 @@ static int commit(p2c_evaluator *ev, const prepared *pp)
   if (pp->skip) return P2C_OK;
   ev_image im = {0};
   im.image_id = pp->image_id;
+  im.order = pp->order;
+  im.gt_base = ev->gt_global;
   im.gt_segments = pp->ngt;
+  im.rec_begin = ev->n_records;
+  im.pred_begin = ev->n_preds;
+  im.seg_begin = ev->n_segs;
   int rc = ev->opts.protocol == P2C_PROTOCOL_PIX2CAP_OFFICIAL ? commit_official(ev, pp, &im)
                                                               : commit_v1(ev, pp, &im);
   if (rc == P2C_OK && ev->opts.keep_segments) rc = commit_segments(ev, pp, &im);
+  im.rec_end = ev->n_records;
+  im.pred_end = ev->n_preds;
+  im.seg_end = ev->n_segs;
   if (rc == P2C_OK && VEC_PUSH(ev, images, im) != P2C_OK)
     rc = p2ci_error(&ev->err, P2C_ERR_NOMEM, "out of memory");
   return rc;
@@ -625,6 +652,25 @@ int p2c_evaluator_run(p2c_evaluator *ev, const p2c_dataset *gt, const p2c_datase
   return rc;
 }
 
+int p2c_evaluator_run_shard(p2c_evaluator *ev, const p2c_dataset *gt, const p2c_dataset *pred,
+                            size_t shard, size_t num_shards)
+{
+  if (!ev) return P2C_ERR_INVALID_ARG;
+  if (!gt || !pred || num_shards == 0 || shard >= num_shards)
+    return p2ci_error(&ev->err, P2C_ERR_INVALID_ARG,
+                      "p2c_evaluator_run_shard: shard %zu of %zu (need shard < num_shards)", shard, num_shards);
+  if (ev->finished)
+    return p2ci_error(&ev->err, P2C_ERR_STATE, "p2c_evaluator_run_shard: evaluation already finished");
+  size_t n = 0;
+  size_t *order = evaluation_order(ev, gt, &n);
+  if (!order) return p2ci_error(&ev->err, P2C_ERR_NOMEM, "out of memory");
+  size_t k = 0;
+  for (size_t i = shard; i < n; i += num_shards) order[k++] = order[i];
+  int rc = run_ordered(ev, gt, pred, order, k);
+  free(order);
+  return rc;
+}
+
 static int run_ordered(p2c_evaluator *ev, const p2c_dataset *gt, const p2c_dataset *pred,
                        const size_t *order, size_t n)
 {
@@ -702,9 +748,11 @@ int p2c_evaluator_finish(p2c_evaluator *ev)
   if (ev->finished)
     return p2ci_error(&ev->err, P2C_ERR_STATE, "p2c_evaluator_finish: already finished");
   memset(&ev->sum, 0, sizeof ev->sum);
+  int rc = p2ci_evaluator_canonicalize(ev);
+  if (rc != P2C_OK) return rc;
   ev->sum.protocol = ev->opts.protocol;
   ev->sum.images = ev->n_images;
-  int rc = ev->opts.protocol == P2C_PROTOCOL_PIX2CAP_OFFICIAL ? p2ci_finish_official(ev)
+  rc = ev->opts.protocol == P2C_PROTOCOL_PIX2CAP_OFFICIAL ? p2ci_finish_official(ev)
                                                               : p2ci_finish_v1(ev);
   if (rc == P2C_OK) rc = p2ci_report_json(ev);
   if (rc == P2C_OK) ev->finished = 1;
