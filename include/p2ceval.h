@@ -968,6 +968,45 @@ P2C_API const char *p2c_evaluator_last_error(const p2c_evaluator *ev);
 P2C_API int p2c_evaluator_add_image(p2c_evaluator *ev, const p2c_dataset *gt, size_t gt_index,
                                     const p2c_dataset *pred, const p2c_idmap *gt_map,
                                     const p2c_idmap *pred_map);
+/* An image given from memory (a training loop's predictions). */
+typedef struct p2c_eval_segment {
+  int64_t id;          /* its id in the id map */
+  int64_t category_id;
+  int iscrowd;         /* GT: 1 = crowd region */
+  int64_t area;        /* GT: the JSON area panopticapi's union uses; -1: its pixel
+                          count. Predictions: ignored (the pixel count is used) */
+  const char *caption; /* GT description / predicted caption; NULL: none */
+  double score;        /* prediction confidence, when has_score (p2c-v1 mAP ranking) */
+  int has_score;
+  /* P2C_CAPTION_OTHER: the JSON value was not a string (the official protocol
+   * treats those apart); then caption_list, when not NULL, holds a list's
+   * caption_list_len strings laid end to end, each NUL-terminated. 0: the
+   * kind follows caption (a string, or none when NULL). */
+  int caption_kind;
+  const char *caption_list;
+  size_t caption_list_len;
+} p2c_eval_segment;
+
+typedef struct p2c_eval_image {
+  int64_t image_id;
+  /* Evaluation position: images are finished in ascending order, whatever
+   * order they were added or merged in (two images with the same value are
+   * P2C_ERR_MISMATCH). p2c_evaluator_add_image uses the GT images[] index
+   * (p2c-v1) or annotations[] index (pix2cap-official): pass the same to mix
+   * both, or e.g. the image id when the GT order does not matter. */
+  uint64_t order;
+  int width, height;
+  const uint32_t *gt_ids;   /* row-major width*height ids, 0 = void */
+  const uint32_t *pred_ids; /* idem */
+  const p2c_eval_segment *gt;
+  size_t num_gt;
+  const p2c_eval_segment *pred;
+  size_t num_pred;
+} p2c_eval_image;
+
+/* Add an image from memory (copied; everything may be freed after the call),
+ * with the checks and matching of p2c_evaluator_add_image. */
+P2C_API int p2c_evaluator_add(p2c_evaluator *ev, const p2c_eval_image *img);
 /* Read the id PNGs of every annotated GT image and add them, with
  * opts->threads threads; the result does not depend on the thread count. */
 P2C_API int p2c_evaluator_run(p2c_evaluator *ev, const p2c_dataset *gt, const p2c_dataset *pred);

@@ -250,37 +250,19 @@ static int load_segments(const p2c_evaluator *ev, const p2c_dataset *ds, size_t 
   return P2C_OK;
 }
 
-static int prepare(const p2c_evaluator *ev, const p2c_dataset *gt, size_t gi, const p2c_dataset *pred,
-                   const p2c_idmap *gmap, const p2c_idmap *pmap, prepared *pp, p2c_error *err)
+/* From both sides' segments (ids sorted in gids / pids, which this frees)
+ * and their id maps to the image's matches: overlaps, the script's checks in
+ * its order, then the matching. rc: the status so far (nothing runs unless
+ * P2C_OK). */
+static int prepare_match(const p2c_evaluator *ev, prepared *pp, id_index *gids, id_index *pids,
+                         const uint32_t *gdata, const uint32_t *pdata, size_t npix, int rc,
+                         p2c_error *err)
 {
-  memset(pp, 0, sizeof *pp);
-  p2c_image_info gii, pii;
-  int rc = p2c_dataset_image(gt, gi, &gii);
-  if (rc != P2C_OK) return p2ci_error(err, rc, "no GT image at index %zu", gi);
-  pp->image_id = gii.id;
-  pp->order = ev->opts.protocol == P2C_PROTOCOL_PIX2CAP_OFFICIAL ? gt->images[gi].annotation_index : gi;
-  size_t pi;
-  if (p2c_dataset_find_image(pred, gii.id, &pi) != P2C_OK ||
-      (p2c_dataset_image(pred, pi, &pii) == P2C_OK && !pii.png_name))
-    return p2ci_error(err, P2C_ERR_MISMATCH, "No prediction for the image with id: %lld",
-                      (long long)gii.id);
-  if ((rc = p2c_dataset_image(pred, pi, &pii)) != P2C_OK)
-    return p2ci_error(err, rc, "image %lld: cannot read the prediction", (long long)gii.id);
-  const int w = p2c_idmap_width(gmap), h = p2c_idmap_height(gmap);
-  if (p2c_idmap_width(pmap) != w || p2c_idmap_height(pmap) != h)
-    return p2ci_error(err, P2C_ERR_MISMATCH,
-                      "image %lld: the GT PNG is %dx%d, the prediction PNG %dx%d", (long long)gii.id,
-                      w, h, p2c_idmap_width(pmap), p2c_idmap_height(pmap));
-  id_index *gids = NULL, *pids = NULL;
   p2ci_idpair_count *cnt = NULL;
   int64_t *parea = NULL;
-  pp->ngt = gii.num_segments;
-  pp->npred = pii.num_segments;
-  rc = load_segments(ev, gt, gi, pp->ngt, &pp->gt, &pp->gt_text, &gids, err);
-  if (rc == P2C_OK) rc = load_segments(ev, pred, pi, pp->npred, &pp->pred, &pp->pred_text, &pids, err);
   size_t ncnt = 0;
   if (rc == P2C_OK &&
-      p2ci_overlap_count(p2c_idmap_data(gmap), p2c_idmap_data(pmap), (size_t)w * (size_t)h, &cnt,
+      p2ci_overlap_count(gdata, pdata, npix, &cnt,
                          &ncnt) != P2C_OK)
     rc = p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
   if (rc == P2C_OK) {
@@ -312,22 +294,22 @@ static int prepare(const p2c_evaluator *ev, const p2c_dataset *gt, size_t gi, co
     rc = p2ci_error(err, P2C_ERR_MISMATCH,
                     "In the image with ID %lld segment with ID %llu is presented in PNG and not "
                     "presented in JSON.",
-                    (long long)gii.id, (unsigned long long)bad_unlisted);
+                    (long long)pp->image_id, (unsigned long long)bad_unlisted);
   else if (rc == P2C_OK && bad_cat)
     rc = p2ci_error(err, P2C_ERR_MISMATCH,
                     "In the image with ID %lld segment with ID %lld has unknown category_id %lld.",
-                    (long long)gii.id, (long long)bad_cat->id, (long long)bad_cat->category_id);
+                    (long long)pp->image_id, (long long)bad_cat->id, (long long)bad_cat->category_id);
   for (size_t k = 0; rc == P2C_OK && k < pp->npred; k++)
     if (parea[k] == 0)
       rc = p2ci_error(err, P2C_ERR_MISMATCH,
                       "In the image with ID %lld segment with ID %lld is presented in JSON and not "
                       "presented in PNG.",
-                      (long long)gii.id, (long long)pp->pred[k].id);
+                      (long long)pp->image_id, (long long)pp->pred[k].id);
   for (size_t k = 0; rc == P2C_OK && k < pp->npred; k++) pp->pred[k].area = parea[k];
   for (size_t k = 0; rc == P2C_OK && k < pp->ngt; k++)
     if (pp->gt[k].area < 0)
       rc = p2ci_error(err, P2C_ERR_SCHEMA, "image %lld: GT segment %lld has no area",
-                      (long long)gii.id, (long long)pp->gt[k].id);
+                      (long long)pp->image_id, (long long)pp->gt[k].id);
   if (rc == P2C_OK) {
     p2ci_image_input in = {pp->gt, pp->ngt, pp->pred, pp->npred, pp->ov, pp->nov};
     if (p2ci_image_match_run(&in, ev->opts.class_agnostic, &pp->m) != P2C_OK)
@@ -338,6 +320,36 @@ static int prepare(const p2c_evaluator *ev, const p2c_dataset *gt, size_t gi, co
   free(cnt);
   free(parea);
   return rc;
+}
+
+static int prepare(const p2c_evaluator *ev, const p2c_dataset *gt, size_t gi, const p2c_dataset *pred,
+                   const p2c_idmap *gmap, const p2c_idmap *pmap, prepared *pp, p2c_error *err)
+{
+  memset(pp, 0, sizeof *pp);
+  p2c_image_info gii, pii;
+  int rc = p2c_dataset_image(gt, gi, &gii);
+  if (rc != P2C_OK) return p2ci_error(err, rc, "no GT image at index %zu", gi);
+  pp->image_id = gii.id;
+  pp->order = ev->opts.protocol == P2C_PROTOCOL_PIX2CAP_OFFICIAL ? gt->images[gi].annotation_index : gi;
+  size_t pi;
+  if (p2c_dataset_find_image(pred, gii.id, &pi) != P2C_OK ||
+      (p2c_dataset_image(pred, pi, &pii) == P2C_OK && !pii.png_name))
+    return p2ci_error(err, P2C_ERR_MISMATCH, "No prediction for the image with id: %lld",
+                      (long long)gii.id);
+  if ((rc = p2c_dataset_image(pred, pi, &pii)) != P2C_OK)
+    return p2ci_error(err, rc, "image %lld: cannot read the prediction", (long long)gii.id);
+  const int w = p2c_idmap_width(gmap), h = p2c_idmap_height(gmap);
+  if (p2c_idmap_width(pmap) != w || p2c_idmap_height(pmap) != h)
+    return p2ci_error(err, P2C_ERR_MISMATCH,
+                      "image %lld: the GT PNG is %dx%d, the prediction PNG %dx%d", (long long)gii.id,
+                      w, h, p2c_idmap_width(pmap), p2c_idmap_height(pmap));
+  id_index *gids = NULL, *pids = NULL;
+  pp->ngt = gii.num_segments;
+  pp->npred = pii.num_segments;
+  rc = load_segments(ev, gt, gi, pp->ngt, &pp->gt, &pp->gt_text, &gids, err);
+  if (rc == P2C_OK) rc = load_segments(ev, pred, pi, pp->npred, &pp->pred, &pp->pred_text, &pids, err);
+  return prepare_match(ev, pp, gids, pids, p2c_idmap_data(gmap), p2c_idmap_data(pmap),
+                       (size_t)w * (size_t)h, rc, err);
 }
 
 static int text_of(p2c_evaluator *ev, const seg_text *t, size_t *off)
@@ -510,6 +522,73 @@ static int commit(p2c_evaluator *ev, const prepared *pp)
   im.seg_end = ev->n_segs;
   if (rc == P2C_OK && VEC_PUSH(ev, images, im) != P2C_OK)
     rc = p2ci_error(&ev->err, P2C_ERR_NOMEM, "out of memory");
+  return rc;
+}
+
+/* One side of an in-memory image (p2c_evaluator_add): segments, texts and
+ * the sorted id index, as load_segments makes them from a dataset. */
+static int raw_segments(const p2c_evaluator *ev, const p2c_eval_segment *in, size_t n, p2ci_seg **segs,
+                        seg_text **texts, id_index **ids, p2c_error *err)
+{
+  *segs = p2ci_calloc_array(n ? n : 1, sizeof **segs);
+  *texts = p2ci_calloc_array(n ? n : 1, sizeof **texts);
+  *ids = p2ci_malloc_array(n ? n : 1, sizeof **ids);
+  if (!*segs || !*texts || !*ids) return p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
+  for (size_t s = 0; s < n; s++) {
+    const p2c_eval_segment *x = &in[s];
+    (*segs)[s] = (p2ci_seg){x->id, x->category_id, cat_index(ev, x->category_id), x->iscrowd, x->area};
+    if (x->caption_kind == P2C_CAPTION_OTHER)
+      (*texts)[s] = (seg_text){NULL, P2C_CAPTION_OTHER, x->caption_list, x->caption_list_len,
+                               x->caption_list != NULL, x->has_score, x->score};
+    else
+      (*texts)[s] = (seg_text){x->caption, x->caption ? P2C_CAPTION_STRING : P2C_CAPTION_NONE, NULL, 0, 0,
+                               x->has_score, x->score};
+    (*ids)[s] = (id_index){x->id, (int32_t)s};
+  }
+  qsort(*ids, n, sizeof **ids, by_id);
+  return P2C_OK;
+}
+
+static int prepare_raw(const p2c_evaluator *ev, const p2c_eval_image *in, prepared *pp, p2c_error *err)
+{
+  memset(pp, 0, sizeof *pp);
+  pp->image_id = in->image_id;
+  pp->order = in->order;
+  if (in->width <= 0 || in->height <= 0 || !in->gt_ids || !in->pred_ids || (!in->gt && in->num_gt) ||
+      (!in->pred && in->num_pred))
+    return p2ci_error(err, P2C_ERR_INVALID_ARG, "image %lld: missing id maps or segments, or a bad size",
+                      (long long)in->image_id);
+  const size_t npix = (size_t)in->width * (size_t)in->height;
+  id_index *gids = NULL, *pids = NULL;
+  pp->ngt = in->num_gt;
+  pp->npred = in->num_pred;
+  int rc = raw_segments(ev, in->gt, pp->ngt, &pp->gt, &pp->gt_text, &gids, err);
+  if (rc == P2C_OK) rc = raw_segments(ev, in->pred, pp->npred, &pp->pred, &pp->pred_text, &pids, err);
+  /* a GT segment without an area: its pixel count */
+  for (size_t g = 0; rc == P2C_OK && g < pp->ngt; g++)
+    if (pp->gt[g].area < 0) {
+      int64_t a = 0;
+      for (size_t k = 0; k < npix; k++) a += in->gt_ids[k] == (uint64_t)pp->gt[g].id;
+      pp->gt[g].area = a;
+    }
+  return prepare_match(ev, pp, gids, pids, in->gt_ids, in->pred_ids, npix, rc, err);
+}
+
+int p2c_evaluator_add(p2c_evaluator *ev, const p2c_eval_image *img)
+{
+  if (!ev) return P2C_ERR_INVALID_ARG;
+  if (!img) return p2ci_error(&ev->err, P2C_ERR_INVALID_ARG, "p2c_evaluator_add: NULL image");
+  if (ev->finished)
+    return p2ci_error(&ev->err, P2C_ERR_STATE, "p2c_evaluator_add: evaluation already finished");
+  prepared pp;
+  p2c_error e;
+  int rc = prepare_raw(ev, img, &pp, &e);
+  if (rc != P2C_OK) {
+    prepared_free(&pp);
+    return fail(ev, &e);
+  }
+  rc = commit(ev, &pp);
+  prepared_free(&pp);
   return rc;
 }
 

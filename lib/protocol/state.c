@@ -359,6 +359,7 @@ static int parse(const void *data, size_t len, parsed *s, p2c_error *err)
   if (!magic || memcmp(magic, STATE_MAGIC, 8) != 0)
     return p2ci_error(err, P2C_ERR_PARSE, "not a libp2ceval evaluator state (no P2CSTATE header)");
   const uint32_t version = get_u32(&r);
+  if (r.short_read) return p2ci_error(err, P2C_ERR_PARSE, "corrupted evaluator state (truncated header)");
   if (version != STATE_VERSION)
     return p2ci_error(err, P2C_ERR_VERSION,
                       "evaluator state format version %u; this libp2ceval (%s) reads version %u only",

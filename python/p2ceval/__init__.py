@@ -11,6 +11,7 @@ The shared library is found through $P2CEVAL_LIBRARY, the in-tree build/
 folder, or the system (see p2ceval._lib).
 """
 from ._lib import P2CError, library_path, lib as _clib
+from .evaluator import Evaluator, evaluate, read_idmap
 
 __version__ = "0.1.0"
 
@@ -20,4 +21,4 @@ def library_version():
     return _clib.p2c_version_string().decode()
 
 
-__all__ = ["P2CError", "library_path", "library_version"]
+__all__ = ["Evaluator", "evaluate", "read_idmap", "P2CError", "library_path", "library_version"]

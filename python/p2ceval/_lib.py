@@ -223,3 +223,65 @@ def load_dataset(path, kind, png_dir=None):
     check(lib.p2c_dataset_load(enc(os.fspath(path)), ctypes.byref(opts), ctypes.byref(out),
                                ctypes.byref(err)), err=err)
     return out.value
+
+# ---- evaluator (protocol) ---------------------------------------------------------
+_progress_fn = ctypes.CFUNCTYPE(None, _c_p, _size, _size)
+
+
+class eval_options(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint), ("protocol", _int), ("threads", _int),
+                ("compat_cpus", _int), ("class_agnostic", _int), ("wordnet_dir", _c_str),
+                ("meteor_data_dir", _c_str), ("keep_segments", _int), ("progress", _c_p),
+                ("progress_user", _c_p)]
+
+
+class eval_segment(ctypes.Structure):
+    _fields_ = [("id", _i64), ("category_id", _i64), ("iscrowd", _int), ("area", _i64),
+                ("caption", _c_str), ("score", _dbl), ("has_score", _int),
+                ("caption_kind", _int), ("caption_list", _c_str), ("caption_list_len", _size)]
+
+
+class eval_image(ctypes.Structure):
+    _fields_ = [("image_id", _i64), ("order", ctypes.c_uint64), ("width", _int), ("height", _int),
+                ("gt_ids", _c_p), ("pred_ids", _c_p), ("gt", ctypes.POINTER(eval_segment)),
+                ("num_gt", _size), ("pred", ctypes.POINTER(eval_segment)), ("num_pred", _size)]
+
+
+_decl("p2c_protocol_from_name", _int, _c_str, ctypes.POINTER(_int))
+_decl("p2c_evaluator_create", _int, _c_p, ctypes.POINTER(eval_options), ctypes.POINTER(_c_p),
+      ctypes.POINTER(error_struct))
+_decl("p2c_evaluator_create_from_categories", _int, ctypes.POINTER(category_info), _size,
+      ctypes.POINTER(eval_options), ctypes.POINTER(_c_p), ctypes.POINTER(error_struct))
+_decl("p2c_evaluator_free", None, _c_p)
+_decl("p2c_evaluator_last_error", _c_str, _c_p)
+_decl("p2c_evaluator_run", _int, _c_p, _c_p, _c_p)
+_decl("p2c_evaluator_add", _int, _c_p, ctypes.POINTER(eval_image))
+_decl("p2c_evaluator_finish", _int, _c_p)
+_decl("p2c_evaluator_json", _c_str, _c_p)
+_decl("p2c_evaluator_state", _int, _c_p, ctypes.POINTER(ctypes.POINTER(ctypes.c_ubyte)),
+      ctypes.POINTER(_size))
+_decl("p2c_evaluator_merge_state", _int, _c_p, _c_p, _size)
+_decl("p2c_evaluator_from_state", _int, _c_p, _size, ctypes.POINTER(eval_options),
+      ctypes.POINTER(_c_p), ctypes.POINTER(error_struct))
+_decl("p2c_dataset_find_image", _int, _c_p, _i64, ctypes.POINTER(_size))
+_decl("p2c_idmap_read_png", _int, _c_str, ctypes.POINTER(_c_p), ctypes.POINTER(error_struct))
+_decl("p2c_idmap_free", None, _c_p)
+_decl("p2c_idmap_width", _int, _c_p)
+_decl("p2c_idmap_height", _int, _c_p)
+_decl("p2c_idmap_data", ctypes.POINTER(ctypes.c_uint32), _c_p)
+
+
+def protocol_number(name):
+    if name is None:
+        return 0
+    p = _int()
+    if lib.p2c_protocol_from_name(enc(name), ctypes.byref(p)) != 0:
+        raise ValueError("unknown protocol %r (known: p2c-v1, pix2cap-official)" % (name,))
+    return p.value
+
+
+def eval_opts(protocol=None, threads=None, compat_cpus=None, class_agnostic=False,
+              wordnet_dir=None, meteor_data_dir=None):
+    return eval_options(1, protocol_number(protocol), int(threads or 1), int(compat_cpus or 1),
+                        int(bool(class_agnostic)), enc(wordnet_dir), enc(meteor_data_dir), 0,
+                        None, None)
