@@ -183,11 +183,12 @@ static void v1_json(sbuf *b, const p2c_evaluator *ev)
     first = 0;
     const uint64_t t = c->tp + c->fp + c->fn;
     const double den = (double)c->tp + 0.5 * (double)c->fp + 0.5 * (double)c->fn;
-    num(b, t ? c->iou / den : NAN);
+    /* panopticapi reports 0.0 for a class with no TP, FP or FN (and skips it in the means) */
+    num(b, t ? c->iou / den : 0.0);
     put(b, ", \"sq\": ");
-    num(b, t ? (c->tp ? c->iou / (double)c->tp : 0.0) : NAN);
+    num(b, t ? (c->tp ? c->iou / (double)c->tp : 0.0) : 0.0);
     put(b, ", \"rq\": ");
-    num(b, t ? (double)c->tp / den : NAN);
+    num(b, t ? (double)c->tp / den : 0.0);
     put(b, ", \"tp\": %llu, \"fp\": %llu, \"fn\": %llu}", (unsigned long long)c->tp,
         (unsigned long long)c->fp, (unsigned long long)c->fn);
   }

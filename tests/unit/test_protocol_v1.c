@@ -202,6 +202,71 @@ START_TEST(image_rules)
 }
 END_TEST
 
+/* p2c-v1 PQ is panopticapi's pq_compute: All/Things/Stuff and per class on
+ * every parity set (pq_panopticapi.cpu1.result.json). */
+START_TEST(pq_matches_panopticapi)
+{
+  static const char *const sets[] = {"small", "medium", "edge", "chunkdrop"};
+  p2ct_cmp c;
+  p2ct_cmp_init(&c, "p2c-v1 PQ vs panopticapi (All/Things/Stuff/per class)", 0.0);
+  for (size_t k = 0; k < 4; k++) {
+    char rel[256];
+    snprintf(rel, sizeof rel, "panoptic/%s/inputs/gt.json", sets[k]);
+    const char *gp0 = p2ct_parity(rel);
+    if (!gp0) {
+      p2ct_skip("p2c-v1 PQ");
+      return;
+    }
+    char gp[512], pp[512];
+    snprintf(gp, sizeof gp, "%s", gp0);
+    snprintf(rel, sizeof rel, "panoptic/%s/inputs/pred.json", sets[k]);
+    snprintf(pp, sizeof pp, "%s", p2ct_parity(rel));
+    p2c_dataset *gt = NULL, *pred = NULL;
+    p2c_error err;
+    p2c_load_options po = P2C_LOAD_OPTIONS_INIT;
+    po.kind = P2C_DATASET_PRED;
+    ck_assert_int_eq(p2c_dataset_load(gp, NULL, &gt, &err), P2C_OK);
+    ck_assert_int_eq(p2c_dataset_load(pp, &po, &pred, &err), P2C_OK);
+    p2c_evaluator *ev = NULL;
+    ck_assert_int_eq(p2c_evaluator_create(gt, NULL, &ev, &err), P2C_OK);
+    ck_assert_msg(p2c_evaluator_run(ev, gt, pred) == P2C_OK, "%s", p2c_evaluator_last_error(ev));
+    ck_assert_msg(p2c_evaluator_finish(ev) == P2C_OK, "%s", p2c_evaluator_last_error(ev));
+    cJSON *got = NULL, *want = NULL;
+    const char *j = p2c_evaluator_json(ev);
+    ck_assert_int_eq(p2ci_json_parse("result", j, strlen(j), &got, &err), P2C_OK);
+    snprintf(rel, sizeof rel, "panoptic/%s/outputs/pq_panopticapi.cpu1.result.json", sets[k]);
+    ck_assert_int_eq(p2ci_json_load(p2ct_parity(rel), 0, &want, &err), P2C_OK);
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(want, "result");
+    const cJSON *g = cJSON_GetObjectItemCaseSensitive(got, "panoptic");
+    static const char *const groups[] = {"All", "Things", "Stuff"};
+    static const char *const m[] = {"pq", "sq", "rq", "n"};
+    for (int a = 0; a < 3; a++)
+      for (int b = 0; b < 4; b++) {
+        double e = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(w, groups[a]), m[b])->valuedouble;
+        double v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(g, groups[a]), m[b])->valuedouble;
+        ck_assert_msg(p2ct_cmp_add(&c, e, v), "%s %s %s", sets[k], groups[a], m[b]);
+      }
+    const cJSON *cls;
+    cJSON_ArrayForEach(cls, cJSON_GetObjectItemCaseSensitive(w, "per_class"))
+    {
+      const cJSON *mine = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(g, "per_class"), cls->string);
+      ck_assert_ptr_nonnull(mine);
+      for (int b = 0; b < 3; b++)
+        ck_assert_msg(p2ct_cmp_add(&c, cJSON_GetObjectItemCaseSensitive(cls, m[b])->valuedouble,
+                                   cJSON_GetObjectItemCaseSensitive(mine, m[b])->valuedouble),
+                      "%s class %s %s", sets[k], cls->string, m[b]);
+    }
+    cJSON_Delete(got);
+    cJSON_Delete(want);
+    p2c_evaluator_free(ev);
+    p2c_dataset_free(gt);
+    p2c_dataset_free(pred);
+  }
+  p2ct_cmp_report(&c);
+  ck_assert_uint_eq(c.identical, c.total);
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("protocol_v1");
@@ -209,6 +274,7 @@ static Suite *suite(void)
   tcase_set_timeout(tc, 120); /* loads WordNet for METEOR 1.5; slow under sanitizers */
   tcase_add_test(tc, worked_example);
   tcase_add_test(tc, image_rules);
+  tcase_add_test(tc, pq_matches_panopticapi);
   suite_add_tcase(s, tc);
   return s;
 }
