@@ -326,18 +326,21 @@ P2C_API const char *p2c_captions_last_error(const p2c_captions *c);
 P2C_API int p2c_captions_set_option(p2c_captions *c, const char *name, const char *value);
 
 /* Add one item: key (unique), n_refs >= 1 reference captions and one
- * hypothesis, all NUL-terminated UTF-8, copied. A repeated key, no reference
- * (pycocoevalcap asserts) or a NULL string: P2C_ERR_INVALID_ARG; after
- * p2c_captions_score: P2C_ERR_STATE. */
+ * hypothesis, all NUL-terminated UTF-8, copied (and tokenized now, for raw
+ * text). A repeated key, no reference (pycocoevalcap asserts) or a NULL
+ * string: P2C_ERR_INVALID_ARG; raw text that is not UTF-8: P2C_ERR_PARSE;
+ * after p2c_captions_score: P2C_ERR_STATE. A failed add leaves the handle as
+ * it was. */
 P2C_API int p2c_captions_add(p2c_captions *c, const char *key, const char *const *refs,
                              size_t n_refs, const char *hyp);
-/* Read a COCO caption annotation file (refs_path: {"annotations": [{"image_id",
+/* (Implemented by the protocol layer.) Read a COCO caption annotation file (refs_path: {"annotations": [{"image_id",
  * "caption"}, ...]}) and a COCO results list (hyps_path: [{"image_id",
  * "caption"}, ...]), either possibly gzipped, and add one item per image: key
  * = the image id as text (integers or strings), in the order image ids first
  * appear in refs_path. Every image needs exactly one hypothesis and at least
  * one reference: a missing, extra or repeated id is P2C_ERR_MISMATCH naming
- * it; malformed files P2C_ERR_PARSE / P2C_ERR_SCHEMA naming file and entry. */
+ * it; unreadable files P2C_ERR_IO, malformed ones P2C_ERR_PARSE /
+ * P2C_ERR_SCHEMA, naming file and entry. Message: p2c_captions_last_error. */
 P2C_API int p2c_captions_add_coco_files(p2c_captions *c, const char *refs_path,
                                         const char *hyps_path);
 

@@ -3,7 +3,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "core/bigalloc.h"
 #include "core/internal.h"
 #include "metrics/caption_metric.h"
 #include "text/ngram.h"
@@ -34,43 +33,79 @@ static void bleu_of(const counts *c, double out[N])
   }
 }
 
-typedef struct scratch {
-  uint32_t *count;  /* per n-gram id, 0 between uses */
-  uint32_t *maxref; /* per n-gram id, 0 between items */
-  uint32_t *touched;
-  size_t n_touched, cap_touched;
-} scratch;
+/* A small open-addressing map from n-gram id to counts, local to one item:
+ * it stays in cache, unlike arrays indexed by n-gram id. */
+typedef struct local {
+  uint32_t *key;    /* id + 1; 0 = empty */
+  uint32_t *maxref; /* largest count in one reference */
+  uint32_t *count;  /* count in the current caption */
+  uint32_t *used;   /* occupied slots, to clear */
+  size_t n_used, mask, cap;
+} local;
 
-static int touch(scratch *s, uint32_t g)
+static int local_reserve(local *m, size_t n)
 {
-  if (p2ci_grow(&s->touched, &s->cap_touched, s->n_touched + 1, sizeof *s->touched))
-    return P2C_ERR_NOMEM;
-  s->touched[s->n_touched++] = g;
-  return P2C_OK;
+  size_t want = 64;
+  while (want < 2 * n) want *= 2;
+  if (want <= m->cap) {
+    m->mask = want - 1;
+    return P2C_OK;
+  }
+  free(m->key);
+  free(m->maxref);
+  free(m->count);
+  free(m->used);
+  m->key = calloc(want, sizeof *m->key);
+  m->maxref = calloc(want, sizeof *m->maxref);
+  m->count = calloc(want, sizeof *m->count);
+  m->used = malloc(want * sizeof *m->used);
+  m->cap = m->key && m->maxref && m->count && m->used ? want : 0;
+  m->mask = want - 1;
+  return m->cap ? P2C_OK : P2C_ERR_NOMEM;
+}
+
+static size_t local_slot(local *m, uint32_t g)
+{
+  size_t j = (size_t)((g * 0x9e3779b1u) >> 7) & m->mask;
+  while (m->key[j] && m->key[j] != g + 1) j = (j + 1) & m->mask;
+  if (!m->key[j]) {
+    m->key[j] = g + 1;
+    m->used[m->n_used++] = (uint32_t)j;
+  }
+  return j;
+}
+
+static void local_clear(local *m)
+{
+  for (size_t i = 0; i < m->n_used; i++) {
+    size_t j = m->used[i];
+    m->key[j] = m->maxref[j] = m->count[j] = 0;
+  }
+  m->n_used = 0;
 }
 
 /* The counts of one item: references clip each n-gram to its largest count in
  * any single reference; the effective reference length is the closest one,
  * ties going to the shorter (min over (|r - L|, r)). */
-static int item_counts(const p2ci_caption_set *set, size_t item, scratch *s, counts *c)
+static int item_counts(const p2ci_caption_set *set, size_t item, local *m, counts *c)
 {
   size_t n_refs = p2ci_set_num_refs(set, item);
   size_t hyp = p2ci_set_hyp(set, item), n1;
   const uint32_t *g;
 
-  /* max counts over references, collected in maxref; touched lists them */
-  s->n_touched = 0;
+  size_t total = 0;
+  for (size_t r = 0; r <= n_refs; r++)
+    total += p2ci_ngrams_count(set->words[P2CI_SPLIT_WS][set->first[item] + r].len, N);
+  if (local_reserve(m, total)) return P2C_ERR_NOMEM;
+
   for (size_t r = 0; r < n_refs; r++) {
-    size_t ref = p2ci_set_ref(set, item, r);
-    g = p2ci_set_ngrams(set, ref, &n1);
+    g = p2ci_set_ngrams(set, p2ci_set_ref(set, item, r), &n1);
     size_t ng = p2ci_ngrams_count(n1, N);
-    for (size_t i = 0; i < ng; i++) s->count[g[i]]++;
+    for (size_t i = 0; i < ng; i++) m->count[local_slot(m, g[i])]++;
     for (size_t i = 0; i < ng; i++) {
-      uint32_t cnt = s->count[g[i]];
-      if (!cnt) continue;
-      if (!s->maxref[g[i]] && touch(s, g[i])) return P2C_ERR_NOMEM;
-      if (cnt > s->maxref[g[i]]) s->maxref[g[i]] = cnt;
-      s->count[g[i]] = 0;
+      size_t j = local_slot(m, g[i]);
+      if (m->count[j] > m->maxref[j]) m->maxref[j] = m->count[j];
+      m->count[j] = 0;
     }
   }
 
@@ -81,20 +116,19 @@ static int item_counts(const p2ci_caption_set *set, size_t item, scratch *s, cou
     c->guess[k] = n1 > (size_t)k ? (int64_t)(n1 - (size_t)k) : 0;
     c->correct[k] = 0;
   }
-  for (size_t i = 0; i < ng; i++) s->count[g[i]]++;
+  for (size_t i = 0; i < ng; i++) m->count[local_slot(m, g[i])]++;
   size_t start = 0;
   for (int k = 0; k < N && (size_t)k < n1; k++) {
     size_t len = n1 - (size_t)k;
     for (size_t i = start; i < start + len; i++) {
-      uint32_t cnt = s->count[g[i]];
-      if (!cnt) continue;
-      uint32_t m = s->maxref[g[i]];
-      c->correct[k] += cnt < m ? cnt : m;
-      s->count[g[i]] = 0;
+      size_t j = local_slot(m, g[i]);
+      if (!m->count[j]) continue; /* counted at its first occurrence */
+      c->correct[k] += m->count[j] < m->maxref[j] ? m->count[j] : m->maxref[j];
+      m->count[j] = 0;
     }
     start += len;
   }
-  for (size_t i = 0; i < s->n_touched; i++) s->maxref[s->touched[i]] = 0;
+  local_clear(m);
 
   int64_t best = -1, best_diff = 0;
   for (size_t r = 0; r < n_refs; r++) {
@@ -113,15 +147,12 @@ static int bleu_compute(void *state, const p2ci_caption_set *set, double *corpus
                         double *per_item, p2c_error *err)
 {
   (void)state;
-  scratch s = {0};
-  s.count = p2ci_big_calloc(set->n_ngrams, sizeof *s.count);
-  s.maxref = p2ci_big_calloc(set->n_ngrams, sizeof *s.maxref);
+  local m = {0};
   int rc = P2C_OK;
-  if (!s.count || !s.maxref) rc = P2C_ERR_NOMEM;
   counts total = {0};
   for (size_t i = 0; i < set->n_items && !rc; i++) {
     counts c;
-    rc = item_counts(set, i, &s, &c);
+    rc = item_counts(set, i, &m, &c);
     if (rc) break;
     bleu_of(&c, per_item + i * N);
     total.testlen += c.testlen;
@@ -132,9 +163,10 @@ static int bleu_compute(void *state, const p2ci_caption_set *set, double *corpus
     }
   }
   if (!rc) bleu_of(&total, corpus);
-  p2ci_big_free(s.count, set->n_ngrams, sizeof *s.count);
-  p2ci_big_free(s.maxref, set->n_ngrams, sizeof *s.maxref);
-  free(s.touched);
+  free(m.key);
+  free(m.maxref);
+  free(m.count);
+  free(m.used);
   if (rc) return p2ci_error(err, rc, "BLEU: out of memory");
   return P2C_OK;
 }

@@ -19,14 +19,15 @@ struct p2ci_ngrams {
   size_t mask;
 };
 
-p2ci_ngrams *p2ci_ngrams_create(size_t n_words)
+p2ci_ngrams *p2ci_ngrams_create(size_t n_words, size_t expected)
 {
   if (n_words >= UINT32_MAX / 2) return NULL;
   p2ci_ngrams *g = calloc(1, sizeof *g);
   if (!g) return NULL;
   g->n_words = g->n = n_words;
   g->mask = 4095;
-  while (g->mask < n_words * 4) g->mask = g->mask * 2 + 1;
+  /* load factor 1/2 at the expected size: growing costs a copy of the table */
+  while (g->mask < expected * 2 && g->mask < ((size_t)1 << 31)) g->mask = g->mask * 2 + 1;
   g->slots = p2ci_big_calloc(g->mask + 1, sizeof *g->slots);
   if (!g->slots) {
     free(g);

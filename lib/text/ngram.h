@@ -15,8 +15,9 @@
 
 typedef struct p2ci_ngrams p2ci_ngrams;
 
-/* A table for sentences whose word ids are below n_words. */
-p2ci_ngrams *p2ci_ngrams_create(size_t n_words);
+/* A table for sentences whose word ids are below n_words, sized for about
+ * expected n-grams of order 2 and more (it grows past that). */
+p2ci_ngrams *p2ci_ngrams_create(size_t n_words, size_t expected);
 void p2ci_ngrams_free(p2ci_ngrams *g);
 /* Number of ids handed out so far (n_words included). */
 size_t p2ci_ngrams_size(const p2ci_ngrams *g);

@@ -253,6 +253,8 @@ typedef struct compiled {
 
 struct p2ci_ptb {
   compiled rule[N_RULES];
+  pcre2_code *abbrev; /* {ABBREV1}|{ABBREV2}: the only rules that keep "word." whole */
+  int no_shortcuts;   /* tests: every token through the rules */
   pcre2_match_data *md;
   int *workspace;
   size_t ws_size;
@@ -373,6 +375,7 @@ int p2ci_ptb_create(p2ci_ptb **out, p2c_error *err)
       }
     }
   }
+  if (!rc) rc = compile("{ABBREV1}|{ABBREV2}", NULL, &t->abbrev, err);
   t->md = pcre2_match_data_create(64, NULL);
   t->ws_size = 4096;
   t->workspace = malloc(t->ws_size * sizeof *t->workspace);
@@ -393,6 +396,7 @@ void p2ci_ptb_free(p2ci_ptb *t)
     pcre2_code_free(t->rule[i].head);
     pcre2_code_free(t->rule[i].tail);
   }
+  pcre2_code_free(t->abbrev);
   pcre2_match_data_free(t->md);
   free(t->workspace);
   free(t->text);
@@ -402,6 +406,8 @@ void p2ci_ptb_free(p2ci_ptb *t)
 }
 
 const char *p2ci_ptb_last_error(const p2ci_ptb *t) { return t->err.message; }
+
+void p2ci_ptb_set_shortcuts(p2ci_ptb *t, int on) { t->no_shortcuts = !on; }
 
 /* ---- matching ------------------------------------------------------------- */
 
@@ -685,18 +691,40 @@ static int emit_token(p2ci_ptb *t)
 
 static int is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-/* A run of ASCII letters followed by a space or the end is one token, whatever
- * rule wins (WORD, ACRO/SPACENL, ABBREV4/SPACE give the same text), except the
- * words the lexer splits. */
-static size_t plain_word(const char *s, size_t pos, size_t end)
+/* Shortcuts for the commonest caption words, each giving what the rules give:
+ * - a run of ASCII letters followed by a space or the end of the text is one
+ *   token whatever rule wins (WORD, ACRO/SPACENL and ABBREV4/SPACE return it
+ *   unchanged), except the words the lexer splits (cannot, gonna, ...);
+ * - the same run followed by ", " or a final "," is that token, then a comma
+ *   (no rule starting with letters crosses a comma unless the chunk holds '-'
+ *   or '@', which the run excludes);
+ * - the same run of 2+ letters followed by the final "." of the text is that
+ *   token, then a period, unless it is an abbreviation (ABBREV1 or ABBREV2
+ *   keep "etc." or "Mr." whole: checked with those very patterns).
+ * Returns the length of the word (0: use the rules) and sets *skip to the
+ * bytes after it that only hold punctuation the filter drops. */
+static size_t plain_word(p2ci_ptb *t, const char *s, size_t pos, size_t end, size_t *skip)
 {
   size_t q = pos;
   while (q < end && is_ascii_letter(s[q])) q++;
-  if (q == pos || (q < end && s[q] != ' ')) return 0;
+  if (q == pos) return 0;
   static const char *const split[] = {"cannot", "gonna", "gotta", "lemme", "gimme", "wanna"};
   for (size_t i = 0; i < sizeof split / sizeof split[0]; i++)
     if (q - pos == strlen(split[i]) && ascii_ieq(s + pos, split[i], q - pos)) return 0;
-  return q - pos;
+  *skip = 0;
+  if (q == end || s[q] == ' ') return q - pos;
+  if (s[q] == ',' && (q + 1 == end || s[q + 1] == ' ')) {
+    *skip = 1;
+    return q - pos;
+  }
+  if (s[q] == '.' && q + 1 == end && q - pos >= 2) {
+    size_t lens[1];
+    int m = match_lengths(t, t->abbrev, pos, end, lens, 1);
+    if (m != 0) return 0; /* an abbreviation, or an error the rules will meet again */
+    *skip = 1;
+    return q - pos;
+  }
+  return 0;
 }
 
 int p2ci_ptb_tokenize(p2ci_ptb *t, const char *text, size_t len, const char **out,
@@ -719,12 +747,12 @@ int p2ci_ptb_tokenize(p2ci_ptb *t, const char *text, size_t len, const char **ou
       pos++;
       continue;
     }
-    size_t w = plain_word(s, pos, len);
+    size_t skip = 0, w = t->no_shortcuts ? 0 : plain_word(t, s, pos, len, &skip);
     if (w) {
       t->tok_len = 0;
       rc = tok_put(t, s + pos, w);
       if (!rc) rc = emit_token(t);
-      pos += w;
+      pos += w + skip;
       continue;
     }
     /* the longest match over all rules; the earlier rule on a tie */

@@ -1,12 +1,14 @@
 /* The PTB tokenizer against Stanford PTBTokenizer 3.4.1 as pycocoevalcap runs
  * it (../shared/parity/tokenizer): every caption-style oracle case, and every
  * CoreNLP test case the 3.4.1 oracle agrees with. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "io/file.h"
 #include "io/json.h"
+#include "text/ptb_tokenizer.h"
 #include "p2ceval.h"
 #include "testutil.h"
 
@@ -143,6 +145,41 @@ START_TEST(basic_rules)
 }
 END_TEST
 
+/* The plain-word shortcuts give what the rules give: random sentences of
+ * words chosen to hit abbreviations, split words, acronyms and punctuation. */
+START_TEST(shortcuts_change_nothing)
+{
+  static const char *const words[] = {
+      "a", "I", "C", "dog", "Dogs", "etc", "Inc", "Mr", "mr", "St", "co", "Pty", "Ltd", "No",
+      "cannot", "Gonna", "wanna", "U.S", "vs", "Calif", "Mass", "al", "e-mail", "x", "The",
+      "wave", "AT", "T", "pp", "Jan", "May", "sept", "Dr", "ph", "Ed", "ca", "art", "Fig", "sq"};
+  static const char *const after[] = {"", "", "", ",", ".", ". ", ", ", "'s", "!", "", "."};
+  p2ci_ptb *fast, *slow;
+  p2c_error err;
+  ck_assert_int_eq(p2ci_ptb_create(&fast, &err), 0);
+  ck_assert_int_eq(p2ci_ptb_create(&slow, &err), 0);
+  p2ci_ptb_set_shortcuts(slow, 0);
+  uint64_t r = 12345;
+  for (int n = 0; n < 3000; n++) {
+    char text[512] = "";
+    int len = 1 + (int)(r % 7);
+    for (int i = 0; i < len; i++) {
+      r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+      if (i) strcat(text, " ");
+      strcat(text, words[(r >> 33) % (sizeof words / sizeof words[0])]);
+      strcat(text, after[(r >> 17) % (sizeof after / sizeof after[0])]);
+    }
+    const char *a, *b;
+    size_t na, nb;
+    ck_assert_int_eq(p2ci_ptb_tokenize(fast, text, strlen(text), &a, &na), 0);
+    ck_assert_int_eq(p2ci_ptb_tokenize(slow, text, strlen(text), &b, &nb), 0);
+    ck_assert_msg(na == nb && !memcmp(a, b, na), "[%s]: shortcuts [%s], rules [%s]", text, a, b);
+  }
+  p2ci_ptb_free(fast);
+  p2ci_ptb_free(slow);
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("ptb_tokenizer");
@@ -150,6 +187,7 @@ static Suite *suite(void)
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, basic_rules);
+  tcase_add_test(tc, shortcuts_change_nothing);
   tcase_add_test(tc, oracle_captions);
   tcase_add_test(tc, corenlp_cases_agreeing_with_oracle);
   tcase_add_test(tc, all_corenlp_cases_as_3_4_1);
