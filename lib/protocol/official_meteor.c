@@ -84,7 +84,7 @@ static int cache_open(p2c_evaluator *ev)
     return p2ci_error(&ev->err, P2C_ERR_NOMEM, "out of memory");
   }
   p2c_error e;
-  int rc = p2ci_wordnet_open(ev->opts.wordnet_dir, &c->wn, &e);
+  int rc = p2ci_wordnet_open_shared(ev->opts.wordnet_dir, &c->wn, &e);
   if (rc != P2C_OK) {
     p2ci_meteor_cache_free(c);
     return p2ci_error(&ev->err, rc, "WordNet for the official mAP METEOR: %s", e.message);
