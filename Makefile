@@ -1,7 +1,7 @@
 # libp2ceval: plain GNU Makefile.
 #
 #   make                 library (shared + static), pkg-config file, CLI tools
-#   make check           unit, parity and CLI tests
+#   make check           unit, parity, CLI and Python-package tests
 #   make asan / ubsan    the test suite under AddressSanitizer / UBSan
 #   make install PREFIX=/usr/local [DESTDIR=...]
 #   make demo            the README's main job on the bundled fixtures
@@ -26,7 +26,7 @@ PKG_CONFIG ?= pkg-config
 
 # ---- dependencies (Debian: see scripts/deps.sh) ---------------------------
 DEP_PKGS      := libcjson zlib libpcre2-8 spng
-DEP_DEBIAN    := libcjson-dev zlib1g-dev libpcre2-dev libspng-dev check wordnet-base pkg-config
+DEP_DEBIAN    := libcjson-dev zlib1g-dev libpcre2-dev libspng-dev check wordnet-base pkg-config python3 python3-numpy
 NEEDS_DEPS    := $(filter-out clean help install-deps,$(or $(MAKECMDGOALS),all))
 ifneq ($(NEEDS_DEPS),)
   ifneq ($(shell $(PKG_CONFIG) --exists $(DEP_PKGS) check 2>/dev/null && echo ok),ok)
@@ -145,8 +145,9 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(STATIC)
 check: $(TEST_BIN) all header-test
 	@P2C_COUNTS=$(BUILD)/counts; rm -f $$P2C_COUNTS; export P2C_COUNTS; \
 	 sh tests/run-unit.sh $(TEST_BIN); u=$$?; sh tests/cli/run.sh $(BUILD); c=$$?; \
+	 sh tests/python/run.sh $(BUILD); y=$$?; \
 	 awk '{p+=$$1; f+=$$2} END {printf "check: %d passed, %d failed\n", p, f}' $$P2C_COUNTS; \
-	 [ $$u = 0 ] && [ $$c = 0 ]
+	 [ $$u = 0 ] && [ $$c = 0 ] && [ $$y = 0 ]
 
 unit-tests: $(TEST_BIN)
 	@sh tests/run-unit.sh $(TEST_BIN)

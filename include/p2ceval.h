@@ -971,6 +971,45 @@ P2C_API const char *p2c_evaluator_last_error(const p2c_evaluator *ev);
 P2C_API int p2c_evaluator_add_image(p2c_evaluator *ev, const p2c_dataset *gt, size_t gt_index,
                                     const p2c_dataset *pred, const p2c_idmap *gt_map,
                                     const p2c_idmap *pred_map);
+/* An image given from memory (a training loop's predictions). */
+typedef struct p2c_eval_segment {
+  int64_t id;          /* its id in the id map */
+  int64_t category_id;
+  int iscrowd;         /* GT: 1 = crowd region */
+  int64_t area;        /* GT: the JSON area panopticapi's union uses; -1: its pixel
+                          count. Predictions: ignored (the pixel count is used) */
+  const char *caption; /* GT description / predicted caption; NULL: none */
+  double score;        /* prediction confidence, when has_score (p2c-v1 mAP ranking) */
+  int has_score;
+  /* P2C_CAPTION_OTHER: the JSON value was not a string (the official protocol
+   * treats those apart); then caption_list, when not NULL, holds a list's
+   * caption_list_len strings laid end to end, each NUL-terminated. 0: the
+   * kind follows caption (a string, or none when NULL). */
+  int caption_kind;
+  const char *caption_list;
+  size_t caption_list_len;
+} p2c_eval_segment;
+
+typedef struct p2c_eval_image {
+  int64_t image_id;
+  /* Evaluation position: images are finished in ascending order, whatever
+   * order they were added or merged in (two images with the same value are
+   * P2C_ERR_MISMATCH). p2c_evaluator_add_image uses the GT images[] index
+   * (p2c-v1) or annotations[] index (pix2cap-official): pass the same to mix
+   * both, or e.g. the image id when the GT order does not matter. */
+  uint64_t order;
+  int width, height;
+  const uint32_t *gt_ids;   /* row-major width*height ids, 0 = void */
+  const uint32_t *pred_ids; /* idem */
+  const p2c_eval_segment *gt;
+  size_t num_gt;
+  const p2c_eval_segment *pred;
+  size_t num_pred;
+} p2c_eval_image;
+
+/* Add an image from memory (copied; everything may be freed after the call),
+ * with the checks and matching of p2c_evaluator_add_image. */
+P2C_API int p2c_evaluator_add(p2c_evaluator *ev, const p2c_eval_image *img);
 /* Read the id PNGs of every annotated GT image and add them, with
  * opts->threads threads; the result does not depend on the thread count. */
 P2C_API int p2c_evaluator_run(p2c_evaluator *ev, const p2c_dataset *gt, const p2c_dataset *pred);
@@ -1013,6 +1052,45 @@ P2C_API const char *p2c_evaluator_warning(const p2c_evaluator *ev);
  * keep_segments) to path, atomically. */
 P2C_API int p2c_evaluator_write_json(const p2c_evaluator *ev, const char *path);
 P2C_API int p2c_evaluator_write_segments(const p2c_evaluator *ev, const char *path);
+
+/* An evaluator for these categories (copied; the GT's categories[] order)
+ * without a loaded GT: what p2c_evaluator_create does with gt's categories.
+ * For callers that add images from memory or merge states. */
+P2C_API int p2c_evaluator_create_from_categories(const p2c_category_info *categories,
+                                                 size_t num_categories,
+                                                 const p2c_eval_options *opts,
+                                                 p2c_evaluator **out, p2c_error *err);
+
+/* ---- Mergeable state: evaluate shard by shard, merge, finish once -------- *
+ * An unfinished evaluator's state is everything its images left behind (per
+ * class PQ counts, caption pairs with their texts, mAP records and ranked
+ * predictions, per-image record ranges; docs/state-format.md lists it), as a
+ * versioned little-endian byte string any host reads. Merging states and
+ * finishing gives the bits of one run over all their images, whatever the
+ * sharding and merge order: images are put back in evaluation order (GT
+ * annotations[] order for the official protocol, images[] order for p2c-v1)
+ * and every order-dependent sum is recomputed in that order. An image present
+ * in two states is P2C_ERR_MISMATCH at finish. */
+
+/* p2c_evaluator_run on shard `shard` (0-based) of num_shards: the images at
+ * positions shard, shard + num_shards, ... of the evaluation order. */
+P2C_API int p2c_evaluator_run_shard(p2c_evaluator *ev, const p2c_dataset *gt,
+                                    const p2c_dataset *pred, size_t shard, size_t num_shards);
+/* Serialize ev's state. *data (len bytes) is borrowed: valid until ev is next
+ * modified or freed. P2C_ERR_STATE after p2c_evaluator_finish. */
+P2C_API int p2c_evaluator_state(p2c_evaluator *ev, const unsigned char **data, size_t *len);
+/* Add the images of a serialized state to ev (copied; data may be freed
+ * after). The state must come from the same ground truth categories and the
+ * same protocol, class_agnostic, compat_cpus and keep_segments options:
+ * otherwise P2C_ERR_MISMATCH naming the difference. P2C_ERR_VERSION for a
+ * state of another format version (the message names both), P2C_ERR_PARSE
+ * for bytes that are not a valid state (every index is checked). */
+P2C_API int p2c_evaluator_merge_state(p2c_evaluator *ev, const void *data, size_t len);
+/* A new evaluator holding the state data: categories and the protocol
+ * options above come from the state; opts (may be NULL) gives the rest
+ * (threads, wordnet_dir, meteor_data_dir, progress). Errors as merge_state. */
+P2C_API int p2c_evaluator_from_state(const void *data, size_t len, const p2c_eval_options *opts,
+                                     p2c_evaluator **out, p2c_error *err);
 
 /* @@SECTION protocol */
 

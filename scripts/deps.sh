@@ -3,7 +3,7 @@
 # what is missing. Runs apt-get as root, or through sudo. Elsewhere it names
 # the packages to install and stops.
 set -e
-PKGS="build-essential pkg-config libcjson-dev zlib1g-dev libpcre2-dev libspng-dev check wordnet-base python3"
+PKGS="build-essential pkg-config libcjson-dev zlib1g-dev libpcre2-dev libspng-dev check wordnet-base python3 python3-numpy"
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
   for p in $PKGS; do

@@ -29,6 +29,10 @@ static void usage(FILE *out)
           "  --wordnet DIR         WordNet 3.0 dict folder (default /usr/share/wordnet)\n"
           "  --json OUT            write the full result as JSON\n"
           "  --per-segment OUT     write one JSON line per matched or unmatched segment\n"
+          "  --shard I/N           score only shard I of N (0 <= I < N: images I, I+N, ...)\n"
+          "  --state-out FILE      write the mergeable state instead of finishing\n"
+          "                        (combine with 'p2c-eval merge'; docs/state-format.md)\n"
+          "  --keep-segments       with --state-out: keep per-segment records for 'merge --per-segment'\n"
           "  --quiet               no progress bar\n");
 }
 
@@ -70,7 +74,7 @@ static void pct(double v)
     printf("  %6.2f", 100.0 * v);
 }
 
-static void print_table(const p2c_eval_summary *S)
+void p2c_eval_print_table(const p2c_eval_summary *S)
 {
   const int official = S->protocol == P2C_PROTOCOL_PIX2CAP_OFFICIAL;
   printf("protocol: %s\n\n", p2c_protocol_name(S->protocol));
@@ -112,6 +116,9 @@ int p2c_cmd_evaluate(int argc, char **argv)
 {
   const char *paths[2] = {NULL, NULL};
   const char *gt_dir = NULL, *pred_dir = NULL, *json_out = NULL, *seg_out = NULL, *v;
+  const char *state_out = NULL;
+  size_t shard = 0, nshards = 1;
+  int keep_segments = 0;
   int npaths = 0, bad = 0, quiet = 0;
   p2c_eval_options eo = P2C_EVAL_OPTIONS_INIT;
   for (int i = 1; i < argc && !bad; i++) {
@@ -137,6 +144,18 @@ int p2c_cmd_evaluate(int argc, char **argv)
       json_out = v;
     } else if ((v = p2c_cli_opt(argc, argv, &i, "--per-segment", &bad))) {
       seg_out = v;
+    } else if ((v = p2c_cli_opt(argc, argv, &i, "--shard", &bad))) {
+      unsigned long a = 0, b = 0;
+      char tail = 0;
+      if (sscanf(v, "%lu/%lu%c", &a, &b, &tail) != 2 || b == 0 || a >= b || b > 1000000) {
+        p2c_cli_errorf("--shard: expected I/N with 0 <= I < N, got '%s'", v);
+        bad = 1;
+      }
+      shard = a, nshards = b;
+    } else if ((v = p2c_cli_opt(argc, argv, &i, "--state-out", &bad))) {
+      state_out = v;
+    } else if (!strcmp(argv[i], "--keep-segments")) {
+      keep_segments = 1;
     } else if (!strcmp(argv[i], "--class-agnostic")) {
       eo.class_agnostic = 1;
     } else if (!strcmp(argv[i], "--quiet")) {
@@ -155,6 +174,14 @@ int p2c_cmd_evaluate(int argc, char **argv)
     p2c_cli_errorf("expected GT.json and PRED.json");
     bad = 1;
   }
+  if (!bad && nshards > 1 && !state_out) {
+    p2c_cli_errorf("--shard needs --state-out (merge the shards' states with 'p2c-eval merge')");
+    bad = 1;
+  }
+  if (!bad && state_out && (json_out || seg_out)) {
+    p2c_cli_errorf("--state-out writes the state only: --json and --per-segment belong to 'p2c-eval merge'");
+    bad = 1;
+  }
   if (bad) {
     usage(stderr);
     return P2C_EXIT_USAGE;
@@ -164,7 +191,7 @@ int p2c_cmd_evaluate(int argc, char **argv)
   clock_gettime(CLOCK_MONOTONIC, &pr.start);
   eo.progress = on_progress;
   eo.progress_user = &pr;
-  eo.keep_segments = seg_out != NULL;
+  eo.keep_segments = seg_out != NULL || keep_segments;
 
   p2c_error err;
   p2c_dataset *gt = NULL, *pred = NULL;
@@ -184,9 +211,26 @@ int p2c_cmd_evaluate(int argc, char **argv)
     p2c_dataset_free(pred);
     return p2c_cli_report(&err);
   }
-  rc = p2c_evaluator_run(ev, gt, pred);
-  if (rc == P2C_OK) rc = p2c_evaluator_finish(ev);
+  rc = p2c_evaluator_run_shard(ev, gt, pred, shard, nshards);
   int code = P2C_EXIT_OK;
+  if (rc == P2C_OK && state_out) {
+    const unsigned char *st = NULL;
+    size_t stlen = 0;
+    if ((rc = p2c_evaluator_state(ev, &st, &stlen)) == P2C_OK) {
+      if (p2c_cli_write_file(state_out, (const char *)st, stlen) != 0)
+        code = P2C_EXIT_INVALID;
+      else if (!quiet)
+        fprintf(stderr, "%s: shard %zu/%zu: state written to %s (%zu bytes)\n", p2c_cli_prog, shard,
+                nshards, state_out, stlen);
+    }
+    if (rc == P2C_OK) {
+      p2c_evaluator_free(ev);
+      p2c_dataset_free(gt);
+      p2c_dataset_free(pred);
+      return code;
+    }
+  }
+  if (rc == P2C_OK) rc = p2c_evaluator_finish(ev);
   if (rc != P2C_OK) {
     if (pr.shown) fputc('\n', stderr);
     p2c_cli_errorf("%s", p2c_evaluator_last_error(ev));
@@ -194,7 +238,7 @@ int p2c_cmd_evaluate(int argc, char **argv)
   } else {
     p2c_eval_summary S;
     p2c_evaluator_summary(ev, &S);
-    print_table(&S);
+    p2c_eval_print_table(&S);
     const char *w = p2c_evaluator_warning(ev);
     if (*w) fprintf(stderr, "%s: warning: %s\n", p2c_cli_prog, w);
     if (json_out && (rc = p2c_evaluator_write_json(ev, json_out)) != P2C_OK) {

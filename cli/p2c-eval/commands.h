@@ -2,6 +2,8 @@
 #ifndef P2C_EVAL_COMMANDS_H
 #define P2C_EVAL_COMMANDS_H
 
+#include "p2ceval.h"
+
 /* Each takes argv[0] = the command name, returns a P2C_EXIT_* code. */
 int p2c_cmd_validate(int argc, char **argv);
 int p2c_cmd_pq(int argc, char **argv);
@@ -11,5 +13,9 @@ int p2c_cmd_tokenize(int argc, char **argv);
 int p2c_cmd_to_instances(int argc, char **argv);
 /* p2c-eval GT.json PRED.json [options]: the full evaluation (argv[0] unused). */
 int p2c_cmd_evaluate(int argc, char **argv);
+/* The result table both print (cmd_evaluate.c). */
+void p2c_eval_print_table(const p2c_eval_summary *S);
+/* p2c-eval merge STATE... : finish merged shard states (cmd_merge.c). */
+int p2c_cmd_merge(int argc, char **argv);
 
 #endif

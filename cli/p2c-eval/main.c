@@ -23,6 +23,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"captions", p2c_cmd_captions, "BLEU, ROUGE-L, CIDEr-D of COCO caption files (pycocoevalcap)"},
+    {"merge", p2c_cmd_merge, "finish the evaluation from shard states (--state-out)"},
     {"pq", p2c_cmd_pq, "panoptic quality (PQ, SQ, RQ), as panopticapi"},
     {"to-instances", p2c_cmd_to_instances, "rewrite panoptic PNG predictions as instance RLEs"},
     {"tokenize", p2c_cmd_tokenize, "PTB-tokenize lines of stdin as pycocoevalcap does"},

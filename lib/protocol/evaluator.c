@@ -70,6 +70,28 @@ int p2c_evaluator_create(const p2c_dataset *gt, const p2c_eval_options *opts, p2
 {
   if (out) *out = NULL;
   if (!gt || !out) return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c_evaluator_create: NULL argument");
+  const size_t n = p2c_dataset_num_categories(gt);
+  p2c_category_info *cats = p2ci_calloc_array(n ? n : 1, sizeof *cats);
+  if (!cats) return p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    int rc = p2c_dataset_category(gt, i, &cats[i]);
+    if (rc != P2C_OK) {
+      free(cats);
+      return p2ci_error(err, rc, "p2c_evaluator_create: cannot read category %zu", i);
+    }
+  }
+  int rc = p2c_evaluator_create_from_categories(cats, n, opts, out, err);
+  free(cats);
+  return rc;
+}
+
+int p2c_evaluator_create_from_categories(const p2c_category_info *categories, size_t num_categories,
+                                         const p2c_eval_options *opts, p2c_evaluator **out,
+                                         p2c_error *err)
+{
+  if (out) *out = NULL;
+  if ((!categories && num_categories) || !out)
+    return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c_evaluator_create: NULL argument");
   p2c_eval_options def = P2C_EVAL_OPTIONS_INIT;
   if (!opts) opts = &def;
   if (opts->version != P2C_EVAL_OPTIONS_VERSION)
@@ -94,21 +116,15 @@ int p2c_evaluator_create(const p2c_dataset *gt, const p2c_eval_options *opts, p2
   ev->opts.wordnet_dir = ev->wordnet_dir;
   ev->opts.meteor_data_dir = opts->meteor_data_dir ? ev->meteor_dir : NULL;
 
-  ev->ncats = p2c_dataset_num_categories(gt);
+  ev->ncats = num_categories;
   ev->cats = p2ci_calloc_array(ev->ncats ? ev->ncats : 1, sizeof *ev->cats);
   if (!ev->cats) {
     free(ev);
     return p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
   }
   for (size_t i = 0; i < ev->ncats; i++) {
-    p2c_category_info ci;
-    int rc = p2c_dataset_category(gt, i, &ci);
-    if (rc != P2C_OK) {
-      p2c_evaluator_free(ev);
-      return p2ci_error(err, rc, "p2c_evaluator_create: cannot read category %zu", i);
-    }
-    ev->cats[i].id = ci.id;
-    ev->cats[i].isthing = ci.isthing;
+    ev->cats[i].id = categories[i].id;
+    ev->cats[i].isthing = categories[i].isthing;
   }
   *out = ev;
   return P2C_OK;
@@ -129,6 +145,7 @@ void p2c_evaluator_free(p2c_evaluator *ev)
   free(ev->pair_scores);
   free(ev->pair_order);
   free(ev->json);
+  free(ev->state_bytes);
   p2ci_meteor_cache_free(ev->meteor);
 
   free(ev);
@@ -159,6 +176,7 @@ typedef struct seg_text {
 
 typedef struct prepared {
   int64_t image_id;
+  uint64_t order; /* ev_image.order */
   p2ci_seg *gt, *pred;
   seg_text *gt_text, *pred_text;
   size_t ngt, npred;
@@ -232,36 +250,19 @@ static int load_segments(const p2c_evaluator *ev, const p2c_dataset *ds, size_t 
   return P2C_OK;
 }
 
-static int prepare(const p2c_evaluator *ev, const p2c_dataset *gt, size_t gi, const p2c_dataset *pred,
-                   const p2c_idmap *gmap, const p2c_idmap *pmap, prepared *pp, p2c_error *err)
+/* From both sides' segments (ids sorted in gids / pids, which this frees)
+ * and their id maps to the image's matches: overlaps, the script's checks in
+ * its order, then the matching. rc: the status so far (nothing runs unless
+ * P2C_OK). */
+static int prepare_match(const p2c_evaluator *ev, prepared *pp, id_index *gids, id_index *pids,
+                         const uint32_t *gdata, const uint32_t *pdata, size_t npix, int rc,
+                         p2c_error *err)
 {
-  memset(pp, 0, sizeof *pp);
-  p2c_image_info gii, pii;
-  int rc = p2c_dataset_image(gt, gi, &gii);
-  if (rc != P2C_OK) return p2ci_error(err, rc, "no GT image at index %zu", gi);
-  pp->image_id = gii.id;
-  size_t pi;
-  if (p2c_dataset_find_image(pred, gii.id, &pi) != P2C_OK ||
-      (p2c_dataset_image(pred, pi, &pii) == P2C_OK && !pii.png_name))
-    return p2ci_error(err, P2C_ERR_MISMATCH, "No prediction for the image with id: %lld",
-                      (long long)gii.id);
-  if ((rc = p2c_dataset_image(pred, pi, &pii)) != P2C_OK)
-    return p2ci_error(err, rc, "image %lld: cannot read the prediction", (long long)gii.id);
-  const int w = p2c_idmap_width(gmap), h = p2c_idmap_height(gmap);
-  if (p2c_idmap_width(pmap) != w || p2c_idmap_height(pmap) != h)
-    return p2ci_error(err, P2C_ERR_MISMATCH,
-                      "image %lld: the GT PNG is %dx%d, the prediction PNG %dx%d", (long long)gii.id,
-                      w, h, p2c_idmap_width(pmap), p2c_idmap_height(pmap));
-  id_index *gids = NULL, *pids = NULL;
   p2ci_idpair_count *cnt = NULL;
   int64_t *parea = NULL;
-  pp->ngt = gii.num_segments;
-  pp->npred = pii.num_segments;
-  rc = load_segments(ev, gt, gi, pp->ngt, &pp->gt, &pp->gt_text, &gids, err);
-  if (rc == P2C_OK) rc = load_segments(ev, pred, pi, pp->npred, &pp->pred, &pp->pred_text, &pids, err);
   size_t ncnt = 0;
   if (rc == P2C_OK &&
-      p2ci_overlap_count(p2c_idmap_data(gmap), p2c_idmap_data(pmap), (size_t)w * (size_t)h, &cnt,
+      p2ci_overlap_count(gdata, pdata, npix, &cnt,
                          &ncnt) != P2C_OK)
     rc = p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
   if (rc == P2C_OK) {
@@ -293,22 +294,22 @@ static int prepare(const p2c_evaluator *ev, const p2c_dataset *gt, size_t gi, co
     rc = p2ci_error(err, P2C_ERR_MISMATCH,
                     "In the image with ID %lld segment with ID %llu is presented in PNG and not "
                     "presented in JSON.",
-                    (long long)gii.id, (unsigned long long)bad_unlisted);
+                    (long long)pp->image_id, (unsigned long long)bad_unlisted);
   else if (rc == P2C_OK && bad_cat)
     rc = p2ci_error(err, P2C_ERR_MISMATCH,
                     "In the image with ID %lld segment with ID %lld has unknown category_id %lld.",
-                    (long long)gii.id, (long long)bad_cat->id, (long long)bad_cat->category_id);
+                    (long long)pp->image_id, (long long)bad_cat->id, (long long)bad_cat->category_id);
   for (size_t k = 0; rc == P2C_OK && k < pp->npred; k++)
     if (parea[k] == 0)
       rc = p2ci_error(err, P2C_ERR_MISMATCH,
                       "In the image with ID %lld segment with ID %lld is presented in JSON and not "
                       "presented in PNG.",
-                      (long long)gii.id, (long long)pp->pred[k].id);
+                      (long long)pp->image_id, (long long)pp->pred[k].id);
   for (size_t k = 0; rc == P2C_OK && k < pp->npred; k++) pp->pred[k].area = parea[k];
   for (size_t k = 0; rc == P2C_OK && k < pp->ngt; k++)
     if (pp->gt[k].area < 0)
       rc = p2ci_error(err, P2C_ERR_SCHEMA, "image %lld: GT segment %lld has no area",
-                      (long long)gii.id, (long long)pp->gt[k].id);
+                      (long long)pp->image_id, (long long)pp->gt[k].id);
   if (rc == P2C_OK) {
     p2ci_image_input in = {pp->gt, pp->ngt, pp->pred, pp->npred, pp->ov, pp->nov};
     if (p2ci_image_match_run(&in, ev->opts.class_agnostic, &pp->m) != P2C_OK)
@@ -319,6 +320,36 @@ static int prepare(const p2c_evaluator *ev, const p2c_dataset *gt, size_t gi, co
   free(cnt);
   free(parea);
   return rc;
+}
+
+static int prepare(const p2c_evaluator *ev, const p2c_dataset *gt, size_t gi, const p2c_dataset *pred,
+                   const p2c_idmap *gmap, const p2c_idmap *pmap, prepared *pp, p2c_error *err)
+{
+  memset(pp, 0, sizeof *pp);
+  p2c_image_info gii, pii;
+  int rc = p2c_dataset_image(gt, gi, &gii);
+  if (rc != P2C_OK) return p2ci_error(err, rc, "no GT image at index %zu", gi);
+  pp->image_id = gii.id;
+  pp->order = ev->opts.protocol == P2C_PROTOCOL_PIX2CAP_OFFICIAL ? gt->images[gi].annotation_index : gi;
+  size_t pi;
+  if (p2c_dataset_find_image(pred, gii.id, &pi) != P2C_OK ||
+      (p2c_dataset_image(pred, pi, &pii) == P2C_OK && !pii.png_name))
+    return p2ci_error(err, P2C_ERR_MISMATCH, "No prediction for the image with id: %lld",
+                      (long long)gii.id);
+  if ((rc = p2c_dataset_image(pred, pi, &pii)) != P2C_OK)
+    return p2ci_error(err, rc, "image %lld: cannot read the prediction", (long long)gii.id);
+  const int w = p2c_idmap_width(gmap), h = p2c_idmap_height(gmap);
+  if (p2c_idmap_width(pmap) != w || p2c_idmap_height(pmap) != h)
+    return p2ci_error(err, P2C_ERR_MISMATCH,
+                      "image %lld: the GT PNG is %dx%d, the prediction PNG %dx%d", (long long)gii.id,
+                      w, h, p2c_idmap_width(pmap), p2c_idmap_height(pmap));
+  id_index *gids = NULL, *pids = NULL;
+  pp->ngt = gii.num_segments;
+  pp->npred = pii.num_segments;
+  rc = load_segments(ev, gt, gi, pp->ngt, &pp->gt, &pp->gt_text, &gids, err);
+  if (rc == P2C_OK) rc = load_segments(ev, pred, pi, pp->npred, &pp->pred, &pp->pred_text, &pids, err);
+  return prepare_match(ev, pp, gids, pids, p2c_idmap_data(gmap), p2c_idmap_data(pmap),
+                       (size_t)w * (size_t)h, rc, err);
 }
 
 static int text_of(p2c_evaluator *ev, const seg_text *t, size_t *off)
@@ -477,12 +508,87 @@ static int commit(p2c_evaluator *ev, const prepared *pp)
   if (pp->skip) return P2C_OK;
   ev_image im = {0};
   im.image_id = pp->image_id;
+  im.order = pp->order;
+  im.gt_base = ev->gt_global;
   im.gt_segments = pp->ngt;
+  im.rec_begin = ev->n_records;
+  im.pred_begin = ev->n_preds;
+  im.seg_begin = ev->n_segs;
   int rc = ev->opts.protocol == P2C_PROTOCOL_PIX2CAP_OFFICIAL ? commit_official(ev, pp, &im)
                                                               : commit_v1(ev, pp, &im);
   if (rc == P2C_OK && ev->opts.keep_segments) rc = commit_segments(ev, pp, &im);
+  im.rec_end = ev->n_records;
+  im.pred_end = ev->n_preds;
+  im.seg_end = ev->n_segs;
   if (rc == P2C_OK && VEC_PUSH(ev, images, im) != P2C_OK)
     rc = p2ci_error(&ev->err, P2C_ERR_NOMEM, "out of memory");
+  return rc;
+}
+
+/* One side of an in-memory image (p2c_evaluator_add): segments, texts and
+ * the sorted id index, as load_segments makes them from a dataset. */
+static int raw_segments(const p2c_evaluator *ev, const p2c_eval_segment *in, size_t n, p2ci_seg **segs,
+                        seg_text **texts, id_index **ids, p2c_error *err)
+{
+  *segs = p2ci_calloc_array(n ? n : 1, sizeof **segs);
+  *texts = p2ci_calloc_array(n ? n : 1, sizeof **texts);
+  *ids = p2ci_malloc_array(n ? n : 1, sizeof **ids);
+  if (!*segs || !*texts || !*ids) return p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
+  for (size_t s = 0; s < n; s++) {
+    const p2c_eval_segment *x = &in[s];
+    (*segs)[s] = (p2ci_seg){x->id, x->category_id, cat_index(ev, x->category_id), x->iscrowd, x->area};
+    if (x->caption_kind == P2C_CAPTION_OTHER)
+      (*texts)[s] = (seg_text){NULL, P2C_CAPTION_OTHER, x->caption_list, x->caption_list_len,
+                               x->caption_list != NULL, x->has_score, x->score};
+    else
+      (*texts)[s] = (seg_text){x->caption, x->caption ? P2C_CAPTION_STRING : P2C_CAPTION_NONE, NULL, 0, 0,
+                               x->has_score, x->score};
+    (*ids)[s] = (id_index){x->id, (int32_t)s};
+  }
+  qsort(*ids, n, sizeof **ids, by_id);
+  return P2C_OK;
+}
+
+static int prepare_raw(const p2c_evaluator *ev, const p2c_eval_image *in, prepared *pp, p2c_error *err)
+{
+  memset(pp, 0, sizeof *pp);
+  pp->image_id = in->image_id;
+  pp->order = in->order;
+  if (in->width <= 0 || in->height <= 0 || !in->gt_ids || !in->pred_ids || (!in->gt && in->num_gt) ||
+      (!in->pred && in->num_pred))
+    return p2ci_error(err, P2C_ERR_INVALID_ARG, "image %lld: missing id maps or segments, or a bad size",
+                      (long long)in->image_id);
+  const size_t npix = (size_t)in->width * (size_t)in->height;
+  id_index *gids = NULL, *pids = NULL;
+  pp->ngt = in->num_gt;
+  pp->npred = in->num_pred;
+  int rc = raw_segments(ev, in->gt, pp->ngt, &pp->gt, &pp->gt_text, &gids, err);
+  if (rc == P2C_OK) rc = raw_segments(ev, in->pred, pp->npred, &pp->pred, &pp->pred_text, &pids, err);
+  /* a GT segment without an area: its pixel count */
+  for (size_t g = 0; rc == P2C_OK && g < pp->ngt; g++)
+    if (pp->gt[g].area < 0) {
+      int64_t a = 0;
+      for (size_t k = 0; k < npix; k++) a += in->gt_ids[k] == (uint64_t)pp->gt[g].id;
+      pp->gt[g].area = a;
+    }
+  return prepare_match(ev, pp, gids, pids, in->gt_ids, in->pred_ids, npix, rc, err);
+}
+
+int p2c_evaluator_add(p2c_evaluator *ev, const p2c_eval_image *img)
+{
+  if (!ev) return P2C_ERR_INVALID_ARG;
+  if (!img) return p2ci_error(&ev->err, P2C_ERR_INVALID_ARG, "p2c_evaluator_add: NULL image");
+  if (ev->finished)
+    return p2ci_error(&ev->err, P2C_ERR_STATE, "p2c_evaluator_add: evaluation already finished");
+  prepared pp;
+  p2c_error e;
+  int rc = prepare_raw(ev, img, &pp, &e);
+  if (rc != P2C_OK) {
+    prepared_free(&pp);
+    return fail(ev, &e);
+  }
+  rc = commit(ev, &pp);
+  prepared_free(&pp);
   return rc;
 }
 
@@ -625,6 +731,25 @@ int p2c_evaluator_run(p2c_evaluator *ev, const p2c_dataset *gt, const p2c_datase
   return rc;
 }
 
+int p2c_evaluator_run_shard(p2c_evaluator *ev, const p2c_dataset *gt, const p2c_dataset *pred,
+                            size_t shard, size_t num_shards)
+{
+  if (!ev) return P2C_ERR_INVALID_ARG;
+  if (!gt || !pred || num_shards == 0 || shard >= num_shards)
+    return p2ci_error(&ev->err, P2C_ERR_INVALID_ARG,
+                      "p2c_evaluator_run_shard: shard %zu of %zu (need shard < num_shards)", shard, num_shards);
+  if (ev->finished)
+    return p2ci_error(&ev->err, P2C_ERR_STATE, "p2c_evaluator_run_shard: evaluation already finished");
+  size_t n = 0;
+  size_t *order = evaluation_order(ev, gt, &n);
+  if (!order) return p2ci_error(&ev->err, P2C_ERR_NOMEM, "out of memory");
+  size_t k = 0;
+  for (size_t i = shard; i < n; i += num_shards) order[k++] = order[i];
+  int rc = run_ordered(ev, gt, pred, order, k);
+  free(order);
+  return rc;
+}
+
 static int run_ordered(p2c_evaluator *ev, const p2c_dataset *gt, const p2c_dataset *pred,
                        const size_t *order, size_t n)
 {
@@ -702,9 +827,11 @@ int p2c_evaluator_finish(p2c_evaluator *ev)
   if (ev->finished)
     return p2ci_error(&ev->err, P2C_ERR_STATE, "p2c_evaluator_finish: already finished");
   memset(&ev->sum, 0, sizeof ev->sum);
+  int rc = p2ci_evaluator_canonicalize(ev);
+  if (rc != P2C_OK) return rc;
   ev->sum.protocol = ev->opts.protocol;
   ev->sum.images = ev->n_images;
-  int rc = ev->opts.protocol == P2C_PROTOCOL_PIX2CAP_OFFICIAL ? p2ci_finish_official(ev)
+  rc = ev->opts.protocol == P2C_PROTOCOL_PIX2CAP_OFFICIAL ? p2ci_finish_official(ev)
                                                               : p2ci_finish_v1(ev);
   if (rc == P2C_OK) rc = p2ci_report_json(ev);
   if (rc == P2C_OK) ev->finished = 1;

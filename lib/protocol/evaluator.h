@@ -26,9 +26,15 @@ typedef struct ev_category {
 
 typedef struct ev_image {
   int64_t image_id;
+  uint64_t order;              /* evaluation position: official, GT annotations[] index;
+                                  p2c-v1, GT images[] index (merged states sort on it) */
+  uint64_t gt_base;            /* ev->gt_global when the image was added */
   size_t tp_begin, tp_end;     /* ev->tps */
   size_t ev_begin, ev_end;     /* ev->events */
   size_t pair_begin, pair_end; /* ev->pairs */
+  size_t rec_begin, rec_end;   /* ev->records */
+  size_t pred_begin, pred_end; /* ev->preds */
+  size_t seg_begin, seg_end;   /* ev->segs */
   size_t official_n;           /* caption pairs counted by the script (.n) */
   uint64_t gt_segments;        /* every GT segment of the JSON (official npos) */
 } ev_image;
@@ -122,6 +128,9 @@ struct p2c_evaluator {
   p2ci_meteor_cache *meteor; /* official mAP METEOR: WordNet and per-word cache */
   char meteor_variant[32];   /* p2c-v1: the METEOR 1.5 variant that ran */
 
+  unsigned char *state_bytes; /* the last p2c_evaluator_state (protocol/state.c) */
+  size_t state_len;
+
   /* results */
   p2c_eval_summary sum;
   ev_pair_scores *pair_scores; /* [n_pairs] when computed */
@@ -144,6 +153,12 @@ static inline const char *p2ci_text(const p2c_evaluator *ev, size_t off)
 
 /* NLTK METEOR of one official mAP record (protocol/official_meteor.c). */
 int p2ci_official_record_meteor(p2c_evaluator *ev, const ev_record *r, double *out);
+
+/* Put the images in evaluation order (ascending ev_image.order) with every
+ * per-image record, and recompute the order-dependent sums (p2c-v1 IoU sums),
+ * so that a merged state finishes to the bits of a single run. A repeated
+ * image is P2C_ERR_MISMATCH. protocol/state.c. */
+int p2ci_evaluator_canonicalize(p2c_evaluator *ev);
 
 /* Per-protocol finishing steps (protocol/finish_*.c). */
 int p2ci_finish_official(p2c_evaluator *ev);
