@@ -655,7 +655,7 @@ static int by_order(const void *a, const void *b)
 
 #define TAKE(name, T, b, e)                                                     \
   do {                                                                          \
-    memcpy(n_##name + k_##name, ev->name + (b), ((e) - (b)) * sizeof(T));       \
+    if ((e) > (b)) memcpy(n_##name + k_##name, ev->name + (b), ((e) - (b)) * sizeof(T)); \
     k_##name += (e) - (b);                                                      \
   } while (0)
 
@@ -674,10 +674,10 @@ int p2ci_evaluator_canonicalize(p2c_evaluator *ev)
     qsort(key, n, sizeof *key, by_order);
     for (size_t i = 1; i < n; i++)
       if (key[i].order == key[i - 1].order) {
+        const long long id = (long long)ev->images[key[i].index].image_id;
         free(key);
         return p2ci_error(&ev->err, P2C_ERR_MISMATCH,
-                          "image %lld was added more than once (in two shards or states?)",
-                          (long long)ev->images[key[i].index].image_id);
+                          "image %lld was added more than once (in two shards or states?)", id);
       }
     ev_image *n_images = p2ci_malloc_array(n ? n : 1, sizeof *n_images);
     ev_tp *n_tps = p2ci_malloc_array(ev->n_tps ? ev->n_tps : 1, sizeof *n_tps);

@@ -3,6 +3,7 @@ the p2c-eval JSON out) and p2ceval.Evaluator (images from memory, one at a
 time, with a state that can be serialized and merged across processes)."""
 import array
 import ctypes
+import gzip
 import json
 import os
 
@@ -116,20 +117,29 @@ class Evaluator:
     dicts ({"id", "category_id", "iscrowd", "area", "description"} for the
     GT, {"id", "category_id", "caption", "score"} for predictions; a GT
     without "area" uses its pixel count). Images are finished in ascending
-    `order` (default: the image's index in the GT JSON when categories is
-    its path, else the image id), as p2c-eval orders them.
+    `order`, whatever order they were added or merged in. The default is
+    p2c-eval's when categories is the GT JSON's path (its position in
+    annotations[] for pix2cap-official, in images[] for p2c-v1), else the
+    image id: then pass order= to follow another sequence.
     """
 
     def __init__(self, categories, protocol=None, threads=None, compat_cpus=None,
                  class_agnostic=False, wordnet_dir=None, _handle=None):
         self._h = ctypes.c_void_p(_handle)
         self._gt = None
+        self._ann_order = None
         if _handle is not None:
             return
         opts = _lib.eval_opts(protocol, threads, compat_cpus, class_agnostic, wordnet_dir)
         err = _lib.error_struct()
         if isinstance(categories, (str, bytes, os.PathLike)):
             self._gt = _lib.load_dataset(categories, 0, os.devnull)
+            if opts.protocol == 1:
+                # the official scripts walk annotations[]: that is the evaluation order
+                opener = gzip.open if os.fspath(categories).endswith(".gz") else open
+                with opener(categories, "rb") as f:
+                    anns = json.load(f).get("annotations", [])
+                self._ann_order = {a["image_id"]: k for k, a in enumerate(anns)}
             check(lib.p2c_evaluator_create(self._gt, ctypes.byref(opts), ctypes.byref(self._h),
                                            ctypes.byref(err)), err=err)
             return
@@ -155,6 +165,8 @@ class Evaluator:
         return check(rc, lambda: lib.p2c_evaluator_last_error(self._h))
 
     def _order(self, image_id):
+        if self._ann_order is not None and image_id in self._ann_order:
+            return self._ann_order[image_id]
         if self._gt is not None:
             idx = ctypes.c_size_t()
             if lib.p2c_dataset_find_image(self._gt, int(image_id), ctypes.byref(idx)) == 0:
