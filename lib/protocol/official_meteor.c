@@ -20,6 +20,8 @@ struct p2ci_meteor_cache {
   size_t cap_hyp, cap_ref;
   uint32_t *seen; /* code points of the prediction already scored */
   size_t cap_seen;
+  char *hyp_text; /* hyp holds the nhyp words of this caption (a copy) */
+  size_t nhyp;
 };
 
 void p2ci_meteor_cache_free(p2ci_meteor_cache *c)
@@ -29,6 +31,7 @@ void p2ci_meteor_cache_free(p2ci_meteor_cache *c)
   free(c->hyp);
   free(c->ref);
   free(c->seen);
+  free(c->hyp_text);
   free(c);
 }
 
@@ -83,7 +86,17 @@ int p2ci_official_record_meteor(p2c_evaluator *ev, const ev_record *r, double *o
   if (p2ci_utf8_check(gt, strlen(gt)) != strlen(gt) || p2ci_utf8_check(pred, strlen(pred)) != strlen(pred))
     return p2ci_error(&ev->err, P2C_ERR_PARSE, "a caption is not valid UTF-8");
   size_t L = 0, R = 0;
-  if ((rc = split_ids(ev, gt, &c->hyp, &c->cap_hyp, &L)) != P2C_OK) goto done;
+  /* the records of one GT segment follow each other: split its caption once */
+  if (!c->hyp_text || strcmp(c->hyp_text, gt) != 0) {
+    free(c->hyp_text);
+    c->hyp_text = NULL;
+    if ((rc = split_ids(ev, gt, &c->hyp, &c->cap_hyp, &c->nhyp)) != P2C_OK) goto done;
+    if (!(c->hyp_text = p2ci_strdup(gt))) {
+      rc = P2C_ERR_NOMEM;
+      goto done;
+    }
+  }
+  L = c->nhyp;
   double best = 0.0, s;
   if (r->pred_is_list) {
     const char *el = pred;
