@@ -480,8 +480,9 @@ P2C_API const char *p2c_meteor15_variant(const p2c_meteor15 *m);
  * score as METEOR does. score and stats (P2C_METEOR15_NUM_STATS doubles) may
  * be NULL. Errors: P2C_ERR_PARSE for invalid UTF-8, P2C_ERR_EMPTY when the
  * hypothesis is empty after the line building (METEOR answers "Error: specify
- * hypothesis and at least one reference"). Uses m's working memory: one
- * thread at a time per handle. */
+ * hypothesis and at least one reference"). Uses m's working memory, which
+ * includes a cache of the features of every word m has seen (bounded: it
+ * starts over after 262,144 words): one thread at a time per handle. */
 P2C_API int p2c_meteor15_score(p2c_meteor15 *m, const char *hyp, const char *const *refs,
                                size_t num_refs, double *score, double *stats);
 

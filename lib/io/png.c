@@ -13,6 +13,7 @@
 #include "core/internal.h"
 #include "io/dataset.h"
 #include "io/file.h"
+#include "io/png_write.h"
 
 struct p2c_idmap {
   int width, height;
@@ -230,33 +231,13 @@ int p2c_idmap_write_png(const char *path, const uint32_t *ids, int width, int he
       return p2ci_error(err, P2C_ERR_INVALID_ARG, "%s: id %lu at pixel %zu does not fit in RGB (max 16777215)",
                         path, (unsigned long)ids[i], i);
   unsigned char *rgb = p2ci_malloc_array(n, 3);
-  spng_ctx *ctx = spng_ctx_new(SPNG_CTX_ENCODER);
-  if (!rgb || !ctx) {
-    free(rgb);
-    spng_ctx_free(ctx);
-    return p2ci_error(err, P2C_ERR_NOMEM, "%s: out of memory", path);
-  }
+  if (!rgb) return p2ci_error(err, P2C_ERR_NOMEM, "%s: out of memory", path);
   for (size_t i = 0; i < n; i++) {
     rgb[3 * i] = (unsigned char)(ids[i] & 0xFF);
     rgb[3 * i + 1] = (unsigned char)(ids[i] >> 8 & 0xFF);
     rgb[3 * i + 2] = (unsigned char)(ids[i] >> 16 & 0xFF);
   }
-  struct spng_ihdr ihdr = {0};
-  ihdr.width = (uint32_t)width;
-  ihdr.height = (uint32_t)height;
-  ihdr.bit_depth = 8;
-  ihdr.color_type = SPNG_COLOR_TYPE_TRUECOLOR;
-  int r = spng_set_option(ctx, SPNG_ENCODE_TO_BUFFER, 1);
-  if (!r) r = spng_set_ihdr(ctx, &ihdr);
-  if (!r) r = spng_encode_image(ctx, rgb, n * 3, SPNG_FMT_PNG, SPNG_ENCODE_FINALIZE);
+  int rc = p2ci_png_write_rgb8(path, rgb, width, height, P2CI_PNG_LEVEL_DEFAULT, 1, err);
   free(rgb);
-  size_t len = 0;
-  void *png = r ? NULL : spng_get_png_buffer(ctx, &len, &r);
-  spng_ctx_free(ctx);
-  if (!png)
-    return p2ci_error(err, r == SPNG_EMEM ? P2C_ERR_NOMEM : P2C_ERR_INTERNAL, "%s: PNG encoding failed (%s)",
-                      path, spng_strerror(r));
-  int rc = p2ci_write_file_atomic(path, png, len, err);
-  free(png);
   return rc;
 }

@@ -33,7 +33,7 @@
 #include "metrics/caption_scorer.h"
 #include "text/ngram.h"
 #include "text/ptb_tokenizer.h"
-#include "text/split.h"
+#include "text/pystr.h"
 #include "text/vocab.h"
 
 /* extern: further metrics declare themselves here, one line each. */

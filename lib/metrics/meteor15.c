@@ -12,6 +12,7 @@
 #include "text/java_string.h"
 #include "text/meteor_data.h"
 #include "text/meteor_normalizer.h"
+#include "text/pystr.h"
 #include "text/snowball_english.h"
 #include "text/wordnet.h"
 
@@ -20,9 +21,7 @@ typedef struct side {
   size_t cap_text;
   p2ci_m15_token *tok;
   size_t cap_tok, n;
-  int32_t *syn;
-  size_t cap_syn, num_syn;
-  size_t *syn_off;
+  size_t *syn_off; /* per token: its synonym sets' offset in the handle's syn_pool */
   size_t cap_off;
 } side;
 
@@ -35,8 +34,25 @@ typedef struct m15_res {
   p2ci_strmap function_words;
 } m15_res;
 
+/* What the matchers compare of one word, computed once per handle. */
+typedef struct wfeat {
+  int32_t hash, stem_hash, para;
+  int function_word;
+  size_t syn_off, num_syn; /* range in the handle's syn_pool */
+  uint64_t syn_sig[4];
+} wfeat;
+
+/* Words seen are kept up to this many; then the cache starts over. */
+#define WCACHE_MAX ((size_t)1 << 18)
+
 struct p2c_meteor15 {
   m15_res *res;
+  /* per-word cache: normalized word -> index in feat */
+  p2ci_strmap wcache;
+  wfeat *feat;
+  size_t num_feat, cap_feat;
+  int32_t *syn_pool;
+  size_t num_pool, cap_pool;
   /* working memory of this handle */
   p2ci_meteor_scratch *scratch;
   p2ci_m15_aligner *aligner;
@@ -65,8 +81,14 @@ static void side_free(side *s)
 {
   free(s->text);
   free(s->tok);
-  free(s->syn);
   free(s->syn_off);
+}
+
+static void wcache_clear(p2c_meteor15 *m)
+{
+  p2ci_strmap_free(&m->wcache);
+  m->num_feat = 0;
+  m->num_pool = 0;
 }
 
 static void res_release(m15_res *r)
@@ -87,6 +109,9 @@ void p2c_meteor15_free(p2c_meteor15 *m)
   p2ci_m15_aligner_free(m->aligner);
   side_free(&m->hyp);
   side_free(&m->ref);
+  p2ci_strmap_free(&m->wcache);
+  free(m->feat);
+  free(m->syn_pool);
   free(m->setbuf);
   free(m->stembuf);
   free(m->lowbuf);
@@ -192,36 +217,32 @@ static void put_caption(sbuf *b, const char *s)
 /* Python's str.isspace for the code point starting at s (length in *len). */
 static int py_space(const unsigned char *s, size_t n, size_t *len)
 {
-  uint32_t c;
-  *len = p2ci_utf8_decode(s, n, &c);
+  uint32_t c = s[0];
+  if (c < 0x80) *len = 1;
+  else *len = p2ci_utf8_decode(s, n, &c);
   return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || c == 0x85 || c == 0xA0 ||
          c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
          c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
-/* str.replace(old, new) on b's contents from offset 'from' on. */
+/* str.replace(old, rep) on b's contents from offset 'from' on, for a
+ * replacement no longer than what it replaces (done in place: the scan, left
+ * to right over non-overlapping occurrences, stays ahead of the writes). */
 static void replace_from(sbuf *b, size_t from, const char *old, const char *rep)
 {
-  sbuf t = {0};
-  size_t ol = strlen(old), rl = strlen(rep), i = from;
-  put(&t, "", 0);
+  if (b->oom) return;
+  size_t ol = strlen(old), rl = strlen(rep), i = from, o = from;
   while (i < b->len) {
-    if (b->len - i >= ol && memcmp(b->p + i, old, ol) == 0) {
-      put(&t, rep, rl);
+    if (b->len - i >= ol && b->p[i] == old[0] && memcmp(b->p + i, old, ol) == 0) {
+      memcpy(b->p + o, rep, rl);
+      o += rl;
       i += ol;
     } else {
-      put(&t, b->p + i, 1);
-      i++;
+      b->p[o++] = b->p[i++];
     }
   }
-  if (t.oom || b->oom) {
-    free(t.p);
-    b->oom = 1;
-    return;
-  }
-  b->len = from;
-  put(b, t.p, t.len);
-  free(t.p);
+  b->len = o;
+  b->p[o] = '\0';
 }
 
 char *p2ci_m15_build_line(const char *hyp, const char *const *refs, size_t num_refs, int mode)
@@ -246,13 +267,14 @@ char *p2ci_m15_build_line(const char *hyp, const char *const *refs, size_t num_r
     const unsigned char *p = (const unsigned char *)b.p;
     size_t s = 0, e = b.len, l;
     while (s < e && py_space(p + s, e - s, &l)) s += l;
-    /* strip from the right: find the last non-space code point */
-    size_t last = s;
-    for (size_t i = s; i < e;) {
-      if (!py_space(p + i, e - i, &l)) last = i + l;
-      i += l;
+    /* strip from the right, code point by code point (valid UTF-8: a code
+     * point starts at the last byte that is not a continuation byte) */
+    while (e > s) {
+      size_t b0 = e - 1;
+      while (b0 > s && (p[b0] & 0xC0) == 0x80) b0--;
+      if (!py_space(p + b0, e - b0, &l)) break;
+      e = b0;
     }
-    e = last;
     memmove(b.p, b.p + s, e - s);
     b.p[e - s] = '\0';
   }
@@ -316,7 +338,48 @@ static int ensure(void *p, size_t *cap, size_t need, size_t elem)
   return p2ci_grow(p, cap, need, elem);
 }
 
-/* Normalize text into s and compute every token's features. */
+/* The features of word t, computed on first sight; index in m->feat or a
+ * negative status. */
+static int word_features(p2c_meteor15 *m, const char *t, size_t tl)
+{
+  int idx = p2ci_strmap_get(&m->wcache, t, tl);
+  if (idx >= 0) return idx;
+  if (ensure(&m->feat, &m->cap_feat, m->num_feat + 1, sizeof *m->feat) ||
+      ensure(&m->stembuf, &m->cap_stembuf, tl + 1, 1) ||
+      ensure(&m->lowbuf, &m->cap_lowbuf, tl * 3 / 2 + 4, 1))
+    return P2C_ERR_NOMEM;
+  wfeat *f = &m->feat[m->num_feat];
+  f->hash = p2ci_java_hash(t, tl);
+  size_t sl = p2ci_snowball_english(t, tl, m->stembuf);
+  if (sl == (size_t)-1) return P2C_ERR_NOMEM;
+  f->stem_hash = p2ci_java_hash(m->stembuf, sl);
+  f->para = p2ci_m15_paraphrase_word(m->res->para, t, tl);
+  size_t ll = p2ci_java_lower(t, tl, m->lowbuf);
+  f->function_word = p2ci_strmap_get(&m->res->function_words, m->lowbuf, ll) >= 0;
+  int ns = p2ci_m15_synonyms_sets(m->res->syn, t, tl, &m->setbuf, &m->cap_setbuf);
+  if (ns < 0) return ns;
+  if (ensure(&m->syn_pool, &m->cap_pool, m->num_pool + (size_t)ns + 1, sizeof *m->syn_pool))
+    return P2C_ERR_NOMEM;
+  if (ns > 0) memcpy(m->syn_pool + m->num_pool, m->setbuf, (size_t)ns * sizeof *m->syn_pool);
+  f->syn_off = m->num_pool;
+  f->num_syn = (size_t)ns;
+  memset(f->syn_sig, 0, sizeof f->syn_sig);
+  for (int q = 0; q < ns; q++) {
+    uint32_t b = (uint32_t)m->setbuf[q] & 255;
+    f->syn_sig[b >> 6] |= (uint64_t)1 << (b & 63);
+  }
+  if (p2ci_strmap_put(&m->wcache, t, tl, (int)m->num_feat, NULL) < 0) return P2C_ERR_NOMEM;
+  m->num_pool += (size_t)ns;
+  return (int)m->num_feat++;
+}
+
+/* Point the tokens of s at their synonym sets (the pool may have moved). */
+static void point_syn(const p2c_meteor15 *m, side *s)
+{
+  for (size_t j = 0; j < s->n; j++) s->tok[j].syn = m->syn_pool + s->syn_off[j];
+}
+
+/* Normalize text into s and give every token its features. */
 static int prepare_side(p2c_meteor15 *m, side *s, const char *text, size_t len)
 {
   const char *norm;
@@ -326,7 +389,6 @@ static int prepare_side(p2c_meteor15 *m, side *s, const char *text, size_t len)
   if (ensure(&s->text, &s->cap_text, nl + 1, 1)) return P2C_ERR_NOMEM;
   memcpy(s->text, norm, nl + 1);
   s->n = 0;
-  s->num_syn = 0;
   for (size_t i = 0; i < nl;) {
     while (i < nl && p2ci_meteor_is_delim(s->text[i])) i++;
     size_t b = i;
@@ -335,33 +397,23 @@ static int prepare_side(p2c_meteor15 *m, side *s, const char *text, size_t len)
     size_t tl = i - b;
     const char *t = s->text + b;
     if (ensure(&s->tok, &s->cap_tok, s->n + 1, sizeof *s->tok) ||
-        ensure(&s->syn_off, &s->cap_off, s->n + 2, sizeof *s->syn_off) ||
-        ensure(&m->stembuf, &m->cap_stembuf, tl + 1, 1) ||
-        ensure(&m->lowbuf, &m->cap_lowbuf, tl * 3 / 2 + 4, 1))
+        ensure(&s->syn_off, &s->cap_off, s->n + 1, sizeof *s->syn_off))
       return P2C_ERR_NOMEM;
+    int idx = word_features(m, t, tl);
+    if (idx < 0) return idx;
+    const wfeat *f = &m->feat[idx];
     p2ci_m15_token *k = &s->tok[s->n];
     k->text = t;
     k->len = tl;
-    k->hash = p2ci_java_hash(t, tl);
-    size_t sl = p2ci_snowball_english(t, tl, m->stembuf);
-    if (sl == (size_t)-1) return P2C_ERR_NOMEM;
-    k->stem_hash = p2ci_java_hash(m->stembuf, sl);
-    k->para = p2ci_m15_paraphrase_word(m->res->para, t, tl);
-    size_t ll = p2ci_java_lower(t, tl, m->lowbuf);
-    k->function_word = p2ci_strmap_get(&m->res->function_words, m->lowbuf, ll) >= 0;
-    int ns = p2ci_m15_synonyms_sets(m->res->syn, t, tl, &m->setbuf, &m->cap_setbuf);
-    if (ns < 0) return ns;
-    if (ensure(&s->syn, &s->cap_syn, s->num_syn + (size_t)ns + 1, sizeof *s->syn))
-      return P2C_ERR_NOMEM;
-    if (ns > 0) memcpy(s->syn + s->num_syn, m->setbuf, (size_t)ns * sizeof *s->syn);
-    s->syn_off[s->n] = s->num_syn;
-    k->num_syn = (size_t)ns;
-    k->syn_sig = 0;
-    for (int q = 0; q < ns; q++) k->syn_sig |= (uint64_t)1 << ((uint32_t)m->setbuf[q] & 63);
-    s->num_syn += (size_t)ns;
+    k->hash = f->hash;
+    k->stem_hash = f->stem_hash;
+    k->para = f->para;
+    k->function_word = f->function_word;
+    k->num_syn = f->num_syn;
+    memcpy(k->syn_sig, f->syn_sig, sizeof k->syn_sig);
+    s->syn_off[s->n] = f->syn_off;
     s->n++;
   }
-  for (size_t j = 0; j < s->n; j++) s->tok[j].syn = s->syn + s->syn_off[j];
   return 0;
 }
 
@@ -371,13 +423,13 @@ int p2c_meteor15_score(p2c_meteor15 *m, const char *hyp, const char *const *refs
   if (!m) return P2C_ERR_INVALID_ARG;
   if (!hyp || (num_refs && !refs))
     return fail(m, P2C_ERR_INVALID_ARG, "METEOR 1.5: hypothesis or references are NULL");
-  size_t bad = p2ci_utf8_invalid_at(hyp, strlen(hyp));
+  size_t bad = p2ci_utf8_check(hyp, strlen(hyp));
   if (bad < strlen(hyp))
     return fail(m, P2C_ERR_PARSE, "METEOR 1.5: hypothesis: invalid UTF-8 at byte %zu", bad);
   for (size_t k = 0; k < num_refs; k++) {
     if (!refs[k]) return fail(m, P2C_ERR_INVALID_ARG, "METEOR 1.5: reference %zu is NULL", k);
     size_t n = strlen(refs[k]);
-    if ((bad = p2ci_utf8_invalid_at(refs[k], n)) < n)
+    if ((bad = p2ci_utf8_check(refs[k], n)) < n)
       return fail(m, P2C_ERR_PARSE, "METEOR 1.5: reference %zu: invalid UTF-8 at byte %zu", k, bad);
   }
   char *line = p2ci_m15_build_line(hyp, refs, num_refs, m->line_mode);
@@ -392,10 +444,15 @@ int p2c_meteor15_score(p2c_meteor15 *m, const char *hyp, const char *const *refs
                 "METEOR 1.5: the hypothesis is empty after pycocoevalcap's line building "
                 "(METEOR answers \"Error: specify hypothesis and at least one reference\")");
   }
+  if (m->num_feat > WCACHE_MAX) wcache_clear(m);
   int rc = prepare_side(m, &m->hyp, parts[nparts - 1], lens[nparts - 1]);
   double best[P2C_METEOR15_NUM_STATS], cur[P2C_METEOR15_NUM_STATS], best_score = -1;
   for (int r = 0; !rc && r < nparts - 1; r++) {
     rc = prepare_side(m, &m->ref, parts[r], lens[r]);
+    if (!rc) {
+      point_syn(m, &m->hyp);
+      point_syn(m, &m->ref);
+    }
     if (!rc)
       rc = p2ci_m15_align(m->aligner, m->hyp.tok, m->hyp.n, m->ref.tok, m->ref.n, m->res->para, cur);
     if (rc) break;

@@ -57,7 +57,7 @@ typedef struct p2ci_m15_token {
   int function_word;
   const int32_t *syn; /* synonym set ids (sorted) */
   size_t num_syn;
-  uint64_t syn_sig; /* one bit per id (id mod 64): disjoint signatures, disjoint sets */
+  uint64_t syn_sig[4]; /* one bit per id (id mod 256): disjoint signatures, disjoint sets */
 } p2ci_m15_token;
 
 typedef struct p2ci_m15_match {

@@ -15,27 +15,28 @@
 
 #define BEAM 40
 
-/* The counters of a partial alignment (PartialAlignment's int fields). */
+/* The counters of a partial alignment that the search compares and updates
+ * (PartialAlignment's fields), and the path's matches as a trail: the last
+ * taken candidate, each node pointing to the previous one (shared by
+ * descendants). PARTIAL_COMPARE_TOTAL ranks paths by more (int) weighted
+ * matches, then fewer chunks, then smaller distance; matches1 + matches2 and
+ * chunks (non-negative ints, used only there) live packed in key, so that the
+ * first two criteria are one unsigned comparison:
+ * key = (INT32_MAX - (matches1 + matches2)) << 32 | chunks. */
 typedef struct pstate {
-  int match_count, matches1, matches2, all1, all2, chunks, idx, last_end, distance;
+  uint64_t key;
+  int distance, idx, last_end, trail;
 } pstate;
 
-typedef struct path {
-  pstate s;
-  int *matches; /* n2 entries: index into the candidate array, or -1 */
-  unsigned char *used1, *used2;
-  struct path *next_free;
-  int kept; /* survives the current step as itself */
-} path;
+#define KEY_START ((uint64_t)INT32_MAX << 32)
+#define KEY_MATCHES(n) ((uint64_t)(n) << 32)
 
-/* A path of the next step before it exists: a parent's counters after
- * extending it with candidate ci (ci < 0: the parent itself, updated). Only
- * the ones that make the beam are materialized, which saves copying the
- * arrays of every path METEOR creates and then drops. */
+/* A path of the next step: a parent's counters after extending it with
+ * candidate ci (ci < 0: the parent itself, updated). Only the ones that make
+ * the beam become paths. */
 typedef struct succ {
   pstate s;
-  path *parent;
-  int ci;
+  int parent, ci;
 } succ;
 
 struct p2ci_m15_aligner {
@@ -45,74 +46,53 @@ struct p2ci_m15_aligner {
   size_t *order, cap_order;                 /* candidates grouped by reference start */
   int *cov1, *cov2;
   size_t cap_cov1, cap_cov2;
-  path **cur;
-  size_t cap_cur;
-  succ *next, *tmp;
-  size_t cap_next, cap_tmp;
+  int *gain, *dist;           /* per candidate: (int) weighted words, |start - match_start| */
+  unsigned char *blocked;     /* per candidate: its reference span meets a definite match */
+  size_t cap_cinfo;
+  int *max_gain;              /* per reference position: largest gain of its candidates */
+  int *definite;              /* per reference position: definite candidate or -1 */
+  unsigned char *fixed2;      /* per reference position: covered by a definite match */
+  size_t cap_def;
+  int *matches;               /* the chosen path's candidate per reference position */
+  size_t cap_matches;
+  /* The beam: paths as counters plus a bitset of used hypothesis words each
+   * (w words of 64 bits), double-buffered. */
+  pstate beam[2][BEAM], *cur, *nxt;
+  uint64_t *used, *used_next;
+  size_t cap_used;
+  size_t w;
+  succ *next;
+  size_t cap_next;
   uint32_t beam_order[BEAM];
-  path *free_list;
-  size_t path_n1, path_n2; /* sizes the pooled paths were made for */
+  size_t nsel, sel_k; /* successors in beam_order, and how many to keep */
+  int *trail_ci, *trail_prev; /* trail nodes, reset at each alignment */
+  size_t num_trail, cap_trail_ci, cap_trail_prev;
 };
 
 p2ci_m15_aligner *p2ci_m15_aligner_new(void) { return calloc(1, sizeof(p2ci_m15_aligner)); }
 
-static void drop_pool(p2ci_m15_aligner *a)
-{
-  while (a->free_list) {
-    path *p = a->free_list;
-    a->free_list = p->next_free;
-    free(p);
-  }
-}
-
 void p2ci_m15_aligner_free(p2ci_m15_aligner *a)
 {
   if (!a) return;
-  drop_pool(a);
   free(a->cand);
   free(a->list_start);
   free(a->list_len);
   free(a->order);
   free(a->cov1);
   free(a->cov2);
-  free(a->cur);
+  free(a->gain);
+  free(a->dist);
+  free(a->blocked);
+  free(a->definite);
+  free(a->max_gain);
+  free(a->fixed2);
+  free(a->matches);
+  free(a->used);
+  free(a->used_next);
   free(a->next);
-  free(a->tmp);
+  free(a->trail_ci);
+  free(a->trail_prev);
   free(a);
-}
-
-static path *path_alloc(p2ci_m15_aligner *a)
-{
-  path *p = a->free_list;
-  if (p) {
-    a->free_list = p->next_free;
-    return p;
-  }
-  size_t n1 = a->path_n1, n2 = a->path_n2;
-  size_t bytes = sizeof *p + n2 * sizeof(int) + n1 + n2;
-  p = malloc(bytes);
-  if (!p) return NULL;
-  p->matches = (int *)(p + 1);
-  p->used2 = (unsigned char *)(p->matches + n2);
-  p->used1 = p->used2 + n2;
-  return p;
-}
-
-static void path_release(p2ci_m15_aligner *a, path *p)
-{
-  p->next_free = a->free_list;
-  a->free_list = p;
-}
-
-static path *path_copy(p2ci_m15_aligner *a, const path *src)
-{
-  path *p = path_alloc(a);
-  if (!p) return NULL;
-  p->s = src->s;
-  memcpy(p->matches, src->matches, a->path_n2 * sizeof *p->matches);
-  memcpy(p->used1, src->used1, a->path_n1);
-  memcpy(p->used2, src->used2, a->path_n2);
-  return p;
 }
 
 static int add_cand(void *ctx, const p2ci_m15_match *m)
@@ -133,7 +113,9 @@ static int add_pair(p2ci_m15_aligner *a, size_t j, size_t i, int module)
 
 static int sets_intersect(const p2ci_m15_token *x, const p2ci_m15_token *y)
 {
-  if (!(x->syn_sig & y->syn_sig)) return 0;
+  if (!((x->syn_sig[0] & y->syn_sig[0]) | (x->syn_sig[1] & y->syn_sig[1]) |
+        (x->syn_sig[2] & y->syn_sig[2]) | (x->syn_sig[3] & y->syn_sig[3])))
+    return 0;
   size_t i = 0, j = 0;
   while (i < x->num_syn && j < y->num_syn) {
     if (x->syn[i] == y->syn[j]) return 1;
@@ -143,190 +125,187 @@ static int sets_intersect(const p2ci_m15_token *x, const p2ci_m15_token *y)
   return 0;
 }
 
-/* PARTIAL_COMPARE_TOTAL: more (int) weighted matches, then fewer chunks, then
- * smaller distance. */
-static int cmp_state(const pstate *x, const pstate *y)
+/* Does x come strictly before y in PARTIAL_COMPARE_TOTAL order? */
+static inline int before(const pstate *x, const pstate *y)
 {
-  int d = (y->matches1 + y->matches2) - (x->matches1 + x->matches2);
-  if (d > 0) return 1;
-  if (d < 0) return -1;
-  if (x->chunks != y->chunks) return x->chunks - y->chunks;
-  return x->distance - y->distance;
+  return x->key < y->key || (x->key == y->key && x->distance < y->distance);
 }
 
-/* The first k successors of a stable sort (Java's Collections.sort), in
- * order, moved to v[0..k); returns min(k, n). The search only ever uses
- * those: it keeps the first BEAM paths and finally takes the first. order
- * is scratch for k indices, out for k successors. */
-static size_t select_sorted(succ *v, uint32_t *order, succ *out, size_t n, size_t k)
-{
-  size_t c = 0;
-  for (size_t i = 0; i < n; i++) {
-    const pstate *p = &v[i].s;
-    if (c == k && cmp_state(p, &v[order[c - 1]].s) >= 0) continue;
-    size_t lo = 0, hi = c; /* after every successor that does not come after p */
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (cmp_state(p, &v[order[mid]].s) < 0) hi = mid;
-      else lo = mid + 1;
-    }
-    if (c < k) c++;
-    memmove(order + lo + 1, order + lo, (c - 1 - lo) * sizeof *order);
-    order[lo] = (uint32_t)i;
-  }
-  for (size_t r = 0; r < c; r++) out[r] = v[order[r]];
-  memcpy(v, out, c * sizeof *v);
-  return c;
-}
-
+/* Aligner's module weights during the search (MeteorScorer sets them to 1.0
+ * for exact and 0.5 for the others). */
 static const double search_weight[P2CI_M15_MODULES] = {1.0, 0.5, 0.5, 0.5};
 
-/* The bookkeeping of taking candidate m (Aligner.resolve); the caller adds
- * the distance where METEOR does. */
-static void take(pstate *p, const p2ci_m15_match *m)
+/* The bookkeeping of taking candidate ci (Aligner.resolve): matches1 and
+ * matches2 are Java ints updated with `+= length * weight` (weight 1.0 for
+ * exact, 0.5 otherwise), hence the precomputed truncated gain; the caller
+ * adds the distance where METEOR does. */
+static inline void take(const p2ci_m15_aligner *a, pstate *p, size_t ci)
 {
-  double w = search_weight[m->module];
-  p->match_count++;
-  p->matches1 = (int)((double)p->matches1 + m->match_length * w);
-  p->matches2 = (int)((double)p->matches2 + m->length * w);
-  p->all1 += m->match_length;
-  p->all2 += m->length;
-  if (p->last_end != -1 && m->match_start != p->last_end) p->chunks++;
+  const p2ci_m15_match *m = &a->cand[ci];
+  p->key -= KEY_MATCHES(a->gain[ci]);
+  if (p->last_end != -1 && m->match_start != p->last_end) p->key++; /* chunks++ */
   p->idx = m->start + m->length;
   p->last_end = m->match_start + m->match_length;
 }
 
-static int push(p2ci_m15_aligner *a, size_t *n, const pstate *s, path *parent, int ci)
+/* Offer a successor to the next beam. The beam keeps the first k successors
+ * of a stable sort (Java's Collections.sort) of all of them, in order
+ * (a->beam_order, indices into a->next): the search only ever uses those, the
+ * first BEAM paths and finally the first. A successor that would come after
+ * k others is not even stored. */
+static inline void push(p2ci_m15_aligner *a, size_t *n, const pstate *s, size_t parent, int ci)
 {
-  if (p2ci_grow(&a->next, &a->cap_next, *n + 1, sizeof *a->next)) return P2C_ERR_NOMEM;
-  a->next[*n].s = *s;
-  a->next[*n].parent = parent;
-  a->next[*n].ci = ci;
-  (*n)++;
-  return 0;
+  size_t c = a->nsel, lo = 0, hi = c;
+  uint32_t *order = a->beam_order;
+  if (c && !before(s, &a->next[order[c - 1]].s)) {
+    if (c == a->sel_k) return;
+    lo = c; /* the common case: after every successor so far */
+  }
+  while (lo < hi) { /* after every successor that p does not come before */
+    size_t mid = lo + (hi - lo) / 2;
+    if (before(s, &a->next[order[mid]].s)) hi = mid;
+    else lo = mid + 1;
+  }
+  succ *x = &a->next[*n];
+  x->s = *s;
+  x->parent = (int)parent;
+  x->ci = ci;
+  if (c < a->sel_k) a->nsel = ++c;
+  for (size_t r = c - 1; r > lo; r--) order[r] = order[r - 1];
+  order[lo] = (uint32_t)(*n)++;
 }
 
-/* The successors of the paths in cur at reference position current. */
+static inline int bit(const uint64_t *u, size_t i) { return (int)((u[i >> 6] >> (i & 63)) & 1); }
+
+/* The successors of the beam's paths at reference position current. A path's
+ * reference words at or after its idx are used only by definite matches
+ * (taken candidates end before idx), and words before idx are all used, so
+ * line2UsedWords is (current < idx || fixed2[current]) and needs no copy per
+ * path. */
 static int expand(p2ci_m15_aligner *a, size_t ncur, size_t current, size_t n2, size_t *nnext)
 {
-  int rc = 0;
-  for (size_t rank = 0; rank < ncur && !rc; rank++) {
-    path *p = a->cur[rank];
-    pstate s = p->s;
+  size_t nl = current < n2 ? a->list_len[current] : 0;
+  if (p2ci_grow(&a->next, &a->cap_next, ncur * (nl + 1) + 1, sizeof *a->next)) return P2C_ERR_NOMEM;
+  const size_t *list = current < n2 ? a->order + a->list_start[current] : NULL;
+  uint64_t max_gain = KEY_MATCHES(current < n2 ? a->max_gain[current] : 0);
+  for (size_t rank = 0; rank < ncur; rank++) {
+    pstate s = a->cur[rank];
+    if (a->nsel == a->sel_k) {
+      /* No successor of this path ranks above (s.key - max_gain, s.distance):
+       * chunks and distance only grow. If that bound does not beat the last
+       * successor kept, none of them enters the beam, nor any of the later
+       * paths' (the beam is sorted, so their bounds are no better). */
+      pstate bound = s;
+      bound.key -= max_gain;
+      if (!before(&bound, &a->next[a->beam_order[a->nsel - 1]].s)) break;
+    }
     if (current == n2) {
-      if (s.last_end != -1) s.chunks++;
-      rc = push(a, nnext, &s, p, -1);
+      if (s.last_end != -1) s.key++; /* chunks++ */
+      push(a, nnext, &s, rank, -1);
       continue;
     }
-    if (p->used2[current]) {
-      if ((int)current < s.idx) {
-        rc = push(a, nnext, &s, p, -1);
-      } else if (p->matches[s.idx] >= 0) {
-        const p2ci_m15_match *m = &a->cand[p->matches[s.idx]];
-        take(&s, m);
-        s.distance += abs(m->start - m->match_start);
-        rc = push(a, nnext, &s, p, -1);
+    if ((int)current < s.idx) {
+      push(a, nnext, &s, rank, -1);
+      continue;
+    }
+    if (a->fixed2[current]) {
+      int d = a->definite[s.idx];
+      if (d >= 0) {
+        take(a, &s, (size_t)d);
+        s.distance += a->dist[d];
+        push(a, nnext, &s, rank, -1);
       }
       /* else: the path is dropped, as in METEOR */
       continue;
     }
-    for (size_t k = 0; k < a->list_len[current] && !rc; k++) {
-      size_t ci = a->order[a->list_start[current] + k];
+    const uint64_t *u = a->used + rank * a->w;
+    for (size_t k = 0; k < nl; k++) {
+      size_t ci = list[k];
+      if (a->blocked[ci]) continue;
       const p2ci_m15_match *m = &a->cand[ci];
       int used = 0;
-      for (int q = 0; q < m->length && !used; q++) used = p->used2[m->start + q];
-      for (int q = 0; q < m->match_length && !used; q++) used = p->used1[m->match_start + q];
+      for (int q = 0; q < m->match_length && !used; q++) used = bit(u, (size_t)(m->match_start + q));
       if (used) continue;
       pstate child = s;
-      take(&child, m);
-      rc = push(a, nnext, &child, p, (int)ci);
-      s.distance += abs(m->start - m->match_start); /* sic: the parent's distance */
+      take(a, &child, ci);
+      push(a, nnext, &child, rank, (int)ci);
+      s.distance += a->dist[ci]; /* sic: the parent's distance */
     }
-    if (rc) break;
     if (s.last_end != -1) {
-      s.chunks++;
+      s.key++; /* chunks++ */
       s.last_end = -1;
     }
     s.idx++;
-    rc = push(a, nnext, &s, p, -1);
+    push(a, nnext, &s, rank, -1);
   }
-  return rc;
-}
-
-/* Turn the selected successors into the paths of cur; release the rest. */
-static int materialize(p2ci_m15_aligner *a, size_t ncur, size_t nsel, size_t current)
-{
-  /* children first: they copy their parent's arrays, which no step changes */
-  for (size_t k = 0; k < nsel; k++) {
-    succ *x = &a->next[k];
-    if (x->ci < 0) continue;
-    path *np = path_copy(a, x->parent);
-    if (!np) return P2C_ERR_NOMEM;
-    const p2ci_m15_match *m = &a->cand[x->ci];
-    for (int q = 0; q < m->length; q++) np->used2[m->start + q] = 1;
-    for (int q = 0; q < m->match_length; q++) np->used1[m->match_start + q] = 1;
-    np->matches[current] = x->ci;
-    x->parent = np; /* now holds the path itself */
-  }
-  for (size_t r = 0; r < ncur; r++) a->cur[r]->kept = 0;
-  for (size_t k = 0; k < nsel; k++) {
-    a->next[k].parent->s = a->next[k].s;
-    a->next[k].parent->kept = 1;
-  }
-  /* parents that did not survive as themselves */
-  for (size_t r = 0; r < ncur; r++)
-    if (!a->cur[r]->kept) path_release(a, a->cur[r]);
-  if (p2ci_grow(&a->cur, &a->cap_cur, nsel, sizeof *a->cur)) {
-    for (size_t k = 0; k < nsel; k++) path_release(a, a->next[k].parent);
-    return P2C_ERR_NOMEM;
-  }
-  for (size_t k = 0; k < nsel; k++) a->cur[k] = a->next[k].parent;
   return 0;
 }
 
-static int resolve(p2ci_m15_aligner *a, size_t n2, path *start, path **best)
+/* Turn the selected successors into the beam's paths. */
+static int materialize(p2ci_m15_aligner *a, size_t nsel)
 {
-  if (p2ci_grow(&a->cur, &a->cap_cur, 1, sizeof *a->cur)) {
-    path_release(a, start);
+  size_t w = a->w, need = a->num_trail + nsel;
+  if (p2ci_grow(&a->trail_ci, &a->cap_trail_ci, need, sizeof *a->trail_ci) ||
+      p2ci_grow(&a->trail_prev, &a->cap_trail_prev, need, sizeof *a->trail_prev))
     return P2C_ERR_NOMEM;
+  for (size_t k = 0; k < nsel; k++) {
+    const succ *x = &a->next[a->beam_order[k]];
+    uint64_t *u = a->used_next + k * w;
+    const uint64_t *pu = a->used + (size_t)x->parent * w;
+    if (w == 1) *u = *pu; /* hypotheses of up to 63 words */
+    else memcpy(u, pu, w * sizeof *u);
+    a->nxt[k] = x->s;
+    if (x->ci < 0) continue;
+    const p2ci_m15_match *m = &a->cand[x->ci];
+    for (int q = 0; q < m->match_length; q++) {
+      size_t i = (size_t)(m->match_start + q);
+      u[i >> 6] |= (uint64_t)1 << (i & 63);
+    }
+    a->trail_ci[a->num_trail] = x->ci;
+    a->trail_prev[a->num_trail] = x->s.trail;
+    a->nxt[k].trail = (int)a->num_trail++;
   }
-  a->cur[0] = start;
+  pstate *ps = a->cur;
+  a->cur = a->nxt;
+  a->nxt = ps;
+  uint64_t *t = a->used;
+  a->used = a->used_next;
+  a->used_next = t;
+  return 0;
+}
+
+/* Aligner.resolve: the beam search from the start path (definite matches
+ * only, whose hypothesis words are in a->used[0..w)). */
+static int resolve(p2ci_m15_aligner *a, size_t n2)
+{
+  a->cur = a->beam[0];
+  a->nxt = a->beam[1];
+  memset(&a->cur[0], 0, sizeof a->cur[0]);
+  a->cur[0].key = KEY_START;
+  a->cur[0].last_end = -1;
+  a->cur[0].trail = -1;
+  a->num_trail = 0;
   size_t ncur = 1;
-  int rc = 0;
-  for (size_t current = 0; current <= n2 && !rc; current++) {
+  for (size_t current = 0; current <= n2; current++) {
     size_t nnext = 0;
-    rc = expand(a, ncur, current, n2, &nnext);
-    if (rc) break;
-    if (nnext == 0) {
+    a->nsel = 0;
+    a->sel_k = current == n2 ? 1 : BEAM;
+    int rc = expand(a, ncur, current, n2, &nnext);
+    if (rc) return rc;
+    size_t nsel = a->nsel;
+    if (nsel == 0) {
       /* "unexpected conditions": METEOR goes on with the best path, unchanged */
-      for (size_t r = 1; r < ncur; r++) path_release(a, a->cur[r]);
       ncur = 1;
       continue;
     }
-    if (p2ci_grow(&a->tmp, &a->cap_tmp, BEAM, sizeof *a->tmp)) {
-      rc = P2C_ERR_NOMEM;
-      break;
-    }
-    size_t nsel = select_sorted(a->next, a->beam_order, a->tmp, nnext, current == n2 ? 1 : BEAM);
-    rc = materialize(a, ncur, nsel, current);
-    if (rc) return rc; /* materialize released everything */
+    if ((rc = materialize(a, nsel))) return rc;
     ncur = nsel;
   }
-  if (rc) {
-    for (size_t r = 0; r < ncur; r++) path_release(a, a->cur[r]);
-    return rc;
-  }
-  *best = a->cur[0];
   return 0;
 }
 
 static int prepare(p2ci_m15_aligner *a, size_t n1, size_t n2)
 {
-  if (a->path_n1 != n1 || a->path_n2 != n2) {
-    drop_pool(a);
-    a->path_n1 = n1;
-    a->path_n2 = n2;
-  }
   size_t cap = a->cap_lists;
   if (p2ci_grow(&a->list_start, &cap, n2 + 1, sizeof *a->list_start)) return P2C_ERR_NOMEM;
   cap = a->cap_lists;
@@ -334,6 +313,20 @@ static int prepare(p2ci_m15_aligner *a, size_t n1, size_t n2)
   a->cap_lists = cap;
   if (p2ci_grow(&a->cov1, &a->cap_cov1, n1 + 1, sizeof *a->cov1)) return P2C_ERR_NOMEM;
   if (p2ci_grow(&a->cov2, &a->cap_cov2, n2 + 1, sizeof *a->cov2)) return P2C_ERR_NOMEM;
+  cap = a->cap_def;
+  if (p2ci_grow(&a->definite, &cap, n2 + 1, sizeof *a->definite)) return P2C_ERR_NOMEM;
+  cap = a->cap_def;
+  if (p2ci_grow(&a->max_gain, &cap, n2 + 1, sizeof *a->max_gain)) return P2C_ERR_NOMEM;
+  cap = a->cap_def;
+  if (p2ci_grow(&a->fixed2, &cap, n2 + 1, sizeof *a->fixed2)) return P2C_ERR_NOMEM;
+  a->cap_def = cap;
+  if (p2ci_grow(&a->matches, &a->cap_matches, n2 + 1, sizeof *a->matches)) return P2C_ERR_NOMEM;
+  a->w = n1 / 64 + 1;
+  cap = a->cap_used;
+  if (p2ci_grow(&a->used, &cap, BEAM * a->w, sizeof *a->used)) return P2C_ERR_NOMEM;
+  cap = a->cap_used;
+  if (p2ci_grow(&a->used_next, &cap, BEAM * a->w, sizeof *a->used_next)) return P2C_ERR_NOMEM;
+  a->cap_used = cap;
   memset(a->cov1, 0, (n1 + 1) * sizeof *a->cov1);
   memset(a->cov2, 0, (n2 + 1) * sizeof *a->cov2);
   a->num_cand = 0;
@@ -382,14 +375,12 @@ int p2ci_m15_align(p2ci_m15_aligner *a, const p2ci_m15_token *hyp, size_t n1,
     a->order[a->list_start[j] + a->list_len[j]++] = c;
   }
 
-  path *start = path_alloc(a);
-  if (!start) return P2C_ERR_NOMEM;
-  memset(&start->s, 0, sizeof start->s);
-  start->s.last_end = -1;
-  for (size_t j = 0; j < n2; j++) start->matches[j] = -1;
-  memset(start->used1, 0, n1);
-  memset(start->used2, 0, n2);
   /* Definite matches: alone at their position and covering words nothing else covers. */
+  memset(a->used, 0, a->w * sizeof *a->used);
+  for (size_t j = 0; j < n2; j++) {
+    a->definite[j] = -1;
+    a->fixed2[j] = 0;
+  }
   for (size_t j = 0; j < n2; j++) {
     if (a->list_len[j] != 1) continue;
     size_t ci = a->order[a->list_start[j]];
@@ -398,12 +389,44 @@ int p2ci_m15_align(p2ci_m15_aligner *a, const p2ci_m15_token *hyp, size_t n1,
     for (int q = 0; q < m->length; q++) overlap |= a->cov2[j + (size_t)q] != 1;
     for (int q = 0; q < m->match_length; q++) overlap |= a->cov1[m->match_start + q] != 1;
     if (overlap) continue;
-    start->matches[j] = (int)ci;
-    for (int q = 0; q < m->length; q++) start->used2[j + (size_t)q] = 1;
-    for (int q = 0; q < m->match_length; q++) start->used1[m->match_start + q] = 1;
+    a->definite[j] = (int)ci;
+    for (int q = 0; q < m->length; q++) a->fixed2[j + (size_t)q] = 1;
+    for (int q = 0; q < m->match_length; q++) {
+      size_t i = (size_t)(m->match_start + q);
+      a->used[i >> 6] |= (uint64_t)1 << (i & 63);
+    }
   }
-  path *best = NULL;
-  if ((rc = resolve(a, n2, start, &best))) return rc;
+  size_t cap = a->cap_cinfo;
+  if (p2ci_grow(&a->gain, &cap, a->num_cand + 1, sizeof *a->gain)) return P2C_ERR_NOMEM;
+  cap = a->cap_cinfo;
+  if (p2ci_grow(&a->dist, &cap, a->num_cand + 1, sizeof *a->dist)) return P2C_ERR_NOMEM;
+  cap = a->cap_cinfo;
+  if (p2ci_grow(&a->blocked, &cap, a->num_cand + 1, sizeof *a->blocked)) return P2C_ERR_NOMEM;
+  a->cap_cinfo = cap;
+  for (size_t c = 0; c < a->num_cand; c++) {
+    const p2ci_m15_match *m = &a->cand[c];
+    double w = search_weight[m->module];
+    /* (int)(matches1 + matchLength * w) with matches1 a non-negative int */
+    a->gain[c] = (int)(m->match_length * w) + (int)(m->length * w);
+    a->dist[c] = abs(m->start - m->match_start);
+    int blocked = 0;
+    for (int q = 0; q < m->length; q++) blocked |= a->fixed2[m->start + q];
+    a->blocked[c] = (unsigned char)blocked;
+  }
+  for (size_t j = 0; j < n2; j++) {
+    int g = 0;
+    for (size_t k = 0; k < a->list_len[j]; k++) {
+      int x = a->gain[a->order[a->list_start[j] + k]];
+      if (x > g) g = x;
+    }
+    a->max_gain[j] = g;
+  }
+  if ((rc = resolve(a, n2))) return rc;
+  /* The best path's matches: the definite ones and its trail. */
+  memcpy(a->matches, a->definite, n2 * sizeof *a->matches);
+  for (int t = a->cur[0].trail; t >= 0; t = a->trail_prev[t])
+    a->matches[a->cand[a->trail_ci[t]].start] = a->trail_ci[t];
+  const int *best = a->matches;
 
   /* Statistics (Aligner.align, MeteorScorer.getMeteorStats). */
   memset(stats, 0, 23 * sizeof *stats);
@@ -413,8 +436,8 @@ int p2ci_m15_align(p2ci_m15_aligner *a, const p2ci_m15_token *hyp, size_t n1,
   for (size_t i = 0; i < n1; i++) fw1 += hyp[i].function_word;
   for (size_t j = 0; j < n2; j++) fw2 += ref[j].function_word;
   for (size_t j = 0; j < n2; j++) {
-    if (best->matches[j] < 0) continue;
-    const p2ci_m15_match *m = &a->cand[best->matches[j]];
+    if (best[j] < 0) continue;
+    const p2ci_m15_match *m = &a->cand[best[j]];
     for (int q = 0; q < m->match_length; q++) {
       if (hyp[m->match_start + q].function_word) function1[m->module]++;
       else content1[m->module]++;
@@ -428,7 +451,7 @@ int p2ci_m15_align(p2ci_m15_aligner *a, const p2ci_m15_token *hyp, size_t n1,
   int w1 = 0, w2 = 0, chunks = 0, last_end = -1;
   size_t idx = 0;
   while (idx < n2) {
-    if (best->matches[idx] < 0) {
+    if (best[idx] < 0) {
       if (last_end != -1) {
         chunks++;
         last_end = -1;
@@ -436,7 +459,7 @@ int p2ci_m15_align(p2ci_m15_aligner *a, const p2ci_m15_token *hyp, size_t n1,
       idx++;
       continue;
     }
-    const p2ci_m15_match *m = &a->cand[best->matches[idx]];
+    const p2ci_m15_match *m = &a->cand[best[idx]];
     w1 += m->match_length;
     w2 += m->length;
     if (last_end != -1 && m->match_start != last_end) chunks++;
@@ -444,7 +467,6 @@ int p2ci_m15_align(p2ci_m15_aligner *a, const p2ci_m15_token *hyp, size_t n1,
     last_end = m->match_start + m->match_length;
   }
   if (last_end != -1) chunks++;
-  path_release(a, best);
 
   stats[0] = (double)n1;
   stats[1] = (double)n2;

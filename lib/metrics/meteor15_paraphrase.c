@@ -13,6 +13,7 @@
 #include "metrics/meteor15.h"
 #include "text/java_string.h"
 #include "text/meteor_normalizer.h"
+#include "text/pystr.h"
 
 typedef struct edge {
   uint64_t key; /* node << 32 | word, + 1 so that 0 marks an empty slot */
@@ -222,7 +223,7 @@ int p2ci_m15_paraphrase_load(const char *path, p2ci_m15_paraphrase **out, p2c_er
   size_t len = 0;
   int rc = read_gz(path, &data, &len, err);
   if (rc) return rc;
-  size_t bad = p2ci_utf8_invalid_at(data, len);
+  size_t bad = p2ci_utf8_check(data, len);
   if (bad < len) {
     size_t line = 1;
     for (size_t i = 0; i < bad; i++) line += data[i] == '\n';

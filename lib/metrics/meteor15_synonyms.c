@@ -1,17 +1,22 @@
 /* METEOR 1.5's synonym dictionary (aligner/SynonymDictionary.java): words map
  * to WordNet synset offsets; inflected forms reach their base forms through
  * WordNet's exception lists, otherwise through WordNet's suffix rules
- * (morph). Two words are synonyms when their sets intersect. */
-#include <errno.h>
+ * (morph). Two words are synonyms when their sets intersect.
+ *
+ * Two sources: METEOR's own english.synsets / english.exceptions (tables
+ * built here), or a WordNet folder, read through the shared store of
+ * text/wordnet.h and queried directly with METEOR's rules: one offset space
+ * for all parts of speech, and an exception-list entry in any part of speech
+ * replaces the suffix rules. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <zlib.h>
 
 #include "core/internal.h"
 #include "metrics/meteor15.h"
+#include "text/meteor_files.h"
 #include "text/meteor_normalizer.h"
+#include "text/wordnet.h"
 
 typedef struct pair {
   int word; /* index in words */
@@ -20,6 +25,7 @@ typedef struct pair {
 } pair;
 
 struct p2ci_m15_synonyms {
+  p2ci_wordnet *wn;    /* WordNet source; NULL for METEOR's files (tables below) */
   p2ci_strmap words;   /* word -> index */
   uint32_t *last_gen;  /* per word: generation of its latest record */
   size_t *set_start;   /* per word: range in ids */
@@ -31,99 +37,6 @@ struct p2ci_m15_synonyms {
   char **bases;
   size_t num_bases;
 };
-
-/* ---- line reading (BufferedReader.readLine: \n, \r or \r\n) ------------- */
-typedef struct lines {
-  char *data;
-  size_t len, pos;
-  const char *path;
-} lines;
-
-static int read_all(const char *path, lines *l, p2c_error *err)
-{
-  memset(l, 0, sizeof *l);
-  l->path = path;
-  struct stat st;
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-    return p2ci_error(err, P2C_ERR_IO, "%s: is a directory", path);
-  gzFile f = gzopen(path, "rb");
-  if (!f) return p2ci_error(err, P2C_ERR_IO, "%s: cannot open (%s)", path, strerror(errno));
-  size_t cap = 1 << 20;
-  l->data = malloc(cap);
-  if (!l->data) {
-    gzclose(f);
-    return p2ci_error(err, P2C_ERR_NOMEM, "%s: out of memory", path);
-  }
-  for (;;) {
-    if (cap - l->len < 65536) {
-      char *p = cap > SIZE_MAX / 2 ? NULL : realloc(l->data, cap * 2);
-      if (!p) {
-        gzclose(f);
-        return p2ci_error(err, P2C_ERR_NOMEM, "%s: out of memory", path);
-      }
-      l->data = p;
-      cap *= 2;
-    }
-    int n = gzread(f, l->data + l->len, 65536);
-    if (n < 0) {
-      int e;
-      const char *msg = gzerror(f, &e);
-      p2ci_error(err, P2C_ERR_PARSE, "%s: cannot read: %s", path, msg);
-      gzclose(f);
-      return P2C_ERR_PARSE;
-    }
-    if (n == 0) break;
-    l->len += (size_t)n;
-  }
-  gzclose(f);
-  l->data[l->len] = '\0';
-  return 0;
-}
-
-/* Next line as [*s, *s + *n); 0 at the end. */
-static int next_line(lines *l, const char **s, size_t *n)
-{
-  if (l->pos >= l->len) return 0;
-  size_t b = l->pos, e = b;
-  while (e < l->len && l->data[e] != '\n' && l->data[e] != '\r') e++;
-  *s = l->data + b;
-  *n = e - b;
-  if (e < l->len && l->data[e] == '\r' && e + 1 < l->len && l->data[e + 1] == '\n') e++;
-  l->pos = e + 1;
-  return 1;
-}
-
-static size_t tok(const char *s, size_t n, size_t *pos, const char **t)
-{
-  size_t i = *pos;
-  while (i < n && p2ci_meteor_is_delim(s[i])) i++;
-  *t = s + i;
-  size_t b = i;
-  while (i < n && !p2ci_meteor_is_delim(s[i])) i++;
-  *pos = i;
-  return i - b;
-}
-
-/* Integer.parseInt of a decimal token. */
-static int parse_int(const char *t, size_t n, int32_t *out)
-{
-  if (n == 0 || n > 10) return -1;
-  int64_t v = 0;
-  size_t i = 0;
-  int neg = 0;
-  if (t[0] == '-' || t[0] == '+') {
-    neg = t[0] == '-';
-    if (++i == n) return -1;
-  }
-  for (; i < n; i++) {
-    if (t[i] < '0' || t[i] > '9') return -1;
-    v = v * 10 + (t[i] - '0');
-  }
-  if (neg) v = -v;
-  if (v > INT32_MAX || v < INT32_MIN) return -1;
-  *out = (int32_t)v;
-  return 0;
-}
 
 /* ---- building ----------------------------------------------------------- */
 typedef struct builder {
@@ -233,6 +146,7 @@ static void builder_free(builder *b)
 void p2ci_m15_synonyms_free(p2ci_m15_synonyms *s)
 {
   if (!s) return;
+  p2ci_wordnet_free(s->wn);
   p2ci_strmap_free(&s->words);
   p2ci_strmap_free(&s->forms);
   free(s->last_gen);
@@ -260,15 +174,15 @@ static void join(char *buf, size_t size, const char *dir, const char *name)
 /* english.exceptions: records of 2 lines, a base form then its inflected forms. */
 static int load_meteor_exceptions(builder *b, const char *path, p2c_error *err)
 {
-  lines l;
-  int rc = read_all(path, &l, err);
+  p2ci_meteor_lines l;
+  int rc = p2ci_meteor_lines_read(path, &l, err);
   if (rc) return rc;
   const char *base, *forms;
   size_t bn, fn, line = 0;
-  while (next_line(&l, &base, &bn)) {
+  while (p2ci_meteor_lines_next(&l, &base, &bn)) {
     line++;
-    if (!next_line(&l, &forms, &fn)) {
-      free(l.data);
+    if (!p2ci_meteor_lines_next(&l, &forms, &fn)) {
+      p2ci_meteor_lines_free(&l);
       return p2ci_error(err, P2C_ERR_PARSE,
                         "%s: line %zu: base form '%.*s' without a line of inflected forms", path,
                         line, (int)(bn > 64 ? 64 : bn), base);
@@ -277,54 +191,25 @@ static int load_meteor_exceptions(builder *b, const char *path, p2c_error *err)
     size_t pos = 0;
     const char *t;
     size_t tn;
-    while ((tn = tok(forms, fn, &pos, &t)) > 0)
+    while ((tn = p2ci_meteor_token(forms, fn, &pos, &t)) > 0)
       if (add_exception(b, t, tn, base, bn)) {
-        free(l.data);
+        p2ci_meteor_lines_free(&l);
         return oom(path, err);
       }
   }
-  free(l.data);
+  p2ci_meteor_lines_free(&l);
   return 0;
 }
 
-/* english.synsets: records of 2 lines, a word then its synset ids. */
-static int load_meteor_synsets(builder *b, const char *path, p2c_error *err)
+/* english.synsets: a record replaces the word's earlier ones (Hashtable.put). */
+static int add_synsets_record(void *ctx, const char *w, size_t n, const int32_t *ids, size_t count,
+                              size_t record)
 {
-  lines l;
-  int rc = read_all(path, &l, err);
-  if (rc) return rc;
-  const char *w, *ids;
-  size_t wn, in, line = 0;
-  while (next_line(&l, &w, &wn)) {
-    line++;
-    if (!next_line(&l, &ids, &in)) {
-      free(l.data);
-      return p2ci_error(err, P2C_ERR_PARSE, "%s: line %zu: word without a line of synset ids",
-                        path, line);
-    }
-    line++;
-    int idx;
-    if (add_record(b, w, wn, (uint32_t)line, &idx)) {
-      free(l.data);
-      return oom(path, err);
-    }
-    size_t pos = 0;
-    const char *t;
-    size_t tn;
-    while ((tn = tok(ids, in, &pos, &t)) > 0) {
-      int32_t id;
-      if (parse_int(t, tn, &id)) {
-        free(l.data);
-        return p2ci_error(err, P2C_ERR_PARSE, "%s: line %zu: '%.*s' is not a synset id", path,
-                          line, (int)(tn > 32 ? 32 : tn), t);
-      }
-      if (add_pair(b, idx, id, (uint32_t)line)) {
-        free(l.data);
-        return oom(path, err);
-      }
-    }
-  }
-  free(l.data);
+  builder *b = ctx;
+  int idx;
+  if (add_record(b, w, n, (uint32_t)record, &idx)) return P2C_ERR_NOMEM;
+  for (size_t k = 0; k < count; k++)
+    if (add_pair(b, idx, ids[k], (uint32_t)record)) return P2C_ERR_NOMEM;
   return 0;
 }
 
@@ -339,7 +224,7 @@ int p2ci_m15_synonyms_load_meteor(const char *dir, p2ci_m15_synonyms **out, p2c_
   int rc = load_meteor_exceptions(&b, path, err);
   if (!rc) {
     join(path, sizeof path, dir, "english.synsets");
-    rc = load_meteor_synsets(&b, path, err);
+    rc = p2ci_meteor_synsets_read(path, add_synsets_record, &b, err);
   }
   if (!rc && finish(&b)) rc = p2ci_error(err, P2C_ERR_NOMEM, "METEOR synonyms: out of memory");
   builder_free(&b);
@@ -351,100 +236,43 @@ int p2ci_m15_synonyms_load_meteor(const char *dir, p2ci_m15_synonyms **out, p2c_
   return 0;
 }
 
-/* index.<pos>: "lemma pos synset_cnt p_cnt [ptr...] sense_cnt tagsense_cnt offsets...";
- * license lines start with a space. All parts of speech share one map, as in
- * METEOR's file built from index.sense. */
-static int load_wordnet_index(builder *b, const char *path, p2c_error *err)
-{
-  lines l;
-  int rc = read_all(path, &l, err);
-  if (rc) return rc;
-  const char *s;
-  size_t n, line = 0;
-  while (next_line(&l, &s, &n)) {
-    line++;
-    if (n == 0 || s[0] == ' ') continue;
-    const char *t[4];
-    size_t tl[4], pos = 0;
-    int32_t cnt, pcnt, id;
-    for (int k = 0; k < 4; k++) tl[k] = tok(s, n, &pos, &t[k]);
-    if (!tl[3] || parse_int(t[2], tl[2], &cnt) || parse_int(t[3], tl[3], &pcnt) || cnt < 0 ||
-        pcnt < 0)
-      goto bad;
-    const char *x;
-    for (int32_t k = 0; k < pcnt + 2; k++)
-      if (!tok(s, n, &pos, &x)) goto bad;
-    int idx;
-    if (word_index(b, t[0], tl[0], &idx)) {
-      free(l.data);
-      return oom(path, err);
-    }
-    for (int32_t k = 0; k < cnt; k++) {
-      size_t xl = tok(s, n, &pos, &x);
-      if (parse_int(x, xl, &id)) goto bad;
-      if (add_pair(b, idx, id, 0)) {
-        free(l.data);
-        return oom(path, err);
-      }
-    }
-  }
-  free(l.data);
-  return 0;
-bad:
-  free(l.data);
-  return p2ci_error(err, P2C_ERR_PARSE, "%s: line %zu: not a WordNet index line", path, line);
-}
-
-/* <pos>.exc: "inflected base [base...]". */
-static int load_wordnet_exc(builder *b, const char *path, p2c_error *err)
-{
-  lines l;
-  int rc = read_all(path, &l, err);
-  if (rc) return rc;
-  const char *s;
-  size_t n;
-  while (next_line(&l, &s, &n)) {
-    size_t pos = 0, fl, bl;
-    const char *f, *base;
-    if (!(fl = tok(s, n, &pos, &f))) continue;
-    while ((bl = tok(s, n, &pos, &base)) > 0)
-      if (add_exception(b, f, fl, base, bl)) {
-        free(l.data);
-        return oom(path, err);
-      }
-  }
-  free(l.data);
-  return 0;
-}
-
 int p2ci_m15_synonyms_load_wordnet(const char *dir, p2ci_m15_synonyms **out, p2c_error *err)
 {
-  static const char *const files[] = {"adj.exc",    "adv.exc",   "noun.exc",  "verb.exc",
-                                      "index.noun", "index.verb", "index.adj", "index.adv"};
   *out = NULL;
-  char path[4096];
-  builder b = {0};
-  b.s = calloc(1, sizeof *b.s);
-  if (!b.s) return p2ci_error(err, P2C_ERR_NOMEM, "WordNet synonyms: out of memory");
-  int rc = 0;
-  for (size_t k = 0; k < 8 && !rc; k++) {
-    join(path, sizeof path, dir, files[k]);
-    rc = k < 4 ? load_wordnet_exc(&b, path, err) : load_wordnet_index(&b, path, err);
-  }
-  if (!rc && finish(&b)) rc = p2ci_error(err, P2C_ERR_NOMEM, "WordNet synonyms: out of memory");
-  builder_free(&b);
+  p2ci_m15_synonyms *s = calloc(1, sizeof *s);
+  if (!s) return p2ci_error(err, P2C_ERR_NOMEM, "WordNet synonyms: out of memory");
+  int rc = p2ci_wordnet_open_shared(dir, &s->wn, err);
   if (rc) {
-    p2ci_m15_synonyms_free(b.s);
+    free(s);
     return rc;
   }
-  *out = b.s;
+  *out = s;
   return 0;
 }
 
 /* ---- lookup ------------------------------------------------------------- */
-static int append_set(const p2ci_m15_synonyms *s, const char *w, size_t n, int32_t **sets,
-                      size_t *cap, size_t *count)
+/* Per-call scratch lists for WordNet queries (the dictionary is shared by
+ * threads, so it holds none). */
+typedef struct scratch {
+  p2ci_wn_synsets offsets;
+  p2ci_wn_strs bases;
+} scratch;
+
+static int append_wordnet_set(const p2ci_wordnet *wn, const char *w, size_t n, scratch *t,
+                              int32_t **sets, size_t *cap, size_t *count)
 {
+  /* One offset space for all parts of speech, as in METEOR's english.synsets. */
+  if (p2ci_wordnet_index_synsets(wn, w, n, P2CI_WORDNET_ANY, &t->offsets)) return P2C_ERR_NOMEM;
+  if (!t->offsets.n) return 0;
+  if (p2ci_grow(sets, cap, *count + t->offsets.n, sizeof **sets)) return P2C_ERR_NOMEM;
+  for (size_t k = 0; k < t->offsets.n; k++) (*sets)[(*count)++] = (int32_t)t->offsets.v[k].offset;
+  return 0;
+}
+
+static int append_set(const p2ci_m15_synonyms *s, const char *w, size_t n, scratch *t,
+                      int32_t **sets, size_t *cap, size_t *count)
+{
+  if (s->wn) return append_wordnet_set(s->wn, w, n, t, sets, cap, count);
   int idx = p2ci_strmap_get(&s->words, w, n);
   if (idx < 0 || !s->set_count[idx]) return 0;
   size_t c = s->set_count[idx];
@@ -470,6 +298,12 @@ static size_t utf16_length(const char *w, size_t n)
   return units;
 }
 
+static int known_word(const p2ci_m15_synonyms *s, const char *w, size_t n)
+{
+  if (s->wn) return p2ci_wordnet_in_index(s->wn, w, n, P2CI_WORDNET_ANY);
+  return p2ci_strmap_get(&s->words, w, n) >= 0;
+}
+
 /* WordNet 3.0's morphy suffix rules as SynonymDictionary.morph applies them:
  * the first rewrite (noun, verb, adjective rules in order) that is a known
  * word. A word ending in "ss" or of at most 2 characters is returned as is;
@@ -492,7 +326,7 @@ static const char *morph(const p2ci_m15_synonyms *s, const char *w, size_t n, ch
     memcpy(buf, w, keep);
     memcpy(buf + keep, addr[i], al);
     buf[keep + al] = '\0';
-    if (p2ci_strmap_get(&s->words, buf, keep + al) >= 0) {
+    if (known_word(s, buf, keep + al)) {
       *out_len = keep + al;
       return buf;
     }
@@ -508,26 +342,56 @@ static int cmp_i32(const void *x, const void *y)
   return a < b ? -1 : a > b;
 }
 
+/* Exception lists: METEOR reads adj, adv, noun and verb.exc into one map, so
+ * a form listed in any of them takes the bases of all of them. Returns 1 when
+ * w is such a form, 0 when not, or a negative status. */
+static int append_exception_sets(const p2ci_m15_synonyms *s, const char *w, size_t n, scratch *t,
+                                 int32_t **sets, size_t *cap, size_t *count)
+{
+  int found = 0;
+  if (s->wn) {
+    static const int exc_order[P2CI_WORDNET_NPOS] = {P2CI_WORDNET_ADJ, P2CI_WORDNET_ADV,
+                                                     P2CI_WORDNET_NOUN, P2CI_WORDNET_VERB};
+    for (int i = 0; i < P2CI_WORDNET_NPOS; i++) {
+      if (p2ci_wordnet_exc_bases(s->wn, w, n, exc_order[i], &t->bases)) return P2C_ERR_NOMEM;
+      found |= t->bases.n > 0;
+      for (size_t k = 0; k < t->bases.n; k++)
+        if (append_wordnet_set(s->wn, t->bases.v[k].ptr, t->bases.v[k].len, t, sets, cap, count))
+          return P2C_ERR_NOMEM;
+    }
+    return found;
+  }
+  int f = p2ci_strmap_get(&s->forms, w, n);
+  if (f < 0) return 0;
+  for (size_t k = 0; k < s->base_count[f]; k++) {
+    const char *b = s->bases[s->base_start[f] + k];
+    if (append_set(s, b, strlen(b), t, sets, cap, count)) return P2C_ERR_NOMEM;
+  }
+  return 1;
+}
+
 int p2ci_m15_synonyms_sets(const p2ci_m15_synonyms *s, const char *w, size_t n, int32_t **sets,
                            size_t *cap)
 {
   size_t count = 0;
-  if (append_set(s, w, n, sets, cap, &count)) return P2C_ERR_NOMEM;
-  int f = p2ci_strmap_get(&s->forms, w, n);
-  if (f >= 0) {
-    for (size_t k = 0; k < s->base_count[f]; k++) {
-      const char *b = s->bases[s->base_start[f] + k];
-      if (append_set(s, b, strlen(b), sets, cap, &count)) return P2C_ERR_NOMEM;
-    }
-  } else {
+  scratch t = {{0}, {0}};
+  int rc = append_set(s, w, n, &t, sets, cap, &count);
+  int is_form = rc ? rc : append_exception_sets(s, w, n, &t, sets, cap, &count);
+  rc = is_form < 0 ? is_form : 0;
+  if (is_form == 0) {
     char local[256], *buf = n + 4 <= sizeof local ? local : malloc(n + 4);
-    if (!buf) return P2C_ERR_NOMEM;
-    size_t ml;
-    const char *m = morph(s, w, n, buf, &ml);
-    int rc = append_set(s, m, ml, sets, cap, &count);
-    if (buf != local) free(buf);
-    if (rc) return P2C_ERR_NOMEM;
+    if (!buf) {
+      rc = P2C_ERR_NOMEM;
+    } else {
+      size_t ml;
+      const char *m = morph(s, w, n, buf, &ml);
+      rc = append_set(s, m, ml, &t, sets, cap, &count);
+      if (buf != local) free(buf);
+    }
   }
+  p2ci_wn_synsets_free(&t.offsets);
+  p2ci_wn_strs_free(&t.bases);
+  if (rc) return P2C_ERR_NOMEM;
   if (count > 1) {
     qsort(*sets, count, sizeof **sets, cmp_i32);
     size_t u = 1;

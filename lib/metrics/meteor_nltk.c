@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "core/internal.h"
+#include "text/hash.h"
 #include "text/porter_nltk.h"
 #include "text/pystr.h"
 #include "text/wordnet.h"
@@ -82,16 +83,6 @@ struct p2c_meteor_nltk {
 
 /* ---- interning ---------------------------------------------------------- */
 
-static uint32_t hash_bytes(const char *s, size_t n)
-{
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 16777619u;
-  }
-  return h;
-}
-
 static int rehash(p2c_meteor_nltk *m)
 {
   size_t size = m->slot ? 2 * (m->slot_mask + 1) : 4096;
@@ -111,7 +102,7 @@ static int rehash(p2c_meteor_nltk *m)
 static int intern(p2c_meteor_nltk *m, const char *s, size_t len, uint32_t *id)
 {
   if (len >= UINT32_MAX / 2) return P2C_ERR_LIMIT;
-  uint32_t h = hash_bytes(s, len);
+  uint32_t h = p2ci_hash32(s, len);
   size_t i = h & m->slot_mask;
   for (; m->slot[i]; i = (i + 1) & m->slot_mask) {
     const entry *e = &m->e[m->slot[i] - 1];
@@ -403,7 +394,7 @@ int p2c_meteor_nltk_create(const p2c_meteor_nltk_options *opts, p2c_meteor_nltk 
   m->alpha = opts->alpha;
   m->beta = opts->beta;
   m->gamma = opts->gamma;
-  int rc = p2ci_wordnet_open(opts->wordnet_dir, &m->wn, err);
+  int rc = p2ci_wordnet_open_shared(opts->wordnet_dir, &m->wn, err);
   if (rc) {
     free(m);
     return rc;

@@ -292,9 +292,9 @@ static int one_image(synth_worker *w, int index, image_out *out)
       return p2ci_error(err, P2C_ERR_NOMEM, "p2c-synth: image %lld: out of memory", (long long)id);
   }
   p2ci_scene_id_pixels(w->gt, w->pixels);
-  int rc = p2ci_png_write_rgb8(path_of(w, "gt", id), w->pixels, o->width, o->height, o->png_level, err);
+  int rc = p2ci_png_write_rgb8(path_of(w, "gt", id), w->pixels, o->width, o->height, o->png_level, 0, err);
   if (!rc && w->rgb)
-    rc = p2ci_png_write_rgb8(path_of(w, "images", id), w->rgb, o->width, o->height, o->png_level, err);
+    rc = p2ci_png_write_rgb8(path_of(w, "images", id), w->rgb, o->width, o->height, o->png_level, 0, err);
   if (rc) return rc;
 
   p2ci_rng_seed(&r, o->seed, (uint64_t)index, STREAM_PRED);
@@ -304,7 +304,7 @@ static int one_image(synth_worker *w, int index, image_out *out)
   if (p2ci_predict_captions(w->gt, w->pred, o, &r))
     return p2ci_error(err, P2C_ERR_NOMEM, "p2c-synth: image %lld: out of memory", (long long)id);
   p2ci_scene_id_pixels(w->pred, w->pixels);
-  rc = p2ci_png_write_rgb8(path_of(w, "pred", id), w->pixels, o->width, o->height, o->png_level, err);
+  rc = p2ci_png_write_rgb8(path_of(w, "pred", id), w->pixels, o->width, o->height, o->png_level, 0, err);
   if (rc) return rc;
 
   p2ci_sb_printf(&out->image, "{\"id\": %lld, \"file_name\": \"%012lld.jpg\", \"width\": %d, \"height\": %d}%s\n",

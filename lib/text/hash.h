@@ -35,4 +35,7 @@ static inline uint64_t p2ci_hash_bytes(const char *s, size_t n)
   return p2ci_hash_mix(h);
 }
 
+/* The same, for tables that keep 32-bit hashes. */
+static inline uint32_t p2ci_hash32(const char *s, size_t n) { return (uint32_t)p2ci_hash_bytes(s, n); }
+
 #endif

@@ -320,8 +320,54 @@ static int rebuild_dots(const p2ci_meteor_normalizer *n, p2ci_meteor_scratch *s)
   return 0;
 }
 
+/* Text made only of ASCII letters, digits and spaces (tokenized captions) goes
+ * through no rule but the space folding (R_WHITE, the word rebuild, trim);
+ * it comes out as its words joined by single spaces, lowercased. */
+static int plain(const char *text, size_t len)
+{
+  static const unsigned char ok[256] = {
+      [' '] = 1,
+      ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+      ['8'] = 1, ['9'] = 1,
+      ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+      ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+      ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+      ['Y'] = 1, ['Z'] = 1,
+      ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+      ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+      ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+      ['y'] = 1, ['z'] = 1,
+  };
+  const unsigned char *p = (const unsigned char *)text;
+  for (size_t i = 0; i < len; i++)
+    if (!ok[p[i]]) return 0;
+  return 1;
+}
+
 int p2ci_meteor_normalize(const p2ci_meteor_normalizer *n, p2ci_meteor_scratch *s,
                           const char *text, size_t len, const char **out, size_t *out_len)
+{
+  if (!plain(text, len)) return p2ci_meteor_normalize_full(n, s, text, len, out, out_len);
+  if (buf_reserve(&s->a, len)) return P2C_ERR_NOMEM;
+  size_t o = 0;
+  for (size_t i = 0; i < len; i++) {
+    char c = text[i];
+    if (c == ' ') {
+      if (o && s->a.p[o - 1] != ' ') s->a.p[o++] = ' ';
+    } else {
+      s->a.p[o++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+  }
+  if (o && s->a.p[o - 1] == ' ') o--;
+  s->a.p[o] = '\0';
+  s->a.len = o;
+  *out = s->a.p;
+  *out_len = o;
+  return 0;
+}
+
+int p2ci_meteor_normalize_full(const p2ci_meteor_normalizer *n, p2ci_meteor_scratch *s,
+                               const char *text, size_t len, const char **out, size_t *out_len)
 {
   int rc;
   s->a.len = 0;

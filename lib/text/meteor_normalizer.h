@@ -28,6 +28,11 @@ void p2ci_meteor_scratch_free(p2ci_meteor_scratch *s);
 int p2ci_meteor_normalize(const p2ci_meteor_normalizer *n, p2ci_meteor_scratch *s,
                           const char *text, size_t len, const char **out, size_t *out_len);
 
+/* The same, always through every rule (p2ci_meteor_normalize takes a shortcut
+ * for text of ASCII letters, digits and spaces); for tests. */
+int p2ci_meteor_normalize_full(const p2ci_meteor_normalizer *n, p2ci_meteor_scratch *s,
+                               const char *text, size_t len, const char **out, size_t *out_len);
+
 /* java.util.StringTokenizer's default delimiters: space, \t, \n, \r, \f. */
 static inline int p2ci_meteor_is_delim(char c)
 {

@@ -43,6 +43,29 @@ static const cc_list CLOSED[] = {
                   "partially mostly fully nearly quite rather somewhat slightly only even all"},
 };
 
+/* Intern every listed word; with cls (ncls entries), give each its list's
+ * class, the first list naming a word winning. Returns one past the largest
+ * id, or -1 when out of memory. */
+static long intern_closed(p2ci_wnlex *lex, uint8_t *cls, size_t ncls)
+{
+  long n = 0;
+  for (size_t l = 0; l < sizeof CLOSED / sizeof *CLOSED; l++) {
+    for (const char *p = CLOSED[l].words; *p;) {
+      while (*p == ' ') p++;
+      const char *e = p;
+      while (*e && *e != ' ') e++;
+      if (e > p) {
+        int32_t id = p2ci_wnlex_intern(lex, p, (size_t)(e - p));
+        if (id < 0) return -1;
+        if ((long)id + 1 > n) n = (long)id + 1;
+        if (cls && (size_t)id < ncls && cls[id] == P2CI_CC_NONE) cls[id] = (uint8_t)CLOSED[l].cls;
+      }
+      p = e;
+    }
+  }
+  return n;
+}
+
 int p2ci_poslex_create(p2ci_wnlex *lex, p2ci_poslex **out)
 {
   *out = NULL;
@@ -50,41 +73,11 @@ int p2ci_poslex_create(p2ci_wnlex *lex, p2ci_poslex **out)
   if (!pl) return P2C_ERR_NOMEM;
   pl->lex = lex;
   /* Intern every listed word first, then size the class table. */
-  for (int pass = 0; pass < 2; pass++) {
-    for (size_t l = 0; l < sizeof CLOSED / sizeof *CLOSED; l++) {
-      const char *p = CLOSED[l].words;
-      while (*p) {
-        while (*p == ' ') p++;
-        const char *e = p;
-        while (*e && *e != ' ') e++;
-        if (e > p) {
-          int32_t id = p2ci_wnlex_intern(lex, p, (size_t)(e - p));
-          if (id < 0) goto nomem;
-          if (pass == 1 && (size_t)id < pl->ncls && pl->cls[id] == P2CI_CC_NONE) pl->cls[id] = (uint8_t)CLOSED[l].cls;
-        }
-        p = e;
-      }
-    }
-    if (pass == 0) {
-      size_t n = 0; /* one past the largest id of a listed word */
-      for (size_t l = 0; l < sizeof CLOSED / sizeof *CLOSED; l++) {
-        const char *p = CLOSED[l].words;
-        while (*p) {
-          while (*p == ' ') p++;
-          const char *e = p;
-          while (*e && *e != ' ') e++;
-          if (e > p) {
-            int32_t id = p2ci_wnlex_find(lex, p, (size_t)(e - p));
-            if ((size_t)id + 1 > n) n = (size_t)id + 1;
-          }
-          p = e;
-        }
-      }
-      pl->ncls = n;
-      pl->cls = calloc(n ? n : 1, 1);
-      if (!pl->cls) goto nomem;
-    }
-  }
+  long n = intern_closed(lex, NULL, 0);
+  if (n < 0) goto nomem;
+  pl->ncls = (size_t)n;
+  pl->cls = calloc(n ? (size_t)n : 1, 1);
+  if (!pl->cls || intern_closed(lex, pl->cls, pl->ncls) < 0) goto nomem;
   *out = pl;
   return P2C_OK;
 nomem:

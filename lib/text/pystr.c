@@ -183,71 +183,52 @@ int p2ci_pyspace(uint32_t cp)
   return 0;
 }
 
-static int space_at(const char *s, size_t len, size_t *pos)
+size_t p2ci_pyspace_len(const char *s, size_t len)
 {
-  unsigned char b = (unsigned char)s[*pos];
-  if (b < 0x80) {
-    if (b == ' ' || (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x1F)) {
-      (*pos)++;
-      return 1;
-    }
+  unsigned char b = (unsigned char)s[0];
+  if (b < 0x80) return b == ' ' || (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x1F);
+  size_t p = 0;
+  uint32_t cp;
+  return p2ci_utf8_next(s, len, &p, &cp) && p2ci_pyspace(cp) ? p : 0;
+}
+
+/* Token bytes advance one at a time: a UTF-8 continuation byte never starts
+ * a space, so this cuts valid text where CPython does, and invalid bytes stay
+ * inside tokens. */
+int p2ci_pysplit_next(const char *s, size_t len, size_t *pos, size_t *start, size_t *tok_len)
+{
+  size_t i = *pos, w = 0;
+  while (i < len && (w = p2ci_pyspace_len(s + i, len - i)) > 0) i += w;
+  if (i >= len) {
+    *pos = len;
     return 0;
   }
-  size_t p = *pos;
-  uint32_t cp;
-  if (p2ci_utf8_next(s, len, &p, &cp) && p2ci_pyspace(cp)) {
-    *pos = p;
-    return 1;
+  *start = i;
+  while (i < len && (w = p2ci_pyspace_len(s + i, len - i)) == 0) i++;
+  *tok_len = i - *start;
+  *pos = i < len ? i + w : len;
+  return 1;
+}
+
+int p2ci_split_whitespace(const char *s, size_t len, p2ci_word_fn fn, void *ctx)
+{
+  size_t pos = 0, start, n;
+  while (p2ci_pysplit_next(s, len, &pos, &start, &n)) {
+    int rc = fn(ctx, s + start, n);
+    if (rc) return rc;
   }
   return 0;
 }
 
-/* ASCII whitespace for str.split(): \t \n \v \f \r, 0x1C-0x1F, space. */
-static int ascii_space(unsigned char b)
+int p2ci_split_space(const char *s, size_t len, p2ci_word_fn fn, void *ctx)
 {
-  return b == ' ' || (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x1F);
-}
-
-int p2ci_pysplit_next(const char *s, size_t len, size_t *pos, size_t *start, size_t *tok_len)
-{
-  size_t i = *pos;
-  for (;;) { /* skip spaces */
-    if (i >= len) {
-      *pos = len;
-      return 0;
-    }
-    unsigned char b = (unsigned char)s[i];
-    if (b < 0x80) {
-      if (!ascii_space(b)) break;
-      i++;
-    } else if (!space_at(s, len, &i)) {
-      break;
+  size_t start = 0;
+  for (size_t i = 0; i <= len; i++) {
+    if (i == len || s[i] == ' ') {
+      int rc = fn(ctx, s + start, i - start);
+      if (rc) return rc;
+      start = i + 1;
     }
   }
-  *start = i;
-  for (;;) {
-    size_t before = i;
-    if (i >= len) {
-      *tok_len = before - *start;
-      *pos = i;
-      return 1;
-    }
-    unsigned char b = (unsigned char)s[i];
-    if (b < 0x80) {
-      if (ascii_space(b)) {
-        *tok_len = before - *start;
-        *pos = i + 1;
-        return 1;
-      }
-      i++;
-      continue;
-    }
-    if (space_at(s, len, &i)) {
-      *tok_len = before - *start;
-      *pos = i;
-      return 1;
-    }
-    uint32_t cp;
-    if (!p2ci_utf8_next(s, len, &i, &cp)) i++;
-  }
+  return 0;
 }

@@ -1,7 +1,9 @@
-/* Python 3 str semantics on UTF-8 bytes: str.lower() and str.split().
+/* Python 3 str semantics on UTF-8 bytes: str.lower(), str.split() and
+ * str.split(" ").
  *
- * NLTK lowercases tokens with str.lower and the Pix2Cap scripts tokenize with
- * str.split(); both are Unicode-aware, so ASCII-only versions would change
+ * NLTK lowercases tokens with str.lower and the Pix2Cap scripts and
+ * pycocoevalcap's BLEU / CIDEr-D tokenize with str.split() (ROUGE-L with
+ * str.split(" ")); lower and split() are Unicode-aware, so ASCII-only versions would change
  * scores on accented, Greek or Cyrillic captions. The tables are measured from
  * CPython 3.11.2 (Unicode 14.0) by tools/gen_pylower_table.py.
  *
@@ -31,5 +33,17 @@ int p2ci_pyspace(uint32_t cp);
 /* Next str.split() token of valid UTF-8 s from *pos: sets *start and *tok_len
  * and advances *pos past it; returns 0 when there are no more tokens. */
 int p2ci_pysplit_next(const char *s, size_t len, size_t *pos, size_t *start, size_t *tok_len);
+/* Bytes of the str.split() whitespace character at s[0..len) (len > 0), or 0.
+ * U+00A0, which the PTB tokenizer leaves inside tokens such as "5 7/8", is
+ * one of them. */
+size_t p2ci_pyspace_len(const char *s, size_t len);
+
+/* Called once per word; a non-zero return stops the split and is returned. */
+typedef int (*p2ci_word_fn)(void *ctx, const char *word, size_t len);
+/* str.split() with no argument over s, one call of fn per word. */
+int p2ci_split_whitespace(const char *s, size_t len, p2ci_word_fn fn, void *ctx);
+/* str.split(" "): every single space separates, empty words are kept; ""
+ * gives one empty word. */
+int p2ci_split_space(const char *s, size_t len, p2ci_word_fn fn, void *ctx);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "text/java_string.h"
+#include "text/pystr.h"
 #include "text/snowball_english.h"
 
 typedef struct word {
@@ -294,7 +295,7 @@ size_t p2ci_snowball_english(const char *s, size_t len, char *out)
   for (size_t i = 0; i < len;) i += p2ci_utf8_decode(p + i, len - i, &w.c[w.n++]);
   stem(&w);
   size_t o = 0;
-  for (size_t i = 0; i < w.n; i++) o += p2ci_utf8_encode(w.c[i], out + o);
+  for (size_t i = 0; i < w.n; i++) o += p2ci_utf8_put(w.c[i], out + o);
   out[o] = '\0';
   if (w.c != local) free(w.c);
   return o;

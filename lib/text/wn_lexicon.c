@@ -1,5 +1,6 @@
-/* WordNet index and exception files, interned. Reading them takes ~60 ms;
- * a lexicon is read-only after loading except for p2ci_wnlex_intern. */
+/* WordNet index and exception files, interned. The files are parsed once by
+ * the shared store (text/wordnet.h); this builds SPICE's id-based tables from
+ * it. A lexicon is read-only after loading except for p2ci_wnlex_intern. */
 #include "text/wn_lexicon.h"
 
 #include <stdio.h>
@@ -7,7 +8,9 @@
 #include <string.h>
 
 #include "core/internal.h"
-#include "io/file.h"
+#include "text/hash.h"
+#include "text/meteor_files.h"
+#include "text/wordnet.h"
 
 typedef struct wn_word {
   uint32_t str;     /* offset into chars */
@@ -21,6 +24,7 @@ typedef struct wn_word {
 } wn_word;
 
 struct p2ci_wnlex {
+  p2ci_wordnet *wn; /* the store the tables were built from (kept for sharing) */
   char *chars;
   size_t nchars, capchars;
   wn_word *words;
@@ -31,17 +35,10 @@ struct p2ci_wnlex {
   size_t tabsize; /* power of two */
 };
 
-static uint32_t hash_bytes(const char *s, size_t n)
-{
-  uint32_t h = 2166136261u; /* FNV-1a */
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
-  return h;
-}
-
 int32_t p2ci_wnlex_find(const p2ci_wnlex *lex, const char *s, size_t n)
 {
   size_t mask = lex->tabsize - 1;
-  for (size_t i = hash_bytes(s, n) & mask;; i = (i + 1) & mask) {
+  for (size_t i = p2ci_hash32(s, n) & mask;; i = (i + 1) & mask) {
     int32_t id = lex->table[i];
     if (id < 0) return -1;
     const wn_word *w = &lex->words[id];
@@ -56,7 +53,7 @@ static int rehash(p2ci_wnlex *lex, size_t size)
   memset(t, 0xff, size * sizeof *t);
   for (size_t id = 0; id < lex->nwords; id++) {
     const wn_word *w = &lex->words[id];
-    size_t i = hash_bytes(lex->chars + w->str, w->len) & (size - 1);
+    size_t i = p2ci_hash32(lex->chars + w->str, w->len) & (size - 1);
     while (t[i] >= 0) i = (i + 1) & (size - 1);
     t[i] = (int32_t)id;
   }
@@ -84,7 +81,7 @@ int32_t p2ci_wnlex_intern(p2ci_wnlex *lex, const char *s, size_t n)
   lex->nchars += n + 1;
   id = (int32_t)lex->nwords++;
   size_t mask = lex->tabsize - 1;
-  size_t i = hash_bytes(s, n) & mask;
+  size_t i = p2ci_hash32(s, n) & mask;
   while (lex->table[i] >= 0) i = (i + 1) & mask;
   lex->table[i] = id;
   return id;
@@ -152,85 +149,44 @@ static int cmp_word_seq(const void *a, const void *b)
   return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static const char *const POS_NAME[4] = {"noun", "verb", "adj", "adv"};
-
-/* Split one line into whitespace-separated fields (in place). */
-static size_t split_fields(char *line, char **f, size_t max)
+/* index.<pos> in file order: pos bit, tagsense_cnt and synset offsets. */
+static int read_index(p2ci_wnlex *lex, int pos, pairs *syn)
 {
-  size_t n = 0;
-  char *p = line;
-  while (*p && n < max) {
-    while (*p == ' ' || *p == '\t' || *p == '\r') p++;
-    if (!*p) break;
-    f[n++] = p;
-    while (*p && *p != ' ' && *p != '\t' && *p != '\r') p++;
-    if (*p) *p++ = '\0';
-  }
-  return n;
-}
-
-static int read_index(p2ci_wnlex *lex, const char *dir, int pos, pairs *syn, p2c_error *err)
-{
-  char path[4096];
-  snprintf(path, sizeof path, "%s/index.%s", dir, POS_NAME[pos]);
-  char *data;
-  size_t len;
-  int rc = p2ci_read_file(path, 0, &data, &len, err);
-  if (rc) return rc;
-  char *f[512];
-  size_t lineno = 0;
-  for (char *line = data, *next; line && *line; line = next) {
-    next = strchr(line, '\n');
-    if (next) *next++ = '\0';
-    lineno++;
-    if (line[0] == ' ' || line[0] == '\0') continue; /* license header */
-    size_t nf = split_fields(line, f, 512);
-    long nsyn = nf >= 3 ? strtol(f[2], NULL, 10) : -1;
-    if (nsyn < 1 || (size_t)nsyn > nf - 4) {
-      free(data);
-      return p2ci_error(err, P2C_ERR_PARSE, "%s:%zu: not a WordNet index line", path, lineno);
-    }
-    int32_t id = p2ci_wnlex_intern(lex, f[0], strlen(f[0]));
-    if (id < 0) goto nomem;
+  p2ci_wn_synsets offsets = {0};
+  p2ci_wn_str lemma;
+  uint32_t tagged;
+  size_t cursor = 0;
+  int rc;
+  while ((rc = p2ci_wordnet_next_index_entry(lex->wn, pos, &cursor, &lemma, &tagged, &offsets)) == 1) {
+    int32_t id = p2ci_wnlex_intern(lex, lemma.ptr, lemma.len);
+    if (id < 0) break;
     lex->words[id].pos |= (uint8_t)(1u << pos);
-    long tagged = strtol(f[nf - (size_t)nsyn - 1], NULL, 10);
-    lex->words[id].tagged[pos] = (uint16_t)(tagged < 0 ? 0 : tagged > 65535 ? 65535 : tagged);
-    for (size_t k = nf - (size_t)nsyn; k < nf; k++)
-      if (push(syn, id, (int32_t)strtol(f[k], NULL, 10))) goto nomem;
+    lex->words[id].tagged[pos] = (uint16_t)(tagged > 65535 ? 65535 : tagged);
+    size_t k = 0;
+    for (; k < offsets.n; k++)
+      if (push(syn, id, (int32_t)offsets.v[k].offset)) break;
+    if (k < offsets.n) break;
   }
-  free(data);
-  return P2C_OK;
-nomem:
-  free(data);
-  return p2ci_error(err, P2C_ERR_NOMEM, "%s: out of memory", path);
+  p2ci_wn_synsets_free(&offsets);
+  return rc == 0 ? P2C_OK : P2C_ERR_NOMEM;
 }
 
-static int read_exc(p2ci_wnlex *lex, const char *dir, int pos, pairs *exc, p2c_error *err)
+/* <pos>.exc in file order: (form, base) pairs, every line of a repeated form. */
+static int read_exc(p2ci_wnlex *lex, int pos, pairs *exc)
 {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s.exc", dir, POS_NAME[pos]);
-  char *data;
-  size_t len;
-  int rc = p2ci_read_file(path, 0, &data, &len, err);
-  if (rc) return rc;
-  char *f[64];
-  for (char *line = data, *next; line && *line; line = next) {
-    next = strchr(line, '\n');
-    if (next) *next++ = '\0';
-    size_t nf = split_fields(line, f, 64);
-    if (nf < 2) continue;
-    int32_t form = p2ci_wnlex_intern(lex, f[0], strlen(f[0]));
-    if (form < 0) goto nomem;
-    for (size_t k = 1; k < nf; k++) {
-      int32_t base = p2ci_wnlex_intern(lex, f[k], strlen(f[k]));
-      if (base < 0 || push(exc, form, base)) goto nomem;
+  p2ci_wn_str form;
+  const p2ci_wn_str *bases;
+  size_t n, cursor = 0;
+  while (p2ci_wordnet_next_exc_line(lex->wn, pos, &cursor, &form, &bases, &n)) {
+    if (n == 0) continue;
+    int32_t f = p2ci_wnlex_intern(lex, form.ptr, form.len);
+    if (f < 0) return P2C_ERR_NOMEM;
+    for (size_t k = 0; k < n; k++) {
+      int32_t base = p2ci_wnlex_intern(lex, bases[k].ptr, bases[k].len);
+      if (base < 0 || push(exc, f, base)) return P2C_ERR_NOMEM;
     }
   }
-  free(data);
   return P2C_OK;
-nomem:
-  free(data);
-  return p2ci_error(err, P2C_ERR_NOMEM, "%s: out of memory", path);
 }
 
 static int pool_reserve(p2ci_wnlex *lex, size_t n)
@@ -244,12 +200,14 @@ int p2ci_wnlex_load(const char *dir, p2ci_wnlex **out, p2c_error *err)
   p2ci_wnlex *lex = calloc(1, sizeof *lex);
   pairs syn = {0}, exc[4] = {{0}};
   int rc = P2C_ERR_NOMEM;
-  if (!lex || rehash(lex, 1u << 19)) goto fail;
-  for (int pos = 0; pos < 4; pos++)
-    if ((rc = read_index(lex, dir, pos, &syn, err))) goto fail_quiet;
-  for (int pos = 0; pos < 4; pos++)
-    if ((rc = read_exc(lex, dir, pos, &exc[pos], err))) goto fail_quiet;
+  if (!lex) goto fail;
+  if ((rc = p2ci_wordnet_open_shared(dir, &lex->wn, err))) goto fail_quiet;
   rc = P2C_ERR_NOMEM;
+  if (rehash(lex, 1u << 19)) goto fail;
+  for (int pos = 0; pos < 4; pos++)
+    if (read_index(lex, pos, &syn)) goto fail;
+  for (int pos = 0; pos < 4; pos++)
+    if (read_exc(lex, pos, &exc[pos])) goto fail;
   if (syn.n) qsort(syn.v, syn.n, sizeof *syn.v, cmp_word_value);
   if (pool_reserve(lex, syn.n + exc[0].n + exc[1].n + exc[2].n + exc[3].n + 1)) goto fail;
   for (size_t i = 0; i < syn.n;) {
@@ -286,64 +244,47 @@ fail_quiet:
   return rc;
 }
 
+/* One english.synsets record: the word's synsets become its ids, sorted and
+ * unique (the file lists each once but not in order); a later record of the
+ * same word replaces an earlier one. */
+static int set_meteor_synsets(void *ctx, const char *word, size_t len, const int32_t *ids,
+                              size_t n, size_t record)
+{
+  (void)record;
+  p2ci_wnlex *lex = ctx;
+  int32_t id = p2ci_wnlex_intern(lex, word, len);
+  if (id < 0 || n > UINT32_MAX || pool_reserve(lex, n + 1)) return P2C_ERR_NOMEM;
+  wn_word *w = &lex->words[id];
+  w->syn = (uint32_t)lex->npool;
+  int32_t *v = lex->pool + w->syn;
+  uint32_t u = 0;
+  for (size_t i = 0; i < n; i++) { /* insertion sort: a word has a few dozen at most */
+    uint32_t j = u++;
+    while (j > 0 && v[j - 1] > ids[i]) {
+      v[j] = v[j - 1];
+      j--;
+    }
+    v[j] = ids[i];
+  }
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < u; i++)
+    if (i == 0 || v[i] != v[k - 1]) v[k++] = v[i];
+  w->nsyn = k;
+  lex->npool = w->syn + k;
+  return 0;
+}
+
 int p2ci_wnlex_load_meteor_synsets(p2ci_wnlex *lex, const char *path, p2c_error *err)
 {
-  char *data;
-  size_t len;
-  int rc = p2ci_read_file(path, 0, &data, &len, err);
-  if (rc) return rc;
-  /* Pairs of lines: a word, then its synset numbers. Clear the old lists. */
+  /* The file's lists replace WordNet's: clear them all first. */
   for (size_t i = 0; i < lex->nwords; i++) lex->words[i].nsyn = 0;
-  size_t lineno = 0;
-  for (char *line = data, *next; line && *line; line = next) {
-    next = strchr(line, '\n');
-    if (next) *next++ = '\0';
-    lineno++;
-    char *ids = next;
-    if (!ids) break;
-    next = strchr(ids, '\n');
-    if (next) *next++ = '\0';
-    lineno++;
-    size_t wl = strlen(line);
-    if (wl && line[wl - 1] == '\r') line[--wl] = '\0';
-    int32_t id = p2ci_wnlex_intern(lex, line, wl);
-    if (id < 0 || pool_reserve(lex, strlen(ids) / 2 + 1)) {
-      free(data);
-      return p2ci_error(err, P2C_ERR_NOMEM, "%s: out of memory", path);
-    }
-    wn_word *w = &lex->words[id];
-    w->syn = (uint32_t)lex->npool;
-    for (char *p = ids, *e; *p;) {
-      long v = strtol(p, &e, 10);
-      if (e == p) break;
-      lex->pool[lex->npool++] = (int32_t)v;
-      p = e;
-    }
-    w->nsyn = (uint32_t)(lex->npool - w->syn);
-    /* sorted, unique: the file lists each synset once but not in order */
-    int32_t *s = lex->pool + w->syn;
-    for (uint32_t i = 1; i < w->nsyn; i++) {
-      int32_t v = s[i];
-      uint32_t j = i;
-      while (j > 0 && s[j - 1] > v) {
-        s[j] = s[j - 1];
-        j--;
-      }
-      s[j] = v;
-    }
-    uint32_t u = 0;
-    for (uint32_t i = 0; i < w->nsyn; i++)
-      if (i == 0 || s[i] != s[u - 1]) s[u++] = s[i];
-    lex->npool = w->syn + u;
-    w->nsyn = u;
-  }
-  free(data);
-  return P2C_OK;
+  return p2ci_meteor_synsets_read(path, set_meteor_synsets, lex, err);
 }
 
 void p2ci_wnlex_free(p2ci_wnlex *lex)
 {
   if (!lex) return;
+  p2ci_wordnet_free(lex->wn);
   free(lex->chars);
   free(lex->words);
   free(lex->pool);

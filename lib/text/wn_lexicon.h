@@ -1,6 +1,8 @@
-/* WordNet 3.0 as a word lexicon: which parts of speech a word has (index.*),
- * its synset offsets over all parts of speech, and the morphological
- * exception lists (*.exc). Words are interned: every function works on ids. */
+/* WordNet 3.0 as a word lexicon (SPICE): which parts of speech a word has
+ * (index.*), its synset offsets over all parts of speech, and the
+ * morphological exception lists (*.exc), every line of a repeated form.
+ * Words are interned: every function works on ids. Built from the shared
+ * WordNet store (text/wordnet.h), which parses the files. */
 #ifndef P2C_TEXT_WN_LEXICON_H
 #define P2C_TEXT_WN_LEXICON_H
 
@@ -15,7 +17,8 @@ enum { P2CI_WN_NOUN = 1, P2CI_WN_VERB = 2, P2CI_WN_ADJ = 4, P2CI_WN_ADV = 8 };
 /* Index of a part of speech in the per-POS tables: noun 0, verb 1, adj 2, adv 3. */
 enum { P2CI_WN_N = 0, P2CI_WN_V = 1, P2CI_WN_A = 2, P2CI_WN_R = 3 };
 
-/* Load index.{noun,verb,adj,adv} and {noun,verb,adj,adv}.exc from dir. */
+/* Build the lexicon from the WordNet folder dir (opened with
+ * p2ci_wordnet_open_shared: errors name the missing or malformed file). */
 int p2ci_wnlex_load(const char *dir, p2ci_wnlex **out, p2c_error *err);
 void p2ci_wnlex_free(p2ci_wnlex *lex);
 /* Replace every word's synsets by those of a METEOR 1.5 english.synsets file

@@ -1,15 +1,18 @@
-/* WordNet 3.0 reader with NLTK 3.8's semantics (private API).
+/* WordNet 3.0: the one reader of the dict files, with NLTK 3.8's semantics
+ * (private API).
  *
  * Reads a WordNet "dict" folder (Debian wordnet-base: /usr/share/wordnet) the
  * way nltk.corpus.reader.wordnet.WordNetCorpusReader does, so that morphy,
- * synsets and lemma names come out exactly as NLTK gives them, in NLTK's order.
- * Used by three metrics: METEOR (NLTK variant: synonyms of a stemmed word),
- * METEOR 1.5 (synsets of a word and of its base forms) and SPICE-style (is a
- * word a noun/verb/adj/adv, lemmatization with morphy, synonym sets).
+ * synsets and lemma names come out exactly as NLTK gives them, in NLTK's order
+ * (METEOR NLTK variant, the protocol's official METEOR). The same loaded
+ * handle is the store under the two other WordNet layers, which keep their
+ * own rules on top of it: METEOR 1.5's synonym rules
+ * (metrics/meteor15_synonyms.c) and SPICE's lexicon (text/wn_lexicon.c).
+ * p2ci_wordnet_open_shared lets all of them in one process use one copy.
  *
- * Loading (p2ci_wordnet_open, ~10 ms of CPU): all twelve files are mapped
- * (mmap; read when mapping fails). Each index.* line is checked once and
- * hashed by its lemma (a table of line offsets per part of speech); the *.exc
+ * Loading (p2ci_wordnet_open, ~15 ms of CPU): all twelve files are mapped
+ * (mmap; read when mapping fails). Each index.* line is checked once; one hash
+ * table over the four index files maps a lemma to its line in each; the *.exc
  * lists are hashed; data.* lines are parsed only when a synset is asked for.
  * After open the handle is never modified: every query below is thread-safe
  * and may run on one handle from many threads at once. Queries do not cache;
@@ -86,6 +89,11 @@ const char *p2ci_wordnet_resolve_dir(const char *dir);
 /* Open the WordNet folder chosen by p2ci_wordnet_resolve_dir(dir). Errors name
  * the missing or malformed file (and its line). *out is NULL on failure. */
 int p2ci_wordnet_open(const char *dir, p2ci_wordnet **out, p2c_error *err);
+/* The same, but when a handle of the same folder (after resolution) is still
+ * open in this process, that handle is retained and returned instead of
+ * reading the files again: the NLTK METEOR, METEOR 1.5 and SPICE scorers of
+ * one evaluation share one copy. Thread-safe. */
+int p2ci_wordnet_open_shared(const char *dir, p2ci_wordnet **out, p2c_error *err);
 /* Handles are reference-counted so that several owners (scorers on several
  * threads) can share one: retain adds an owner and returns wn; free drops one
  * and releases the memory with the last. Both are thread-safe. */
@@ -93,8 +101,7 @@ p2ci_wordnet *p2ci_wordnet_retain(p2ci_wordnet *wn);
 void p2ci_wordnet_free(p2ci_wordnet *wn);
 /* The folder that was opened. Borrowed. */
 const char *p2ci_wordnet_dir(const p2ci_wordnet *wn);
-/* Distinct lemma strings over the four index files (147,306 in WordNet 3.0).
- * Counted on each call (a few ms): for tests and diagnostics. */
+/* Distinct lemma strings over the four index files (147,306 in WordNet 3.0). */
 size_t p2ci_wordnet_num_lemmas(const p2ci_wordnet *wn);
 
 /* 'n', 'v', 'a', 'r' for a P2CI_WORDNET_ part of speech. */
@@ -105,8 +112,9 @@ char p2ci_wordnet_pos_char(int pos);
 int p2ci_wordnet_in_index(const p2ci_wordnet *wn, const char *s, size_t len, int pos);
 
 /* The synsets index.<pos> lists for the exact lemma s (no morphy, no
- * lowercasing), in file order; empty when s is not there. pos must be one part
- * of speech. Returns 0, P2C_ERR_INVALID_ARG or P2C_ERR_NOMEM. */
+ * lowercasing), in file order; empty when s is not there. P2CI_WORDNET_ANY:
+ * those of the four files, one after the other in part-of-speech order (one
+ * lookup). Returns 0, P2C_ERR_INVALID_ARG or P2C_ERR_NOMEM. */
 int p2ci_wordnet_index_synsets(const p2ci_wordnet *wn, const char *s, size_t len, int pos,
                                p2ci_wn_synsets *out);
 
@@ -135,5 +143,39 @@ int p2ci_wordnet_lemma_names(const p2ci_wordnet *wn, p2ci_wn_synset ss, p2ci_wn_
 /* The synset's ss_type character from its data line: 'n', 'v', 'a', 's' or
  * 'r' (0 when ss is not a synset). */
 char p2ci_wordnet_synset_type(const p2ci_wordnet *wn, p2ci_wn_synset ss);
+
+/* Store access for the WordNet layers: NLTK's morphy and synsets
+ * (text/wordnet.c), METEOR 1.5's synonym rules (metrics/meteor15_synonyms.c)
+ * and the SPICE lexicon (text/wn_lexicon.c). They read the files the store
+ * parsed (text/wordnet_files.c) instead of parsing them again. */
+
+/* The index.<pos> line of the exact lemma s (a view into the handle; it
+ * starts with the lemma), or NULL. */
+const char *p2ci_wordnet_index_line(const p2ci_wordnet *wn, const char *s, size_t len, int pos);
+/* Append the synsets of an index.<pos> line (from p2ci_wordnet_index_line)
+ * to out, in file order. Returns 0 or P2C_ERR_NOMEM. */
+int p2ci_wordnet_line_synsets(const p2ci_wordnet *wn, int pos, const char *line,
+                              p2ci_wn_synsets *out);
+/* 1 when s is a form in <pos>.exc, with the bases of its last line (NLTK
+ * keeps the last line of a repeated form, as a dict does); else 0. */
+int p2ci_wordnet_exc_last(const p2ci_wordnet *wn, const char *s, size_t len, int pos,
+                          const p2ci_wn_str **bases, size_t *n);
+/* The base forms every line of <pos>.exc gives for the form s, in file order
+ * (morphy uses only the last line of a repeated form, as NLTK's dict does;
+ * METEOR and SPICE use all of them). Views into the handle. Returns 0,
+ * P2C_ERR_INVALID_ARG or P2C_ERR_NOMEM. */
+int p2ci_wordnet_exc_bases(const p2ci_wordnet *wn, const char *s, size_t len, int pos,
+                           p2ci_wn_strs *out);
+/* The lines of <pos>.exc in file order: start with *cursor = 0; each call
+ * gives the next line's form and its base forms (views into the handle) and
+ * returns 1, or 0 after the last line. */
+int p2ci_wordnet_next_exc_line(const p2ci_wordnet *wn, int pos, size_t *cursor, p2ci_wn_str *form,
+                               const p2ci_wn_str **bases, size_t *n);
+/* The entries of index.<pos> in file order: start with *cursor = 0; each call
+ * gives the next lemma, its tagsense_cnt and its synset offsets (offsets is
+ * replaced) and returns 1; 0 after the last line; P2C_ERR_NOMEM. */
+int p2ci_wordnet_next_index_entry(const p2ci_wordnet *wn, int pos, size_t *cursor,
+                                  p2ci_wn_str *lemma, uint32_t *tagsense_cnt,
+                                  p2ci_wn_synsets *offsets);
 
 #endif

@@ -40,11 +40,13 @@ class _Handle:
     __del__ = close
 
 
-def score(items, metrics, text=TEXT_TOKENIZED, options=None):
+def score(items, metrics, text=TEXT_TOKENIZED, options=None, spice_detail=None):
     """Score items, a list of (refs, hyp), with the named metrics.
 
     Returns (names, variants, corpus, per_item): corpus[m] the corpus value of
-    metric names[m], per_item[m][i] the value of item i."""
+    metric names[m], per_item[m][i] the value of item i. With a list as
+    spice_detail (and SPICE selected), it receives each item's SPICE detail
+    as pycocoevalcap's Spice reports it: {kind: {pr, re, f, tp, fp, fn, numImages}}."""
     h = _Handle(metrics, text, options)
     try:
         for i, (refs, hyp) in enumerate(items):
@@ -64,6 +66,16 @@ def score(items, metrics, text=TEXT_TOKENIZED, options=None):
                 h._check(lib.p2c_captions_item_score(h.h, i, m, ctypes.byref(x)))
                 col.append(x.value)
             per_item.append(col)
+        if spice_detail is not None and "SPICE" in names:
+            d = _lib.spice_detail()
+            kinds = [dec(lib.p2c_spice_kind_name(k)) for k in range(_lib.SPICE_NUM_KINDS)]
+            for i in range(len(items)):
+                h._check(lib.p2c_captions_spice_detail(h.h, i, ctypes.byref(d)))
+                spice_detail.append({
+                    kinds[k]: {"pr": d.kind[k].pr, "re": d.kind[k].re, "f": d.kind[k].f,
+                               "tp": float(d.kind[k].tp), "fp": float(d.kind[k].fp),
+                               "fn": float(d.kind[k].fn), "numImages": 1.0}
+                    for k in range(_lib.SPICE_NUM_KINDS)})
         return names, variants, corpus, per_item
     finally:
         h.close()

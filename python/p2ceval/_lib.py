@@ -285,3 +285,19 @@ def eval_opts(protocol=None, threads=None, compat_cpus=None, class_agnostic=Fals
     return eval_options(1, protocol_number(protocol), int(threads or 1), int(compat_cpus or 1),
                         int(bool(class_agnostic)), enc(wordnet_dir), enc(meteor_data_dir), 0,
                         None, None)
+
+# ---- SPICE-style detail ------------------------------------------------------------
+class spice_prf(ctypes.Structure):
+    _fields_ = [("pr", _dbl), ("re", _dbl), ("f", _dbl), ("tp", ctypes.c_long),
+                ("fp", ctypes.c_long), ("fn", ctypes.c_long)]
+
+
+SPICE_NUM_KINDS = 7
+
+
+class spice_detail(ctypes.Structure):
+    _fields_ = [("kind", spice_prf * SPICE_NUM_KINDS)]
+
+
+_decl("p2c_spice_kind_name", _c_str, _int)
+_decl("p2c_captions_spice_detail", _int, _c_p, _size, ctypes.POINTER(spice_detail))

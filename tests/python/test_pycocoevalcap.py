@@ -168,3 +168,27 @@ def test_tokenizer_oracle_cases():
         n += 1
     assert n > 0
     return "PTBTokenizer %d/%d oracle captions identical" % (n, n)
+
+
+def test_spice_shapes():
+    np = numpy()
+    from p2ceval.pycocoevalcap.spice.spice import Spice
+    from p2ceval import _captions
+    if "SPICE" not in _captions.known_metrics():
+        from util import Skip
+        raise Skip("no SPICE-style metric in this build")
+    gts = {"a": ["a brown dog runs on the green grass"], "b": ["a red car parked on a street"],
+           "c": ["two men play chess at a wooden table"]}
+    res = {"a": ["a dog on grass"], "b": ["a red car"], "c": ["men playing chess"]}
+    avg, scores = Spice().compute_score(gts, res)
+    assert isinstance(avg, np.float64) and type(scores) is list and len(scores) == 3
+    kinds = {"All", "Object", "Attribute", "Relation", "Cardinality", "Color", "Size"}
+    for s in scores:
+        assert set(s) == kinds
+        for v in s.values():
+            assert set(v) == {"pr", "re", "f", "tp", "fp", "fn", "numImages"}
+            assert all(type(x) is float for x in v.values())
+    # the per-key All F are the SPICE-style values; the corpus is their numpy mean
+    _, _, corpus, per_item = _captions.score([(gts[k], res[k][0]) for k in gts], ["SPICE"])
+    assert [s["All"]["f"] for s in scores] == per_item[0] and avg == corpus[0]
+    assert avg == np.mean(np.array(per_item[0]))

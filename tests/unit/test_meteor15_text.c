@@ -10,6 +10,7 @@
 #include "testutil.h"
 #include "text/java_string.h"
 #include "text/meteor_normalizer.h"
+#include "text/pystr.h"
 #include "text/snowball_english.h"
 
 /* Snowball's published English sample vocabulary (snowballstem.org, voc.txt /
@@ -206,10 +207,10 @@ START_TEST(java_lower_case)
   ck_assert_str_eq(out, "\xCF\x83");
   p2ci_java_lower("CAF\xC3\x89", 5, out);
   ck_assert_str_eq(out, "caf\xC3\xA9");
-  ck_assert_uint_eq(p2ci_utf8_invalid_at("ok\xC3", 3), 2);
-  ck_assert_uint_eq(p2ci_utf8_invalid_at("\xED\xA0\x80", 3), 0); /* a surrogate */
-  ck_assert_uint_eq(p2ci_utf8_invalid_at("\xC0\xAF", 2), 0);     /* overlong */
-  ck_assert_uint_eq(p2ci_utf8_invalid_at("caf\xC3\xA9", 5), 5);
+  ck_assert_uint_eq(p2ci_utf8_check("ok\xC3", 3), 2);
+  ck_assert_uint_eq(p2ci_utf8_check("\xED\xA0\x80", 3), 0); /* a surrogate */
+  ck_assert_uint_eq(p2ci_utf8_check("\xC0\xAF", 2), 0);     /* overlong */
+  ck_assert_uint_eq(p2ci_utf8_check("caf\xC3\xA9", 5), 5);
 }
 END_TEST
 
@@ -244,6 +245,50 @@ START_TEST(normalizer_cases)
   check_norm(n, s, "No. 5 and no. way", "no. 5 and no. way");
   check_norm(n, s, "   ", "");
   p2ci_meteor_scratch_free(s);
+  p2ci_meteor_normalizer_free(n);
+}
+END_TEST
+
+/* The shortcut for text of ASCII letters, digits and spaces must give what the
+ * full rule chain gives: random strings over that alphabet, plus a few
+ * characters just outside it (which must take the full path), compared. */
+START_TEST(normalizer_shortcut_matches_full_rules)
+{
+  static const char alphabet[] = "aZ9 m  Q0 zA";
+  static const char *const outside[] = {".", "'", ",", "-", "\t", "\xC3\xA9", "DOTMULTI."};
+  p2ci_meteor_normalizer *n;
+  ck_assert_int_eq(p2ci_meteor_normalizer_new(&n, NULL), 0);
+  p2ci_meteor_scratch *s1 = p2ci_meteor_scratch_new(), *s2 = p2ci_meteor_scratch_new();
+  ck_assert(s1 && s2);
+  unsigned long long r = 0x9E3779B97F4A7C15ull;
+  size_t same = 0, total = 0;
+  for (int k = 0; k < 3000; k++) {
+    char text[96];
+    size_t len = 0, want = 1 + (size_t)(k % 40);
+    while (len < want) {
+      r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+      if (k % 5 == 4 && r % 11 == 0) {
+        const char *o = outside[(r >> 8) % (sizeof outside / sizeof outside[0])];
+        size_t ol = strlen(o);
+        if (len + ol >= sizeof text) break;
+        memcpy(text + len, o, ol);
+        len += ol;
+      } else {
+        text[len++] = alphabet[r % (sizeof alphabet - 1)];
+      }
+    }
+    text[len] = '\0';
+    const char *a, *b;
+    size_t al, bl;
+    ck_assert_int_eq(p2ci_meteor_normalize(n, s1, text, len, &a, &al), 0);
+    ck_assert_int_eq(p2ci_meteor_normalize_full(n, s2, text, len, &b, &bl), 0);
+    total++;
+    if (al == bl && memcmp(a, b, al) == 0) same++;
+    else ck_abort_msg("'%s': shortcut '%s', full rules '%s'", text, a, b);
+  }
+  printf("meteor15 normalizer shortcut vs full rules: %zu/%zu identical\n", same, total);
+  p2ci_meteor_scratch_free(s1);
+  p2ci_meteor_scratch_free(s2);
   p2ci_meteor_normalizer_free(n);
 }
 END_TEST
@@ -370,6 +415,7 @@ static Suite *suite(void)
   tcase_add_test(tc, java_hash_code);
   tcase_add_test(tc, java_lower_case);
   tcase_add_test(tc, normalizer_cases);
+  tcase_add_test(tc, normalizer_shortcut_matches_full_rules);
   tcase_add_test(tc, split_line_like_java);
   tcase_add_test(tc, golden_lines_and_tokens);
   suite_add_tcase(s, tc);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "io/json.h"
 #include "p2ceval.h"
@@ -210,6 +211,20 @@ START_TEST(bad_arguments_are_errors)
   ck_assert_ptr_null(p2c_spice_kind_name(7));
   ck_assert(isnan(p2c_spice_corpus(NULL, 0)));
   p2c_spice_free(sp);
+  /* METEOR's english.synsets with a word and no line of ids: an error naming
+   * the file and line (read by the same reader as METEOR 1.5's). */
+  char path[] = "/tmp/p2c_spice_synsets_XXXXXX";
+  int fd = mkstemp(path);
+  ck_assert_int_ge(fd, 0);
+  ck_assert_int_eq(write(fd, "dog\n1 2\ncat\n", 12), 12);
+  close(fd);
+  o.wordnet_dir = NULL;
+  o.meteor_synsets = path;
+  sp = (p2c_spice *)1;
+  ck_assert_int_eq(p2c_spice_create(&o, &sp, &err), P2C_ERR_PARSE);
+  ck_assert_ptr_null(sp);
+  ck_assert_ptr_nonnull(strstr(err.message, "line 3: word without a line of synset ids"));
+  unlink(path);
 }
 END_TEST
 

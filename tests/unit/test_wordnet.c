@@ -264,6 +264,45 @@ START_TEST(missing_folder_and_files_are_errors)
 }
 END_TEST
 
+/* One folder opened twice with open_shared is one handle; plain open is not.
+ * noun.exc lists "aurar" on two lines: NLTK's morphy sees the last one, the
+ * store's exception lines (METEOR, SPICE) both. */
+START_TEST(shared_handles_and_exception_lines)
+{
+  p2ci_wordnet *wn = wn_or_skip();
+  if (!wn) return;
+  p2c_error err;
+  p2ci_wordnet *a = NULL, *b = NULL;
+  ck_assert_int_eq(p2ci_wordnet_open_shared(p2ci_wordnet_dir(wn), &a, &err), 0);
+  ck_assert_int_eq(p2ci_wordnet_open_shared(p2ci_wordnet_dir(wn), &b, &err), 0);
+  ck_assert_ptr_eq(a, b);
+  ck_assert_ptr_ne(a, wn);
+  p2ci_wordnet_free(a);
+  p2ci_wordnet_free(b); /* the last owner: unlisted and released */
+  ck_assert_int_eq(p2ci_wordnet_open_shared(p2ci_wordnet_dir(wn), &a, &err), 0);
+  ck_assert_uint_eq(p2ci_wordnet_num_lemmas(a), 147306);
+  p2ci_wordnet_free(a);
+  ck_assert_int_eq(p2ci_wordnet_open_shared("/nonexistent/wordnet", &a, &err), P2C_ERR_IO);
+  ck_assert_ptr_null(a);
+
+  p2ci_wn_strs l = {0};
+  ck_assert_int_eq(p2ci_wordnet_exc_bases(wn, "aurar", 5, P2CI_WORDNET_NOUN, &l), 0);
+  ck_assert(same_list("eyir eyrir", &l));
+  ck_assert_int_eq(p2ci_wordnet_morphy(wn, "aurar", 5, P2CI_WORDNET_NOUN, &l), 0);
+  ck_assert(same_list("eyrir", &l));
+  ck_assert_int_eq(p2ci_wordnet_exc_bases(wn, "dogs", 4, P2CI_WORDNET_NOUN, &l), 0);
+  ck_assert_uint_eq(l.n, 0);
+  p2ci_wn_synsets ss = {0};
+  ck_assert_int_eq(p2ci_wordnet_index_synsets(wn, "dog", 3, P2CI_WORDNET_ANY, &ss), 0);
+  ck_assert_uint_eq(ss.n, 8); /* 7 noun senses, then 1 verb sense */
+  ck_assert_int_eq(ss.v[0].pos, P2CI_WORDNET_NOUN);
+  ck_assert_int_eq(ss.v[7].pos, P2CI_WORDNET_VERB);
+  p2ci_wn_synsets_free(&ss);
+  p2ci_wn_strs_free(&l);
+  p2ci_wordnet_free(wn);
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("wordnet");
@@ -274,6 +313,7 @@ static Suite *suite(void)
   tcase_add_test(tc, synsets_lowercase_and_utf8);
   tcase_add_test(tc, nltk_parity_on_word_sample);
   tcase_add_test(tc, missing_folder_and_files_are_errors);
+  tcase_add_test(tc, shared_handles_and_exception_lines);
   suite_add_tcase(s, tc);
   return s;
 }

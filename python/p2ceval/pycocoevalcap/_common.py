@@ -21,7 +21,7 @@ def items_of(gts, res):
     return items
 
 
-def run(gts, res, metrics, options=None):
+def run(gts, res, metrics, options=None, spice_detail=None):
     """(names, variants, corpus, per_item) of the metrics over gts/res. An
     empty corpus scores as pycocoevalcap does: BLEU 0.0, means NaN (numpy's
     mean of nothing); CIDEr raises ValueError there and when no reference
@@ -31,7 +31,7 @@ def run(gts, res, metrics, options=None):
         empty = [0.0 if m.startswith("Bleu") else float("nan") for m in metrics]
         return list(metrics), [None] * len(metrics), empty, [[] for _ in metrics]
     try:
-        return _captions.score(items, metrics, _captions.TEXT_TOKENIZED, options)
+        return _captions.score(items, metrics, _captions.TEXT_TOKENIZED, options, spice_detail)
     except _lib.P2CError as e:
         if e.code == _lib.ERR_EMPTY and "CIDEr" in metrics:
             raise ValueError(str(e)) from None
