@@ -201,7 +201,7 @@ static int check_predictions(matcher *m, p2c_error *err)
                     ") is %ux%u (h x w) but the ground truth is %dx%d",
                     in->image_id, i, in->pred[i].id, r->h, r->w, in->height, in->width);
       m->pred_area[i] = (int64_t)p2c_rle_area(r);
-      if (p2ci_pq_category(m->pq, in->pred[i].category_id) < 0)
+      if (m->pq && p2ci_pq_category(m->pq, in->pred[i].category_id) < 0)
         return fail(m, err, P2C_ERR_MISMATCH,
                     "In the image with ID %" PRId64 " segment with ID %" PRId64
                     " has unknown category_id %" PRId64 ".",
@@ -237,7 +237,7 @@ static int check_predictions(matcher *m, p2c_error *err)
     }
     m->pred_area[p] = (int64_t)lab[i].count;
     seen[p] = 1;
-    if (p2ci_pq_category(m->pq, in->pred[p].category_id) < 0)
+    if (m->pq && p2ci_pq_category(m->pq, in->pred[p].category_id) < 0)
       rc = fail(m, err, P2C_ERR_MISMATCH,
                 "In the image with ID %" PRId64 " segment with ID %" PRIu32
                 " has unknown category_id %" PRId64 ".",
@@ -410,10 +410,10 @@ static int check_input(const p2c_pq_image_input *in, p2c_error *err)
   return P2C_OK;
 }
 
-int p2c_pq_image_compute(const p2c_pq *pq, const p2c_pq_image_input *in, p2c_pq_image **out,
-                         p2c_error *err)
+/* p2c_pq_image_compute, on the overlap `given` when not NULL (borrowed). */
+static int compute(const p2c_pq *pq, const p2c_pq_image_input *in, const p2ci_overlap *given,
+                   p2c_pq_image **out, p2c_error *err)
 {
-  if (!out || !pq) return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c_pq_image_compute: NULL argument");
   *out = NULL;
   int rc = check_input(in, err);
   if (rc) return rc;
@@ -445,7 +445,9 @@ int p2c_pq_image_compute(const p2c_pq *pq, const p2c_pq_image_input *in, p2c_pq_
     goto done;
   }
   size_t npix = (size_t)in->width * (size_t)in->height;
-  if (m.instances) {
+  if (given) {
+    m.ov = *given;
+  } else if (m.instances) {
     /* sizes are checked before the masks are walked */
     for (size_t i = 0; i < in->num_pred; i++)
       if (in->pred_masks[i] && ((int)in->pred_masks[i]->h != in->height ||
@@ -477,7 +479,7 @@ int p2c_pq_image_compute(const p2c_pq *pq, const p2c_pq_image_input *in, p2c_pq_
   if ((rc = match_pairs(&m))) goto done;
   rc = count_fn_fp(&m, err);
 done:
-  p2ci_overlap_free(&m.ov);
+  if (!given) p2ci_overlap_free(&m.ov);
   free(m.gix.keys);
   free(m.pix.keys);
   free(m.pred_area);
@@ -487,4 +489,20 @@ done:
   if (rc == P2C_OK) *out = img;
   else p2c_pq_image_free(img);
   return rc;
+}
+
+int p2c_pq_image_compute(const p2c_pq *pq, const p2c_pq_image_input *in, p2c_pq_image **out,
+                         p2c_error *err)
+{
+  if (out) *out = NULL;
+  if (!out || !pq) return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c_pq_image_compute: NULL argument");
+  return compute(pq, in, NULL, out, err);
+}
+
+int p2ci_pq_image_from_overlap(const p2c_pq *pq, const p2c_pq_image_input *in,
+                               const p2ci_overlap *ov, p2c_pq_image **out, p2c_error *err)
+{
+  if (out) *out = NULL;
+  if (!out || !ov) return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2ci_pq_image_from_overlap: NULL argument");
+  return compute(pq, in, ov, out, err);
 }

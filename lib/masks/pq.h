@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "masks/overlap.h"
 #include "p2ceval.h"
 
 struct p2c_pq {
@@ -45,6 +46,14 @@ struct p2c_pq_image {
  * a chunk sum (from 0.0), which end adds to the totals. */
 int p2ci_pq_begin_chunk(p2c_pq *pq);
 void p2ci_pq_end_chunk(p2c_pq *pq);
+
+/* p2c_pq_image_compute on the overlap histogram ov of in's maps, already
+ * counted by the caller (p2ci_overlap_idmaps or p2ci_overlap_masks; borrowed):
+ * the maps themselves are not read again, only whether in gives pred_ids or
+ * pred_masks. pq may be NULL: prediction categories are then not checked
+ * (the caller has). Thread-safe as p2c_pq_image_compute. */
+int p2ci_pq_image_from_overlap(const p2c_pq *pq, const p2c_pq_image_input *in,
+                               const p2ci_overlap *ov, p2c_pq_image **out, p2c_error *err);
 
 /* Index of a category id, or -1. */
 long p2ci_pq_category(const p2c_pq *pq, int64_t id);

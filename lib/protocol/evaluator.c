@@ -11,7 +11,7 @@
 #include "core/internal.h"
 #include "io/dataset.h"
 #include "io/file.h"
-#include "protocol/overlap.h"
+#include "masks/overlap.h"
 
 int p2ci_strings_add(p2ci_strings *s, const char *text, size_t *off)
 {
@@ -180,8 +180,6 @@ typedef struct prepared {
   p2ci_seg *gt, *pred;
   seg_text *gt_text, *pred_text;
   size_t ngt, npred;
-  p2ci_overlap *ov;
-  size_t nov;
   p2ci_image_match m;
   int skip; /* GT image without annotation */
 } prepared;
@@ -192,7 +190,6 @@ static void prepared_free(prepared *pp)
   free(pp->pred);
   free(pp->gt_text);
   free(pp->pred_text);
-  free(pp->ov);
   p2ci_image_match_free(&pp->m);
   memset(pp, 0, sizeof *pp);
 }
@@ -258,32 +255,22 @@ static int prepare_match(const p2c_evaluator *ev, prepared *pp, id_index *gids, 
                          const uint32_t *gdata, const uint32_t *pdata, size_t npix, int rc,
                          p2c_error *err)
 {
-  p2ci_idpair_count *cnt = NULL;
+  p2ci_overlap ov = {NULL, 0};
   int64_t *parea = NULL;
-  size_t ncnt = 0;
-  if (rc == P2C_OK &&
-      p2ci_overlap_count(gdata, pdata, npix, &cnt,
-                         &ncnt) != P2C_OK)
+  if (rc == P2C_OK && p2ci_overlap_idmaps(gdata, pdata, npix, &ov) != P2C_OK)
     rc = p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
   if (rc == P2C_OK) {
-    pp->ov = p2ci_malloc_array(ncnt ? ncnt : 1, sizeof *pp->ov);
     parea = p2ci_calloc_array(pp->npred ? pp->npred : 1, sizeof *parea);
-    if (!pp->ov || !parea) rc = p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
+    if (!parea) rc = p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
   }
   /* the script walks the prediction PNG's ids in ascending order and stops
    * at the first one missing from the JSON or of an unknown category */
   uint64_t bad_unlisted = UINT64_MAX;
-  for (size_t k = 0; rc == P2C_OK && k < ncnt; k++) {
-    const uint32_t gid = (uint32_t)(cnt[k].key >> 32), pid = (uint32_t)cnt[k].key;
-    int32_t g = gid == 0 ? P2CI_VOID : find_id(gids, pp->ngt, gid);
-    int32_t p = pid == 0 ? P2CI_VOID : find_id(pids, pp->npred, pid);
-    if (g < 0 && gid != 0) g = P2CI_UNLISTED;
-    if (p < 0 && pid != 0) {
-      if (pid < bad_unlisted) bad_unlisted = pid;
-      continue;
-    }
-    pp->ov[pp->nov++] = (p2ci_overlap){g, p, cnt[k].count};
-    if (p >= 0) parea[p] += cnt[k].count;
+  for (size_t k = 0; rc == P2C_OK && k < ov.n; k++) {
+    const uint32_t pid = ov.pairs[k].pred;
+    const int32_t p = pid == 0 ? -1 : find_id(pids, pp->npred, pid);
+    if (p < 0 && pid != 0 && pid < bad_unlisted) bad_unlisted = pid;
+    if (p >= 0) parea[p] += (int64_t)ov.pairs[k].count;
   }
   const p2ci_seg *bad_cat = NULL;
   for (size_t k = 0; rc == P2C_OK && k < pp->npred && !bad_cat; k++) {
@@ -311,13 +298,12 @@ static int prepare_match(const p2c_evaluator *ev, prepared *pp, id_index *gids, 
       rc = p2ci_error(err, P2C_ERR_SCHEMA, "image %lld: GT segment %lld has no area",
                       (long long)pp->image_id, (long long)pp->gt[k].id);
   if (rc == P2C_OK) {
-    p2ci_image_input in = {pp->gt, pp->ngt, pp->pred, pp->npred, pp->ov, pp->nov};
-    if (p2ci_image_match_run(&in, ev->opts.class_agnostic, &pp->m) != P2C_OK)
-      rc = p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
+    p2ci_image_input in = {pp->image_id, pp->gt, pp->ngt, pp->pred, pp->npred, &ov};
+    rc = p2ci_image_match_run(&in, ev->opts.class_agnostic, &pp->m, err);
   }
   free(gids);
   free(pids);
-  free(cnt);
+  p2ci_overlap_free(&ov);
   free(parea);
   return rc;
 }

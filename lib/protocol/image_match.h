@@ -1,11 +1,15 @@
-/* One image of the Pix2Cap-COCO protocols: from the segments of both sides and
- * their pixel overlaps to every decision of "which pairs count". Pure
- * functions of their input: safe to run on many images at once. */
+/* One image of the Pix2Cap-COCO protocols: from the masks layer's matching of
+ * one image (pairs, IoUs, void and crowd rules) to every decision of "which
+ * pairs count". Pure functions of their input: safe to run on many images at
+ * once. */
 #ifndef P2C_PROTOCOL_IMAGE_MATCH_H
 #define P2C_PROTOCOL_IMAGE_MATCH_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "masks/overlap.h"
+#include "p2ceval.h"
 
 /* A segment as the protocol sees it. */
 typedef struct p2ci_seg {
@@ -16,24 +20,15 @@ typedef struct p2ci_seg {
   int64_t area; /* GT: the JSON area (panopticapi); prediction: its PNG pixel count */
 } p2ci_seg;
 
-/* Segment index of an overlap side that is not a listed segment. */
-#define P2CI_VOID (-1)     /* id 0 */
-#define P2CI_UNLISTED (-2) /* an id the JSON does not list (GT only: pred ids are validated) */
-
-/* Pixel count of one (GT id, prediction id) combination. */
-typedef struct p2ci_overlap {
-  int32_t g, p; /* segment indices, or P2CI_VOID / P2CI_UNLISTED */
-  int64_t count;
-} p2ci_overlap;
-
 typedef struct p2ci_image_input {
+  int64_t image_id;
   const p2ci_seg *gt;
   size_t ngt;
   const p2ci_seg *pred;
   size_t npred;
-  /* In ascending (GT id, prediction id) order, as np.unique lists them. */
+  /* The id maps' overlap histogram (masks/overlap.h), predictions keyed by
+   * id; every prediction id in it is listed once in pred (checked before). */
   const p2ci_overlap *ov;
-  size_t nov;
 } p2ci_image_input;
 
 typedef struct p2ci_pair {
@@ -61,16 +56,13 @@ typedef struct p2ci_image_match {
    * unless class-agnostic), first in GT JSON order on ties; -1 when none. */
   int32_t *best_gt;
   double *best_iou;
-  int64_t *pred_void; /* [npred] pixels of each prediction on GT void */
 } p2ci_image_match;
 
-/* Fill *m (free with p2ci_image_match_free). class_agnostic drops the category
- * condition of best_gt only. Returns P2C_OK or P2C_ERR_NOMEM. */
-int p2ci_image_match_run(const p2ci_image_input *in, int class_agnostic, p2ci_image_match *m);
+/* Fill *m (free with p2ci_image_match_free) from the masks layer's matching
+ * of the image (p2ci_pq_image_from_overlap). class_agnostic drops the
+ * category condition of best_gt only. Returns P2C_OK, or an error in *err. */
+int p2ci_image_match_run(const p2ci_image_input *in, int class_agnostic, p2ci_image_match *m,
+                         p2c_error *err);
 void p2ci_image_match_free(p2ci_image_match *m);
-
-/* IoU as panopticapi: intersection / (pred area + GT area - intersection -
- * pred pixels on GT void), in double as numpy's true division of int64. */
-double p2ci_pair_iou(int64_t inter, int64_t pred_area, int64_t gt_area, int64_t pred_void);
 
 #endif

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "io/json.h"
+#include "masks/overlap.h"
+#include "masks/pq.h"
 #include "masks/pyset.h"
 #include "p2ceval.h"
 #include "testutil.h"
@@ -134,6 +136,30 @@ START_TEST(toy_image_rules)
   p2c_pq_free(pq);
   p2c_pq_free(NULL);
   p2c_pq_image_free(NULL);
+}
+END_TEST
+
+/* The internal entry the protocol layer uses: the same image from an overlap
+ * the caller counted, without an accumulator (no category check). */
+START_TEST(toy_image_from_overlap)
+{
+  p2c_pq_image_input in = toy_input();
+  p2ci_overlap ov;
+  ck_assert_int_eq(p2ci_overlap_idmaps(in.gt_ids, in.pred_ids, (size_t)in.width * (size_t)in.height, &ov),
+                   P2C_OK);
+  p2c_pq_image *img = NULL;
+  p2c_error err;
+  ck_assert_int_eq(p2ci_pq_image_from_overlap(NULL, &in, &ov, &img, &err), P2C_OK);
+  check_toy(img, 0);
+  p2c_pq_image_free(img);
+  /* the maps are not read again: only the histogram counts */
+  in.width = in.height = 0;
+  ck_assert_int_eq(p2ci_pq_image_from_overlap(NULL, &in, &ov, &img, &err), P2C_OK);
+  check_toy(img, 0);
+  p2c_pq_image_free(img);
+  p2ci_overlap_free(&ov);
+  ck_assert_int_eq(p2ci_pq_image_from_overlap(NULL, &in, NULL, &img, &err), P2C_ERR_INVALID_ARG);
+  ck_assert_ptr_null(img);
 }
 END_TEST
 
@@ -700,6 +726,7 @@ static Suite *suite(void)
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, toy_image_rules);
   tcase_add_test(tc, toy_image_errors);
+  tcase_add_test(tc, toy_image_from_overlap);
   tcase_add_test(tc, python_set_order_of_missing_ids);
   tcase_add_test(tc, goldens_bit_identical_any_thread_count);
   tcase_add_test(tc, panopticapi_two_processes);

@@ -176,11 +176,14 @@ START_TEST(image_rules)
    * pred p2 cat 7 area 6: 4 on g1 (not the last crowd), 2 on void: 2/6 -> a FP */
   p2ci_seg gt[3] = {{11, 7, 0, 0, 10}, {12, 7, 0, 1, 10}, {13, 7, 0, 1, 5}};
   p2ci_seg pr[3] = {{21, 7, 0, 0, 12}, {22, 7, 0, 0, 6}, {23, 7, 0, 0, 6}};
-  p2ci_overlap ov[] = {{P2CI_VOID, 0, 4}, {P2CI_VOID, 1, 1}, {P2CI_VOID, 2, 2}, {0, 0, 8},
-                       {1, 1, 1},         {1, 2, 4},         {2, 1, 4}};
-  p2ci_image_input in = {gt, 3, pr, 3, ov, sizeof ov / sizeof ov[0]};
+  /* the id maps' histogram, ascending (GT id, prediction id) */
+  p2ci_overlap_pair ov[] = {{0, 21, 4},  {0, 22, 1},  {0, 23, 2}, {11, 21, 8},
+                            {12, 22, 1}, {12, 23, 4}, {13, 22, 4}};
+  p2ci_overlap h = {ov, sizeof ov / sizeof ov[0]};
+  p2ci_image_input in = {1, gt, 3, pr, 3, &h};
   p2ci_image_match m;
-  ck_assert_int_eq(p2ci_image_match_run(&in, 0, &m), 0);
+  p2c_error e;
+  ck_assert_int_eq(p2ci_image_match_run(&in, 0, &m, &e), 0);
   ck_assert_uint_eq(m.ntp, 1);
   ck_assert(m.tp[0].iou == 0.8);
   ck_assert(m.pred_ignored[1] && !m.pred_ignored[2] && !m.pred_matched[2]);
@@ -193,9 +196,10 @@ START_TEST(image_rules)
    * predictions of 20 pixels on it both pass IoU 20 / (20 + 10 - 20) = 2 */
   p2ci_seg g2[1] = {{1, 3, 0, 0, 10}};
   p2ci_seg p2[2] = {{5, 3, 0, 0, 20}, {6, 3, 0, 0, 20}};
-  p2ci_overlap o2[] = {{0, 0, 20}, {0, 1, 20}};
-  p2ci_image_input in2 = {g2, 1, p2, 2, o2, 2};
-  ck_assert_int_eq(p2ci_image_match_run(&in2, 0, &m), 0);
+  p2ci_overlap_pair o2[] = {{1, 5, 20}, {1, 6, 20}};
+  p2ci_overlap h2 = {o2, 2};
+  p2ci_image_input in2 = {2, g2, 1, p2, 2, &h2};
+  ck_assert_int_eq(p2ci_image_match_run(&in2, 0, &m, &e), 0);
   ck_assert_uint_eq(m.ntp, 2); /* the official scripts count both */
   ck_assert(m.tp[0].iou == 2.0 && m.one_to_one[0] && !m.one_to_one[1]);
   p2ci_image_match_free(&m);
