@@ -113,7 +113,7 @@ typedef struct raw_segment {
   p2ci_jtype bbox_item_type;
   double bbox[4];
   unsigned char caption_how;
-  size_t caption;
+  size_t caption, caption_len;
 } raw_segment;
 
 static const char *type_name(p2ci_jtype t)
@@ -370,6 +370,8 @@ static int read_segment(loader *L, raw_segment *s)
       jv c = {0};
       s->caption = P2CI_NO_STRING;
       rc = read_value(L, &c, &s->caption);
+      if (rc == P2C_OK && s->caption != P2CI_NO_STRING)
+        s->caption_len = L->ds->pool_len - s->caption - 1;
       s->caption_how = c.type == P2CI_J_STRING ? P2CI_CAPTION_STRING
                        : c.type == P2CI_J_NULL ? P2CI_CAPTION_NULL
                                                : P2CI_CAPTION_OTHER;
@@ -388,6 +390,10 @@ static int check_segment(loader *L, const raw_segment *raw, int64_t image_id, si
   snprintf(where, sizeof where, "%s: image %lld segments_info[%zu]", ds->path, (long long)image_id, k);
   if (raw->type != P2CI_J_OBJECT)
     return p2ci_error(L->err, P2C_ERR_SCHEMA, "%s: must be an object, got %s", where, type_name(raw->type));
+  if (raw->caption_len > P2C_MAX_CAPTION_BYTES)
+    return p2ci_error(L->err, P2C_ERR_LIMIT, "%s: '%s' is %zu bytes long, more than the limit of %d",
+                      where, is_gt ? "description" : "caption", raw->caption_len,
+                      P2C_MAX_CAPTION_BYTES);
   memset(s, 0, sizeof *s);
   /* 0 is VOID in the PNG; ids are stored as 24-bit RGB. */
   if ((rc = check_int(L, where, "id", &raw->id, REQUIRED, 1, MAX_SEGMENT_ID, 0, &s->id, NULL))) return rc;
@@ -451,6 +457,10 @@ static int read_annotation(loader *L, size_t ai)
       }
       rc = p2ci_jr_array_begin(r);
       while (rc == P2C_OK && (rc = p2ci_jr_array_next(r)) == 1) {
+        if (L->num_raws == P2C_MAX_SEGMENTS_PER_IMAGE)
+          return p2ci_error(L->err, P2C_ERR_LIMIT,
+                            "%s: more than %d entries in segments_info (the limit)", where,
+                            P2C_MAX_SEGMENTS_PER_IMAGE);
         if (p2ci_grow(&L->raws, &L->raw_cap, L->num_raws + 1, sizeof *L->raws)) return nomem(L);
         rc = read_segment(L, &L->raws[L->num_raws++]);
       }
