@@ -14,6 +14,7 @@
 #include "io/dataset.h"
 #include "io/file.h"
 #include "io/jsonpull.h"
+#include "text/pystr.h"
 
 /* Integers must survive the trip through a double (numbers are parsed as
  * doubles): |x| < 2^53 is exact, anything larger may already be rounded. */
@@ -667,6 +668,18 @@ int p2c_dataset_load(const char *json_path, const p2c_load_options *opts, p2c_da
   int rc = p2ci_read_file(json_path, opts->max_json_bytes, &text, &len, err);
   if (rc == P2C_OK && strspn(text, " \t\r\n") == len)
     rc = p2ci_error(err, P2C_ERR_PARSE, "%s: empty file, expected JSON", json_path);
+  /* JSON is UTF-8 (RFC 8259); Python's json.load(open(f)) raises
+   * UnicodeDecodeError on any invalid byte, so the whole text is checked. */
+  size_t bad;
+  if (rc == P2C_OK && (bad = p2ci_utf8_check(text, len)) < len) {
+    size_t line = 1, col = 1;
+    for (size_t i = 0; i < bad; i++) {
+      if (text[i] == '\n') line++, col = 0;
+      col += ((unsigned char)text[i] & 0xC0) != 0x80;
+    }
+    rc = p2ci_error(err, P2C_ERR_PARSE, "%s: invalid UTF-8 at line %zu, column %zu (byte %zu)",
+                    json_path, line, col, bad);
+  }
   if (rc == P2C_OK) {
     loader L;
     memset(&L, 0, sizeof L);

@@ -112,8 +112,8 @@ static int map_file(const char *dir, const char *name, int want_mmap, mapped *m,
   }
   m->len = (size_t)st.st_size;
   m->is_mmap = 0;
-  if (m->len == 0) {
-    m->ptr = NULL;
+  if (m->len == 0) { /* not NULL: ptr + len must be defined behaviour */
+    if (!(m->ptr = malloc(1))) rc = p2ci_error(err, P2C_ERR_NOMEM, "out of memory reading %s", path);
     goto out;
   }
   if (want_mmap) {
