@@ -421,7 +421,7 @@ int p2c_pq_image_compute(const p2c_pq *pq, const p2c_pq_image_input *in, p2c_pq_
   memset(&m, 0, sizeof m);
   m.pq = pq;
   m.in = in;
-  m.instances = in->pred_masks != NULL;
+  m.instances = in->pred_masks != NULL || in->pred_ids == NULL; /* no id map: no prediction at all */
   if (in->pred_name && in->pred_name[0]) snprintf(m.where, sizeof m.where, "%s: ", in->pred_name);
   size_t ng = in->num_gt ? in->num_gt : 1, np = in->num_pred ? in->num_pred : 1;
   p2c_pq_image *img = calloc(1, sizeof *img);

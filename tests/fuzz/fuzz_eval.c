@@ -2,8 +2,9 @@
  * fixtures/validate/ok (2 images of 4x3 pixels; run from the project root),
  * the input is the prediction: pred.json, then optionally the line "@@" and
  * pred/1.png, then "@@" and pred/2.png (missing PNGs are the fixture's).
- * Load, validate; when valid, PQ, then caption metrics of every prediction
- * segment against the descriptions of its image, as p2c-eval does. */
+ * Load, validate; when valid, PQ, caption metrics of every prediction
+ * segment against the descriptions of its image, then the whole evaluation
+ * (p2c_evaluator, as `p2c-eval GT PRED`) under both protocols. */
 #include "fuzz.h"
 #include "p2ceval.h"
 
@@ -71,6 +72,31 @@ static void captions(const p2c_dataset *gt, const p2c_dataset *pred)
   p2c_captions_free(c);
 }
 
+/* p2c-eval GT PRED: the evaluator under each protocol. */
+static void evaluate(const p2c_dataset *gt, const p2c_dataset *pred, int protocol)
+{
+  p2c_eval_options o = P2C_EVAL_OPTIONS_INIT;
+  o.protocol = protocol;
+  o.keep_segments = 1;
+  p2c_evaluator *ev = NULL;
+  p2c_error err;
+  if (p2c_evaluator_create(gt, &o, &ev, &err) != 0) {
+    fprintf(stderr, "fuzz_eval: %s\n", err.message);
+    abort(); /* the fixture ground truth and WordNet are fine */
+  }
+  if (p2c_evaluator_run(ev, gt, pred) == 0 && p2c_evaluator_finish(ev) == 0) {
+    p2c_eval_summary s;
+    if (p2c_evaluator_summary(ev, &s) != 0) abort();
+    const char *json = p2c_evaluator_json(ev);
+    if (!json || !*json) abort();
+    p2c_evaluator_write_json(ev, fuzz_write("out.json", "", 0));
+    p2c_evaluator_write_segments(ev, fuzz_write("segments.jsonl", "", 0));
+  } else if (!p2c_evaluator_last_error(ev)[0]) {
+    abort();
+  }
+  p2c_evaluator_free(ev);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   const p2c_dataset *gt = ground_truth();
@@ -103,6 +129,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       p2c_pq_free(pq);
     }
     captions(gt, pred);
+    evaluate(gt, pred, P2C_PROTOCOL_P2C_V1);
+    evaluate(gt, pred, P2C_PROTOCOL_PIX2CAP_OFFICIAL);
   }
   p2c_dataset_free(pred);
   return 0;

@@ -122,6 +122,15 @@ START_TEST(toy_image_rules)
   ck_assert(s.pq == (0.75 + (4.0 / 6.0 + 4.0 / 6.0) / 2) / 2);
   ck_assert_int_eq(p2c_pq_get_summary(pq, P2C_PQ_STUFF, &s), P2C_OK);
   ck_assert_int_eq(s.n, 1);
+  /* no prediction at all: every non-crowd GT is a FN */
+  in = toy_input();
+  in.pred_ids = NULL;
+  in.num_pred = 0;
+  ck_assert_int_eq(p2c_pq_image_compute(pq, &in, &img, &err), P2C_OK);
+  ck_assert_int_eq(p2c_pq_image_gt_outcome(img, 0), P2C_PQ_FN);
+  ck_assert_int_eq(p2c_pq_image_gt_outcome(img, 2), P2C_PQ_CROWD);
+  ck_assert_uint_eq(p2c_pq_image_num_pairs(img), 0);
+  p2c_pq_image_free(img);
   p2c_pq_free(pq);
   p2c_pq_free(NULL);
   p2c_pq_image_free(NULL);

@@ -552,6 +552,114 @@ START_TEST(polygon_cases_match_pycocotools)
 }
 END_TEST
 
+
+static uint64_t lcg;
+static uint32_t rnd32(void)
+{
+  lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
+  return (uint32_t)(lcg >> 33);
+}
+
+/* Random strings over all bytes: every one is either rejected with a message
+ * or a canonical mask whose string reads back to the same counts. */
+START_TEST(random_strings_never_misparse)
+{
+  lcg = 42;
+  size_t accepted = 0, rejected = 0;
+  char s[16], back[64];
+  for (int t = 0; t < 200000; t++) {
+    size_t len = 1 + rnd32() % 8;
+    for (size_t i = 0; i < len; i++) {
+      uint32_t r = rnd32();
+      s[i] = (char)(r % 4 ? 48 + (r >> 8) % 64 : (r >> 8) % 256); /* mostly valid characters */
+    }
+    int h = 1 + (int)(rnd32() % 6), w = 1 + (int)(rnd32() % 6);
+    p2c_rle *r = NULL;
+    p2c_error err;
+    err.message[0] = '\0';
+    if (p2c_rle_from_string(h, w, s, len, &r, &err) != P2C_OK) {
+      ck_assert_ptr_null(r);
+      ck_assert(err.message[0] != '\0');
+      rejected++;
+      continue;
+    }
+    uint64_t sum = 0;
+    for (size_t i = 0; i < p2c_rle_num_counts(r); i++) {
+      if (i > 0) ck_assert_uint_gt(p2c_rle_counts(r)[i], 0);
+      sum += p2c_rle_counts(r)[i];
+    }
+    ck_assert_uint_eq(sum, (uint64_t)h * (uint64_t)w);
+    size_t n = p2c_rle_to_string(r, back, sizeof back);
+    p2c_rle *r2 = NULL;
+    ck_assert_int_eq(p2c_rle_from_string(h, w, back, n, &r2, NULL), P2C_OK);
+    ck_assert_uint_eq(p2c_rle_num_counts(r2), p2c_rle_num_counts(r));
+    ck_assert(memcmp(p2c_rle_counts(r), p2c_rle_counts(r2), p2c_rle_num_counts(r) * sizeof(uint32_t)) == 0);
+    p2c_rle_free(r);
+    p2c_rle_free(r2);
+    accepted++;
+  }
+  printf("random strings: %zu accepted (round trip exact), %zu rejected with a message\n", accepted, rejected);
+  ck_assert_uint_gt(accepted, 100); /* sums rarely hit h*w by chance */
+}
+END_TEST
+
+/* IoU and merge on random masks equal brute force over the pixels. */
+START_TEST(random_masks_iou_merge_brute_force)
+{
+  lcg = 7;
+  size_t checked = 0;
+  for (int t = 0; t < 2000; t++) {
+    int h = 1 + (int)(rnd32() % 12), w = 1 + (int)(rnd32() % 12), n = h * w;
+    uint8_t a[144], b[144], u[144], x[144];
+    uint32_t pa = rnd32() % 100, pb = rnd32() % 100;
+    for (int i = 0; i < n; i++) {
+      a[i] = (rnd32() % 100) < pa;
+      b[i] = (rnd32() % 100) < pb;
+    }
+    p2c_rle *ra, *rb, *rm;
+    ck_assert_int_eq(p2c_rle_encode(a, h, w, P2C_MASK_ROW_MAJOR, &ra, NULL), P2C_OK);
+    ck_assert_int_eq(p2c_rle_encode(b, h, w, P2C_MASK_ROW_MAJOR, &rb, NULL), P2C_OK);
+    uint64_t I = 0, U = 0, A = 0;
+    for (int i = 0; i < n; i++) {
+      I += a[i] & b[i];
+      U += a[i] | b[i];
+      A += a[i];
+    }
+    const p2c_rle *dt[1] = {ra}, *gt[2] = {rb, rb};
+    uint8_t crowd[2] = {0, 1};
+    double iou[2];
+    ck_assert_int_eq(p2c_rle_iou(dt, 1, gt, 2, crowd, iou, NULL), P2C_OK);
+    ck_assert(iou[0] == (I ? (double)I / (double)U : 0.0));
+    ck_assert(iou[1] == (I ? (double)I / (double)A : 0.0));
+    const p2c_rle *both[2] = {ra, rb};
+    for (int op = 0; op < 2; op++) {
+      ck_assert_int_eq(p2c_rle_merge(both, 2, op, &rm, NULL), P2C_OK);
+      ck_assert_int_eq(p2c_rle_decode(rm, u, P2C_MASK_ROW_MAJOR), P2C_OK);
+      for (int i = 0; i < n; i++) x[i] = op ? (a[i] & b[i]) : (a[i] | b[i]);
+      ck_assert(memcmp(u, x, (size_t)n) == 0);
+      p2c_rle_free(rm);
+    }
+    double bb[4];
+    p2c_rle_bbox(ra, bb);
+    int x0 = w, y0 = h, x1 = -1, y1 = -1;
+    for (int y = 0; y < h; y++)
+      for (int xx = 0; xx < w; xx++)
+        if (a[y * w + xx]) {
+          if (xx < x0) x0 = xx;
+          if (xx > x1) x1 = xx;
+          if (y < y0) y0 = y;
+          if (y > y1) y1 = y;
+        }
+    if (x1 < 0) ck_assert(bb[0] == 0 && bb[1] == 0 && bb[2] == 0 && bb[3] == 0);
+    else ck_assert(bb[0] == x0 && bb[1] == y0 && bb[2] == x1 - x0 + 1 && bb[3] == y1 - y0 + 1);
+    p2c_rle_free(ra);
+    p2c_rle_free(rb);
+    checked++;
+  }
+  printf("random masks: %zu pairs: IoU (plain and crowd), union, intersection and bbox equal brute force\n", checked);
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("rle");
@@ -563,6 +671,8 @@ static Suite *suite(void)
   tcase_add_test(tc, merge_cases_match_pycocotools);
   tcase_add_test(tc, invalid_cases_are_rejected);
   tcase_add_test(tc, polygon_cases_match_pycocotools);
+  tcase_add_test(tc, random_strings_never_misparse);
+  tcase_add_test(tc, random_masks_iou_merge_brute_force);
   suite_add_tcase(s, tc);
   return s;
 }
