@@ -191,7 +191,8 @@ int p2ci_sp_syn_get(p2ci_sp_syn *sy, int32_t word, const int32_t **s, size_t *n)
     int rc = compute_synsets(sy, word);
     if (rc) return rc;
   }
-  *s = sy->pool + sy->off[word];
+  static const int32_t none[1];
+  *s = sy->pool ? sy->pool + sy->off[word] : none; /* no synset stored yet: NULL + 0 is UB */
   *n = sy->len[word];
   return P2C_OK;
 }
