@@ -3,6 +3,8 @@
 #   make                 library (shared + static), pkg-config file, CLI tools
 #   make check           unit, parity, CLI and Python-package tests
 #   make asan / ubsan    the test suite under AddressSanitizer / UBSan
+#   make sanitize        the test suite under both at once (CI runs it)
+#   make fuzz            libFuzzer targets (clang) in build-fuzz/fuzz/
 #   make install PREFIX=/usr/local [DESTDIR=...]
 #   make demo            the README's main job on the bundled fixtures
 #   make bench           benchmarks (not part of check)
@@ -74,14 +76,16 @@ TEST_COMMON_SRC := $(sort $(wildcard tests/common/*.c))
 TEST_COMMON_OBJ := $(TEST_COMMON_SRC:%.c=$(BUILD)/obj/%.o)
 BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+REPLAY_BIN := $(FUZZ_NAMES:%=$(BUILD)/replay/%)
 
 SONAME   := libp2ceval.so.$(VERSION_MAJOR)
 SHARED   := $(BUILD)/libp2ceval.so.$(VERSION)
 STATIC   := $(BUILD)/libp2ceval.a
 PCFILE   := $(BUILD)/libp2ceval.pc
 
-.PHONY: all lib check unit-tests cli-tests header-test asan ubsan install uninstall \
-        demo bench clean help install-deps
+.PHONY: all lib check unit-tests cli-tests header-test asan ubsan sanitize fuzz fuzzers \
+        install uninstall demo bench clean help install-deps
 all: lib $(PROG_BIN)
 lib: $(SHARED) $(STATIC) $(PCFILE)
 
@@ -137,6 +141,17 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_COMMON_OBJ) $(STATIC)
 	$(say) LD $@
 	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ $(CHECK_LIBS) $(LDLIBS_ALL)
 
+# Fuzz targets, linked with a replay driver for make check, with libFuzzer for make fuzz.
+$(BUILD)/replay/%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/obj/tests/fuzz/standalone_driver.o $(STATIC)
+	@mkdir -p $(dir $@)
+	$(say) LD $@
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(STATIC)
+	@mkdir -p $(dir $@)
+	$(say) LD $@
+	$(Q)$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $^ $(LDLIBS_ALL)
+
 $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(STATIC)
 	@mkdir -p $(dir $@)
 	$(say) LD $@
@@ -144,12 +159,13 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(STATIC)
 
 # ---- tests ------------------------------------------------------------------
 # One closing line for the whole suite: "check: N passed, M failed".
-check: $(TEST_BIN) all header-test
+check: $(TEST_BIN) $(REPLAY_BIN) all header-test
 	@P2C_COUNTS=$(BUILD)/counts; rm -f $$P2C_COUNTS; export P2C_COUNTS; \
 	 sh tests/run-unit.sh $(TEST_BIN); u=$$?; sh tests/cli/run.sh $(BUILD); c=$$?; \
 	 sh tests/python/run.sh $(BUILD); y=$$?; \
+	 sh tests/fuzz/replay.sh $(REPLAY_BIN); r=$$?; \
 	 awk '{p+=$$1; f+=$$2} END {printf "check: %d passed, %d failed\n", p, f}' $$P2C_COUNTS; \
-	 [ $$u = 0 ] && [ $$c = 0 ] && [ $$y = 0 ]
+	 [ $$u = 0 ] && [ $$c = 0 ] && [ $$y = 0 ] && [ $$r = 0 ]
 
 unit-tests: $(TEST_BIN)
 	@sh tests/run-unit.sh $(TEST_BIN)
@@ -172,6 +188,18 @@ ubsan:
 	$(MAKE) BUILD=build-ubsan OPT="-O1 -g" \
 	  EXTRA_CFLAGS="-fsanitize=undefined -fno-sanitize-recover=all" \
 	  EXTRA_LDFLAGS="-fsanitize=undefined" check
+
+# ASan and UBSan together, any report fatal: what CI runs after the plain build.
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+sanitize:
+	$(MAKE) BUILD=build-san OPT="-O1 -g" EXTRA_CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="$(SAN_FLAGS)" check
+
+# libFuzzer builds of tests/fuzz/fuzz_*.c; run them with tests/fuzz/run.sh (docs/fuzzing.md).
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" \
+	  EXTRA_CFLAGS="$(SAN_FLAGS) -fsanitize=fuzzer-no-link" EXTRA_LDFLAGS="$(SAN_FLAGS)" fuzzers
+
+fuzzers: $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
 
 # ---- the README's main job --------------------------------------------------
 demo: all
@@ -199,7 +227,7 @@ install-deps:
 	sh scripts/deps.sh
 
 clean:
-	rm -rf $(BUILD) build-asan build-ubsan
+	rm -rf $(BUILD) build-asan build-ubsan build-san build-fuzz
 
 help:
 	@sed -n '2,12p' Makefile

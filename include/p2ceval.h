@@ -100,6 +100,11 @@ typedef struct p2c_load_options {
   size_t max_json_bytes; /* 0: the default limit (2 GiB, after gunzip) */
 } p2c_load_options;
 #define P2C_LOAD_OPTIONS_INIT {P2C_LOAD_OPTIONS_VERSION, P2C_DATASET_GT, NULL, 0}
+/* Fixed loader limits (docs/limits.md), far above any real data set (COCO
+ * panoptic: at most ~100 segments per image, captions under 1 KB). Beyond
+ * them p2c_dataset_load fails with P2C_ERR_LIMIT. */
+#define P2C_MAX_SEGMENTS_PER_IMAGE 65536 /* segments_info[] entries of one annotation */
+#define P2C_MAX_CAPTION_BYTES 65536      /* one caption/description, in UTF-8 bytes */
 
 /* Load a COCO panoptic JSON (or .json.gz). On success *out is a new dataset
  * owned by the caller (p2c_dataset_free). On failure *out is NULL and err

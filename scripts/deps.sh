@@ -2,8 +2,11 @@
 # Installs what libp2ceval needs to build and test, on Debian/Ubuntu, and only
 # what is missing. Runs apt-get as root, or through sudo. Elsewhere it names
 # the packages to install and stops.
+# `sh scripts/deps.sh --fuzz` also installs clang and its libFuzzer runtime,
+# needed only by `make fuzz` (never by `make check` or `make sanitize`).
 set -e
 PKGS="build-essential pkg-config libcjson-dev zlib1g-dev libpcre2-dev libspng-dev check wordnet-base python3 python3-numpy"
+[ "$1" = "--fuzz" ] && PKGS="$PKGS clang libclang-rt-14-dev"
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
   for p in $PKGS; do

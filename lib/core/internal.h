@@ -19,7 +19,7 @@
 /* Fill *err (if not NULL) and return code, so callers can write
  * `return p2ci_error(err, P2C_ERR_IO, "%s: cannot open", path);`. */
 int p2ci_error(p2c_error *err, int code, const char *fmt, ...) P2CI_PRINTF(3, 4);
-int p2ci_verror(p2c_error *err, int code, const char *fmt, va_list ap);
+int p2ci_verror(p2c_error *err, int code, const char *fmt, va_list ap) P2CI_PRINTF(3, 0);
 /* Copy an error report (for handles that keep their last error). */
 void p2ci_error_copy(p2c_error *dst, const p2c_error *src);
 void p2ci_error_clear(p2c_error *err);

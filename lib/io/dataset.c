@@ -14,6 +14,7 @@
 #include "io/dataset.h"
 #include "io/file.h"
 #include "io/jsonpull.h"
+#include "text/pystr.h"
 
 /* Integers must survive the trip through a double (numbers are parsed as
  * doubles): |x| < 2^53 is exact, anything larger may already be rounded. */
@@ -114,7 +115,7 @@ typedef struct raw_segment {
   double bbox[4];
   unsigned char caption_how, caption_is_list;
   uint32_t caption_list_len;
-  size_t caption;
+  size_t caption, caption_len; /* caption_len: bytes of the (longest) string */
 } raw_segment;
 
 static const char *type_name(p2ci_jtype t)
@@ -357,10 +358,13 @@ static int read_caption(loader *L, raw_segment *s)
   s->caption = P2CI_NO_STRING;
   s->caption_is_list = 0;
   s->caption_list_len = 0;
+  s->caption_len = 0;
   p2ci_jtype t = p2ci_jr_peek(r);
   if (t != P2CI_J_ARRAY) {
     jv c = {0};
     int rc = read_value(L, &c, &s->caption);
+    if (rc == P2C_OK && s->caption != P2CI_NO_STRING)
+      s->caption_len = L->ds->pool_len - s->caption - 1;
     s->caption_how = c.type == P2CI_J_STRING ? P2CI_CAPTION_STRING
                      : c.type == P2CI_J_NULL ? P2CI_CAPTION_NULL
                                              : P2CI_CAPTION_OTHER;
@@ -376,8 +380,10 @@ static int read_caption(loader *L, raw_segment *s)
     size_t off;
     /* Only strings reach the pool, so a list's strings are contiguous. */
     if ((rc = read_value(L, &item, &off))) return rc;
-    if (item.type == P2CI_J_STRING) n++;
-    else all_strings = 0;
+    if (item.type == P2CI_J_STRING) {
+      n++;
+      if (L->ds->pool_len - off - 1 > s->caption_len) s->caption_len = L->ds->pool_len - off - 1;
+    } else all_strings = 0;
   }
   if (rc < 0) return rc;
   if (all_strings) {
@@ -422,6 +428,10 @@ static int check_segment(loader *L, const raw_segment *raw, int64_t image_id, si
   snprintf(where, sizeof where, "%s: image %lld segments_info[%zu]", ds->path, (long long)image_id, k);
   if (raw->type != P2CI_J_OBJECT)
     return p2ci_error(L->err, P2C_ERR_SCHEMA, "%s: must be an object, got %s", where, type_name(raw->type));
+  if (raw->caption_len > P2C_MAX_CAPTION_BYTES)
+    return p2ci_error(L->err, P2C_ERR_LIMIT, "%s: '%s' is %zu bytes long, more than the limit of %d",
+                      where, is_gt ? "description" : "caption", raw->caption_len,
+                      P2C_MAX_CAPTION_BYTES);
   memset(s, 0, sizeof *s);
   /* 0 is VOID in the PNG; ids are stored as 24-bit RGB. */
   if ((rc = check_int(L, where, "id", &raw->id, REQUIRED, 1, MAX_SEGMENT_ID, 0, &s->id, NULL))) return rc;
@@ -487,6 +497,10 @@ static int read_annotation(loader *L, size_t ai)
       }
       rc = p2ci_jr_array_begin(r);
       while (rc == P2C_OK && (rc = p2ci_jr_array_next(r)) == 1) {
+        if (L->num_raws == P2C_MAX_SEGMENTS_PER_IMAGE)
+          return p2ci_error(L->err, P2C_ERR_LIMIT,
+                            "%s: more than %d entries in segments_info (the limit)", where,
+                            P2C_MAX_SEGMENTS_PER_IMAGE);
         if (p2ci_grow(&L->raws, &L->raw_cap, L->num_raws + 1, sizeof *L->raws)) return nomem(L);
         rc = read_segment(L, &L->raws[L->num_raws++]);
       }
@@ -693,6 +707,18 @@ int p2c_dataset_load(const char *json_path, const p2c_load_options *opts, p2c_da
   int rc = p2ci_read_file(json_path, opts->max_json_bytes, &text, &len, err);
   if (rc == P2C_OK && strspn(text, " \t\r\n") == len)
     rc = p2ci_error(err, P2C_ERR_PARSE, "%s: empty file, expected JSON", json_path);
+  /* JSON is UTF-8 (RFC 8259); Python's json.load(open(f)) raises
+   * UnicodeDecodeError on any invalid byte, so the whole text is checked. */
+  size_t bad;
+  if (rc == P2C_OK && (bad = p2ci_utf8_check(text, len)) < len) {
+    size_t line = 1, col = 1;
+    for (size_t i = 0; i < bad; i++) {
+      if (text[i] == '\n') line++, col = 0;
+      col += ((unsigned char)text[i] & 0xC0) != 0x80;
+    }
+    rc = p2ci_error(err, P2C_ERR_PARSE, "%s: invalid UTF-8 at line %zu, column %zu (byte %zu)",
+                    json_path, line, col, bad);
+  }
   if (rc == P2C_OK) {
     loader L;
     memset(&L, 0, sizeof L);

@@ -73,6 +73,13 @@ static int decode(const char *name, spng_ctx *ctx, const unsigned char *data, si
   size_t w = ihdr.width, h = ihdr.height;
   size_t channels = ihdr.color_type == SPNG_COLOR_TYPE_TRUECOLOR ? 3 : 4;
   void (*pack)(uint32_t *, const unsigned char *, size_t) = channels == 3 ? pack_rgb : pack_rgba;
+  /* Deflate expands at most 1032:1 (RFC 1951: 258 bytes per 2-bit code), so
+   * a file too short to hold its rows is truncated: refuse it before
+   * allocating the id map (a 60-byte file may declare 16384x16384 pixels). */
+  uint64_t rows_bytes = (uint64_t)h * (1 + (uint64_t)w * channels);
+  if (rows_bytes / 1032 > len)
+    return p2ci_error(err, P2C_ERR_PARSE,
+                      "%s: truncated PNG (%zux%zu pixels cannot fit in %zu bytes)", name, w, h, len);
 
   p2c_idmap *map = calloc(1, sizeof *map);
   uint32_t *ids = p2ci_malloc_array(w * h, sizeof *ids);

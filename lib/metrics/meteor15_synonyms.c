@@ -105,7 +105,7 @@ static int finish(builder *b)
   s->set_count = p2ci_calloc_array(nw + 1, sizeof *s->set_count);
   s->ids = p2ci_malloc_array(b->num_pairs + 1, sizeof *s->ids);
   if (!s->set_start || !s->set_count || !s->ids) return P2C_ERR_NOMEM;
-  qsort(b->pairs, b->num_pairs, sizeof *b->pairs, cmp_pair);
+  if (b->num_pairs) qsort(b->pairs, b->num_pairs, sizeof *b->pairs, cmp_pair); /* qsort(NULL, 0) is UB */
   for (size_t i = 0; i < b->num_pairs; i++) {
     const pair *p = &b->pairs[i];
     if (p->gen != s->last_gen[p->word]) continue; /* superseded record (Hashtable.put) */

@@ -107,7 +107,7 @@ static int compute_synsets(p2ci_sp_syn *sy, int32_t word)
     size_t ns_;                                                                                  \
     const int32_t *ss_ = p2ci_wnlex_synsets(lex, (wid), &ns_);                                   \
     if (p2ci_grow(&sy->tmp, &sy->captmp, tmpn + ns_, sizeof *sy->tmp)) return P2C_ERR_NOMEM;    \
-    memcpy(sy->tmp + tmpn, ss_, ns_ * sizeof *ss_);                                              \
+    if (ns_) memcpy(sy->tmp + tmpn, ss_, ns_ * sizeof *ss_); /* tmp may still be NULL */        \
     tmpn += ns_;                                                                                 \
   } while (0)
   if (id >= 0) {
@@ -191,7 +191,8 @@ int p2ci_sp_syn_get(p2ci_sp_syn *sy, int32_t word, const int32_t **s, size_t *n)
     int rc = compute_synsets(sy, word);
     if (rc) return rc;
   }
-  *s = sy->pool + sy->off[word];
+  static const int32_t none[1];
+  *s = sy->pool ? sy->pool + sy->off[word] : none; /* no synset stored yet: NULL + 0 is UB */
   *n = sy->len[word];
   return P2C_OK;
 }

@@ -8,6 +8,8 @@
 #   stderr.exact   expected stderr, byte for byte (optional)
 #   needs-parity   present when the case reads ../shared/parity (skipped
 #                  when that folder is absent)
+#   needs-nonroot  present when the case relies on file permissions, which
+#                  do not stop root (skipped when running as root)
 BIN=${1:-build}
 PARITY=${P2C_PARITY_DIR:-../shared/parity}
 export BIN PARITY
@@ -19,6 +21,9 @@ for dir in tests/cli/cases/*/; do
   [ -f "$dir/cmd" ] || continue
   if [ -f "$dir/needs-parity" ] && [ ! -d "$PARITY" ]; then
     skipped=$((skipped + 1)); echo "SKIP $name: parity data not found"; continue
+  fi
+  if [ -f "$dir/needs-nonroot" ] && [ "$(id -u)" = 0 ]; then
+    skipped=$((skipped + 1)); echo "SKIP $name: running as root, which reads any file"; continue
   fi
   TMP="$tmp/$name"; mkdir -p "$TMP"; export TMP
   sh "$dir/cmd" >"$TMP/.stdout" 2>"$TMP/.stderr"

@@ -1,0 +1,8 @@
+/* The ground-truth panoptic JSON loader (p2c_dataset_load, P2C_DATASET_GT). */
+#include "fuzz_dataset.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  fuzz_dataset(data, size, P2C_DATASET_GT);
+  return 0;
+}
