@@ -465,6 +465,10 @@ P2C_API int p2c_meteor15_create(const p2c_meteor15_options *opts, p2c_meteor15 *
 P2C_API void p2c_meteor15_free(p2c_meteor15 *m);
 /* Message of the last failed call on m ("" if none). Borrowed. */
 P2C_API const char *p2c_meteor15_last_error(const p2c_meteor15 *m);
+/* A new handle sharing m's loaded resources (read-only, reference-counted)
+ * with working memory of its own: make one per thread. m and its clones may be
+ * used concurrently and freed in any order. */
+P2C_API int p2c_meteor15_clone(const p2c_meteor15 *m, p2c_meteor15 **out, p2c_error *err);
 /* "meteor-1.5" with a paraphrase table, "meteor-1.5-nopara" without. Static. */
 P2C_API const char *p2c_meteor15_variant(const p2c_meteor15 *m);
 
@@ -489,6 +493,86 @@ P2C_API double p2c_meteor15_stats_score(const double stats[P2C_METEOR15_NUM_STAT
 /* @@SECTION meteor-1.5 */
 
 /* ---- SPICE-style ----------------------------------------------------------- */
+
+/* A SPICE-style scorer (SPICE 1.0, Anderson et al. 2016): captions become
+ * scene-graph tuples (objects, attributes, relations), the test tuples are
+ * matched to the merged tuples of all references with WordNet synonyms, and
+ * F1 is reported per image. SPICE's scoring and synonym merging are
+ * reproduced exactly; its tuples come from a PCFG dependency parser, ours
+ * from rules (docs/metrics.md, "SPICE-style", states the measured agreement).
+ * Outputs name the metric "spice-style". A handle owns a WordNet lexicon
+ * (~20 MB) and may be used from one thread at a time. */
+typedef struct p2c_spice p2c_spice;
+
+#define P2C_SPICE_OPTIONS_VERSION 1
+typedef struct p2c_spice_options {
+  unsigned version;        /* P2C_SPICE_OPTIONS_VERSION */
+  const char *wordnet_dir; /* WordNet 3.0 dict folder; NULL: /usr/share/wordnet */
+  /* Optional METEOR 1.5 english.synsets (the synonym file inside SPICE's
+   * jar): its synset numbers replace those of wordnet_dir's index files. Debian
+   * renumbered some synsets, which changes a few cross-POS coincidences. */
+  const char *meteor_synsets;
+} p2c_spice_options;
+#define P2C_SPICE_OPTIONS_INIT {P2C_SPICE_OPTIONS_VERSION, NULL, NULL}
+
+/* Load WordNet (index.* and *.exc). On failure *out is NULL and err says why. */
+P2C_API int p2c_spice_create(const p2c_spice_options *opts, p2c_spice **out, p2c_error *err);
+P2C_API void p2c_spice_free(p2c_spice *sp);
+/* Message of the last failed call on sp ("" if none). Borrowed. */
+P2C_API const char *p2c_spice_last_error(const p2c_spice *sp);
+
+/* The tuple kinds SPICE reports ("All" and its -subset filters). */
+typedef enum p2c_spice_kind {
+  P2C_SPICE_ALL = 0,
+  P2C_SPICE_OBJECT,
+  P2C_SPICE_ATTRIBUTE,
+  P2C_SPICE_RELATION,
+  P2C_SPICE_CARDINALITY,
+  P2C_SPICE_COLOR,
+  P2C_SPICE_SIZE,
+  P2C_SPICE_NUM_KINDS
+} p2c_spice_kind;
+/* "All", "Object", ... as in SPICE's JSON. Static storage; NULL out of range. */
+P2C_API const char *p2c_spice_kind_name(int kind);
+
+/* SPICE's Evaluation: pr, re, f are NaN for a kind other than All when the
+ * references have no tuple of that kind (SPICE writes null); All is never NaN. */
+typedef struct p2c_spice_prf {
+  double pr, re, f;
+  long tp, fp, fn;
+} p2c_spice_prf;
+typedef struct p2c_spice_detail {
+  p2c_spice_prf kind[P2C_SPICE_NUM_KINDS]; /* indexed by p2c_spice_kind */
+} p2c_spice_detail;
+
+/* A tuple: 1 word (object), 2 (object, attribute) or 3 (subject, predicate,
+ * object). Words are lemmas, e.g. {"dog", "sit on", "couch"}. */
+typedef struct p2c_spice_tuple {
+  int arity;
+  const char *w[3];
+} p2c_spice_tuple;
+
+/* The tuples of one caption (lower-cased, space-separated tokens, as SPICE
+ * receives them from the PTB tokenizer), before any scene-graph merging.
+ * *tuples is borrowed until the next call on sp. */
+P2C_API int p2c_spice_extract(p2c_spice *sp, const char *caption, const p2c_spice_tuple **tuples,
+                              size_t *n);
+/* Score one image: the hypothesis against the union of its references. */
+P2C_API int p2c_spice_score(p2c_spice *sp, const char *const *refs, size_t nrefs, const char *hyp,
+                            p2c_spice_detail *out);
+/* Score from given tuples instead of extracting them (e.g. SPICE's own
+ * tuples): ref_tuples are those of all references, concatenated in order. */
+P2C_API int p2c_spice_score_tuples(p2c_spice *sp, const p2c_spice_tuple *ref_tuples, size_t nref,
+                                   const p2c_spice_tuple *hyp_tuples, size_t nhyp,
+                                   p2c_spice_detail *out);
+/* The detail of item `item` after p2c_captions_score on a handle that
+ * selected metric "SPICE" (its per-item value is detail.kind[P2C_SPICE_ALL].f).
+ * P2C_ERR_STATE when SPICE was not selected or not scored yet,
+ * P2C_ERR_INVALID_ARG for an item out of range. Thread-safe on a scored handle. */
+P2C_API int p2c_captions_spice_detail(const p2c_captions *c, size_t item, p2c_spice_detail *out);
+/* Corpus SPICE: the mean of the per-image All F1 (numpy.mean order, as
+ * pycocoevalcap). n == 0 gives NaN. Thread-safe. */
+P2C_API double p2c_spice_corpus(const double *all_f, size_t n);
 
 /* @@SECTION spice */
 
@@ -823,6 +907,109 @@ P2C_API int p2c_synth_write(const char *out_dir, const p2c_synth_options *opts, 
 /* ==========================================================================
  * Protocol: the Pix2Cap-COCO evaluation
  * ========================================================================== */
+
+/* The evaluator scores a prediction set against a ground truth under one of
+ * two protocols:
+ *   P2C_PROTOCOL_P2C_V1 ("p2c-v1", the default): what the Pix2Cap-COCO metrics
+ *     were meant to measure. PQ/SQ/RQ as panopticapi; caption metrics on the
+ *     one-to-one PQ matches; DenseCap's dense-captioning mAP (predictions of all
+ *     images ranked by score, each assigned to its best GT, METEOR 1.5 of the
+ *     predicted caption). Independent of the thread count.
+ *   P2C_PROTOCOL_PIX2CAP_OFFICIAL ("pix2cap-official"): the paper's scripts
+ *     (caption_distribute_metrics / caption_distribute_map) reproduced
+ *     number for number, quirks included (docs/metrics.md lists them).
+ * Images are added one at a time in GT order (p2c_evaluator_add_image) or all
+ * at once (p2c_evaluator_run, multi-threaded); p2c_evaluator_finish computes
+ * the numbers. The handle copies what it needs: datasets and id maps may be
+ * freed after each call. One thread at a time per handle. */
+typedef struct p2c_evaluator p2c_evaluator;
+
+typedef enum p2c_protocol {
+  P2C_PROTOCOL_P2C_V1 = 0,
+  P2C_PROTOCOL_PIX2CAP_OFFICIAL = 1
+} p2c_protocol;
+
+/* "p2c-v1" / "pix2cap-official"; NULL for an unknown value. Static storage. */
+P2C_API const char *p2c_protocol_name(int protocol);
+/* The protocol named name, or P2C_ERR_NOT_FOUND. */
+P2C_API int p2c_protocol_from_name(const char *name, int *protocol);
+
+/* Progress: called from the thread that called p2c_evaluator_run, after each
+ * image (done of total) and with done == total at the end. */
+typedef void (*p2c_progress_fn)(void *user, size_t done, size_t total);
+
+#define P2C_EVAL_OPTIONS_VERSION 1
+typedef struct p2c_eval_options {
+  unsigned version;            /* P2C_EVAL_OPTIONS_VERSION */
+  int protocol;                /* a p2c_protocol */
+  int threads;                 /* worker threads of p2c_evaluator_run; 0: 1 */
+  int compat_cpus;             /* official: worker chunks of the script (its
+                                  cpu_count()); 0: 1. Ignored by p2c-v1. */
+  int class_agnostic;          /* p2c-v1 mAP: a prediction may take a GT of any category */
+  const char *wordnet_dir;     /* WordNet 3.0 dict folder; NULL: $WNSEARCHDIR or /usr/share/wordnet */
+  const char *meteor_data_dir; /* METEOR 1.5 resources; NULL: the built-in default */
+  int keep_segments;           /* 1: keep one record per segment (p2c_evaluator_write_segments) */
+  p2c_progress_fn progress;    /* may be NULL */
+  void *progress_user;
+} p2c_eval_options;
+#define P2C_EVAL_OPTIONS_INIT \
+  {P2C_EVAL_OPTIONS_VERSION, P2C_PROTOCOL_P2C_V1, 1, 1, 0, NULL, NULL, 0, NULL, NULL}
+
+/* New evaluator for the categories of gt (copied). opts may be NULL. */
+P2C_API int p2c_evaluator_create(const p2c_dataset *gt, const p2c_eval_options *opts,
+                                 p2c_evaluator **out, p2c_error *err);
+P2C_API void p2c_evaluator_free(p2c_evaluator *ev);
+/* Message of the last failed call on ev ("" if none). Borrowed. */
+P2C_API const char *p2c_evaluator_last_error(const p2c_evaluator *ev);
+
+/* Add GT image gt_index (with its prediction, found by image id in pred) from
+ * its two id maps. Images must be added in GT order for the official
+ * protocol's numbers to be the script's (its chunks and orders follow it). */
+P2C_API int p2c_evaluator_add_image(p2c_evaluator *ev, const p2c_dataset *gt, size_t gt_index,
+                                    const p2c_dataset *pred, const p2c_idmap *gt_map,
+                                    const p2c_idmap *pred_map);
+/* Read the id PNGs of every annotated GT image and add them, with
+ * opts->threads threads; the result does not depend on the thread count. */
+P2C_API int p2c_evaluator_run(p2c_evaluator *ev, const p2c_dataset *gt, const p2c_dataset *pred);
+/* Compute every number (caption metrics, mAP). After it, only accessors. */
+P2C_API int p2c_evaluator_finish(p2c_evaluator *ev);
+
+#define P2C_MAP_NIOU 5
+#define P2C_MAP_NMETEOR 6
+/* Every number of a finished evaluation; NaN marks a value that is not
+ * defined for this input or protocol (the JSON says why). */
+typedef struct p2c_eval_summary {
+  int protocol;
+  double pq, sq, rq;                 /* All */
+  double pq_things, sq_things, rq_things;
+  double pq_stuff, sq_stuff, rq_stuff;
+  size_t n_classes, n_things, n_stuff;
+  uint64_t tp, fp, fn;               /* over the categories averaged */
+  size_t caption_pairs;
+  /* Mean over caption pairs (p2c-v1) / the official script's corpus values. */
+  double bleu4, meteor, rouge_l, cider_d, spice;
+  /* The same times caption_pairs / (tp + fp + fn): what the official script reports. */
+  double bleu4_scaled, meteor_scaled, rouge_l_scaled, cider_d_scaled, spice_scaled;
+  double map, detmap;
+  double ap[P2C_MAP_NIOU][P2C_MAP_NMETEOR]; /* IoU 0.3..0.7 x METEOR 0..0.25 */
+  double det_ap[P2C_MAP_NIOU];
+  uint64_t map_entries;              /* ranked predictions (p2c-v1) / records (official) */
+  uint64_t map_npos;                 /* the recall denominator */
+  size_t images;
+  size_t chunks, chunks_dropped;     /* official chunk emulation */
+} p2c_eval_summary;
+
+P2C_API int p2c_evaluator_summary(const p2c_evaluator *ev, p2c_eval_summary *out);
+/* The whole result as JSON (numbers "%.17g", protocol and metric variants
+ * named). Borrowed, valid until ev is freed. */
+P2C_API const char *p2c_evaluator_json(const p2c_evaluator *ev);
+/* The one-line warning naming the official quirks that changed this run's
+ * numbers ("" when none, or for p2c-v1). Borrowed. */
+P2C_API const char *p2c_evaluator_warning(const p2c_evaluator *ev);
+/* Write the JSON / one JSON line per matched or unmatched segment (needs
+ * keep_segments) to path, atomically. */
+P2C_API int p2c_evaluator_write_json(const p2c_evaluator *ev, const char *path);
+P2C_API int p2c_evaluator_write_segments(const p2c_evaluator *ev, const char *path);
 
 /* @@SECTION protocol */
 

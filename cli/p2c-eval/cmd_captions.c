@@ -91,11 +91,34 @@ static void put_double(buf *b, double v)
   puts_(b, num);
 }
 
+/* SPICE's per-image detail: {"All": {"pr", "re", "f", "tp", "fp", "fn"}, ...} */
+static void put_spice_detail(buf *b, const p2c_spice_detail *d)
+{
+  puts_(b, "{");
+  for (int k = 0; k < P2C_SPICE_NUM_KINDS; k++) {
+    const p2c_spice_prf *e = &d->kind[k];
+    char num[96];
+    puts_(b, k ? ", " : "");
+    put_json_string(b, p2c_spice_kind_name(k));
+    puts_(b, ": {\"pr\": ");
+    put_double(b, e->pr);
+    puts_(b, ", \"re\": ");
+    put_double(b, e->re);
+    puts_(b, ", \"f\": ");
+    put_double(b, e->f);
+    snprintf(num, sizeof num, ", \"tp\": %ld, \"fp\": %ld, \"fn\": %ld}", e->tp, e->fp, e->fn);
+    puts_(b, num);
+  }
+  puts_(b, "}");
+}
+
 static int write_json(const p2c_captions *c, const char *path)
 {
   buf b = {0};
   size_t nm = p2c_captions_num_metrics(c);
   double v;
+  size_t spice_m;
+  int spice = p2c_captions_metric_index(c, "SPICE", &spice_m) == P2C_OK;
   puts_(&b, "{\"corpus\": {");
   for (size_t m = 0; m < nm; m++) {
     puts_(&b, m ? ", " : "");
@@ -127,6 +150,11 @@ static int write_json(const p2c_captions *c, const char *path)
       puts_(&b, ": ");
       p2c_captions_item_score(c, i, m, &v);
       put_double(&b, v);
+    }
+    p2c_spice_detail d;
+    if (spice && p2c_captions_spice_detail(c, i, &d) == P2C_OK) {
+      puts_(&b, ", \"SPICE_detail\": ");
+      put_spice_detail(&b, &d);
     }
     puts_(&b, "}");
   }

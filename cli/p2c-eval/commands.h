@@ -9,5 +9,7 @@ int p2c_cmd_pq(int argc, char **argv);
 int p2c_cmd_captions(int argc, char **argv);
 int p2c_cmd_tokenize(int argc, char **argv);
 int p2c_cmd_to_instances(int argc, char **argv);
+/* p2c-eval GT.json PRED.json [options]: the full evaluation (argv[0] unused). */
+int p2c_cmd_evaluate(int argc, char **argv);
 
 #endif

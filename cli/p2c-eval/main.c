@@ -64,9 +64,8 @@ int main(int argc, char **argv)
   }
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
-  /* p2c-eval GT.json PRED.json [options]: until the full evaluation lands,
-   * this validates the pair. */
-  if (argc >= 3 && is_json_name(argv[1]) && is_json_name(argv[2])) return p2c_cmd_validate(argc, argv);
+  /* p2c-eval GT.json PRED.json [options]: the main evaluation */
+  if (argc >= 3 && is_json_name(argv[1]) && is_json_name(argv[2])) return p2c_cmd_evaluate(argc, argv);
   p2c_cli_errorf("unknown command '%s'", argv[1]);
   usage(stderr);
   return P2C_EXIT_USAGE;

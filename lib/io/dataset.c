@@ -112,7 +112,8 @@ typedef struct raw_segment {
   int bbox_item;
   p2ci_jtype bbox_item_type;
   double bbox[4];
-  unsigned char caption_how;
+  unsigned char caption_how, caption_is_list;
+  uint32_t caption_list_len;
   size_t caption;
 } raw_segment;
 
@@ -348,6 +349,45 @@ static int read_bbox(loader *L, raw_segment *s)
   return P2C_OK;
 }
 
+/* A caption: a string, null, or something else; a list of strings is kept
+ * too (its strings one after the other in the pool), for the mAP protocol. */
+static int read_caption(loader *L, raw_segment *s)
+{
+  p2ci_jreader *r = &L->r;
+  s->caption = P2CI_NO_STRING;
+  s->caption_is_list = 0;
+  s->caption_list_len = 0;
+  p2ci_jtype t = p2ci_jr_peek(r);
+  if (t != P2CI_J_ARRAY) {
+    jv c = {0};
+    int rc = read_value(L, &c, &s->caption);
+    s->caption_how = c.type == P2CI_J_STRING ? P2CI_CAPTION_STRING
+                     : c.type == P2CI_J_NULL ? P2CI_CAPTION_NULL
+                                             : P2CI_CAPTION_OTHER;
+    return rc;
+  }
+  s->caption_how = P2CI_CAPTION_OTHER;
+  size_t first = L->ds->pool_len; /* the first string goes here, even for [] */
+  int all_strings = 1;
+  uint32_t n = 0;
+  int rc = p2ci_jr_array_begin(r);
+  while (rc == P2C_OK && (rc = p2ci_jr_array_next(r)) == 1) {
+    jv item = {0};
+    size_t off;
+    /* Only strings reach the pool, so a list's strings are contiguous. */
+    if ((rc = read_value(L, &item, &off))) return rc;
+    if (item.type == P2CI_J_STRING) n++;
+    else all_strings = 0;
+  }
+  if (rc < 0) return rc;
+  if (all_strings) {
+    s->caption_is_list = 1;
+    s->caption_list_len = n;
+    s->caption = first;
+  }
+  return P2C_OK;
+}
+
 static int read_segment(loader *L, raw_segment *s)
 {
   p2ci_jreader *r = &L->r;
@@ -366,14 +406,8 @@ static int read_segment(loader *L, raw_segment *s)
     else if (!strcmp(key, "area")) rc = read_value(L, &s->area, NULL);
     else if (!strcmp(key, "bbox")) rc = read_bbox(L, s);
     else if (!is_gt && !strcmp(key, "score")) rc = read_value(L, &s->score, NULL);
-    else if (!strcmp(key, caption_key)) {
-      jv c = {0};
-      s->caption = P2CI_NO_STRING;
-      rc = read_value(L, &c, &s->caption);
-      s->caption_how = c.type == P2CI_J_STRING ? P2CI_CAPTION_STRING
-                       : c.type == P2CI_J_NULL ? P2CI_CAPTION_NULL
-                                               : P2CI_CAPTION_OTHER;
-    } else rc = p2ci_jr_skip(r);
+    else if (!strcmp(key, caption_key)) rc = read_caption(L, s);
+    else rc = p2ci_jr_skip(r);
   }
   return rc < 0 ? rc : P2C_OK;
 }
@@ -415,7 +449,9 @@ static int check_segment(loader *L, const raw_segment *raw, int64_t image_id, si
     s->has_bbox = 1;
   }
   s->caption_how = raw->caption_how;
-  s->caption = raw->caption_how == P2CI_CAPTION_STRING ? raw->caption : P2CI_NO_STRING;
+  s->caption = raw->caption;
+  s->caption_is_list = raw->caption_is_list;
+  s->caption_list_len = raw->caption_list_len;
   if (raw->score.type != P2CI_J_NONE) {
     if (raw->score.type != P2CI_J_NUMBER || !isfinite(raw->score.num))
       return p2ci_error(L->err, P2C_ERR_SCHEMA, "%s: 'score' must be a finite number, got %s", where,
@@ -743,13 +779,25 @@ int p2c_dataset_segment(const p2c_dataset *ds, size_t image_index, size_t segmen
   out->iscrowd = s->iscrowd;
   out->area = s->area;
   memcpy(out->bbox, s->bbox, sizeof out->bbox);
-  out->caption = p2ci_ds_str(ds, s->caption);
+  out->caption = s->caption_how == P2CI_CAPTION_STRING ? p2ci_ds_str(ds, s->caption) : NULL;
   out->caption_kind = s->caption_how == P2CI_CAPTION_STRING  ? P2C_CAPTION_STRING
                       : s->caption_how == P2CI_CAPTION_OTHER ? P2C_CAPTION_OTHER
                                                              : P2C_CAPTION_NONE;
   out->score = s->score;
   out->has_score = s->has_score;
   out->has_bbox = s->has_bbox;
+  return P2C_OK;
+}
+
+int p2ci_dataset_caption_list(const p2c_dataset *ds, size_t image, size_t seg, const char **first,
+                              size_t *n)
+{
+  if (!ds || image >= ds->num_images || seg >= ds->images[image].num_segments)
+    return P2C_ERR_INVALID_ARG;
+  const p2ci_segment *s = &ds->segs[ds->images[image].first_segment + seg];
+  if (!s->caption_is_list) return P2C_ERR_NOT_FOUND;
+  *first = ds->pool + s->caption;
+  *n = s->caption_list_len;
   return P2C_OK;
 }
 

@@ -40,8 +40,13 @@ typedef struct p2ci_segment {
   int64_t id, category_id, area;
   double bbox[4];
   double score;
-  size_t caption; /* pool offset; P2CI_NO_STRING unless a string */
+  size_t caption; /* pool offset; P2CI_NO_STRING unless a string (or a list, below) */
   unsigned char iscrowd, caption_how, has_score, has_bbox;
+  /* A caption that is a list of strings (the official mAP script scores each
+   * element as a reference): caption is the offset of the first, the others
+   * follow it in the pool, each NUL-terminated. */
+  unsigned char caption_is_list;
+  uint32_t caption_list_len;
 } p2ci_segment;
 
 /* int64 id -> index, open addressing. */
@@ -72,6 +77,13 @@ static inline const char *p2ci_ds_str(const p2c_dataset *ds, size_t off)
 {
   return off == P2CI_NO_STRING ? NULL : ds->pool + off;
 }
+
+/* The strings of a list-valued caption of segment seg of image image (both
+ * indices as in the public accessors): P2C_OK with *n strings from *first on
+ * (each after the previous one's NUL), P2C_ERR_NOT_FOUND when the caption is
+ * not a list of strings. */
+int p2ci_dataset_caption_list(const p2c_dataset *ds, size_t image, size_t seg, const char **first,
+                              size_t *n);
 
 /* Index of key in t, or SIZE_MAX. */
 size_t p2ci_idtable_get(const p2ci_idtable *t, int64_t key);

@@ -12,7 +12,6 @@
 
 /* Per nesting level: is it an object, has its first member been read. */
 enum { LEVEL_OBJECT = 1, LEVEL_STARTED = 2 };
-static unsigned char *levels(p2ci_jreader *r);
 
 void p2ci_jr_init(p2ci_jreader *r, const char *name, const char *text, size_t len, p2c_error *err)
 {
@@ -55,8 +54,8 @@ static void skip_ws(p2ci_jreader *r)
   while (r->p < r->end && (*r->p == ' ' || *r->p == '\n' || *r->p == '\r' || *r->p == '\t')) r->p++;
 }
 
-/* The level flags live at the front of buf's neighbour: a separate small
- * array allocated on first use keeps p2ci_jreader plain. */
+/* One buffer, allocated on first use, holds the per-level flags (its first
+ * MAX_DEPTH + 1 bytes) and then the scratch space for strings and numbers. */
 static unsigned char *levels(p2ci_jreader *r)
 {
   if (!r->buf) {

@@ -44,6 +44,7 @@ extern const p2ci_caption_metric p2ci_metric_meteor; /* metrics/meteor.c */
 /* meteor15: declare here */
 
 /* spice: declare here */
+extern const p2ci_caption_metric p2ci_metric_spice;
 
 static const p2ci_caption_metric *const metric_table[] = {
     &p2ci_metric_bleu,
@@ -58,6 +59,7 @@ static const p2ci_caption_metric *const metric_table[] = {
     &p2ci_metric_cider_d,
 
     /* spice: SPICE-style goes here */
+    &p2ci_metric_spice,
 
 };
 #define N_FAMILIES (sizeof metric_table / sizeof metric_table[0])
@@ -473,4 +475,11 @@ int p2c_captions_item_score(const p2c_captions *c, size_t item, size_t metric, d
   const output *o = &c->out[metric];
   *out = c->fam[o->family].per_item[item * metric_table[o->family]->n_outputs + o->index];
   return P2C_OK;
+}
+
+void *p2ci_captions_family_state(const p2c_captions *c, const p2ci_caption_metric *m)
+{
+  for (size_t f = 0; c && f < N_FAMILIES; f++)
+    if (metric_table[f] == m) return c->fam[f].selected && c->scored ? c->fam[f].state : NULL;
+  return NULL;
 }

@@ -2,6 +2,7 @@
  * the line, normalization, per-token features, alignment against each
  * reference and the best-reference choice (MeteorScorer.getMeteorStats). */
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,13 +26,20 @@ typedef struct side {
   size_t cap_off;
 } side;
 
-struct p2c_meteor15 {
+/* What create loads: read-only afterwards, shared by clones (reference-counted). */
+typedef struct m15_res {
+  atomic_int refs;
   p2ci_meteor_normalizer *norm;
-  p2ci_meteor_scratch *scratch;
   p2ci_m15_synonyms *syn;
   p2ci_m15_paraphrase *para;
-  p2ci_m15_aligner *aligner;
   p2ci_strmap function_words;
+} m15_res;
+
+struct p2c_meteor15 {
+  m15_res *res;
+  /* working memory of this handle */
+  p2ci_meteor_scratch *scratch;
+  p2ci_m15_aligner *aligner;
   side hyp, ref;
   int32_t *setbuf;
   size_t cap_setbuf;
@@ -61,15 +69,22 @@ static void side_free(side *s)
   free(s->syn_off);
 }
 
+static void res_release(m15_res *r)
+{
+  if (!r || atomic_fetch_sub(&r->refs, 1) != 1) return;
+  p2ci_meteor_normalizer_free(r->norm);
+  p2ci_m15_synonyms_free(r->syn);
+  p2ci_m15_paraphrase_free(r->para);
+  p2ci_strmap_free(&r->function_words);
+  free(r);
+}
+
 void p2c_meteor15_free(p2c_meteor15 *m)
 {
   if (!m) return;
-  p2ci_meteor_normalizer_free(m->norm);
+  res_release(m->res);
   p2ci_meteor_scratch_free(m->scratch);
-  p2ci_m15_synonyms_free(m->syn);
-  p2ci_m15_paraphrase_free(m->para);
   p2ci_m15_aligner_free(m->aligner);
-  p2ci_strmap_free(&m->function_words);
   side_free(&m->hyp);
   side_free(&m->ref);
   free(m->setbuf);
@@ -82,7 +97,23 @@ const char *p2c_meteor15_last_error(const p2c_meteor15 *m) { return m ? m->last.
 
 const char *p2c_meteor15_variant(const p2c_meteor15 *m)
 {
-  return m && m->para ? "meteor-1.5" : "meteor-1.5-nopara";
+  return m && m->res->para ? "meteor-1.5" : "meteor-1.5-nopara";
+}
+
+/* A handle on resources r (taking a reference) with fresh working memory. */
+static int new_handle(m15_res *r, int line_mode, p2c_meteor15 **out, p2c_error *err)
+{
+  p2c_meteor15 *m = calloc(1, sizeof *m);
+  if (!m) return p2ci_error(err, P2C_ERR_NOMEM, "METEOR 1.5: out of memory");
+  atomic_fetch_add(&r->refs, 1);
+  m->res = r;
+  m->line_mode = line_mode;
+  if (!(m->scratch = p2ci_meteor_scratch_new()) || !(m->aligner = p2ci_m15_aligner_new())) {
+    p2c_meteor15_free(m);
+    return p2ci_error(err, P2C_ERR_NOMEM, "METEOR 1.5: out of memory");
+  }
+  *out = m;
+  return 0;
 }
 
 int p2c_meteor15_create(const p2c_meteor15_options *opts, p2c_meteor15 **out, p2c_error *err)
@@ -97,31 +128,33 @@ int p2c_meteor15_create(const p2c_meteor15_options *opts, p2c_meteor15 **out, p2
   if (opts->line_mode < P2C_METEOR15_LINE_PIX2CAP || opts->line_mode > P2C_METEOR15_LINE_TYLIN)
     return p2ci_error(err, P2C_ERR_INVALID_ARG, "METEOR 1.5 options: unknown line_mode %d",
                       opts->line_mode);
-  p2c_meteor15 *m = calloc(1, sizeof *m);
-  if (!m) return p2ci_error(err, P2C_ERR_NOMEM, "METEOR 1.5: out of memory");
-  m->line_mode = opts->line_mode;
-  int rc = p2ci_meteor_normalizer_new(&m->norm, err);
-  if (!rc && (!(m->scratch = p2ci_meteor_scratch_new()) || !(m->aligner = p2ci_m15_aligner_new())))
-    rc = p2ci_error(err, P2C_ERR_NOMEM, "METEOR 1.5: out of memory");
+  m15_res *r = calloc(1, sizeof *r);
+  if (!r) return p2ci_error(err, P2C_ERR_NOMEM, "METEOR 1.5: out of memory");
+  atomic_init(&r->refs, 1);
+  int rc = p2ci_meteor_normalizer_new(&r->norm, err);
   for (size_t i = 0; !rc && i < p2ci_meteor_num_function_words; i++) {
     const char *w = p2ci_meteor_function_words[i];
-    if (p2ci_strmap_put(&m->function_words, w, strlen(w), 1, NULL) < 0)
+    if (p2ci_strmap_put(&r->function_words, w, strlen(w), 1, NULL) < 0)
       rc = p2ci_error(err, P2C_ERR_NOMEM, "METEOR 1.5: out of memory");
   }
   if (!rc) {
-    if (opts->meteor_data_dir) {
-      rc = p2ci_m15_synonyms_load_meteor(opts->meteor_data_dir, &m->syn, err);
-    } else {
-      rc = p2ci_m15_synonyms_load_wordnet(p2ci_wordnet_resolve_dir(opts->wordnet_dir), &m->syn, err);
-    }
+    if (opts->meteor_data_dir)
+      rc = p2ci_m15_synonyms_load_meteor(opts->meteor_data_dir, &r->syn, err);
+    else
+      rc = p2ci_m15_synonyms_load_wordnet(p2ci_wordnet_resolve_dir(opts->wordnet_dir), &r->syn, err);
   }
-  if (!rc && opts->paraphrase_path) rc = p2ci_m15_paraphrase_load(opts->paraphrase_path, &m->para, err);
-  if (rc) {
-    p2c_meteor15_free(m);
-    return rc;
-  }
-  *out = m;
-  return 0;
+  if (!rc && opts->paraphrase_path) rc = p2ci_m15_paraphrase_load(opts->paraphrase_path, &r->para, err);
+  if (!rc) rc = new_handle(r, opts->line_mode, out, err);
+  res_release(r); /* the handle holds its own reference */
+  return rc;
+}
+
+int p2c_meteor15_clone(const p2c_meteor15 *m, p2c_meteor15 **out, p2c_error *err)
+{
+  if (!out) return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c_meteor15_clone: out is NULL");
+  *out = NULL;
+  if (!m) return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c_meteor15_clone: m is NULL");
+  return new_handle(m->res, m->line_mode, out, err);
 }
 
 /* ---- line building ------------------------------------------------------ */
@@ -288,7 +321,7 @@ static int prepare_side(p2c_meteor15 *m, side *s, const char *text, size_t len)
 {
   const char *norm;
   size_t nl;
-  int rc = p2ci_meteor_normalize(m->norm, m->scratch, text, len, &norm, &nl);
+  int rc = p2ci_meteor_normalize(m->res->norm, m->scratch, text, len, &norm, &nl);
   if (rc) return rc;
   if (ensure(&s->text, &s->cap_text, nl + 1, 1)) return P2C_ERR_NOMEM;
   memcpy(s->text, norm, nl + 1);
@@ -313,10 +346,10 @@ static int prepare_side(p2c_meteor15 *m, side *s, const char *text, size_t len)
     size_t sl = p2ci_snowball_english(t, tl, m->stembuf);
     if (sl == (size_t)-1) return P2C_ERR_NOMEM;
     k->stem_hash = p2ci_java_hash(m->stembuf, sl);
-    k->para = p2ci_m15_paraphrase_word(m->para, t, tl);
+    k->para = p2ci_m15_paraphrase_word(m->res->para, t, tl);
     size_t ll = p2ci_java_lower(t, tl, m->lowbuf);
-    k->function_word = p2ci_strmap_get(&m->function_words, m->lowbuf, ll) >= 0;
-    int ns = p2ci_m15_synonyms_sets(m->syn, t, tl, &m->setbuf, &m->cap_setbuf);
+    k->function_word = p2ci_strmap_get(&m->res->function_words, m->lowbuf, ll) >= 0;
+    int ns = p2ci_m15_synonyms_sets(m->res->syn, t, tl, &m->setbuf, &m->cap_setbuf);
     if (ns < 0) return ns;
     if (ensure(&s->syn, &s->cap_syn, s->num_syn + (size_t)ns + 1, sizeof *s->syn))
       return P2C_ERR_NOMEM;
@@ -364,7 +397,7 @@ int p2c_meteor15_score(p2c_meteor15 *m, const char *hyp, const char *const *refs
   for (int r = 0; !rc && r < nparts - 1; r++) {
     rc = prepare_side(m, &m->ref, parts[r], lens[r]);
     if (!rc)
-      rc = p2ci_m15_align(m->aligner, m->hyp.tok, m->hyp.n, m->ref.tok, m->ref.n, m->para, cur);
+      rc = p2ci_m15_align(m->aligner, m->hyp.tok, m->hyp.n, m->ref.tok, m->ref.n, m->res->para, cur);
     if (rc) break;
     double s = p2ci_m15_score_stats(cur);
     if (s > best_score) {

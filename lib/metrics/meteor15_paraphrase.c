@@ -258,8 +258,9 @@ int p2ci_m15_paraphrase_load(const char *path, p2ci_m15_paraphrase **out, p2c_er
     }
     if (p->p2_len[p->num_entries - 1] == 0) {
       /* METEOR would create zero-length matches (and can loop forever on them) */
-      rc = p2ci_error(err, P2C_ERR_PARSE, "%s: line %zu: empty second phrase in the record of lines %zu-%zu",
-                      path, line, line - 2, line);
+      rc = p2ci_error(err, P2C_ERR_PARSE,
+                      "%s: line %zu: empty second phrase in the record of lines %zu-%zu", path,
+                      line, line - 2, line);
       break;
     }
   }

@@ -183,12 +183,6 @@ static int cmp_pair(const void *x, const void *y)
   return a->id < b->id ? -1 : a->id > b->id;
 }
 
-static int cmp_exc_form(const void *x, const void *y)
-{
-  const int a = *(const int *)x, b = *(const int *)y;
-  return a < b ? -1 : a > b;
-}
-
 /* Turn the collected pairs and exceptions into the lookup arrays. */
 static int finish(builder *b)
 {
@@ -212,7 +206,7 @@ static int finish(builder *b)
   s->base_count = p2ci_calloc_array(nf + 1, sizeof *s->base_count);
   s->bases = p2ci_malloc_array(b->num_exc + 1, sizeof *s->bases);
   if (!s->base_start || !s->base_count || !s->bases) return P2C_ERR_NOMEM;
-  /* stable grouping by form: mergesort is not in C, so count then place */
+  /* group the bases by form, keeping file order (counting sort) */
   for (size_t i = 0; i < b->num_exc; i++) s->base_count[b->exc[i].form]++;
   size_t acc = 0;
   for (size_t f = 0; f < nf; f++) {
@@ -226,7 +220,6 @@ static int finish(builder *b)
     b->exc[i].base = NULL;
   }
   s->num_bases = b->num_exc;
-  (void)cmp_exc_form;
   return 0;
 }
 

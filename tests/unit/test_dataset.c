@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "io/dataset.h"
 #include "p2ceval.h"
 #include "testutil.h"
 
@@ -210,11 +211,20 @@ START_TEST(pix2cap_values_and_caption_kinds)
   ck_assert(im.id == 100555);
   ck_assert_int_eq(p2c_dataset_image(pred, 15, &im), P2C_OK);
   ck_assert(im.id == 999999);
+  ck_assert_uint_eq(pred->num_annotations, 16); /* masks' PQ walks annotations[] order */
   ck_assert_int_eq(p2c_dataset_find_image(pred, 100222, &idx), P2C_OK);
   ck_assert_int_eq(p2c_dataset_find_segment(pred, idx, 15835742, &seg), P2C_OK);
   ck_assert_int_eq(p2c_dataset_segment(pred, idx, seg, &s), P2C_OK);
   ck_assert_int_eq(s.caption_kind, P2C_CAPTION_OTHER);
   ck_assert_ptr_null(s.caption);
+  /* kept for the mAP protocol, which scores each string of a list */
+  const char *first;
+  size_t n;
+  ck_assert_int_eq(p2ci_dataset_caption_list(pred, idx, seg, &first, &n), P2C_OK);
+  ck_assert_uint_eq(n, 2);
+  ck_assert_str_eq(first, "a boy holding a ball");
+  ck_assert_str_eq(first + strlen(first) + 1, "a child with a red ball");
+  ck_assert_int_eq(p2ci_dataset_caption_list(pred, idx, seg == 0, &first, &n), P2C_ERR_NOT_FOUND);
   p2c_dataset_free(pred);
 
   /* errors_pix2cap: null and absent captions, absent description */
@@ -444,7 +454,9 @@ START_TEST(lenient_where_the_references_are)
       "pred.json",
       "{\"annotations\": [" SEG("{\"id\": 3, \"id\": 4, \"category_id\": 1, \"iscrowd\": true, \"caption\": "
                                 "[\"a\"], \"score\": 0.25, \"extra\": {\"x\": 1}}, {\"id\": 5, \"category_id\": 2, "
-                                "\"caption\": null}, {\"id\": 6, \"category_id\": 2, \"caption\": 3}") "]}");
+                                "\"caption\": null}, {\"id\": 6, \"category_id\": 2, \"caption\": 3}, {\"id\": 7, "
+                                "\"category_id\": 2, \"caption\": []}, {\"id\": 8, \"category_id\": 2, \"caption\": "
+                                "[\"x\", 1]}") "]}");
   p2c_dataset *ds = load_kind(path, P2C_DATASET_PRED);
   p2c_segment_info s;
   ck_assert_uint_eq(p2c_dataset_num_categories(ds), 0);
@@ -458,6 +470,16 @@ START_TEST(lenient_where_the_references_are)
   ck_assert_int_eq(s.has_score, 0);
   ck_assert_int_eq(p2c_dataset_segment(ds, 0, 2, &s), P2C_OK);
   ck_assert_int_eq(s.caption_kind, P2C_CAPTION_OTHER);
+  const char *first;
+  size_t n;
+  ck_assert_int_eq(p2ci_dataset_caption_list(ds, 0, 0, &first, &n), P2C_OK); /* ["a"] */
+  ck_assert_uint_eq(n, 1);
+  ck_assert_str_eq(first, "a");
+  ck_assert_int_eq(p2ci_dataset_caption_list(ds, 0, 2, &first, &n), P2C_ERR_NOT_FOUND); /* 3 */
+  ck_assert_int_eq(p2ci_dataset_caption_list(ds, 0, 3, &first, &n), P2C_OK); /* [] */
+  ck_assert_uint_eq(n, 0);
+  ck_assert_int_eq(p2ci_dataset_caption_list(ds, 0, 4, &first, &n), P2C_ERR_NOT_FOUND); /* ["x", 1] */
+  ck_assert_int_eq(p2ci_dataset_caption_list(ds, 0, 5, &first, &n), P2C_ERR_INVALID_ARG);
   p2c_dataset_free(ds);
   /* A ground truth's 'caption' is not its description; images[] entries
    * without an annotation are kept (png_name NULL). */
@@ -467,6 +489,7 @@ START_TEST(lenient_where_the_references_are)
   p2c_image_info im;
   ck_assert_int_eq(p2c_dataset_image(ds, 0, &im), P2C_OK);
   ck_assert(im.id == 9 && im.width == 4 && im.height == 3 && im.num_segments == 0);
+  ck_assert_uint_eq(ds->num_annotations, 1);
   ck_assert_ptr_null(im.png_name);
   p2c_idmap *map = (p2c_idmap *)ds;
   p2c_error e;

@@ -2,6 +2,7 @@
  * cmu-mtlab/meteor, driven as pycocoevalcap does): 23 statistics exactly,
  * segment and corpus scores within 1e-9 (bit-identical counts printed). */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -335,6 +336,68 @@ START_TEST(caption_handle_default_variant)
 }
 END_TEST
 
+/* Clones share the loaded resources: 4 threads, each with its own clone, score
+ * interleaved quarters of realistic_1000; every value equals the golden. */
+typedef struct worker {
+  p2c_meteor15 *m;
+  jsonl *rows;
+  size_t first, step, bad;
+} worker;
+
+static void *work(void *arg)
+{
+  worker *w = arg;
+  for (size_t i = w->first; i < w->rows->n; i += w->step) {
+    const cJSON *row = w->rows->rows[i];
+    size_t nr;
+    const char **refs = refs_of(row, &nr);
+    double score, stats[23], want[23];
+    int rc = p2c_meteor15_score(w->m, cJSON_GetObjectItemCaseSensitive(row, "hyp")->valuestring,
+                                refs, nr, &score, stats);
+    free(refs);
+    parse_stats(cJSON_GetObjectItemCaseSensitive(row, "meteor15_nopara_stats")->valuestring, want);
+    if (rc || score != cJSON_GetObjectItemCaseSensitive(row, "meteor15_nopara")->valuedouble ||
+        memcmp(want, stats, sizeof want) != 0)
+      w->bad++;
+  }
+  return NULL;
+}
+
+START_TEST(clones_in_threads)
+{
+  char *data = parity_copy("meteor/data"), *file = parity_copy("meteor/realistic_1000.jsonl");
+  if (!data) {
+    p2ct_skip("meteor15 clones");
+    return;
+  }
+  p2c_meteor15 *m = make(data, NULL);
+  jsonl j;
+  ck_assert_int_eq(load_jsonl(file, &j), 0);
+  worker w[4];
+  pthread_t t[4];
+  p2c_error err;
+  for (size_t k = 0; k < 4; k++) {
+    w[k] = (worker){NULL, &j, k, 4, 0};
+    ck_assert_int_eq(p2c_meteor15_clone(m, &w[k].m, &err), 0);
+  }
+  p2c_meteor15_free(m); /* the clones keep the resources alive */
+  for (size_t k = 0; k < 4; k++) ck_assert_int_eq(pthread_create(&t[k], NULL, work, &w[k]), 0);
+  size_t bad = 0;
+  for (size_t k = 0; k < 4; k++) {
+    pthread_join(t[k], NULL);
+    bad += w[k].bad;
+    ck_assert_str_eq(p2c_meteor15_variant(w[k].m), "meteor-1.5-nopara");
+    p2c_meteor15_free(w[k].m);
+  }
+  printf("meteor-1.5 clones in 4 threads: %zu/%zu values differ\n", bad, j.n);
+  ck_assert_uint_eq(bad, 0);
+  ck_assert_int_eq(p2c_meteor15_clone(NULL, &m, &err), P2C_ERR_INVALID_ARG);
+  free_jsonl(&j);
+  free(data);
+  free(file);
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("meteor15_parity");
@@ -345,6 +408,7 @@ static Suite *suite(void)
   tcase_add_test(tc, paraphrase_mini_meteor_data);
   tcase_add_test(tc, goldens_with_wordnet_default);
   tcase_add_test(tc, caption_handle_default_variant);
+  tcase_add_test(tc, clones_in_threads);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -247,6 +247,64 @@ START_TEST(default_wordnet_synonyms)
 }
 END_TEST
 
+/* Deterministic mutation fuzzing of the paraphrase table loader: every
+ * mutated table loads or fails with a clean parse error, and a loaded one
+ * scores without failing. (Run under `make asan` / `make ubsan` too.) */
+START_TEST(paraphrase_loader_mutations)
+{
+  static const char base[] = "0.5\nin front of\nbefore\n1.0E-7\n  near   by\t\nnearby\n0.1\n"
+                             "caf\xC3\xA9\ncoffee shop\n0.2\na lot of\nmany\n";
+  unsigned long long r = 0x9E3779B97F4A7C15ull;
+  char buf[256];
+  size_t loaded = 0, rejected = 0;
+  for (int it = 0; it < 400; it++) {
+    size_t n = sizeof base - 1;
+    memcpy(buf, base, n);
+    for (int k = 0; k < 1 + it % 4 && n > 0; k++) {
+      r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+      size_t at = (size_t)(r % n);
+      switch ((r >> 32) % 5) {
+      case 0: buf[at] = (char)(r >> 40); break;                  /* any byte */
+      case 1: buf[at] = "\n\r \t|"[(r >> 40) % 5]; break;         /* structure */
+      case 2: n = at; break;                                      /* truncate */
+      case 3: memmove(buf + at, buf + at + 1, n - at - 1); n--; break; /* delete */
+      default:
+        if (n + 1 < sizeof buf) {
+          memmove(buf + at + 1, buf + at, n - at);
+          buf[at] = '\n';
+          n++;
+        }
+      }
+    }
+    p2ci_m15_paraphrase *p = NULL;
+    p2c_error e;
+    int rc = load_table(buf, n, (int)(it & 1), &p, &e);
+    if (rc == 0) {
+      loaded++;
+      ck_assert_ptr_nonnull(p);
+      p2ci_m15_paraphrase_free(p);
+      if (loaded % 16 == 1) { /* and a handle using it scores */
+        char path[400];
+        snprintf(path, sizeof path, "%s/table.gz", tmpdir);
+        p2c_meteor15 *mt = make_small(path);
+        double st[23];
+        double sc = score1(mt, "a lot of people in front of a caf\xC3\xA9", "many people before a coffee shop", st);
+        ck_assert(sc >= 0.0 && sc <= 1.0);
+        p2c_meteor15_free(mt);
+      }
+    } else {
+      ck_assert_msg(rc == P2C_ERR_PARSE, "mutation %d: status %d (%s)", it, rc, e.message);
+      ck_assert_ptr_null(p);
+      rejected++;
+    }
+  }
+  printf("paraphrase loader mutations: %zu loaded, %zu rejected with a parse error\n", loaded,
+         rejected);
+  ck_assert_uint_gt(loaded, 0);
+  ck_assert_uint_gt(rejected, 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("meteor15_resources");
@@ -260,6 +318,7 @@ static Suite *suite(void)
   tcase_add_test(tc, paraphrase_module_matches);
   tcase_add_test(tc, corpus_aggregation_skips_perfect_chunks);
   tcase_add_test(tc, default_wordnet_synonyms);
+  tcase_add_test(tc, paraphrase_loader_mutations);
   suite_add_tcase(s, tc);
   return s;
 }
