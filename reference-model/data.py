@@ -33,9 +33,37 @@ def read_png(path):
             idat.append(body)
         pos += 12 + n
     raw = np.frombuffer(zlib.decompress(b"".join(idat)), np.uint8).reshape(h, 1 + 3 * w)
-    if raw[:, 0].any():
-        raise ValueError(f"{path}: PNG row filters are not supported here")
-    return raw[:, 1:].reshape(h, w, 3).copy()
+    if not raw[:, 0].any():
+        return raw[:, 1:].reshape(h, w, 3).copy()
+    return unfilter(raw, h, w).reshape(h, w, 3)
+
+
+def unfilter(raw, h, w, bpp=3):
+    """PNG row filters (Sub, Up, Average, Paeth), row by row."""
+    out = np.zeros((h, 3 * w), np.int64)
+    prev = np.zeros(3 * w, np.int64)
+    for y in range(h):
+        f, line = raw[y, 0], raw[y, 1:].astype(np.int64)
+        cur = np.zeros(3 * w, np.int64)
+        for x in range(3 * w):
+            a = cur[x - bpp] if x >= bpp else 0
+            b = prev[x]
+            c = prev[x - bpp] if x >= bpp else 0
+            if f == 0:
+                p = 0
+            elif f == 1:
+                p = a
+            elif f == 2:
+                p = b
+            elif f == 3:
+                p = (a + b) // 2
+            else:
+                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                p = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+            cur[x] = (line[x] + p) & 255
+        out[y] = cur
+        prev = cur
+    return out.astype(np.uint8)
 
 
 def write_png(path, rgb):

@@ -145,20 +145,12 @@ def predict(model, images, image_infos, categories, stuff, vocab, out_dir, batch
 
 
 def evaluate(p2c_eval, gt_json, out_dir):
-    """Scores from the p2c-eval CLI (full evaluation when available, else PQ only)."""
-    res = {}
-    r = subprocess.run([p2c_eval, gt_json, os.path.join(out_dir, "pred.json"), "--json"],
-                       capture_output=True, text=True)
-    if r.returncode == 0:
-        try:
-            res = json.loads(r.stdout)
-        except ValueError:
-            res = {"raw": r.stdout[-2000:]}
-    else:
-        r = subprocess.run([p2c_eval, "pq", gt_json, os.path.join(out_dir, "pred.json")],
-                           capture_output=True, text=True)
-        res = {"pq_text": r.stdout.strip()[-600:], "stderr": r.stderr.strip()[-300:]}
-    return res
+    """Scores from the p2c-eval CLI (p2ceval.Evaluator is not in this tree yet)."""
+    import evaluate as E
+    try:
+        return E.score(p2c_eval, gt_json, os.path.join(out_dir, "pred.json"), "p2c-v1")
+    except RuntimeError as e:
+        return {"error": str(e)[-500:]}
 
 
 def main():

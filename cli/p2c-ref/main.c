@@ -90,6 +90,8 @@ static void *worker(void *arg)
     p2c_image_info im;
     int rc = p2c_dataset_image(j->ds, i, &im);
     char *given = NULL, *png = NULL;
+    /* an annotation whose image is not in images[] has no file name: not an input */
+    if (!rc && (!im.file_name || !im.file_name[0])) continue;
     if (!rc) {
       size_t n = strlen(j->images_dir) + strlen(im.file_name) + 2;
       given = malloc(n);
@@ -194,10 +196,12 @@ static int write_json(const char *out_dir, const p2c_dataset *ds, size_t n,
 {
   buf b = {0};
   put(&b, "{\"annotations\": [", 17);
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = 0, first = 1; i < n; i++) {
+    if (!results[i]) continue;
     p2c_image_info im;
     p2c_dataset_image(ds, i, &im);
-    putf(&b, "%s\n  {\"image_id\": %lld, \"file_name\": ", i ? "," : "", (long long)im.id);
+    putf(&b, "%s\n  {\"image_id\": %lld, \"file_name\": ", first ? "" : ",", (long long)im.id);
+    first = 0;
     put_string(&b, png_names[i] + 1);
     put(&b, ", \"segments_info\": [", 20);
     size_t ns = p2c_refmodel_result_num_segments(results[i]);

@@ -340,21 +340,22 @@ P2C_API int p2c_refmodel_input_size(const p2c_refmodel *m) { return m ? IMG : 0;
 /* ---- kernels ------------------------------------------------------------------ */
 
 /* y[o] = b[o] + sum_i w[o][i] x[i], for n rows of x; summed over i in order
- * for every o at once (the transposed weights make the inner loop a vector). */
+ * for every o at once (the transposed weights make the inner loop a vector),
+ * every row at once (a weight row is loaded once for all of them). */
 static void linear(const lin *l, const float *x, int n, float *y) {
-  const int out = l->out;
-  for (int r = 0; r < n; r++) {
-    const float *xr = x + (size_t)r * l->in;
-    float *restrict yr = y + (size_t)r * out;
-    for (int o = 0; o < out; o++) yr[o] = 0.0f;
-    for (int i = 0; i < l->in; i++) {
-      const float xv = xr[i];
-      const float *restrict wt = l->wt + (size_t)i * out;
+  const int out = l->out, in = l->in;
+  for (size_t k = 0; k < (size_t)n * out; k++) y[k] = 0.0f;
+  for (int i = 0; i < in; i++) {
+    const float *restrict wt = l->wt + (size_t)i * out;
+    for (int r = 0; r < n; r++) {
+      const float xv = x[(size_t)r * in + i];
+      float *restrict yr = y + (size_t)r * out;
       for (int o = 0; o < out; o++) yr[o] += wt[o] * xv;
     }
-    if (l->b)
-      for (int o = 0; o < out; o++) yr[o] += l->b[o];
   }
+  if (l->b)
+    for (int r = 0; r < n; r++)
+      for (int o = 0; o < out; o++) y[(size_t)r * out + o] += l->b[o];
 }
 
 /* PyTorch's Conv2d with padding k/2: out is out x (h/stride) x (w/stride).
@@ -454,7 +455,7 @@ static void softmax(float *a, int n, const unsigned char *skip) {
 
 typedef struct work {
   float *c1, *c2, *c3, *c4, *f16, *f32a, *f32, *t32, *f64, *emb;
-  float *col, *tok, *mem, *keys;          /* T16 x D each; keys reused for (Q + T16) x D */
+  float *col, *tok, *mem, *keys, *keys_t;          /* T16 x D each; keys reused for (Q + T16) x D */
   float *q, *qn, *tmp, *tmp2, *ffn; /* query rows */
   float *kbuf, *vbuf, *scores;
   float *cls, *masks, *emb16, *e, *h1;
@@ -464,7 +465,7 @@ typedef struct work {
 
 static void work_free(work *w) {
   float **f[] = {&w->c1,  &w->c2,  &w->c3,   &w->c4,   &w->f16,    &w->f32a, &w->f32,
-                 &w->t32, &w->f64, &w->emb,  &w->tok,  &w->mem,    &w->keys, &w->q,
+                 &w->t32, &w->f64, &w->emb,  &w->tok,  &w->mem,    &w->keys, &w->keys_t, &w->q,
                  &w->qn,  &w->tmp, &w->tmp2, &w->ffn, &w->col,  &w->kbuf,   &w->vbuf, &w->scores,
                  &w->cls, &w->masks, &w->emb16, &w->e,  &w->h1};
   for (size_t i = 0; i < sizeof f / sizeof *f; i++) free(*f[i]);
@@ -478,7 +479,7 @@ static int work_init(work *w, int nc) {
            A(f16, 64 * 256) && A(f32a, 64 * 32 * 32) && A(f32, 32 * 32 * 32) &&
            A(t32, EMB * 32 * 32) && A(f64, EMB * IMG * IMG) && A(emb, EMB * IMG * IMG) &&
            A(col, 576 * 32 * 32) && /* the largest im2col: s32 */
-           A(tok, T16 * 128) && A(mem, T16 * D) && A(keys, (NQ + T16) * D) && A(q, NQ * D) &&
+           A(tok, T16 * 128) && A(mem, T16 * D) && A(keys, (NQ + T16) * D) && A(keys_t, (NQ + T16) * D) && A(q, NQ * D) &&
            A(qn, NQ * D) && A(tmp, NQ * D) && A(tmp2, NQ * D) && A(ffn, NQ * FFN) &&
            A(kbuf, T16 * D) && A(vbuf, T16 * D) && A(scores, T16) && A(cls, NQ * (nc + 1)) &&
            A(masks, NQ * IMG * IMG) && A(emb16, EMB * T16) && A(e, NQ * EMB) && A(h1, NQ * D);
@@ -644,81 +645,128 @@ struct p2c_refmodel_result {
 
 static float sigmoidf(float x) { return 1.0f / (1.0f + expf(-x)); }
 
-/* Greedy decoding of one caption for query q (RefModel.greedy), written as
- * words joined by spaces, punctuation attached, first letter upper case. */
-static char *caption(const p2c_refmodel *m, work *w, int q) {
-  float h[HID], xi[2 * D], qg[3 * HID], gi[3 * HID], gh[3 * HID], a[D], ctx[D], hc[HID + D], o[HID];
-  float sc[NQ + T16];
-  float *logits = p2ci_malloc_array((size_t)m->vocab_size, sizeof(float));
-  size_t cap = 64, len = 0;
-  char *text = malloc(cap);
-  if (!logits || !text) {
-    free(logits);
-    free(text);
-    return NULL;
+/* Appends word to the caption being built in *text (cap bytes): words joined
+ * by spaces, "," and "." attached to the word before. 0, or -1 when out of memory. */
+static int append_word(char **text, size_t *len, size_t *cap, const char *word) {
+  int punct = strcmp(word, ",") == 0 || strcmp(word, ".") == 0;
+  size_t wl = strlen(word);
+  if (*len + wl + 2 > *cap) {
+    size_t nc = 2 * (*len + wl + 2);
+    char *nt = realloc(*text, nc);
+    if (!nt) return -1;
+    *text = nt;
+    *cap = nc;
   }
-  text[0] = '\0';
-  /* h0 = tanh(W [q; g] + b) */
-  for (int i = 0; i < D; i++) {
-    xi[i] = w->qn[q * D + i];
-    xi[D + i] = w->g[i];
+  if (*len > 0 && !punct) (*text)[(*len)++] = ' ';
+  memcpy(*text + *len, word, wl + 1);
+  *len += wl;
+  return 0;
+}
+
+/* Greedy decoding (RefModel.greedy) of the captions of the n queries qs[],
+ * all in lockstep (each row's arithmetic is the same as alone). */
+static int captions(const p2c_refmodel *m, work *w, const int *qs, int n, char **out) {
+  const int V = m->vocab_size, NK = NQ + T16;
+  float *buf = p2ci_malloc_array((size_t)n, sizeof(float) * (size_t)(2 * D + 3 * HID * 3 + HID * 3 + D * 2 + HID + D + NK + V));
+  size_t *len = calloc((size_t)n, sizeof *len), *cap = calloc((size_t)n, sizeof *cap);
+  int *tok = calloc((size_t)n, sizeof *tok), *done = calloc((size_t)n, sizeof *done);
+  int rc = (buf && len && cap && tok && done) ? P2C_OK : P2C_ERR_NOMEM;
+  for (int s = 0; s < n; s++) out[s] = NULL;
+  for (int s = 0; !rc && s < n; s++) {
+    out[s] = malloc(cap[s] = 64);
+    if (!out[s]) rc = P2C_ERR_NOMEM;
+    else out[s][0] = '\0';
   }
-  linear(&m->h0, xi, 1, h);
-  for (int i = 0; i < HID; i++) h[i] = tanhf(h[i]);
+  if (rc) goto done;
+  float *xi = buf, *qg = xi + (size_t)n * 2 * D, *gi = qg + (size_t)n * 3 * HID,
+        *gh = gi + (size_t)n * 3 * HID, *h = gh + (size_t)n * 3 * HID, *a = h + (size_t)n * HID,
+        *ctx = a + (size_t)n * D, *hc = ctx + (size_t)n * D, *o = hc + (size_t)n * (HID + D),
+        *sc = o + (size_t)n * HID, *logits = sc + (size_t)n * NK;
+  /* h0 = tanh(W [q; g] + b); the query's share of the GRU input gates */
+  for (int s = 0; s < n; s++)
+    for (int i = 0; i < D; i++) {
+      xi[s * 2 * D + i] = w->qn[qs[s] * D + i];
+      xi[s * 2 * D + D + i] = w->g[i];
+      ctx[s * D + i] = w->qn[qs[s] * D + i];
+    }
+  linear(&m->h0, xi, n, h);
+  for (int k = 0; k < n * HID; k++) h[k] = tanhf(h[k]);
+  linear(&m->gru_q, ctx, n, qg);
+  for (int s = 0; s < n; s++) tok[s] = TOK_BOS;
   const float scale = sqrtf((float)D);
-  linear(&m->gru_q, w->qn + q * D, 1, qg);
-  int tok = TOK_BOS;
-  for (int t = 0; t < MAX_TOKENS; t++) {
-    const float *wg = m->word_gates + (size_t)tok * 3 * HID;
-    for (int i = 0; i < 3 * HID; i++) gi[i] = wg[i] + qg[i];
-    linear(&m->gru_hh, h, 1, gh);
+  int left = n;
+  for (int t = 0; t < MAX_TOKENS && left > 0; t++) {
+    for (int s = 0; s < n; s++) {
+      const float *wg = m->word_gates + (size_t)tok[s] * 3 * HID;
+      for (int i = 0; i < 3 * HID; i++) gi[s * 3 * HID + i] = wg[i] + qg[s * 3 * HID + i];
+    }
+    linear(&m->gru_hh, h, n, gh);
     /* PyTorch's GRU: gates r, z, n in that order */
-    for (int i = 0; i < HID; i++) {
-      float r = sigmoidf(gi[i] + gh[i]);
-      float z = sigmoidf(gi[HID + i] + gh[HID + i]);
-      float n = tanhf(gi[2 * HID + i] + r * gh[2 * HID + i]);
-      h[i] = (1.0f - z) * n + z * h[i];
-    }
-    linear(&m->att, h, 1, a);
-    for (int k = 0; k < NQ + T16; k++) {
-      const float *kv = w->keys + (size_t)k * D;
-      float s = 0.0f;
-      for (int i = 0; i < D; i++) s += a[i] * kv[i];
-      sc[k] = s / scale;
-    }
-    softmax(sc, NQ + T16, NULL);
-    for (int i = 0; i < D; i++) ctx[i] = 0.0f;
-    for (int k = 0; k < NQ + T16; k++)
-      for (int i = 0; i < D; i++) ctx[i] += sc[k] * w->keys[(size_t)k * D + i];
-    memcpy(hc, h, sizeof h);
-    memcpy(hc + HID, ctx, sizeof ctx);
-    linear(&m->comb, hc, 1, o);
-    for (int i = 0; i < HID; i++) o[i] = tanhf(o[i]);
-    linear(&m->out, o, 1, logits);
-    int best = 0;
-    for (int v = 1; v < m->vocab_size; v++)
-      if (logits[v] > logits[best]) best = v;
-    if (best == TOK_EOS) break;
-    tok = best;
-    const char *word = m->vocab[best];
-    int punct = strcmp(word, ",") == 0 || strcmp(word, ".") == 0;
-    size_t wl = strlen(word);
-    if (len + wl + 2 > cap) {
-      char *nt = realloc(text, cap = 2 * (len + wl + 2));
-      if (!nt) {
-        free(text);
-        free(logits);
-        return NULL;
+    for (int s = 0; s < n; s++) {
+      const float *gs = gi + s * 3 * HID, *hs = gh + s * 3 * HID;
+      for (int i = 0; i < HID; i++) {
+        float r = sigmoidf(gs[i] + hs[i]);
+        float z = sigmoidf(gs[HID + i] + hs[HID + i]);
+        float nn = tanhf(gs[2 * HID + i] + r * hs[2 * HID + i]);
+        h[s * HID + i] = (1.0f - z) * nn + z * h[s * HID + i];
       }
-      text = nt;
     }
-    if (len > 0 && !punct) text[len++] = ' ';
-    memcpy(text + len, word, wl + 1);
-    len += wl;
+    linear(&m->att, h, n, a);
+    for (int s = 0; s < n; s++) {
+      float *ss = sc + (size_t)s * NK;
+      for (int k = 0; k < NK; k++) ss[k] = 0.0f;
+      for (int i = 0; i < D; i++) {
+        const float av = a[s * D + i];
+        const float *restrict kt = w->keys_t + (size_t)i * NK;
+        for (int k = 0; k < NK; k++) ss[k] += av * kt[k];
+      }
+      for (int k = 0; k < NK; k++) ss[k] /= scale;
+      softmax(ss, NK, NULL);
+      float *restrict cs = ctx + s * D;
+      for (int i = 0; i < D; i++) cs[i] = 0.0f;
+      for (int k = 0; k < NK; k++) {
+        const float p = ss[k];
+        const float *restrict kv = w->keys + (size_t)k * D;
+        for (int i = 0; i < D; i++) cs[i] += p * kv[i];
+      }
+      memcpy(hc + s * (HID + D), h + s * HID, sizeof(float) * HID);
+      memcpy(hc + s * (HID + D) + HID, cs, sizeof(float) * D);
+    }
+    linear(&m->comb, hc, n, o);
+    for (int k = 0; k < n * HID; k++) o[k] = tanhf(o[k]);
+    linear(&m->out, o, n, logits);
+    for (int s = 0; s < n; s++) {
+      if (done[s]) continue;
+      const float *ls = logits + (size_t)s * V;
+      int best = 0;
+      for (int v = 1; v < V; v++)
+        if (ls[v] > ls[best]) best = v;
+      if (best == TOK_EOS) {
+        done[s] = 1;
+        left--;
+        continue;
+      }
+      tok[s] = best;
+      if (append_word(&out[s], &len[s], &cap[s], m->vocab[best])) {
+        rc = P2C_ERR_NOMEM;
+        goto done;
+      }
+    }
   }
-  if (len > 0 && text[0] >= 'a' && text[0] <= 'z') text[0] = (char)(text[0] - 'a' + 'A');
-  free(logits);
-  return text;
+  for (int s = 0; s < n; s++)
+    if (len[s] > 0 && out[s][0] >= 'a' && out[s][0] <= 'z') out[s][0] = (char)(out[s][0] - 'a' + 'A');
+done:
+  if (rc)
+    for (int s = 0; s < n; s++) {
+      free(out[s]);
+      out[s] = NULL;
+    }
+  free(buf);
+  free(len);
+  free(cap);
+  free(tok);
+  free(done);
+  return rc;
 }
 
 P2C_API void p2c_refmodel_result_free(p2c_refmodel_result *r) {
@@ -805,14 +853,13 @@ P2C_API int p2c_refmodel_predict(const p2c_refmodel *m, const uint8_t *rgb, int 
   }
   memcpy(w.keys, w.qn, sizeof(float) * NQ * D);
   memcpy(w.keys + NQ * D, w.mem, sizeof(float) * T16 * D);
-  for (size_t s = 0; s < r->n; s++) {
-    r->captions[s] = caption(m, &w, r->seg[s].query);
-    if (!r->captions[s]) {
-      rc = p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
-      break;
-    }
-    r->seg[s].caption = r->captions[s];
-  }
+  for (int k = 0; k < NQ + T16; k++)
+    for (int i = 0; i < D; i++) w.keys_t[(size_t)i * (NQ + T16) + k] = w.keys[(size_t)k * D + i];
+  int qs[NQ];
+  for (size_t s = 0; s < r->n; s++) qs[s] = r->seg[s].query;
+  if (r->n > 0 && captions(m, &w, qs, (int)r->n, r->captions))
+    rc = p2ci_error(err, P2C_ERR_NOMEM, "out of memory");
+  for (size_t s = 0; !rc && s < r->n; s++) r->seg[s].caption = r->captions[s];
   work_free(&w);
   if (rc) {
     p2c_refmodel_result_free(r);
