@@ -21,6 +21,13 @@ def score(p2c_eval, gt, pred, protocol):
         if r.returncode != 0:
             raise RuntimeError(f"p2c-eval failed ({r.returncode}): {r.stderr.strip()}")
         d = json.load(open(out))
+    if "caption_seg" in d:  # pix2cap-official: the scripts' layout (scaled values only)
+        a = d["caption_seg"]["All"]
+        return {"pq": 100 * a["pq"], "sq": 100 * a["sq"], "rq": 100 * a["rq"],
+                "pairs": d["protocol"]["caption_pairs"], "bleu4": 100 * a["bleu"],
+                "cider_d": 100 * a["cider"], "meteor": 100 * a["meteor"],
+                "bleu4_mean": float("nan"), "cider_d_mean": float("nan"),
+                "map": 100 * d["caption_seg"]["map"]}
     c = d["captions"]
     return {"pq": 100 * d["panoptic"]["All"]["pq"], "sq": 100 * d["panoptic"]["All"]["sq"],
             "rq": 100 * d["panoptic"]["All"]["rq"], "pairs": c["pairs"],

@@ -2,10 +2,12 @@
 """Train the reference model on p2c-synth scenes (CPU, seeded).
 
     OPENBLAS_NUM_THREADS=1 /usr/bin/python3 reference-model/train.py \
-        --train DATA/train --val DATA/val --out RUN --epochs 6 --threads 2
+        --train DATA/train --val DATA/val --out RUN --minutes 38 --epoch-steps 100 \
+        --lr 8e-4 --warmup 30 --val-limit 60 --threads 2
 
-Every epoch: a checkpoint RUN/ckpt.pt and RUN/weights.safetensors, then the
-held-out split is predicted (RUN/val-pred/) and scored; the log is RUN/log.jsonl.
+Every --epoch-steps steps: a checkpoint RUN/ckpt.pt and RUN/weights.safetensors,
+then the held-out split is predicted (RUN/val-pred/) and scored with p2c-eval;
+the log is RUN/log.jsonl. See reference-model/README.md.
 """
 import argparse
 import json
