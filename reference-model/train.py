@@ -171,6 +171,7 @@ def main():
                     help="train for this long: the cosine schedule follows the elapsed time, and "
                          "the log records the steps it took (pass them as --max-steps to repeat the run)")
     ap.add_argument("--max-steps", type=int, default=0)
+    ap.add_argument("--resume", help="start from this checkpoint's weights (a fresh optimizer)")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N training images")
     ap.add_argument("--val-limit", type=int, default=200)
     ap.add_argument("--p2c-eval", default=os.path.join(HERE, "..", "build", "p2c-eval"))
@@ -202,6 +203,8 @@ def main():
     caps = [[encode_caption(D.tokenize(d), vindex) for _, _, d in t] for t in targets]
 
     model = RefModel(len(cats), len(vocab))
+    if args.resume:
+        model.load_state_dict(torch.load(args.resume)["model"])
     nparams = sum(p.numel() for p in model.parameters())
     print(f"{nparams} parameters, {len(images)} training images, vocab {len(vocab)}", flush=True)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
