@@ -1100,6 +1100,58 @@ P2C_API int p2c_evaluator_from_state(const void *data, size_t len, const p2c_eva
 
 /* @@SECTION protocol */
 
+/* ==========================================================================
+ * Reference model: a compact Pix2Cap model (reference-model/README.md)
+ * ========================================================================== */
+
+/* A small panoptic segmentation-captioning model (about 2M parameters, 64x64
+ * RGB input) trained on p2c-synth scenes; its weights are a safetensors file
+ * (reference-model/weights.safetensors). Inference is plain C, deterministic
+ * and independent of the thread that runs it. */
+typedef struct p2c_refmodel p2c_refmodel;
+typedef struct p2c_refmodel_result p2c_refmodel_result;
+
+/* One predicted segment. caption is borrowed from its result. */
+typedef struct p2c_refmodel_segment {
+  uint32_t id;         /* 1..n: its value in the id map */
+  int64_t category_id; /* the data set's category id */
+  double score;        /* class probability */
+  const char *caption; /* greedy decoding, sentence case */
+  int query;           /* the model's query that made it (0..num_queries-1) */
+} p2c_refmodel_segment;
+
+/* Read and check a weights file (untrusted input: every size and offset is
+ * bounds-checked; only F32 tensors). Caller frees with p2c_refmodel_free. The
+ * model is read-only afterwards: any number of threads may call
+ * p2c_refmodel_predict / p2c_refmodel_forward on it at once. */
+P2C_API int p2c_refmodel_load(const char *path, p2c_refmodel **out, p2c_error *err);
+P2C_API void p2c_refmodel_free(p2c_refmodel *m);
+P2C_API size_t p2c_refmodel_num_params(const p2c_refmodel *m);
+P2C_API int p2c_refmodel_num_queries(const p2c_refmodel *m);
+/* Categories the model knows, without the "no object" class. */
+P2C_API int p2c_refmodel_num_classes(const p2c_refmodel *m);
+/* Width and height of the images it takes (64). */
+P2C_API int p2c_refmodel_input_size(const p2c_refmodel *m);
+
+/* Segment and caption one image: rgb is width*height*3 bytes, row-major.
+ * Images of another size than p2c_refmodel_input_size are
+ * P2C_ERR_UNSUPPORTED. Caller frees *out with p2c_refmodel_result_free. */
+P2C_API int p2c_refmodel_predict(const p2c_refmodel *m, const uint8_t *rgb, int width, int height,
+                                 p2c_refmodel_result **out, p2c_error *err);
+P2C_API void p2c_refmodel_result_free(p2c_refmodel_result *r);
+/* The id map, input_size^2 row-major ids (0 = void). Borrowed. */
+P2C_API const uint32_t *p2c_refmodel_result_ids(const p2c_refmodel_result *r);
+P2C_API size_t p2c_refmodel_result_num_segments(const p2c_refmodel_result *r);
+P2C_API int p2c_refmodel_result_segment(const p2c_refmodel_result *r, size_t index,
+                                        p2c_refmodel_segment *out);
+/* The raw outputs of the last decoder layer, for tests against PyTorch:
+ * class_logits holds num_queries * (num_classes + 1) floats, mask_logits
+ * num_queries * input_size^2 (query-major, row-major pixels). */
+P2C_API int p2c_refmodel_forward(const p2c_refmodel *m, const uint8_t *rgb, float *class_logits,
+                                 float *mask_logits, p2c_error *err);
+
+/* @@SECTION refmodel */
+
 #ifdef __cplusplus
 }
 #endif

@@ -69,7 +69,7 @@ static int item_counts(const p2ci_caption_set *set, size_t item, scratch *m, cou
     m->cap = m->maxref && m->count ? cap : 0;
     if (!m->cap) return P2C_ERR_NOMEM;
   }
-  memset(m->maxref, 0, g->n_ids * sizeof *m->maxref);
+  if (g->n_ids) memset(m->maxref, 0, g->n_ids * sizeof *m->maxref); /* maxref is NULL before the first n-gram */
 
   for (size_t r = 1; r < n_caps; r++) {
     const uint32_t *id = g->ids + g->off[r];
