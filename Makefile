@@ -181,18 +181,18 @@ cli-tests: all
 	@sh tests/cli/run.sh $(BUILD)
 
 asan:
-	$(MAKE) BUILD=build-asan OPT="-O1 -g" \
+	P2C_SANITIZED=1 $(MAKE) BUILD=build-asan OPT="-O1 -g" \
 	  EXTRA_CFLAGS="-fsanitize=address -fno-omit-frame-pointer" EXTRA_LDFLAGS="-fsanitize=address" check
 
 ubsan:
-	$(MAKE) BUILD=build-ubsan OPT="-O1 -g" \
+	P2C_SANITIZED=1 $(MAKE) BUILD=build-ubsan OPT="-O1 -g" \
 	  EXTRA_CFLAGS="-fsanitize=undefined -fno-sanitize-recover=all" \
 	  EXTRA_LDFLAGS="-fsanitize=undefined" check
 
 # ASan and UBSan together, any report fatal: what CI runs after the plain build.
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 sanitize:
-	$(MAKE) BUILD=build-san OPT="-O1 -g" EXTRA_CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="$(SAN_FLAGS)" check
+	P2C_SANITIZED=1 $(MAKE) BUILD=build-san OPT="-O1 -g" EXTRA_CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="$(SAN_FLAGS)" check
 
 # libFuzzer builds of tests/fuzz/fuzz_*.c; run them with tests/fuzz/run.sh (docs/fuzzing.md).
 fuzz:

@@ -183,7 +183,7 @@ static int document_frequency(ctx *c, gramtab *t, int *any)
     if (rc) return rc;
     const p2ci_ngrams *g = &c->grams;
     size_t refs_end = g->off[p2ci_set_num_refs(set, item) + 1];
-    memset(c->in_ref, 0, g->n_ids);
+    if (g->n_ids) memset(c->in_ref, 0, g->n_ids); /* in_ref is NULL before the first n-gram */
     for (size_t i = g->off[1]; i < refs_end; i++) c->in_ref[g->ids[i]] = 1;
     if (refs_end > g->off[1]) *any = 1;
     if ((rc = gramtab_reserve(t, g->n_ids))) return rc;

@@ -65,7 +65,7 @@ static int rouge_item(const p2ci_caption_set *set, size_t item, scratch *s, doub
     for (size_t i = 0; i < len_h; i++) s->slot[h[i]] = 0;
     return rc;
   }
-  memset(s->masks, 0, n_masks * words64 * sizeof *s->masks);
+  if (n_masks) memset(s->masks, 0, n_masks * words64 * sizeof *s->masks);
   for (size_t i = 0; i < len_h; i++)
     s->masks[(size_t)(s->slot[h[i]] - 1) * words64 + i / 64] |= (uint64_t)1 << (i % 64);
 
