@@ -88,3 +88,24 @@ int p2c_cli_write_file(const char *path, const char *text, size_t len)
   free(tmp);
   return 0;
 }
+
+void p2c_cli_operand(const char *cmd, const char *arg, const char *paths[2], int *npaths, int *bad)
+{
+  const char *sep = *cmd ? ": " : "";
+  if (arg[0] == '-' && arg[1] != '\0') {
+    p2c_cli_errorf("%s%sunknown option '%s'", cmd, sep, arg);
+    *bad = 1;
+  } else if (*npaths < 2) {
+    paths[(*npaths)++] = arg;
+  } else {
+    p2c_cli_errorf("%s%stoo many arguments ('%s')", cmd, sep, arg);
+    *bad = 1;
+  }
+}
+
+void p2c_cli_need_operands(const char *cmd, int npaths, const char *what, int *bad)
+{
+  if (*bad || npaths >= 2) return;
+  p2c_cli_errorf("%s%sexpected %s", cmd, *cmd ? ": " : "", what);
+  *bad = 1;
+}

@@ -35,6 +35,14 @@ const char *p2c_cli_opt(int argc, char **argv, int *i, const char *name, int *ba
 /* Parse a positive int option value; reports and sets *bad on error. */
 int p2c_cli_int(const char *name, const char *value, int min, int max, int *bad);
 
+/* The last branch of every option loop: arg is an unknown option (reported),
+ * or the next of two operands (stored in paths[*npaths]), or one too many
+ * (reported). cmd prefixes the messages ("pq: unknown option ..."); "" for
+ * none. Sets *bad on a usage error. */
+void p2c_cli_operand(const char *cmd, const char *arg, const char *paths[2], int *npaths, int *bad);
+/* After the loop: both operands given? If not, says "expected <what>" and sets *bad. */
+void p2c_cli_need_operands(const char *cmd, int npaths, const char *what, int *bad);
+
 /* Write text to path atomically (temp file + rename): no half-written file on failure. */
 int p2c_cli_write_file(const char *path, const char *text, size_t len);
 

@@ -160,20 +160,11 @@ int p2c_cmd_evaluate(int argc, char **argv)
       eo.class_agnostic = 1;
     } else if (!strcmp(argv[i], "--quiet")) {
       quiet = 1;
-    } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-      p2c_cli_errorf("unknown option '%s'", argv[i]);
-      bad = 1;
-    } else if (npaths < 2) {
-      paths[npaths++] = argv[i];
     } else {
-      p2c_cli_errorf("too many arguments ('%s')", argv[i]);
-      bad = 1;
+      p2c_cli_operand("", argv[i], paths, &npaths, &bad);
     }
   }
-  if (!bad && npaths < 2) {
-    p2c_cli_errorf("expected GT.json and PRED.json");
-    bad = 1;
-  }
+  p2c_cli_need_operands("", npaths, "GT.json and PRED.json", &bad);
   if (!bad && nshards > 1 && !state_out) {
     p2c_cli_errorf("--shard needs --state-out (merge the shards' states with 'p2c-eval merge')");
     bad = 1;

@@ -158,20 +158,11 @@ int p2c_cmd_pq(int argc, char **argv)
       if (!bad) processes = p2c_cli_int("--panopticapi-processes", v, 1, 4096, &bad);
     } else if (!strcmp(argv[i], "--instances")) {
       instances = 1;
-    } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-      p2c_cli_errorf("pq: unknown option '%s'", argv[i]);
-      bad = 1;
-    } else if (npaths < 2) {
-      paths[npaths++] = argv[i];
     } else {
-      p2c_cli_errorf("pq: too many arguments ('%s')", argv[i]);
-      bad = 1;
+      p2c_cli_operand("pq", argv[i], paths, &npaths, &bad);
     }
   }
-  if (!bad && npaths < 2) {
-    p2c_cli_errorf("pq: expected GT.json and PRED.json");
-    bad = 1;
-  }
+  p2c_cli_need_operands("pq", npaths, "GT.json and PRED.json", &bad);
   if (bad) {
     usage(stderr);
     return P2C_EXIT_USAGE;

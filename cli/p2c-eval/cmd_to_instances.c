@@ -144,20 +144,11 @@ int p2c_cmd_to_instances(int argc, char **argv)
       return P2C_EXIT_OK;
     } else if ((v = p2c_cli_opt(argc, argv, &i, "--pred-dir", &bad))) {
       pred_dir = v;
-    } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-      p2c_cli_errorf("to-instances: unknown option '%s'", argv[i]);
-      bad = 1;
-    } else if (npaths < 2) {
-      paths[npaths++] = argv[i];
     } else {
-      p2c_cli_errorf("to-instances: too many arguments ('%s')", argv[i]);
-      bad = 1;
+      p2c_cli_operand("to-instances", argv[i], paths, &npaths, &bad);
     }
   }
-  if (!bad && npaths < 2) {
-    p2c_cli_errorf("to-instances: expected PRED.json and OUT.json");
-    bad = 1;
-  }
+  p2c_cli_need_operands("to-instances", npaths, "PRED.json and OUT.json", &bad);
   if (bad) {
     usage(stderr);
     return P2C_EXIT_USAGE;

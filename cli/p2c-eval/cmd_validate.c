@@ -124,20 +124,11 @@ int p2c_cmd_validate(int argc, char **argv)
       vopts.check_pngs = 0;
     } else if (!strcmp(argv[i], "--no-captions")) {
       vopts.require_captions = 0;
-    } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-      p2c_cli_errorf("validate: unknown option '%s'", argv[i]);
-      bad = 1;
-    } else if (npaths < 2) {
-      paths[npaths++] = argv[i];
     } else {
-      p2c_cli_errorf("validate: too many arguments ('%s')", argv[i]);
-      bad = 1;
+      p2c_cli_operand("validate", argv[i], paths, &npaths, &bad);
     }
   }
-  if (!bad && npaths < 2) {
-    p2c_cli_errorf("validate: expected GT.json and PRED.json");
-    bad = 1;
-  }
+  p2c_cli_need_operands("validate", npaths, "GT.json and PRED.json", &bad);
   if (bad) {
     fprintf(stderr, "usage: p2c-eval validate GT.json PRED.json [options]   (--help for the options)\n");
     return P2C_EXIT_USAGE;
