@@ -21,6 +21,11 @@ def score(p2c_eval, gt, pred, protocol):
         if r.returncode != 0:
             raise RuntimeError(f"p2c-eval failed ({r.returncode}): {r.stderr.strip()}")
         d = json.load(open(out))
+    return summarize(d)
+
+
+def summarize(d):
+    """The headline numbers (x100) of a p2c-eval JSON result, either protocol."""
     if "caption_seg" in d:  # pix2cap-official: the scripts' layout (scaled values only)
         a = d["caption_seg"]["All"]
         return {"pq": 100 * a["pq"], "sq": 100 * a["sq"], "rq": 100 * a["rq"],

@@ -6,15 +6,15 @@
         --lr 8e-4 --warmup 30 --val-limit 60 --threads 2
 
 Every --epoch-steps steps: a checkpoint RUN/ckpt.pt and RUN/weights.safetensors,
-then the held-out split is predicted (RUN/val-pred/) and scored with p2c-eval;
-the log is RUN/log.jsonl. See reference-model/README.md.
+then the held-out split is predicted and scored in memory with p2ceval.Evaluator
+(the library's Python package; build/libp2ceval.so from `make`); the log is
+RUN/log.jsonl. See reference-model/README.md.
 """
 import argparse
 import json
 import math
 import os
 import random
-import subprocess
 import sys
 import time
 
@@ -24,6 +24,7 @@ import torch.nn.functional as F
 from scipy.optimize import linear_sum_assignment
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
 import data as D  # noqa: E402
 from model import RefModel, panoptic  # noqa: E402
 import export  # noqa: E402
@@ -107,11 +108,10 @@ def losses(model, img, tgts, caps, num_classes):
 
 
 @torch.no_grad()
-def predict(model, images, image_infos, categories, stuff, vocab, out_dir, batch=32):
-    """Write out_dir/pred.json and out_dir/pred/*.png (the format p2c-eval scores)."""
+def predict_images(model, images, image_infos, categories, stuff, vocab, batch=32):
+    """Per image: (image info, h x w id map, segments_info with captions and scores)."""
     model.eval()
-    os.makedirs(os.path.join(out_dir, "pred"), exist_ok=True)
-    anns = []
+    out = []
     for s in range(0, len(images), batch):
         img = torch.from_numpy(images[s:s + batch])
         outs, emb, qn, mem = model.segment(img)
@@ -119,9 +119,8 @@ def predict(model, images, image_infos, categories, stuff, vocab, out_dir, batch
         masks = model.masks(e, emb)
         h0, keys = model.caption_context(qn, mem)
         for b in range(img.shape[0]):
-            info = image_infos[s + b]
             segs = panoptic(logits[b], masks[b], stuff)
-            idmap = np.zeros(masks.shape[-2:], np.int64)
+            idmap = np.zeros(masks.shape[-2:], np.uint32)
             seginfo = []
             if segs:
                 qs = torch.tensor([sg[0] for sg in segs])
@@ -137,22 +136,41 @@ def predict(model, images, image_infos, categories, stuff, vocab, out_dir, batch
                     idmap[sg[3].numpy()] = sid
                     seginfo.append({"id": sid, "category_id": categories[sg[1]],
                                     "caption": D.detokenize(words), "score": round(sg[2], 6)})
-            stem = os.path.splitext(info["file_name"])[0]
-            rgb = np.stack([idmap & 255, (idmap >> 8) & 255, (idmap >> 16) & 255], -1).astype(np.uint8)
-            D.write_png(os.path.join(out_dir, "pred", stem + ".png"), rgb)
-            anns.append({"image_id": info["id"], "file_name": stem + ".png", "segments_info": seginfo})
+            out.append((image_infos[s + b], idmap, seginfo))
+    model.train()
+    return out
+
+
+def write_predictions(preds, out_dir):
+    """out_dir/pred.json and out_dir/pred/*.png: the format p2c-eval scores."""
+    os.makedirs(os.path.join(out_dir, "pred"), exist_ok=True)
+    anns = []
+    for info, idmap, seginfo in preds:
+        stem = os.path.splitext(info["file_name"])[0]
+        rgb = np.stack([idmap & 255, (idmap >> 8) & 255, (idmap >> 16) & 255], -1).astype(np.uint8)
+        D.write_png(os.path.join(out_dir, "pred", stem + ".png"), rgb)
+        anns.append({"image_id": info["id"], "file_name": stem + ".png", "segments_info": seginfo})
     with open(os.path.join(out_dir, "pred.json"), "w") as f:
         json.dump({"annotations": anns}, f)
-    model.train()
 
 
-def evaluate(p2c_eval, gt_json, out_dir):
-    """Scores from the p2c-eval CLI (p2ceval.Evaluator is not in this tree yet)."""
+def validate(preds, vgt, gt_dir, protocol="p2c-v1"):
+    """Scores of the predictions from p2ceval.Evaluator, fed from memory: the
+    training-loop use of the library (no files written, no subprocess)."""
     import evaluate as E
+    import p2ceval
+    ann = {a["image_id"]: a for a in vgt["annotations"]}
+    ev = p2ceval.Evaluator(vgt["categories"], protocol=protocol)
     try:
-        return E.score(p2c_eval, gt_json, os.path.join(out_dir, "pred.json"), "p2c-v1")
-    except RuntimeError as e:
+        for k, (info, idmap, seginfo) in enumerate(preds):
+            a = ann[info["id"]]
+            gt_ids = p2ceval.read_idmap(os.path.join(gt_dir, a["file_name"]))
+            ev.add(info["id"], gt_ids, a["segments_info"], idmap, seginfo, order=k)
+        return E.summarize(ev.summarize())
+    except p2ceval.P2CError as e:
         return {"error": str(e)[-500:]}
+    finally:
+        ev.close()
 
 
 def main():
@@ -174,7 +192,8 @@ def main():
     ap.add_argument("--resume", help="start from this checkpoint's weights (a fresh optimizer)")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N training images")
     ap.add_argument("--val-limit", type=int, default=200)
-    ap.add_argument("--p2c-eval", default=os.path.join(HERE, "..", "build", "p2c-eval"))
+    ap.add_argument("--write-val", action="store_true",
+                    help="also write the held-out predictions to RUN/val-pred/ (pred.json + PNGs)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -252,8 +271,10 @@ def main():
                     "epoch": epoch, "args": vars(args)}, os.path.join(args.out, "ckpt.pt"))
         export.export(model, vocab, cats, stuff, os.path.join(args.out, "weights.safetensors"))
         train_time = time.time() - t0
-        predict(model, vimages, vinfos, cats, stuff, vocab, os.path.join(args.out, "val-pred"))
-        scores = evaluate(args.p2c_eval, vgt_path, os.path.join(args.out, "val-pred"))
+        preds = predict_images(model, vimages, vinfos, cats, stuff, vocab)
+        scores = validate(preds, vgt_small, os.path.join(args.val, "gt"))
+        if args.write_val:
+            write_predictions(preds, os.path.join(args.out, "val-pred"))
         rec = {"epoch": epoch, "step": step, "train_seconds": round(train_time, 1),
                "losses": run, "scores": scores}
         log.write(json.dumps(rec) + "\n")
