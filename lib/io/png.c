@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/internal.h"
 #include "io/dataset.h"
@@ -25,9 +28,41 @@ struct p2c_idmap {
 #define MAX_CHUNK_BYTES ((size_t)1 << 24)
 #define MAX_CHUNK_CACHE ((size_t)1 << 26)
 
+/* The packing runs over every pixel of every image (it was a third of the
+ * p2c-v1 run's instructions), so two pixels are packed at once: 8 bytes from
+ * pixel x on, read as a little-endian word w, hold pixel x in bits 0-23 and
+ * pixel x + 1 in bits 24-47, and (w & lo) | (w << 8 & hi) is the two ids as a
+ * little-endian pair. SSE2 does two such pairs per step. Each load of 8 bytes
+ * starts 6 bytes before the next pair, so the loops stop while 8 bytes are
+ * still in the row. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define P2CI_PACK_LE 1
+#else
+#define P2CI_PACK_LE 0
+#endif
+
 static void pack_rgb(uint32_t *dst, const unsigned char *p, size_t n)
 {
-  for (size_t x = 0; x < n; x++, p += 3)
+  size_t x = 0;
+#if P2CI_PACK_LE && defined(__SSE2__)
+  const __m128i lo4 = _mm_set1_epi64x(0xFFFFFF), hi4 = _mm_set1_epi64x(0xFFFFFFll << 32);
+  for (; x + 5 <= n; x += 4, p += 12) {
+    __m128i w = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)(const void *)p),
+                                   _mm_loadl_epi64((const __m128i *)(const void *)(p + 6)));
+    w = _mm_or_si128(_mm_and_si128(w, lo4), _mm_and_si128(_mm_slli_epi64(w, 8), hi4));
+    _mm_storeu_si128((__m128i *)(void *)(dst + x), w);
+  }
+#endif
+#if P2CI_PACK_LE
+  const uint64_t lo = 0xFFFFFFull, hi = 0xFFFFFFull << 32;
+  for (; x + 3 <= n; x += 2, p += 6) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    w = (w & lo) | (w << 8 & hi);
+    memcpy(dst + x, &w, 8);
+  }
+#endif
+  for (; x < n; x++, p += 3)
     dst[x] = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
 }
 
