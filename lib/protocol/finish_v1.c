@@ -47,98 +47,80 @@ static const char *hyp_text(const p2c_evaluator *ev, size_t off)
   return t ? t : ""; /* a missing or non-string caption scores as an empty one */
 }
 
-static int new_scorer(p2c_evaluator *ev, const char *metrics, p2c_captions **c)
+static int new_scorer(const char *metrics, p2c_captions **c, p2c_error *err)
 {
   p2c_captions_options co = P2C_CAPTIONS_OPTIONS_INIT;
   co.text = P2C_TEXT_TOKENIZED; /* tokenized once per distinct caption (text_batch) */
   co.metrics = metrics;
   p2c_error e;
   int rc = p2c_captions_create(&co, c, &e);
-  if (rc != P2C_OK) return p2ci_error(&ev->err, rc, "caption metrics: %s", e.message);
+  if (rc != P2C_OK) return p2ci_error(err, rc, "caption metrics: %s", e.message);
   return P2C_OK;
 }
 
-static int score_captions(p2c_evaluator *ev, p2ci_text_batch *tb, const uint32_t *ref_id,
-                          const uint32_t *hyp_id)
+static const char *const NAMES[5] = {"Bleu_4", "METEOR", "ROUGE_L", "CIDEr", "SPICE"};
+
+static double *summary_mean(p2c_eval_summary *S, int m)
 {
+  return m == 0 ? &S->bleu4 : m == 1 ? &S->meteor : m == 2 ? &S->rouge_l : m == 3 ? &S->cider_d : &S->spice;
+}
+
+static double *summary_scaled(p2c_eval_summary *S, int m)
+{
+  return m == 0   ? &S->bleu4_scaled
+         : m == 1 ? &S->meteor_scaled
+         : m == 2 ? &S->rouge_l_scaled
+         : m == 3 ? &S->cider_d_scaled
+                  : &S->spice_scaled;
+}
+
+static double *pair_score(ev_pair_scores *ps, int m)
+{
+  return m == 0 ? &ps->bleu4 : m == 1 ? &ps->meteor : m == 2 ? &ps->rouge_l : m == 3 ? &ps->cider_d : &ps->spice;
+}
+
+/* BLEU-4, ROUGE-L and CIDEr-D of the matched pairs: one p2c_captions run,
+ * serial, hence the task that runs alongside the per-pair METEOR and SPICE. */
+typedef struct corpus_job {
+  p2c_evaluator *ev;
+  p2ci_text_batch *tb;
+  const uint32_t *ref_id, *hyp_id;
+  uint64_t total; /* TP + FP + FN */
+  int empty;      /* no word in any reference: the caption metrics are undefined */
+} corpus_job;
+
+static int corpus_metrics(void *ctx, p2c_error *err)
+{
+  corpus_job *j = ctx;
+  p2c_evaluator *ev = j->ev;
   p2c_eval_summary *S = &ev->sum;
   const size_t n = ev->n_pairs;
-  S->caption_pairs = n;
-  const int has_spice = metric_known("SPICE");
-  double *dst[5] = {&S->bleu4, &S->meteor, &S->rouge_l, &S->cider_d, &S->spice};
-  double *scaled[5] = {&S->bleu4_scaled, &S->meteor_scaled, &S->rouge_l_scaled, &S->cider_d_scaled,
-                       &S->spice_scaled};
-  static const char *const names[5] = {"Bleu_4", "METEOR", "ROUGE_L", "CIDEr", "SPICE"};
-  for (int m = 0; m < 5; m++) *dst[m] = *scaled[m] = NAN;
-  if (!has_spice) ev->spice_note = "the SPICE-style metric is not built into this library version";
-  const uint64_t total = S->tp + S->fp + S->fn;
-  if (n == 0) {
-    /* nothing matched: the means are undefined, the scaled values 0 */
-    ev->caption_note = "no matched segment pair: caption means are undefined";
-    for (int m = 0; m < 5; m++)
-      if (total && (m != 4 || has_spice)) *scaled[m] = 0.0;
-    return P2C_OK;
-  }
-  char metrics[64];
-  /* SPICE-style runs below, per pair over the threads */
-  snprintf(metrics, sizeof metrics, "Bleu_4,ROUGE_L,CIDEr");
   p2c_captions *c = NULL;
-  int rc = new_scorer(ev, metrics, &c);
+  int rc = new_scorer("Bleu_4,ROUGE_L,CIDEr", &c, err);
   if (rc != P2C_OK) return rc;
   for (size_t i = 0; i < n && rc == P2C_OK; i++) {
     const ev_pair *p = &ev->pairs[i];
     char key[64];
     snprintf(key, sizeof key, "%lld_%lld", (long long)ev->images[p->image].image_id, (long long)p->gt_id);
-    const char *ref = p2ci_text_batch_tokens(tb, ref_id[i]);
-    rc = p2c_captions_add(c, key, &ref, 1, p2ci_text_batch_tokens(tb, hyp_id[i]));
+    const char *ref = p2ci_text_batch_tokens(j->tb, j->ref_id[i]);
+    rc = p2c_captions_add(c, key, &ref, 1, p2ci_text_batch_tokens(j->tb, j->hyp_id[i]));
   }
   if (rc == P2C_OK) rc = p2c_captions_score(c);
   if (rc == P2C_ERR_EMPTY) { /* e.g. CIDEr with no word in any reference */
-    ev->caption_note = "the matched captions hold no word: caption metrics are undefined";
+    j->empty = 1;
     p2c_captions_free(c);
     return P2C_OK;
   }
-  ev->pair_scores = p2ci_malloc_array(n, sizeof *ev->pair_scores);
-  if (rc == P2C_OK && !ev->pair_scores) rc = P2C_ERR_NOMEM;
-  for (size_t i = 0; i < n && rc == P2C_OK; i++) ev->pair_scores[i] = (ev_pair_scores){NAN, NAN, NAN, NAN, NAN};
   for (int m = 0; m < 5 && rc == P2C_OK; m++) {
     size_t idx;
-    if (p2c_captions_metric_index(c, names[m], &idx) != P2C_OK) continue;
-    if ((rc = p2c_captions_corpus(c, idx, dst[m])) != P2C_OK) break;
-    if (total) *scaled[m] = *dst[m] * (double)n / (double)total;
-    for (size_t i = 0; i < n && rc == P2C_OK; i++) {
-      double *ps = m == 0 ? &ev->pair_scores[i].bleu4
-                   : m == 1 ? &ev->pair_scores[i].meteor
-                   : m == 2 ? &ev->pair_scores[i].rouge_l
-                   : m == 3 ? &ev->pair_scores[i].cider_d
-                            : &ev->pair_scores[i].spice;
-      rc = p2c_captions_item_score(c, i, idx, ps);
-    }
+    if (p2c_captions_metric_index(c, NAMES[m], &idx) != P2C_OK) continue;
+    if ((rc = p2c_captions_corpus(c, idx, summary_mean(S, m))) != P2C_OK) break;
+    if (j->total) *summary_scaled(S, m) = *summary_mean(S, m) * (double)n / (double)j->total;
+    for (size_t i = 0; i < n && rc == P2C_OK; i++)
+      rc = p2c_captions_item_score(c, i, idx, pair_score(&ev->pair_scores[i], m));
   }
-  if (rc != P2C_OK) rc = p2ci_error(&ev->err, rc, "caption metrics: %s", p2c_captions_last_error(c));
+  if (rc != P2C_OK) p2ci_error(err, rc, "caption metrics: %s", p2c_captions_last_error(c));
   p2c_captions_free(c);
-  if (rc != P2C_OK) return rc;
-  /* METEOR 1.5: the mean of the pairs' scores (numpy order) */
-  double *v = p2ci_malloc_array(n, sizeof *v);
-  if (!v) return p2ci_error(&ev->err, P2C_ERR_NOMEM, "out of memory");
-  rc = p2ci_text_batch_meteor15(tb, hyp_id, ref_id, n, v);
-  if (rc != P2C_OK) p2ci_error(&ev->err, rc, "%s", p2ci_text_batch_error(tb));
-  for (size_t i = 0; i < n && rc == P2C_OK; i++) ev->pair_scores[i].meteor = v[i];
-  if (rc == P2C_OK) {
-    S->meteor = p2ci_mean_numpy(v, n);
-    if (total) S->meteor_scaled = S->meteor * (double)n / (double)total;
-  }
-  /* SPICE-style: the mean of the pairs' All F1 (pycocoevalcap's Spice) */
-  if (rc == P2C_OK && has_spice) {
-    if ((rc = p2ci_text_batch_spice(tb, hyp_id, ref_id, n, v)) != P2C_OK)
-      p2ci_error(&ev->err, rc, "%s", p2ci_text_batch_error(tb));
-    for (size_t i = 0; i < n && rc == P2C_OK; i++) ev->pair_scores[i].spice = v[i];
-    if (rc == P2C_OK) {
-      S->spice = p2c_spice_corpus(v, n);
-      if (total) S->spice_scaled = S->spice * (double)n / (double)total;
-    }
-  }
-  free(v);
   return rc;
 }
 
@@ -158,55 +140,67 @@ static int by_rank(const void *a, const void *b)
   return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-static int dense_map(p2c_evaluator *ev, p2ci_text_batch *tb, const uint32_t *ref_id,
-                     const uint32_t *hyp_id)
+/* The dense-captioning mAP's ranked records, and the (hypothesis, reference)
+ * pairs whose METEOR they need. */
+typedef struct map_work {
+  p2ci_map_record *rec;
+  size_t npairs;
+  size_t *scored; /* per pair: its record */
+  uint32_t *hyp, *ref;
+  double *meteor;
+} map_work;
+
+static void map_work_free(map_work *mw)
 {
-  p2c_eval_summary *S = &ev->sum;
+  free(mw->rec), free(mw->scored), free(mw->hyp), free(mw->ref), free(mw->meteor);
+}
+
+static int map_prepare(p2c_evaluator *ev, const uint32_t *ref_id, const uint32_t *hyp_id, map_work *mw)
+{
   const size_t n = ev->n_preds;
-  S->map_entries = n;
-  S->map_npos = ev->npos_noncrowd;
   ranked *rk = p2ci_malloc_array(n ? n : 1, sizeof *rk);
-  p2ci_map_record *rec = p2ci_calloc_array(n ? n : 1, sizeof *rec);
   unsigned char *taken = p2ci_calloc_array(ev->gt_global ? ev->gt_global : 1, 1);
-  size_t *scored = p2ci_malloc_array(n ? n : 1, sizeof *scored);
-  if (!rk || !rec || !taken || !scored) {
-    free(rk), free(rec), free(taken), free(scored);
+  mw->rec = p2ci_calloc_array(n ? n : 1, sizeof *mw->rec);
+  mw->scored = p2ci_malloc_array(n ? n : 1, sizeof *mw->scored);
+  mw->hyp = p2ci_malloc_array(n ? n : 1, sizeof *mw->hyp);
+  mw->ref = p2ci_malloc_array(n ? n : 1, sizeof *mw->ref);
+  mw->meteor = p2ci_malloc_array(n ? n : 1, sizeof *mw->meteor);
+  if (!rk || !taken || !mw->rec || !mw->scored || !mw->hyp || !mw->ref || !mw->meteor) {
+    free(rk), free(taken);
     return p2ci_error(&ev->err, P2C_ERR_NOMEM, "out of memory");
   }
   for (size_t i = 0; i < n; i++) rk[i] = (ranked){&ev->preds[i], i};
   qsort(rk, n, sizeof *rk, by_rank);
   /* DenseCap: each detection takes its best GT; if a higher-ranked one took
    * it already, it is a false positive (record.ok = 0) */
-  size_t nscored = 0;
+  size_t k = 0;
   for (size_t i = 0; i < n; i++) {
     const ev_pred *p = rk[i].p;
-    rec[i].iou = p->iou;
+    mw->rec[i].iou = p->iou;
     if (p->gt_global < 0 || taken[p->gt_global]) {
-      rec[i].fp = 1;
+      mw->rec[i].fp = 1;
       continue;
     }
     taken[p->gt_global] = 1;
-    scored[nscored++] = i;
+    mw->scored[k] = i;
+    mw->hyp[k] = hyp_id[rk[i].idx];
+    mw->ref[k] = ref_id[rk[i].idx];
+    k++;
   }
-  int rc = P2C_OK;
-  uint32_t *h = p2ci_malloc_array(nscored ? nscored : 1, sizeof *h);
-  uint32_t *r = p2ci_malloc_array(nscored ? nscored : 1, sizeof *r);
-  double *v = p2ci_malloc_array(nscored ? nscored : 1, sizeof *v);
-  if (!h || !r || !v) rc = p2ci_error(&ev->err, P2C_ERR_NOMEM, "out of memory");
-  for (size_t k = 0; k < nscored && rc == P2C_OK; k++) {
-    const size_t i = rk[scored[k]].idx;
-    h[k] = hyp_id[i];
-    r[k] = ref_id[i];
-  }
-  if (rc == P2C_OK && (rc = p2ci_text_batch_meteor15(tb, h, r, nscored, v)) != P2C_OK)
-    p2ci_error(&ev->err, rc, "%s", p2ci_text_batch_error(tb));
-  for (size_t k = 0; k < nscored && rc == P2C_OK; k++) rec[scored[k]].meteor = v[k];
-  free(h), free(r), free(v);
+  mw->npairs = k;
+  free(rk), free(taken);
+  return P2C_OK;
+}
+
+static int map_finish(p2c_evaluator *ev, map_work *mw)
+{
+  p2c_eval_summary *S = &ev->sum;
+  S->map_entries = ev->n_preds;
+  S->map_npos = ev->npos_noncrowd;
+  for (size_t k = 0; k < mw->npairs; k++) mw->rec[mw->scored[k]].meteor = mw->meteor[k];
   p2ci_map_result res;
-  if (rc == P2C_OK && (rc = p2ci_map_exact(rec, n, ev->npos_noncrowd, &res)) != P2C_OK)
-    p2ci_error(&ev->err, rc, "out of memory");
-  free(rk), free(rec), free(taken), free(scored);
-  if (rc != P2C_OK) return rc;
+  if (p2ci_map_exact(mw->rec, ev->n_preds, ev->npos_noncrowd, &res) != P2C_OK)
+    return p2ci_error(&ev->err, P2C_ERR_NOMEM, "out of memory");
   memcpy(S->ap, res.ap, sizeof S->ap);
   memcpy(S->det_ap, res.det_ap, sizeof S->det_ap);
   S->map = res.map;
@@ -215,6 +209,59 @@ static int dense_map(p2c_evaluator *ev, p2ci_text_batch *tb, const uint32_t *ref
     ev->map_note = "no non-crowd GT segment: recall, hence the mAP, is undefined";
   }
   return P2C_OK;
+}
+
+/* Caption metrics over the matched pairs and METEOR of the mAP's pairs, in
+ * one pass over the threads: the corpus metrics as one task, METEOR 1.5 and
+ * SPICE-style per pair (each distinct METEOR pair once, shared by the caption
+ * means and the mAP). */
+static int score(p2c_evaluator *ev, p2ci_text_batch *tb, const uint32_t *ref_id, const uint32_t *hyp_id,
+                 map_work *mw)
+{
+  p2c_eval_summary *S = &ev->sum;
+  const size_t n = ev->n_pairs;
+  S->caption_pairs = n;
+  const int has_spice = metric_known("SPICE");
+  for (int m = 0; m < 5; m++) *summary_mean(S, m) = *summary_scaled(S, m) = NAN;
+  if (!has_spice) ev->spice_note = "the SPICE-style metric is not built into this library version";
+  const uint64_t total = S->tp + S->fp + S->fn;
+  if (n == 0) {
+    /* nothing matched: the means are undefined, the scaled values 0 */
+    ev->caption_note = "no matched segment pair: caption means are undefined";
+    for (int m = 0; m < 5; m++)
+      if (total && (m != 4 || has_spice)) *summary_scaled(S, m) = 0.0;
+  }
+  double *vm = p2ci_malloc_array(n ? n : 1, sizeof *vm), *vs = p2ci_malloc_array(n ? n : 1, sizeof *vs);
+  ev->pair_scores = n ? p2ci_malloc_array(n, sizeof *ev->pair_scores) : NULL;
+  if (!vm || !vs || (n && !ev->pair_scores)) {
+    free(vm), free(vs);
+    return p2ci_error(&ev->err, P2C_ERR_NOMEM, "out of memory");
+  }
+  for (size_t i = 0; i < n; i++) ev->pair_scores[i] = (ev_pair_scores){NAN, NAN, NAN, NAN, NAN};
+  corpus_job cj = {ev, tb, ref_id, hyp_id, total, 0};
+  p2ci_text_pairs meteor[2] = {{hyp_id, ref_id, n, vm}, {mw->hyp, mw->ref, mw->npairs, mw->meteor}};
+  p2ci_text_pairs spice = {hyp_id, ref_id, n, vs};
+  int rc = p2ci_text_batch_score(tb, meteor, 2, n && has_spice ? &spice : NULL, n ? corpus_metrics : NULL, &cj);
+  if (rc != P2C_OK) {
+    p2ci_error(&ev->err, rc, "%s", p2ci_text_batch_error(tb));
+  } else if (cj.empty) {
+    ev->caption_note = "the matched captions hold no word: caption metrics are undefined";
+    free(ev->pair_scores);
+    ev->pair_scores = NULL;
+  } else if (n) {
+    /* METEOR 1.5: the mean of the pairs' scores (numpy order) */
+    for (size_t i = 0; i < n; i++) ev->pair_scores[i].meteor = vm[i];
+    S->meteor = p2ci_mean_numpy(vm, n);
+    if (total) S->meteor_scaled = S->meteor * (double)n / (double)total;
+    /* SPICE-style: the mean of the pairs' All F1 (pycocoevalcap's Spice) */
+    if (has_spice) {
+      for (size_t i = 0; i < n; i++) ev->pair_scores[i].spice = vs[i];
+      S->spice = p2c_spice_corpus(vs, n);
+      if (total) S->spice_scaled = S->spice * (double)n / (double)total;
+    }
+  }
+  free(vm), free(vs);
+  return rc;
 }
 
 int p2ci_finish_v1(p2c_evaluator *ev)
@@ -246,10 +293,13 @@ int p2ci_finish_v1(p2c_evaluator *ev)
     p2ci_error(&ev->err, rc, "out of memory");
   else if ((rc = p2ci_text_batch_tokenize(tb)) != P2C_OK)
     p2ci_error(&ev->err, rc, "%s", p2ci_text_batch_error(tb));
-  if (rc == P2C_OK) rc = score_captions(ev, tb, pref, phyp);
-  if (rc == P2C_OK) rc = dense_map(ev, tb, qref, qhyp);
+  map_work mw = {0};
+  if (rc == P2C_OK) rc = map_prepare(ev, qref, qhyp, &mw);
+  if (rc == P2C_OK) rc = score(ev, tb, pref, phyp, &mw);
+  if (rc == P2C_OK) rc = map_finish(ev, &mw);
   if (rc == P2C_OK && p2ci_text_batch_meteor_variant(tb))
     snprintf(ev->meteor_variant, sizeof ev->meteor_variant, "%s", p2ci_text_batch_meteor_variant(tb));
+  map_work_free(&mw);
   p2ci_text_batch_free(tb);
   free(ids);
   return rc;

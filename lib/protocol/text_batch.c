@@ -168,11 +168,11 @@ static int tokenize_one(void *ctx, int w, size_t i)
   return P2C_OK;
 }
 
-static int finish(p2ci_text_batch *b, int rc, size_t failed)
+static int finish(p2ci_text_batch *b, int rc, int worker)
 {
   if (rc != P2C_OK) {
-    const p2c_error *e = &b->err[failed % (size_t)b->threads];
-    if (e->code)
+    const p2c_error *e = worker >= 0 ? &b->err[worker] : NULL;
+    if (e && e->code)
       p2ci_error_copy(&b->last, e);
     else
       p2ci_error(&b->last, rc, "%s", p2c_strerror(rc));
@@ -185,8 +185,8 @@ int p2ci_text_batch_tokenize(p2ci_text_batch *b)
   free(b->tok);
   b->tok = p2ci_calloc_array(b->n ? b->n : 1, sizeof *b->tok);
   if (!b->tok) return p2ci_error(&b->last, P2C_ERR_NOMEM, "out of memory");
-  size_t failed = 0;
-  return finish(b, p2ci_parallel_for(b->threads, b->n, tokenize_one, b, &failed), failed);
+  int worker = -1;
+  return finish(b, p2ci_parallel_for(b->threads, b->n, tokenize_one, b, NULL, &worker), worker);
 }
 
 const char *p2ci_text_batch_tokens(const p2ci_text_batch *b, uint32_t id)
@@ -194,9 +194,8 @@ const char *p2ci_text_batch_tokens(const p2ci_text_batch *b, uint32_t id)
   return id < b->n && b->tok && b->tok[id] ? b->tok[id] : "";
 }
 
-static int meteor_one(void *ctx, int w, size_t i)
+static int meteor_one(p2ci_text_batch *b, int w, size_t i)
 {
-  p2ci_text_batch *b = ctx;
   int rc;
   if (!b->m15[w]) {
     p2c_meteor15_options mo = P2C_METEOR15_OPTIONS_INIT;
@@ -220,48 +219,8 @@ static int meteor_one(void *ctx, int w, size_t i)
   return P2C_OK;
 }
 
-int p2ci_text_batch_meteor15(p2ci_text_batch *b, const uint32_t *hyp, const uint32_t *ref, size_t n,
-                             double *out)
+static int spice_one(p2ci_text_batch *b, int w, const p2ci_text_pairs *j, size_t i)
 {
-  /* each distinct (hypothesis, reference) is scored once, across calls */
-  if (mreserve(b, n) != P2C_OK) return p2ci_error(&b->last, P2C_ERR_NOMEM, "out of memory");
-  b->job = p2ci_malloc_array(n ? n : 1, sizeof *b->job);
-  b->jout = p2ci_malloc_array(n ? n : 1, sizeof *b->jout);
-  if (!b->job || !b->jout) {
-    free(b->job), free(b->jout);
-    return p2ci_error(&b->last, P2C_ERR_NOMEM, "out of memory");
-  }
-  size_t nj = 0;
-  for (size_t i = 0; i < n; i++) {
-    const uint64_t key = (uint64_t)hyp[i] << 32 | ref[i];
-    size_t sl = mslot(b, key);
-    if (!b->mkey[sl]) {
-      b->mkey[sl] = key + 1;
-      b->mval[sl] = NAN; /* filled below */
-      b->mlen++;
-      b->job[nj++] = key;
-    }
-  }
-  size_t failed = 0;
-  int rc = finish(b, p2ci_parallel_for(b->threads, nj, meteor_one, b, &failed), failed);
-  for (size_t k = 0; k < nj && rc == P2C_OK; k++) b->mval[mslot(b, b->job[k])] = b->jout[k];
-  for (size_t i = 0; i < n && rc == P2C_OK; i++) out[i] = b->mval[mslot(b, (uint64_t)hyp[i] << 32 | ref[i])];
-  free(b->job), free(b->jout);
-  b->job = NULL, b->jout = NULL;
-  return rc;
-}
-
-/* The SPICE job: item i of hyp / ref / out. */
-typedef struct spice_job {
-  p2ci_text_batch *b;
-  const uint32_t *hyp, *ref;
-  double *out;
-} spice_job;
-
-static int spice_one(void *ctx, int w, size_t i)
-{
-  spice_job *j = ctx;
-  p2ci_text_batch *b = j->b;
   int rc;
   if (!b->sp[w]) {
     p2c_spice_options so = P2C_SPICE_OPTIONS_INIT;
@@ -278,13 +237,62 @@ static int spice_one(void *ctx, int w, size_t i)
   return P2C_OK;
 }
 
-int p2ci_text_batch_spice(p2ci_text_batch *b, const uint32_t *hyp, const uint32_t *ref, size_t n,
-                          double *out)
+/* One pass: item 0 is the task (first, being the longest), then the METEOR
+ * jobs, then the SPICE pairs. */
+typedef struct pass {
+  p2ci_text_batch *b;
+  p2ci_text_task task;
+  void *task_ctx;
+  size_t ntask, njob;
+  const p2ci_text_pairs *spice;
+} pass;
+
+static int pass_one(void *ctx, int w, size_t i)
 {
-  spice_job j = {b, hyp, ref, out};
-  size_t failed = 0;
-  int rc = p2ci_parallel_for(b->threads, n, spice_one, &j, &failed);
-  return finish(b, rc, failed);
+  pass *p = ctx;
+  if (i < p->ntask) return p->task(p->task_ctx, &p->b->err[w]);
+  i -= p->ntask;
+  if (i < p->njob) return meteor_one(p->b, w, i);
+  return spice_one(p->b, w, p->spice, i - p->njob);
+}
+
+int p2ci_text_batch_score(p2ci_text_batch *b, const p2ci_text_pairs *meteor, size_t num_meteor,
+                          const p2ci_text_pairs *spice, p2ci_text_task task, void *task_ctx)
+{
+  /* each distinct (hypothesis, reference) is scored once, across calls */
+  size_t total = 0;
+  for (size_t k = 0; k < num_meteor; k++) total += meteor[k].n;
+  if (mreserve(b, total) != P2C_OK) return p2ci_error(&b->last, P2C_ERR_NOMEM, "out of memory");
+  b->job = p2ci_malloc_array(total ? total : 1, sizeof *b->job);
+  b->jout = p2ci_malloc_array(total ? total : 1, sizeof *b->jout);
+  if (!b->job || !b->jout) {
+    free(b->job), free(b->jout);
+    b->job = NULL, b->jout = NULL;
+    return p2ci_error(&b->last, P2C_ERR_NOMEM, "out of memory");
+  }
+  size_t nj = 0;
+  for (size_t k = 0; k < num_meteor; k++)
+    for (size_t i = 0; i < meteor[k].n; i++) {
+      const uint64_t key = (uint64_t)meteor[k].hyp[i] << 32 | meteor[k].ref[i];
+      size_t sl = mslot(b, key);
+      if (!b->mkey[sl]) {
+        b->mkey[sl] = key + 1;
+        b->mval[sl] = NAN; /* filled below */
+        b->mlen++;
+        b->job[nj++] = key;
+      }
+    }
+  pass p = {b, task, task_ctx, task ? 1 : 0, nj, spice};
+  const size_t nspice = spice ? spice->n : 0;
+  int worker = -1;
+  int rc = finish(b, p2ci_parallel_for(b->threads, p.ntask + nj + nspice, pass_one, &p, NULL, &worker), worker);
+  for (size_t k = 0; k < nj && rc == P2C_OK; k++) b->mval[mslot(b, b->job[k])] = b->jout[k];
+  for (size_t k = 0; k < num_meteor && rc == P2C_OK; k++)
+    for (size_t i = 0; i < meteor[k].n; i++)
+      meteor[k].out[i] = b->mval[mslot(b, (uint64_t)meteor[k].hyp[i] << 32 | meteor[k].ref[i])];
+  free(b->job), free(b->jout);
+  b->job = NULL, b->jout = NULL;
+  return rc;
 }
 
 const char *p2ci_text_batch_meteor_variant(const p2ci_text_batch *b)

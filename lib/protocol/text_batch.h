@@ -25,14 +25,28 @@ int p2ci_text_batch_intern(p2ci_text_batch *b, const char *raw, uint32_t *id);
 int p2ci_text_batch_tokenize(p2ci_text_batch *b);
 /* The tokenized form of an interned text, after p2ci_text_batch_tokenize. */
 const char *p2ci_text_batch_tokens(const p2ci_text_batch *b, uint32_t id);
-/* out[i] = METEOR 1.5 of tokens(hyp[i]) against tokens(ref[i]); an empty
- * hypothesis scores 0. */
-int p2ci_text_batch_meteor15(p2ci_text_batch *b, const uint32_t *hyp, const uint32_t *ref, size_t n,
-                             double *out);
-/* out[i] = SPICE-style All F1 of tokens(hyp[i]) against tokens(ref[i]), as
- * the p2c_captions "SPICE" metric scores an item. */
-int p2ci_text_batch_spice(p2ci_text_batch *b, const uint32_t *hyp, const uint32_t *ref, size_t n,
-                          double *out);
+/* (hypothesis, reference) pairs of interned texts and a score for each. */
+typedef struct p2ci_text_pairs {
+  const uint32_t *hyp, *ref;
+  size_t n;
+  double *out;
+} p2ci_text_pairs;
+
+/* Work run alongside the pairs, once, on one of the threads; it reports a
+ * failure in *err and returns its status. */
+typedef int (*p2ci_text_task)(void *ctx, p2c_error *err);
+
+/* One pass over the threads, after p2ci_text_batch_tokenize:
+ *  - for every pair of meteor[0..num_meteor), out[i] = METEOR 1.5 of
+ *    tokens(hyp[i]) against tokens(ref[i]) (an empty hypothesis scores 0;
+ *    each distinct pair is scored once, across calls);
+ *  - for every pair of *spice (NULL: none), out[i] = its SPICE-style All F1,
+ *    as the p2c_captions "SPICE" metric scores an item;
+ *  - task(task_ctx) once (NULL: none), so that a long serial step (the
+ *    corpus metrics) overlaps the pairs instead of following them.
+ * On failure the first failing item's message is p2ci_text_batch_error. */
+int p2ci_text_batch_score(p2ci_text_batch *b, const p2ci_text_pairs *meteor, size_t num_meteor,
+                          const p2ci_text_pairs *spice, p2ci_text_task task, void *task_ctx);
 /* "meteor-1.5" or "meteor-1.5-nopara" once METEOR has run, else NULL. */
 const char *p2ci_text_batch_meteor_variant(const p2ci_text_batch *b);
 
