@@ -723,7 +723,12 @@ static int is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' 
  * - the same run of 2+ letters followed by the final "." of the text is that
  *   token, then a period, unless it is an abbreviation (ABBREV1 or ABBREV2
  *   keep "etc." or "Mr." whole: checked with those very patterns);
- * - one letter followed by the final "." is the token "x." (ABBREV2).
+ * - one letter followed by the final "." is the token "x." (ABBREV2);
+ * - runs of ASCII letters joined by single hyphens ("mid-sized") followed by
+ *   a space, the end, ", " or a final "," are one token and the comma: HTHING
+ *   matches the whole run, no rule matches more (the ones that take a hyphen
+ *   and go on need a digit, '.', '/', '@' or an apostrophe) and HTHING comes
+ *   before THING, its tie; its action drops only soft hyphens.
  * Returns the length of the word (0: use the rules) and sets *skip to the
  * bytes after it that only hold punctuation the filter drops. */
 static size_t plain_word(p2ci_ptb *t, const char *s, size_t pos, size_t end, size_t *skip)
@@ -731,6 +736,17 @@ static size_t plain_word(p2ci_ptb *t, const char *s, size_t pos, size_t end, siz
   size_t q = pos;
   while (q < end && is_ascii_letter(s[q])) q++;
   if (q == pos) return 0;
+  if (q + 1 < end && s[q] == '-' && is_ascii_letter(s[q + 1])) {
+    while (q + 1 < end && s[q] == '-' && is_ascii_letter(s[q + 1]))
+      for (q++; q < end && is_ascii_letter(s[q]);) q++;
+    *skip = 0;
+    if (q == end || s[q] == ' ') return q - pos;
+    if (s[q] == ',' && (q + 1 == end || s[q + 1] == ' ')) {
+      *skip = 1;
+      return q - pos;
+    }
+    return 0;
+  }
   static const char *const split[] = {"cannot", "gonna", "gotta", "lemme", "gimme", "wanna"};
   for (size_t i = 0; i < sizeof split / sizeof split[0]; i++)
     if (q - pos == strlen(split[i]) && ascii_ieq(s + pos, split[i], q - pos)) return 0;

@@ -147,13 +147,16 @@ START_TEST(basic_rules)
 END_TEST
 
 /* The plain-word shortcuts give what the rules give: random sentences of
- * words chosen to hit abbreviations, split words, acronyms and punctuation. */
+ * words chosen to hit abbreviations, split words, acronyms, hyphenated words
+ * and punctuation. */
 START_TEST(shortcuts_change_nothing)
 {
   static const char *const words[] = {
       "a", "I", "C", "dog", "Dogs", "etc", "Inc", "Mr", "mr", "St", "co", "Pty", "Ltd", "No",
       "cannot", "Gonna", "wanna", "U.S", "vs", "Calif", "Mass", "al", "e-mail", "x", "The",
-      "wave", "AT", "T", "pp", "Jan", "May", "sept", "Dr", "ph", "Ed", "ca", "art", "Fig", "sq"};
+      "wave", "AT", "T", "pp", "Jan", "May", "sept", "Dr", "ph", "Ed", "ca", "art", "Fig", "sq",
+      "mid-sized", "x-ray", "T-shirt", "cannot-go", "gonna-be", "pro-choice", "anti-war", "non-US",
+      "co-op", "a-b-c", "vs-x", "Mr-x", "mid-", "-x", "mid--sized", "U.S-x", "x-U.S", "etc-x"};
   static const char *const after[] = {"", "", "", ",", ".", ". ", ", ", "'s", "!", "", "."};
   p2ci_ptb *fast, *slow;
   p2c_error err;
@@ -161,7 +164,7 @@ START_TEST(shortcuts_change_nothing)
   ck_assert_int_eq(p2ci_ptb_create(&slow, &err), 0);
   p2ci_ptb_set_shortcuts(slow, 0);
   uint64_t r = 12345;
-  for (int n = 0; n < 3000; n++) {
+  for (int n = 0; n < 6000; n++) {
     char text[512] = "";
     int len = 1 + (int)(r % 7);
     for (int i = 0; i < len; i++) {
