@@ -153,11 +153,29 @@ int p2c_spice_score(p2c_spice *sp, const char *const *refs, size_t nrefs, const 
     return P2C_ERR_INVALID_ARG;
   }
   sp->tref.n = sp->ttest.n = 0;
+  /* a reference equal to the hypothesis (a third of the matched pairs in a
+   * typical evaluation) gives its tuples: extraction depends on the text only */
+  size_t same_from = 0, same_to = 0;
+  int same = 0;
   for (size_t i = 0; i < nrefs; i++) {
     if (!refs[i]) return fail(sp, P2C_ERR_INVALID_ARG, "p2c_spice_score: a reference is NULL");
+    size_t from = sp->tref.n;
     if (p2ci_sp_extract(sp->ext, refs[i], strlen(refs[i]), &sp->tref)) return fail(sp, P2C_ERR_NOMEM, "out of memory");
+    if (!same && !strcmp(refs[i], hyp)) {
+      same = 1;
+      same_from = from;
+      same_to = sp->tref.n;
+    }
   }
-  if (p2ci_sp_extract(sp->ext, hyp, strlen(hyp), &sp->ttest)) return fail(sp, P2C_ERR_NOMEM, "out of memory");
+  if (same) {
+    for (size_t i = same_from; i < same_to; i++) {
+      const p2ci_sp_tuple *t = &sp->tref.v[i];
+      if (p2ci_sp_tuples_push(&sp->ttest, t->arity, t->w[0], t->w[1], t->w[2]))
+        return fail(sp, P2C_ERR_NOMEM, "out of memory");
+    }
+  } else if (p2ci_sp_extract(sp->ext, hyp, strlen(hyp), &sp->ttest)) {
+    return fail(sp, P2C_ERR_NOMEM, "out of memory");
+  }
   return score_lists(sp, out);
 }
 
