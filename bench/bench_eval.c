@@ -8,7 +8,6 @@
  * then p2c_evaluator_run and p2c_evaluator_finish. Prints, per protocol, the
  * wall time of each phase and the process CPU time (the fair number on a
  * shared machine). */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,21 +49,6 @@ static int make_set(const char *dir)
   return 0;
 }
 
-typedef struct load_job {
-  const char *path;
-  p2c_load_options opts;
-  p2c_dataset *ds;
-  p2c_error err;
-  int rc;
-} load_job;
-
-static void *load_one(void *arg)
-{
-  load_job *j = arg;
-  j->rc = p2c_dataset_load(j->path, &j->opts, &j->ds, &j->err);
-  return NULL;
-}
-
 static int run(const char *dir, int protocol, int threads)
 {
   char gp[1024], pp[1024];
@@ -72,20 +56,13 @@ static int run(const char *dir, int protocol, int threads)
   snprintf(pp, sizeof pp, "%s/pred.json", dir);
   double t0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
   p2c_error e;
-  load_job gj = {gp, P2C_LOAD_OPTIONS_INIT, NULL, {0}, 0}, pj = {pp, P2C_LOAD_OPTIONS_INIT, NULL, {0}, 0};
-  pj.opts.kind = P2C_DATASET_PRED;
-  pthread_t th;
-  int started = threads > 1 && pthread_create(&th, NULL, load_one, &pj) == 0;
-  load_one(&gj);
-  if (started)
-    pthread_join(th, NULL);
-  else
-    load_one(&pj);
-  if (gj.rc != P2C_OK || pj.rc != P2C_OK) {
-    fprintf(stderr, "%s\n", gj.rc != P2C_OK ? gj.err.message : pj.err.message);
+  p2c_dataset *gt = NULL, *pred = NULL;
+  p2c_load_options go = P2C_LOAD_OPTIONS_INIT, po = P2C_LOAD_OPTIONS_INIT;
+  po.kind = P2C_DATASET_PRED;
+  if (p2c_dataset_load_pair(gp, &go, pp, &po, threads, &gt, &pred, &e) != P2C_OK) {
+    fprintf(stderr, "%s\n", e.message);
     return 1;
   }
-  p2c_dataset *gt = gj.ds, *pred = pj.ds;
   double t1 = now(CLOCK_MONOTONIC);
   p2c_eval_options o = P2C_EVAL_OPTIONS_INIT;
   o.protocol = protocol;

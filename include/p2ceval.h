@@ -248,6 +248,17 @@ P2C_API int p2c_validation_truncated(const p2c_validation *v);
 P2C_API int p2c_validation_problem(const p2c_validation *v, size_t index, p2c_problem *out);
 P2C_API void p2c_validation_free(p2c_validation *v);
 
+/* The ground truth and the prediction of one evaluation, each loaded as
+ * p2c_dataset_load does with its options (NULL: defaults; pred_opts->kind
+ * should be P2C_DATASET_PRED), side by side on two threads when threads > 1
+ * (the prediction's on a thread of its own), else one after the other. On
+ * success *gt and *pred are new datasets owned by the caller; on failure both
+ * are NULL and err (if given) holds the ground truth's error if it failed,
+ * else the prediction's, as when they are loaded one after the other. */
+P2C_API int p2c_dataset_load_pair(const char *gt_path, const p2c_load_options *gt_opts,
+                                  const char *pred_path, const p2c_load_options *pred_opts,
+                                  int threads, p2c_dataset **gt, p2c_dataset **pred, p2c_error *err);
+
 /* @@SECTION dataset */
 
 /* ==========================================================================

@@ -1,7 +1,6 @@
 /* p2c-eval GT.json PRED.json: the whole Pix2Cap-COCO evaluation (panoptic
  * quality, caption quality, dense-captioning mAP) under one protocol. */
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,45 +64,6 @@ static void on_progress(void *user, size_t done, size_t total)
   p->shown = 1;
   if (done == total) fputc('\n', stderr);
   fflush(stderr);
-}
-
-/* One of the two JSON files and what loading it gave. */
-typedef struct load_job {
-  const char *path;
-  const p2c_load_options *opts;
-  p2c_dataset *ds;
-  p2c_error err;
-  int rc;
-} load_job;
-
-static void *load_one(void *arg)
-{
-  load_job *j = arg;
-  j->rc = p2c_dataset_load(j->path, j->opts, &j->ds, &j->err);
-  return NULL;
-}
-
-/* Both files, side by side when --threads allows two (the prediction on a
- * thread of its own); the ground truth's error first, as when they are read
- * one after the other. */
-static int load_both(load_job *gt, load_job *pred, int threads)
-{
-  pthread_t th;
-  int started = threads > 1 && pthread_create(&th, NULL, load_one, pred) == 0;
-  load_one(gt);
-  if (started)
-    pthread_join(th, NULL);
-  else if (gt->rc == P2C_OK)
-    load_one(pred);
-  if (gt->rc != P2C_OK) {
-    p2c_dataset_free(pred->ds);
-    return p2c_cli_report(&gt->err);
-  }
-  if (pred->rc != P2C_OK) {
-    p2c_dataset_free(gt->ds);
-    return p2c_cli_report(&pred->err);
-  }
-  return P2C_EXIT_OK;
 }
 
 static void pct(double v)
@@ -231,11 +191,9 @@ int p2c_cmd_evaluate(int argc, char **argv)
   gopts.png_dir = gt_dir;
   popts.kind = P2C_DATASET_PRED;
   popts.png_dir = pred_dir;
-  load_job gj = {paths[0], &gopts, NULL, {0}, 0}, pj = {paths[1], &popts, NULL, {0}, 0};
-  int lc = load_both(&gj, &pj, eo.threads);
-  if (lc != P2C_EXIT_OK) return lc;
-  gt = gj.ds;
-  pred = pj.ds;
+  /* with --threads 2 or more, the two files load side by side */
+  if (p2c_dataset_load_pair(paths[0], &gopts, paths[1], &popts, eo.threads, &gt, &pred, &err) != P2C_OK)
+    return p2c_cli_report(&err);
   int rc = p2c_evaluator_create(gt, &eo, &ev, &err);
   if (rc != P2C_OK) {
     p2c_dataset_free(gt);

@@ -588,6 +588,41 @@ START_TEST(arguments_and_files)
 }
 END_TEST
 
+/* p2c_dataset_load_pair: the same datasets with 1 or 2 threads; the ground
+ * truth's error first, as when loading one after the other. */
+START_TEST(load_pair)
+{
+  char gp[1024], pp[1024];
+  snprintf(gp, sizeof gp, "%s", p2ct_fixture("synth/gt.json"));
+  snprintf(pp, sizeof pp, "%s", p2ct_fixture("synth/pred.json"));
+  p2c_load_options po = P2C_LOAD_OPTIONS_INIT;
+  po.kind = P2C_DATASET_PRED;
+  p2c_error e;
+  for (int threads = 1; threads <= 2; threads++) {
+    p2c_dataset *gt = NULL, *pred = NULL, *g1 = NULL, *p1 = NULL;
+    ck_assert_int_eq(p2c_dataset_load_pair(gp, NULL, pp, &po, threads, &gt, &pred, &e), P2C_OK);
+    ck_assert_int_eq(p2c_dataset_load(gp, NULL, &g1, &e), P2C_OK);
+    ck_assert_int_eq(p2c_dataset_load(pp, &po, &p1, &e), P2C_OK);
+    ck_assert_uint_eq(p2c_dataset_num_images(gt), p2c_dataset_num_images(g1));
+    ck_assert_uint_eq(p2c_dataset_num_images(pred), p2c_dataset_num_images(p1));
+    ck_assert_str_eq(p2c_dataset_png_dir(pred), p2c_dataset_png_dir(p1));
+    p2c_dataset_free(gt), p2c_dataset_free(pred), p2c_dataset_free(g1), p2c_dataset_free(p1);
+    ck_assert_int_eq(p2c_dataset_load_pair("/nonexistent/g.json", NULL, "/nonexistent/p.json", &po, threads,
+                                           &gt, &pred, &e),
+                     P2C_ERR_IO);
+    ck_assert_str_eq(e.message, "/nonexistent/g.json: cannot open: No such file or directory");
+    ck_assert_ptr_null(gt);
+    ck_assert_ptr_null(pred);
+    ck_assert_int_eq(p2c_dataset_load_pair(gp, NULL, "/nonexistent/p.json", &po, threads, &gt, &pred, &e),
+                     P2C_ERR_IO);
+    ck_assert_str_eq(e.message, "/nonexistent/p.json: cannot open: No such file or directory");
+    ck_assert_ptr_null(gt);
+    ck_assert_ptr_null(pred);
+  }
+  ck_assert_int_eq(p2c_dataset_load_pair(gp, NULL, pp, &po, 2, NULL, NULL, &e), P2C_ERR_INVALID_ARG);
+}
+END_TEST
+
 /* Deterministic mutation fuzzing of a small prediction JSON: every outcome is
  * a dataset or a clean error naming the file. */
 START_TEST(mutated_json_never_crashes)
@@ -661,6 +696,7 @@ static Suite *suite(void)
   tcase_add_test(tc, coco_sample_values);
   tcase_add_test(tc, pix2cap_values_and_caption_kinds);
   tcase_add_test(tc, gzip_and_default_folders);
+  tcase_add_test(tc, load_pair);
   tcase_add_test(tc, bad_json_catalogue);
   tcase_add_test(tc, lenient_where_the_references_are);
   tcase_add_test(tc, key_order_duplicates_escapes);
