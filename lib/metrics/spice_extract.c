@@ -59,6 +59,7 @@ struct p2ci_sp_extractor {
   int32_t qnouns[12];
   size_t nq;
   int32_t particles[8];
+  int32_t verb_preps[2];
   int32_t nounish_ing[8];
   int32_t amod_nouns[12];
   size_t namod;
@@ -104,6 +105,9 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
     if ((x->amod_nouns[x->namod++] = intern(lex, AN[i])) < 0) goto nomem;
   static const char *const P[] = {"up", "down", "out", "off", "away", "around", "over", "back"};
   for (size_t i = 0; i < sizeof P / sizeof *P; i++) x->particles[x->nprt++] = intern(lex, P[i]);
+  x->verb_preps[0] = intern(lex, "down");
+  x->verb_preps[1] = intern(lex, "at");
+  if (x->verb_preps[0] < 0 || x->verb_preps[1] < 0) goto nomem;
   if (x->w_be < 0 || x->w_have < 0 || x->w_a < 0 || x->w_an < 0 || x->w_of < 0 || x->w_s < 0 || x->w_and < 0 || x->w_or < 0 ||
       x->w_while < 0 || x->w_as < 0 || x->w_that < 0 || x->w_who < 0 || x->w_which < 0 || x->w_top < 0)
     goto nomem;
@@ -541,6 +545,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
   group first_np = {0, 0};  /* first noun group: pronoun antecedent */
   int32_t pred = -1;        /* pending verb lemma */
   int pred_finite = 0, pred_has_obj = 0, pred_active = 0;
+  size_t dobj_end = 0; /* 1 + last np of the pending verb's direct object, 0 none */
   int after_be = 0, there = 0;
   int32_t prep = -1, mw_inner = -1, mw_first = -1;
   int prep_target = 0; /* 1 noun (the last one), 2 verb, 3 copula, 4 there */
@@ -556,6 +561,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
     if (pred_active && !pred_has_obj && pred_finite && subj.count && !dead && pred >= 0 && pred != c->x->w_be) \
       emit_attr(c, s, subj, pred);                                            \
     pred_active = 0;                                                          \
+    dobj_end = 0;                                                             \
     pred = -1;                                                                \
   } while (0)
 
@@ -619,6 +625,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       } else if (pred_active && !pred_has_obj && pred >= 0) {
         if (subj.count && !dead) emit_rel(c, s, subj, pred, g);
         pred_has_obj = 1;
+        dobj_end = g.first + g.count;
       } else if (after_be && subj.count && !there && !dead) {
         /* "the man is a rider": attribute plus object */
         for (size_t q = 0; q < g.count; q++) emit_attr(c, s, subj, noun_lemma(c, s->nps[g.first + q].head));
@@ -664,6 +671,13 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       else if (there && subj.count) prep_target = 4;
       else if (pred_active && pred_finite && subj.count && !pred_has_obj) prep_target = 2;
       else if (pred_active && !pred_has_obj) prep_target = 2;
+      else if (pred_active && dobj_end && dobj_end == last.first + last.count && name != c->x->w_of &&
+               (!subj.count || dead || in_list(c->x->verb_preps, 2, name)))
+        /* "man riding a motorcycle down a road": a prepositional phrase after
+         * the direct object of a verb without subject hangs from the verb
+         * (no tuple), as do "down" and "at" after any verb's object (tuple
+         * cache: relations P +0.016) */
+        prep_target = 2;
       else {
         prep_target = 1;
         /* the nearest noun: SPICE_RULES.md notes "plate of food on a table"
@@ -690,6 +704,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       pred_active = 1;
       pred_finite = 1;
       pred_has_obj = 0;
+      dobj_end = 0;
       after_be = 0;
       break;
     case T_VERB:
@@ -709,6 +724,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       pred = verb_lemma(c, i);
       pred_active = 1;
       pred_has_obj = 0;
+      dobj_end = 0;
       pred_finite = finite && !prev_while;
       after_be = 0;
       /* "a man riding a horse": SPICE's parser leaves a participle right

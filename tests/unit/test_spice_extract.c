@@ -99,6 +99,13 @@ START_TEST(exact_small_cases)
   /* "holding" after a bare noun: a compound head, as SPICE's parser mostly reads it */
   ck_assert_str_eq(tuples_of("young girl holding a kite in a field"),
                    "field;holding|girl;holding|young;kite;kite|in|field");
+  /* after the object of a verb without subject a prepositional phrase hangs
+   * from the verb: no tuple; "at" and "down" do so after any verb's object */
+  ck_assert_str_eq(tuples_of("a person flying a blue kite in an open field"),
+                   "field;field|open;kite;kite|blue;person");
+  ck_assert_str_eq(tuples_of("man riding a bike down a street"), "bike;man;street");
+  ck_assert_str_eq(tuples_of("a woman is feeding a horse at a ranch"),
+                   "horse;ranch;woman;woman|feed at|ranch;woman|feed|horse");
   ck_assert_str_eq(tuples_of(""), "");
 }
 END_TEST
@@ -218,7 +225,7 @@ START_TEST(agreement_with_spice_tuples)
   /* margins ~0.01 below what this version reaches (docs/metrics.md) */
   ck_assert(p[1] >= 0.92 && r[1] >= 0.905);
   ck_assert(p[2] >= 0.79 && r[2] >= 0.79);
-  ck_assert(p[3] >= 0.62 && r[3] >= 0.67);
+  ck_assert(p[3] >= 0.635 && r[3] >= 0.667);
 }
 END_TEST
 
@@ -283,7 +290,7 @@ START_TEST(demo_corpus_against_official)
          "%.4f\n",
          corpus, fabs(corpus - 0.13288891803208092), pearson);
   ck_assert(fabs(corpus - 0.13288891803208092) <= 0.0055);
-  ck_assert(pearson >= 0.91);
+  ck_assert(pearson >= 0.918);
 }
 END_TEST
 
