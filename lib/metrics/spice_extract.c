@@ -55,7 +55,7 @@ typedef struct tok {
 struct p2ci_sp_extractor {
   p2ci_wnlex *lex;
   p2ci_poslex *pl;
-  int32_t w_be, w_have, w_a, w_an, w_of, w_s, w_and, w_or, w_while, w_as, w_that, w_who, w_which, w_top;
+  int32_t w_it, w_be, w_have, w_a, w_an, w_of, w_s, w_and, w_or, w_while, w_as, w_that, w_who, w_which, w_top;
   int32_t qnouns[12];
   size_t nq;
   int32_t particles[8];
@@ -81,6 +81,7 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
   x->lex = lex;
   if (p2ci_poslex_create(lex, &x->pl)) goto nomem;
   x->w_be = intern(lex, "be");
+  x->w_it = intern(lex, "it");
   x->w_have = intern(lex, "have");
   x->w_a = intern(lex, "a");
   x->w_an = intern(lex, "an");
@@ -108,7 +109,7 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
   x->verb_preps[0] = intern(lex, "down");
   x->verb_preps[1] = intern(lex, "at");
   if (x->verb_preps[0] < 0 || x->verb_preps[1] < 0) goto nomem;
-  if (x->w_be < 0 || x->w_have < 0 || x->w_a < 0 || x->w_an < 0 || x->w_of < 0 || x->w_s < 0 || x->w_and < 0 || x->w_or < 0 ||
+  if (x->w_be < 0 || x->w_it < 0 || x->w_have < 0 || x->w_a < 0 || x->w_an < 0 || x->w_of < 0 || x->w_s < 0 || x->w_and < 0 || x->w_or < 0 ||
       x->w_while < 0 || x->w_as < 0 || x->w_that < 0 || x->w_who < 0 || x->w_which < 0 || x->w_top < 0)
     goto nomem;
   for (size_t i = 0; i < x->nq; i++)
@@ -203,7 +204,12 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
     case P2CI_CC_ADV: tg = T_ADV; break;
     case P2CI_CC_AUX: {
       const char *s = p2ci_wnlex_word(x->lex, w);
-      if (w == x->w_s) {
+      if (w == x->w_s && i > 0 && t[i - 1].w == x->w_it && i + 1 < n && nominal(x, t, n, i + 1)) {
+        /* "eating it 's food": the tokenizer's split of a misspelt "its",
+         * which SPICE's parser reads as the possessive */
+        t[i - 1].tag = T_OTHER;
+        tg = T_POSS;
+      } else if (w == x->w_s) {
         tg = (prev == T_NOUN && i + 1 < n && (nominal(x, t, n, i + 1) || t[i + 1].cc == P2CI_CC_NUM) &&
               !ends(x->lex, t[i + 1].w, "ing"))
                  ? T_PMARK
@@ -308,6 +314,12 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
     while (st > 0 && (t[st - 1].tag == T_NOUN || t[st - 1].tag == T_ADJ)) st--;
     if (st == 0 || (st == 1 && (t[0].w == x->w_a || t[0].w == x->w_an))) t[i].tag = T_NOUN;
   }
+  /* "a room full of computers": an adjective after a noun, its "of" phrase
+   * hangs from the noun (tuple cache) */
+  for (size_t i = 1; i + 1 < n; i++)
+    if (t[i].tag == T_NOUN && t[i - 1].tag == T_NOUN && (t[i].mask & P2CI_WN_ADJ) && t[i + 1].w == x->w_of &&
+        tagged(x, t[i].w, P2CI_WN_A) > tagged(x, t[i].w, P2CI_WN_N))
+      t[i].tag = T_ADJ;
   /* "close up of X": a photo term; SPICE's tuples keep "close" as an object
    * but no relation from it */
   for (size_t i = 0; i + 1 < n; i++) {
@@ -546,6 +558,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
   int32_t pred = -1;        /* pending verb lemma */
   int pred_finite = 0, pred_has_obj = 0, pred_active = 0;
   size_t dobj_end = 0; /* 1 + last np of the pending verb's direct object, 0 none */
+  size_t vpp_end = 0;  /* 1 + last np of the pending verb's prepositional object, 0 none */
   int after_be = 0, there = 0;
   int32_t prep = -1, mw_inner = -1, mw_first = -1;
   int prep_target = 0; /* 1 noun (the last one), 2 verb, 3 copula, 4 there */
@@ -561,7 +574,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
     if (pred_active && !pred_has_obj && pred_finite && subj.count && !dead && pred >= 0 && pred != c->x->w_be) \
       emit_attr(c, s, subj, pred);                                            \
     pred_active = 0;                                                          \
-    dobj_end = 0;                                                             \
+    dobj_end = vpp_end = 0;                                                   \
     pred = -1;                                                                \
   } while (0)
 
@@ -572,12 +585,18 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       /* a noun group: np (and np)* */
       group g = {ni - 1, 1};
       size_t j = s->nps[ni - 1].end;
+      if (s->nps[g.first].quant && (prep >= 0 || (pred_active && !pred_has_obj && pred >= 0))) {
+        /* "topped with lots of desserts": SPICE collapses the quantifier, the
+         * relation reaches the desserts */
+        i = j + 1;
+        continue;
+      }
       while (j + 1 < e && (t[j].tag == T_CONJ || t[j].tag == T_PUNCT) && np_at[j + 1 - b] &&
              np_at[j + 1 - b] == g.first + g.count + 1) {
         g.count++;
         j = s->nps[g.first + g.count - 1].end;
       }
-      if (!first_np.count) first_np = (group){g.first, 1};
+      if (!first_np.count) first_np = (group){g.first + (s->nps[g.first].quant), 1};
       /* possessive pronouns inside: (antecedent, have, head) */
       for (size_t q = 0; q < g.count; q++) {
         np *p = &s->nps[g.first + q];
@@ -606,6 +625,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
            * nothing, but later prepositions then attach to this noun) */
           if (subj.count && pred >= 0 && !dead) emit_rel(c, s, subj, join_words(c, pred, prep), g);
           pred_has_obj = 1;
+          vpp_end = g.first + g.count;
         } else if (prep_target == 3 && subj.count && !dead) {
           emit_rel(c, s, subj, prep, g);
         } else if (prep_target == 4 && subj.count && !dead) {
@@ -704,7 +724,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       pred_active = 1;
       pred_finite = 1;
       pred_has_obj = 0;
-      dobj_end = 0;
+      dobj_end = vpp_end = 0;
       after_be = 0;
       break;
     case T_VERB:
@@ -719,12 +739,18 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
                             verbs_seen == 0 && last.count && last.first == 0;
       int finite = tg == T_VERB || progressive || (tg == T_VBG && adj_coord_start);
       int prev_while = i > b && (t[i - 1].w == c->x->w_while || t[i - 1].w == c->x->w_as || t[i - 1].tag == T_TO);
+      /* "riding skis across a snow covered slope": SPICE's parser gives the
+       * participle between two nouns the pending verb's subject */
+      int noun_participle_noun = tg == T_VBN && !after_be && i > b && t[i - 1].tag == T_NOUN && i + 1 < e &&
+                                 (t[i + 1].tag == T_NOUN || t[i + 1].tag == T_ADJ) && pred_active && subj.count &&
+                                 !dead && vpp_end && vpp_end == last.first + last.count;
+      group verb_subj = subj;
       FLUSH_VERB();
       verbs_seen++;
       pred = verb_lemma(c, i);
       pred_active = 1;
       pred_has_obj = 0;
-      dobj_end = 0;
+      dobj_end = vpp_end = 0;
       pred_finite = finite && !prev_while;
       after_be = 0;
       /* "a man riding a horse": SPICE's parser leaves a participle right
@@ -744,6 +770,8 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
         pred_finite = 0;
       } else if (!finite && i > b && t[i - 1].tag == T_PUNCT && clause.count) {
         subj = clause; /* "..., holding an umbrella": the clause's subject */
+      } else if (noun_participle_noun) {
+        subj = verb_subj;
       } else if (!finite) {
         /* participle modifier: the subject is the noun before it */
         subj = last;

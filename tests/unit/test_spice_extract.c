@@ -106,6 +106,18 @@ START_TEST(exact_small_cases)
   ck_assert_str_eq(tuples_of("man riding a bike down a street"), "bike;man;street");
   ck_assert_str_eq(tuples_of("a woman is feeding a horse at a ranch"),
                    "horse;ranch;woman;woman|feed at|ranch;woman|feed|horse");
+  /* "it 's" read as "its"; a quantifier object ("lots of") lets the relation
+   * reach its noun; an adjective after a noun passes its "of" phrase to the
+   * noun; a participle between two nouns takes the pending verb's subject */
+  ck_assert_str_eq(tuples_of("a hungry giraffe is eating it 's food in the zoo"),
+                   "food;food|in|zoo;giraffe;giraffe|eat|food;giraffe|have|food;giraffe|hungry;zoo");
+  ck_assert_str_eq(tuples_of("a sky filled with lots of colorful flying kites"),
+                   "kite;kite|colorful;kite|fly;kite|lot;lot;sky;sky|fill with|kite");
+  ck_assert_str_eq(tuples_of("this is a room full of laptop computers"), "computer;computer|laptop;room;room|of|computer");
+  ck_assert_str_eq(tuples_of("a couple of cows standing on a grass covered hill"),
+                   "couple;cow;cow|a;cow|cover|hill;cow|stand on|grass;grass;hill");
+  ck_assert_str_eq(tuples_of("a couple of kids walking with umbrellas in their hands"),
+                   "couple;hand;kid;kid|a;kid|have|hand;kid|walk with|umbrella;umbrella;umbrella|in|hand");
   ck_assert_str_eq(tuples_of(""), "");
 }
 END_TEST
