@@ -55,7 +55,7 @@ typedef struct tok {
 struct p2ci_sp_extractor {
   p2ci_wnlex *lex;
   p2ci_poslex *pl;
-  int32_t w_it, w_be, w_have, w_a, w_an, w_of, w_s, w_and, w_or, w_while, w_as, w_that, w_who, w_which, w_top;
+  int32_t w_it, w_front, w_be, w_have, w_a, w_an, w_of, w_s, w_and, w_or, w_while, w_as, w_that, w_who, w_which, w_top;
   int32_t qnouns[12];
   size_t nq;
   int32_t particles[8];
@@ -82,6 +82,7 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
   if (p2ci_poslex_create(lex, &x->pl)) goto nomem;
   x->w_be = intern(lex, "be");
   x->w_it = intern(lex, "it");
+  x->w_front = intern(lex, "front");
   x->w_have = intern(lex, "have");
   x->w_a = intern(lex, "a");
   x->w_an = intern(lex, "an");
@@ -109,7 +110,7 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
   x->verb_preps[0] = intern(lex, "down");
   x->verb_preps[1] = intern(lex, "at");
   if (x->verb_preps[0] < 0 || x->verb_preps[1] < 0) goto nomem;
-  if (x->w_be < 0 || x->w_it < 0 || x->w_have < 0 || x->w_a < 0 || x->w_an < 0 || x->w_of < 0 || x->w_s < 0 || x->w_and < 0 || x->w_or < 0 ||
+  if (x->w_be < 0 || x->w_it < 0 || x->w_front < 0 || x->w_have < 0 || x->w_a < 0 || x->w_an < 0 || x->w_of < 0 || x->w_s < 0 || x->w_and < 0 || x->w_or < 0 ||
       x->w_while < 0 || x->w_as < 0 || x->w_that < 0 || x->w_who < 0 || x->w_which < 0 || x->w_top < 0)
     goto nomem;
   for (size_t i = 0; i < x->nq; i++)
@@ -624,10 +625,13 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
           /* the verb's prepositional object (a verb without subject emits
            * nothing, but later prepositions then attach to this noun) */
           if (subj.count && pred >= 0 && !dead) emit_rel(c, s, subj, join_words(c, pred, prep), g);
+          else if (dead && mw_inner >= 0 && subj.count)
+            emit_rel(c, s, subj, c->x->w_of, g); /* "a dog that is sitting on top of a bed": (dog, of, bed) */
           pred_has_obj = 1;
           vpp_end = g.first + g.count;
         } else if (prep_target == 3 && subj.count && !dead) {
           emit_rel(c, s, subj, prep, g);
+
         } else if (prep_target == 4 && subj.count && !dead) {
           emit_rel(c, s, subj, join_words(c, c->x->w_be, prep), g);
         } else if (prep_target == 1 && prep_gov.count) {
@@ -679,9 +683,13 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       size_t k = mw;
       mw_inner = -1;
       if (k == 3 && i + 2 < e && t[i + 2].w == c->x->w_of && (t[i + 1].mask & P2CI_WN_NOUN) &&
-          t[i + 1].w == c->x->w_top) {
+          (t[i + 1].w == c->x->w_top ||
+           (t[i + 1].w == c->x->w_front && last.count && last.first == 0 && t[b].tag != T_DET) ||
+           (t[i + 1].w == c->x->w_front && dead))) {
         /* "on top of": SPICE keeps "top" as a noun and after a noun mostly
-         * splits the relation; "in front of" it keeps whole */
+         * splits the relation; "in front of" it keeps whole except after
+         * the first noun of a caption without article ("street sign in
+         * front of a building") and in a relative clause (tuple cache) */
         mw_inner = t[i + 1].w;
         mw_first = t[i].w;
         emit(c, 1, mw_inner, -1, -1);

@@ -118,6 +118,11 @@ START_TEST(exact_small_cases)
                    "couple;cow;cow|a;cow|cover|hill;cow|stand on|grass;grass;hill");
   ck_assert_str_eq(tuples_of("a couple of kids walking with umbrellas in their hands"),
                    "couple;hand;kid;kid|a;kid|have|hand;kid|walk with|umbrella;umbrella;umbrella|in|hand");
+  /* "in front of" split after the first noun of an article-less caption;
+   * "on top of" in a relative clause leaves (X, of, Y) */
+  ck_assert_str_eq(tuples_of("street sign in front of a building"),
+                   "building;front;sign|in|front;sign|of|building;sign|street");
+  ck_assert_str_eq(tuples_of("a dog that is sitting on top of a bed"), "bed;dog;dog|of|bed;top");
   ck_assert_str_eq(tuples_of(""), "");
 }
 END_TEST
