@@ -123,6 +123,13 @@ START_TEST(exact_small_cases)
   ck_assert_str_eq(tuples_of("street sign in front of a building"),
                    "building;front;sign|in|front;sign|of|building;sign|street");
   ck_assert_str_eq(tuples_of("a dog that is sitting on top of a bed"), "bed;dog;dog|of|bed;top");
+  /* an opening "stop" is an imperative verb: no (sign, stop), its PPs no tuple */
+  ck_assert_str_eq(tuples_of("stop sign on the side of a street"), "side;side|of|street;sign;street");
+  ck_assert_str_eq(tuples_of("stop sign sitting on the side of a building"),
+                   "building;side;side|of|building;sign;sign|sit on|side");
+  /* "X of Y P Z" opening an article-less caption: P hangs from X */
+  ck_assert_str_eq(tuples_of("bowl of fruit and vegetables on a table"),
+                   "bowl;bowl|of|fruit;bowl|of|vegetable;bowl|on|table;fruit;table;vegetable");
   ck_assert_str_eq(tuples_of(""), "");
 }
 END_TEST
