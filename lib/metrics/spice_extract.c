@@ -571,6 +571,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
   group first_np = {0, 0};  /* first noun group: pronoun antecedent */
   int32_t pred = -1;        /* pending verb lemma */
   int pred_finite = 0, pred_has_obj = 0, pred_active = 0;
+  int pred_bare = 0; /* the verb's prepositional relations are named by the preposition alone */
   size_t dobj_end = 0; /* 1 + last np of the pending verb's direct object, 0 none */
   size_t vpp_end = 0;  /* 1 + last np of the pending verb's prepositional object, 0 none */
   int after_be = 0, there = 0;
@@ -637,7 +638,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
         if (prep_target == 2) {
           /* the verb's prepositional object (a verb without subject emits
            * nothing, but later prepositions then attach to this noun) */
-          if (subj.count && pred >= 0 && !dead) emit_rel(c, s, subj, join_words(c, pred, prep), g);
+          if (subj.count && pred >= 0 && !dead) emit_rel(c, s, subj, pred_bare ? prep : join_words(c, pred, prep), g);
           else if (dead && mw_inner >= 0 && subj.count)
             emit_rel(c, s, subj, c->x->w_of, g); /* "a dog that is sitting on top of a bed": (dog, of, bed) */
           pred_has_obj = 1;
@@ -784,6 +785,12 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       dobj_end = vpp_end = 0;
       pred_finite = finite && !prev_while;
       after_be = 0;
+      pred_bare = 0;
+      if (tg == T_VBG && adj_coord_start && !progressive) {
+        /* "black and white cat sitting on top of a tv": (cat, sit) and
+         * (cat, on top of, tv) in the tuple cache */
+        pred_bare = 1;
+      }
       /* "a man riding a horse": SPICE's parser leaves a participle right
        * after a singular first noun phrase introduced by "a" (or nothing)
        * without a subject about three times in four (tuple cache); after a
@@ -809,6 +816,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       } else if (clause.count) {
         subj = clause; /* a finite verb agrees with its clause's subject */
       }
+      if (pred_bare && subj.count && !dead) emit_attr(c, s, subj, pred);
       there = 0;
       if (i + 1 < e && t[i + 1].tag == T_PRT) {
         pred = join_words(c, pred, t[i + 1].w);

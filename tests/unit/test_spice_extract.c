@@ -130,6 +130,10 @@ START_TEST(exact_small_cases)
   /* "X of Y P Z" opening an article-less caption: P hangs from X */
   ck_assert_str_eq(tuples_of("bowl of fruit and vegetables on a table"),
                    "bowl;bowl|of|fruit;bowl|of|vegetable;bowl|on|table;fruit;table;vegetable");
+  /* a caption opening with coordinated adjectives: the participle is an
+   * intransitive main verb, its PP relation named by the preposition */
+  ck_assert_str_eq(tuples_of("black and white cat sitting on top of a tv"),
+                   "cat;cat|black;cat|on top of|tv;cat|sit;cat|white;top;tv");
   ck_assert_str_eq(tuples_of(""), "");
 }
 END_TEST
