@@ -45,7 +45,7 @@ typedef struct tok {
   uint8_t tag;
   uint8_t cc;
   uint8_t mask;
-  uint8_t np_head;   /* 1: head of a noun phrase */
+  uint8_t np_head;   /* 1: head of a noun phrase; 2, 3: "close" of "close up", with and without object */
   uint8_t compound;  /* 1: a noun modifying the next noun */
 } tok;
 
@@ -337,7 +337,7 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
   for (size_t i = 0; i + 1 < n; i++) {
     if (strcmp(p2ci_wnlex_word(x->lex, t[i].w), "close") || strcmp(p2ci_wnlex_word(x->lex, t[i + 1].w), "up")) continue;
     t[i].tag = T_STOP; /* a fragment of its own, emitted below as an object */
-    t[i].np_head = 2;
+    t[i].np_head = i > 0 ? 2 : 3; /* an opening "close up of" leaves no object (tuple cache) */
     t[i + 1].tag = T_OTHER;
     if (i + 2 < n && t[i + 2].w == x->w_of) t[i + 2].tag = T_OTHER;
   }
@@ -442,7 +442,13 @@ static void np_attributes(ctx *c, const np *p)
   tok *t = c->t;
   int32_t h = noun_lemma(c, p->head);
   int plural = p2ci_poslex_plural(c->x->pl, t[p->head].w);
-  for (size_t k = p->start; k < p->head; k++) {
+  /* "black and white cat sitting on ...": SPICE's parser keeps the second
+   * adjective only, two times in three (tuple cache) */
+  size_t k0 = p->start;
+  if (p->start == 0 && p->head == 3 && t[1].tag == T_CONJ && t[0].tag == T_ADJ && t[2].tag == T_ADJ && p->head + 1 < c->n &&
+      t[p->head + 1].tag == T_VBG)
+    k0 = 2;
+  for (size_t k = k0; k < p->head; k++) {
     switch (t[k].tag) {
     case T_ADJ: {
       int32_t a = t[k].w;
@@ -578,7 +584,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
   int32_t prep = -1, mw_inner = -1, mw_first = -1;
   int prep_target = 0; /* 1 noun (the last one), 2 verb, 3 copula, 4 there */
   group prep_gov = {0, 0};
-  int after_close_up = b > 0 && t[b - 1].np_head == 2;
+  int after_close_up = b > 0 && t[b - 1].np_head >= 2;
   int verbs_seen = 0;
   int dead = 0; /* inside a relative clause: no relations */
   group clause = {0, 0}; /* subject of the current clause */
