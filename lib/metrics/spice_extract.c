@@ -55,7 +55,7 @@ typedef struct tok {
 struct p2ci_sp_extractor {
   p2ci_wnlex *lex;
   p2ci_poslex *pl;
-  int32_t w_it, w_front, w_stop, w_be, w_have, w_a, w_an, w_of, w_s, w_and, w_or, w_while, w_as, w_that, w_who, w_which, w_top;
+  int32_t w_it, w_front, w_stop, w_next_to, w_be, w_have, w_a, w_an, w_of, w_s, w_and, w_or, w_while, w_as, w_that, w_who, w_which, w_top;
   int32_t qnouns[12];
   size_t nq;
   int32_t particles[8];
@@ -86,6 +86,7 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
   x->w_it = intern(lex, "it");
   x->w_front = intern(lex, "front");
   x->w_stop = intern(lex, "stop");
+  x->w_next_to = intern(lex, "next to");
   x->w_have = intern(lex, "have");
   x->w_a = intern(lex, "a");
   x->w_an = intern(lex, "an");
@@ -117,7 +118,7 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
   x->verb_preps[0] = intern(lex, "down");
   x->verb_preps[1] = intern(lex, "at");
   if (x->verb_preps[0] < 0 || x->verb_preps[1] < 0) goto nomem;
-  if (x->w_be < 0 || x->w_it < 0 || x->w_front < 0 || x->w_stop < 0 || x->w_have < 0 || x->w_a < 0 || x->w_an < 0 || x->w_of < 0 || x->w_s < 0 || x->w_and < 0 || x->w_or < 0 ||
+  if (x->w_be < 0 || x->w_it < 0 || x->w_front < 0 || x->w_stop < 0 || x->w_next_to < 0 || x->w_have < 0 || x->w_a < 0 || x->w_an < 0 || x->w_of < 0 || x->w_s < 0 || x->w_and < 0 || x->w_or < 0 ||
       x->w_while < 0 || x->w_as < 0 || x->w_that < 0 || x->w_who < 0 || x->w_which < 0 || x->w_top < 0)
     goto nomem;
   for (size_t i = 0; i < x->nq; i++)
@@ -578,6 +579,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
   int32_t pred = -1;        /* pending verb lemma */
   int pred_finite = 0, pred_has_obj = 0, pred_active = 0;
   int pred_bare = 0; /* the verb's prepositional relations are named by the preposition alone */
+  int pred_participle = 0; /* the verb is an -ing or -ed form */
   size_t dobj_end = 0; /* 1 + last np of the pending verb's direct object, 0 none */
   size_t vpp_end = 0;  /* 1 + last np of the pending verb's prepositional object, 0 none */
   int after_be = 0, there = 0;
@@ -719,6 +721,8 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
         emit(c, 1, mw_inner, -1, -1);
       }
       prep = name;
+      if (mw == 2 && name == c->x->w_next_to && pred_active && !pred_has_obj && pred_participle && !pred_bare)
+        prep = t[i + 1].w; /* "standing next to": SPICE's parser makes "next" an adverb, the relation "stand to" */
       if (after_be && subj.count && !there) prep_target = 3;
       else if (there && subj.count) prep_target = 4;
       else if (pred_active && pred_finite && subj.count && !pred_has_obj) prep_target = 2;
@@ -792,6 +796,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       pred_finite = finite && !prev_while;
       after_be = 0;
       pred_bare = 0;
+      pred_participle = tg != T_VERB;
       if (tg == T_VBG && adj_coord_start && !progressive) {
         /* "black and white cat sitting on top of a tv": (cat, sit) and
          * (cat, on top of, tv) in the tuple cache */

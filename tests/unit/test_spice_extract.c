@@ -136,6 +136,10 @@ START_TEST(exact_small_cases)
    * intransitive main verb, its PP relation named by the preposition */
   ck_assert_str_eq(tuples_of("black and white cat sitting on top of a tv"),
                    "cat;cat|on top of|tv;cat|sit;cat|white;top;tv");
+  /* a participle + "next to": "V to"; a finite verb keeps "V next to" */
+  ck_assert_str_eq(tuples_of("two cats laying next to a cup of coffee"),
+                   "cat;cat|lay to|cup;cat|two;coffee;cup;cup|of|coffee");
+  ck_assert(has_tuple("a man stands next to a few pieces of luggage", "man|stand next to|piece"));
   ck_assert_str_eq(tuples_of(""), "");
 }
 END_TEST
