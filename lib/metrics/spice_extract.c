@@ -734,6 +734,9 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
          * (no tuple), as do "down" and "at" after any verb's object (tuple
          * cache: relations P +0.016) */
         prep_target = 2;
+      else if (pred_active && dobj_end && of_obj == last.first + 1 && of_gov.first + of_gov.count == dobj_end &&
+               name != c->x->w_of)
+        prep_target = 2; /* "playing a game of frisbee in a field": from the verb */
       else {
         prep_target = 1;
         /* the nearest noun: SPICE_RULES.md notes "plate of food on a table"
