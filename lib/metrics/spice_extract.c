@@ -565,7 +565,9 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
         np_at[p->end + 1 - b] == k + 2) {
       p->quant = 1;
       int32_t first = t[p->start].tag == T_DET ? c->x->w_a : noun_lemma(c, p->head);
-      emit(c, 2, noun_lemma(c, s->nps[k + 1].head), first, -1);
+      /* "filled with lots of kites": no count attribute (tuple cache) */
+      if (t[p->start].tag == T_DET || p->start == b || t[p->start - 1].tag != T_PREP)
+        emit(c, 2, noun_lemma(c, s->nps[k + 1].head), first, -1);
     }
   }
   for (size_t k = 0; k < s->nnp; k++) np_attributes(c, &s->nps[k]);
