@@ -55,7 +55,7 @@ typedef struct tok {
 struct p2ci_sp_extractor {
   p2ci_wnlex *lex;
   p2ci_poslex *pl;
-  int32_t w_it, w_front, w_stop, w_next_to, w_be, w_have, w_a, w_an, w_of, w_s, w_and, w_or, w_while, w_as, w_that, w_who, w_which, w_top;
+  int32_t w_it, w_him, w_them, w_front, w_stop, w_next_to, w_be, w_have, w_a, w_an, w_of, w_s, w_and, w_or, w_while, w_as, w_that, w_who, w_which, w_top;
   int32_t qnouns[12];
   size_t nq;
   int32_t particles[8];
@@ -84,6 +84,8 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
   if (p2ci_poslex_create(lex, &x->pl)) goto nomem;
   x->w_be = intern(lex, "be");
   x->w_it = intern(lex, "it");
+  x->w_him = intern(lex, "him");
+  x->w_them = intern(lex, "them");
   x->w_front = intern(lex, "front");
   x->w_stop = intern(lex, "stop");
   x->w_next_to = intern(lex, "next to");
@@ -118,7 +120,7 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
   x->verb_preps[0] = intern(lex, "down");
   x->verb_preps[1] = intern(lex, "at");
   if (x->verb_preps[0] < 0 || x->verb_preps[1] < 0) goto nomem;
-  if (x->w_be < 0 || x->w_it < 0 || x->w_front < 0 || x->w_stop < 0 || x->w_next_to < 0 || x->w_have < 0 || x->w_a < 0 || x->w_an < 0 || x->w_of < 0 || x->w_s < 0 || x->w_and < 0 || x->w_or < 0 ||
+  if (x->w_be < 0 || x->w_it < 0 || x->w_him < 0 || x->w_them < 0 || x->w_front < 0 || x->w_stop < 0 || x->w_next_to < 0 || x->w_have < 0 || x->w_a < 0 || x->w_an < 0 || x->w_of < 0 || x->w_s < 0 || x->w_and < 0 || x->w_or < 0 ||
       x->w_while < 0 || x->w_as < 0 || x->w_that < 0 || x->w_who < 0 || x->w_which < 0 || x->w_top < 0)
     goto nomem;
   for (size_t i = 0; i < x->nq; i++)
@@ -606,17 +608,23 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
   for (size_t i = b; i < e && !c->rc;) {
     int tg = t[i].tag;
     size_t ni = np_at[i - b];
-    if (ni) {
+    /* "a bowl with fruit on it": SPICE resolves an object pronoun to the
+     * first noun (a singular one for it/him) and relates that */
+    int pron_obj = !ni && tg == T_PRON && first_np.count && (prep >= 0 || (pred_active && !pred_has_obj && pred >= 0)) &&
+                   (t[i].w == c->x->w_them ||
+                    ((t[i].w == c->x->w_it || t[i].w == c->x->w_him) &&
+                     !p2ci_poslex_plural(c->x->pl, t[s->nps[first_np.first].head].w)));
+    if (ni || pron_obj) {
       /* a noun group: np (and np)* */
-      group g = {ni - 1, 1};
-      size_t j = s->nps[ni - 1].end;
-      if (s->nps[g.first].quant && (prep >= 0 || (pred_active && !pred_has_obj && pred >= 0))) {
+      group g = {ni ? ni - 1 : first_np.first, 1};
+      size_t j = ni ? s->nps[ni - 1].end : i + 1;
+      if (ni && s->nps[g.first].quant && (prep >= 0 || (pred_active && !pred_has_obj && pred >= 0))) {
         /* "topped with lots of desserts": SPICE collapses the quantifier, the
          * relation reaches the desserts */
         i = j + 1;
         continue;
       }
-      while (j + 1 < e && (t[j].tag == T_CONJ || t[j].tag == T_PUNCT) && np_at[j + 1 - b] &&
+      while (ni && j + 1 < e && (t[j].tag == T_CONJ || t[j].tag == T_PUNCT) && np_at[j + 1 - b] &&
              np_at[j + 1 - b] == g.first + g.count + 1) {
         g.count++;
         j = s->nps[g.first + g.count - 1].end;

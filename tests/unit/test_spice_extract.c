@@ -142,6 +142,10 @@ START_TEST(exact_small_cases)
   ck_assert(has_tuple("a man stands next to a few pieces of luggage", "man|stand next to|piece"));
   /* a PP after "object of N" hangs from the verb */
   ck_assert(has_tuple("the woman is playing a game of tennis on the court", "woman|play on|court"));
+  /* an object pronoun resolves to the first noun (SPICE's pronoun resolution) */
+  ck_assert_str_eq(tuples_of("man is sitting on top of it"), "man;man|sit on top of|man;top");
+  ck_assert_str_eq(tuples_of("a large bus with a political ad on the side of it"),
+                   "ad;ad|on|side;ad|political;bus;bus|large;bus|with|ad;side;side|of|bus");
   ck_assert_str_eq(tuples_of(""), "");
 }
 END_TEST
