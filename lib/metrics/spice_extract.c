@@ -585,6 +585,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
   int pred_bare = 0; /* the verb's prepositional relations are named by the preposition alone */
   int pred_participle = 0; /* the verb is an -ing or -ed form */
   size_t dobj_end = 0; /* 1 + last np of the pending verb's direct object, 0 none */
+  int pron_last = 0;   /* the last object was a pronoun */
   size_t vpp_end = 0;  /* 1 + last np of the pending verb's prepositional object, 0 none */
   int after_be = 0, there = 0;
   int32_t prep = -1, mw_inner = -1, mw_first = -1;
@@ -705,7 +706,10 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
         emit_rel(c, s, g, c->x->w_have, y);
       }
       if (!first_np.count) first_np = g;
-      last = g;
+      /* "sits beside him on the dock": later prepositions hang from the
+       * verb, never from the pronoun */
+      pron_last = pron_obj;
+      if (!pron_obj) last = g;
       after_be = 0;
       i = j;
       continue;
@@ -737,6 +741,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       else if (there && subj.count) prep_target = 4;
       else if (pred_active && pred_finite && subj.count && !pred_has_obj) prep_target = 2;
       else if (pred_active && !pred_has_obj) prep_target = 2;
+      else if (pred_active && pron_last) prep_target = 2;
       else if (pred_active && dobj_end && dobj_end == last.first + last.count && name != c->x->w_of &&
                (!subj.count || dead || in_list(c->x->verb_preps, 2, name)))
         /* "man riding a motorcycle down a road": a prepositional phrase after
