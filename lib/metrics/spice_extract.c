@@ -55,7 +55,7 @@ typedef struct tok {
 struct p2ci_sp_extractor {
   p2ci_wnlex *lex;
   p2ci_poslex *pl;
-  int32_t w_it, w_him, w_them, w_front, w_stop, w_next_to, w_be, w_have, w_a, w_an, w_of, w_s, w_and, w_or, w_while, w_as, w_that, w_who, w_which, w_top;
+  int32_t w_laying, w_it, w_him, w_them, w_front, w_stop, w_next_to, w_be, w_have, w_a, w_an, w_of, w_s, w_and, w_or, w_while, w_as, w_that, w_who, w_which, w_top;
   int32_t qnouns[12];
   size_t nq;
   int32_t particles[8];
@@ -84,6 +84,7 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
   if (p2ci_poslex_create(lex, &x->pl)) goto nomem;
   x->w_be = intern(lex, "be");
   x->w_it = intern(lex, "it");
+  x->w_laying = intern(lex, "laying");
   x->w_him = intern(lex, "him");
   x->w_them = intern(lex, "them");
   x->w_front = intern(lex, "front");
@@ -120,7 +121,7 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
   x->verb_preps[0] = intern(lex, "down");
   x->verb_preps[1] = intern(lex, "at");
   if (x->verb_preps[0] < 0 || x->verb_preps[1] < 0) goto nomem;
-  if (x->w_be < 0 || x->w_it < 0 || x->w_him < 0 || x->w_them < 0 || x->w_front < 0 || x->w_stop < 0 || x->w_next_to < 0 || x->w_have < 0 || x->w_a < 0 || x->w_an < 0 || x->w_of < 0 || x->w_s < 0 || x->w_and < 0 || x->w_or < 0 ||
+  if (x->w_be < 0 || x->w_it < 0 || x->w_laying < 0 || x->w_him < 0 || x->w_them < 0 || x->w_front < 0 || x->w_stop < 0 || x->w_next_to < 0 || x->w_have < 0 || x->w_a < 0 || x->w_an < 0 || x->w_of < 0 || x->w_s < 0 || x->w_and < 0 || x->w_or < 0 ||
       x->w_while < 0 || x->w_as < 0 || x->w_that < 0 || x->w_who < 0 || x->w_which < 0 || x->w_top < 0)
     goto nomem;
   for (size_t i = 0; i < x->nq; i++)
@@ -813,13 +814,11 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       dobj_end = vpp_end = 0;
       pred_finite = finite && !prev_while;
       after_be = 0;
-      pred_bare = 0;
       pred_participle = tg != T_VERB;
-      if (tg == T_VBG && adj_coord_start && !progressive) {
-        /* "black and white cat sitting on top of a tv": (cat, sit) and
-         * (cat, on top of, tv) in the tuple cache */
-        pred_bare = 1;
-      }
+      /* "black and white cat sitting on top of a tv": (cat, sit) and
+       * (cat, on top of, tv) in the tuple cache (26 of 27 captions); with
+       * "laying" the relation keeps the verb (8 of 9) */
+      pred_bare = tg == T_VBG && adj_coord_start && !progressive && t[i].w != c->x->w_laying;
       /* "a man riding a horse": SPICE's parser leaves a participle right
        * after a singular first noun phrase introduced by "a" (or nothing)
        * without a subject about three times in four (tuple cache); after a
