@@ -8,6 +8,7 @@
 #ifdef SPICE_DEBUG
 #include <stdio.h>
 #endif
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,18 +56,11 @@ typedef struct tok {
 struct p2ci_sp_extractor {
   p2ci_wnlex *lex;
   p2ci_poslex *pl;
-  int32_t w_laying, w_it, w_him, w_them, w_front, w_stop, w_next_to, w_be, w_have, w_a, w_an, w_of, w_s, w_and, w_or, w_while, w_as, w_that, w_who, w_which, w_top;
-  int32_t qnouns[12];
-  size_t nq;
-  int32_t particles[8];
-  int32_t verb_preps[2];
-  int32_t view_nouns[12];
-  size_t nview;
-  int32_t nounish_ing[8];
-  int32_t amod_nouns[12];
-  size_t namod;
-  size_t ning;
-  size_t nprt;
+  /* word ids the rules test for (NAMED below) */
+  int32_t w_be, w_have, w_a, w_an, w_of, w_s, w_and, w_or, w_while, w_as, w_that, w_who, w_which, w_top;
+  int32_t w_front, w_it, w_him, w_them, w_stop, w_next_to, w_laying;
+  int32_t qnouns[12], particles[8], verb_preps[2], view_nouns[12], nounish_ing[8], amod_nouns[12];
+  size_t nq, nprt, nverb_preps, nview, ning, namod;
   tok t[MAX_TOKENS];
 };
 
@@ -75,6 +69,16 @@ static int32_t intern(p2ci_wnlex *lex, const char *s)
   return p2ci_wnlex_intern(lex, s, strlen(s));
 }
 
+/* Intern a word list into ids (*n of them). -1 when out of memory. */
+static int intern_list(p2ci_wnlex *lex, const char *const *words, size_t nwords, int32_t *ids, size_t *n)
+{
+  for (*n = 0; *n < nwords; (*n)++)
+    if ((ids[*n] = intern(lex, words[*n])) < 0) return -1;
+  return 0;
+}
+
+#define LIST(words, ids, n) intern_list(lex, words, sizeof words / sizeof *words, ids, n)
+
 int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
 {
   *out = NULL;
@@ -82,58 +86,43 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
   if (!x) return P2C_ERR_NOMEM;
   x->lex = lex;
   if (p2ci_poslex_create(lex, &x->pl)) goto nomem;
-  x->w_be = intern(lex, "be");
-  x->w_it = intern(lex, "it");
-  x->w_laying = intern(lex, "laying");
-  x->w_him = intern(lex, "him");
-  x->w_them = intern(lex, "them");
-  x->w_front = intern(lex, "front");
-  x->w_stop = intern(lex, "stop");
-  x->w_next_to = intern(lex, "next to");
-  x->w_have = intern(lex, "have");
-  x->w_a = intern(lex, "a");
-  x->w_an = intern(lex, "an");
-  x->w_of = intern(lex, "of");
-  x->w_s = intern(lex, "'s");
-  x->w_and = intern(lex, "and");
-  x->w_or = intern(lex, "or");
-  x->w_while = intern(lex, "while");
-  x->w_as = intern(lex, "as");
-  x->w_that = intern(lex, "that");
-  x->w_who = intern(lex, "who");
-  x->w_which = intern(lex, "which");
-  x->w_top = intern(lex, "top");
+  static const struct {
+    size_t off;
+    const char *word;
+  } NAMED[] = {
+#define W(field, word) {offsetof(p2ci_sp_extractor, field), word}
+      W(w_be, "be"),       W(w_have, "have"),   W(w_a, "a"),          W(w_an, "an"),       W(w_of, "of"),
+      W(w_s, "'s"),        W(w_and, "and"),     W(w_or, "or"),        W(w_while, "while"), W(w_as, "as"),
+      W(w_that, "that"),   W(w_who, "who"),     W(w_which, "which"),  W(w_top, "top"),     W(w_front, "front"),
+      W(w_it, "it"),       W(w_him, "him"),     W(w_them, "them"),    W(w_stop, "stop"),   W(w_next_to, "next to"),
+      W(w_laying, "laying"),
+#undef W
+  };
+  for (size_t i = 0; i < sizeof NAMED / sizeof *NAMED; i++) {
+    int32_t id = intern(lex, NAMED[i].word);
+    if (id < 0) goto nomem;
+    memcpy((char *)x + NAMED[i].off, &id, sizeof id);
+  }
   /* "a couple of N": SPICE's quantifier collapsing gives (N, "a"). */
   static const char *const Q[] = {"couple", "lot", "bunch", "pair", "number", "variety", "lots", "plenty", "dozens"};
-  for (size_t i = 0; i < sizeof Q / sizeof *Q; i++) x->qnouns[x->nq++] = intern(lex, Q[i]);
   static const char *const NI[] = {"standing", "grazing", "skiing", "holding", "eating", "playing"};
-  for (size_t i = 0; i < sizeof NI / sizeof *NI; i++)
-    if ((x->nounish_ing[x->ning++] = intern(lex, NI[i])) < 0) goto nomem;
   static const char *const AN[] = {"laptop", "skate", "teddy", "ski", "video", "luggage", "remote", "skateboard"};
-  for (size_t i = 0; i < sizeof AN / sizeof *AN; i++)
-    if ((x->amod_nouns[x->namod++] = intern(lex, AN[i])) < 0) goto nomem;
   static const char *const P[] = {"up", "down", "out", "off", "away", "around", "over", "back"};
-  for (size_t i = 0; i < sizeof P / sizeof *P; i++) x->particles[x->nprt++] = intern(lex, P[i]);
-  static const char *const VN[] = {"view", "picture", "photo", "photograph", "image", "close", "closeup", "shot",
-                                   "collage", "display", "side", "back"};
-  for (size_t i = 0; i < sizeof VN / sizeof *VN; i++)
-    if ((x->view_nouns[x->nview++] = intern(lex, VN[i])) < 0) goto nomem;
-  x->verb_preps[0] = intern(lex, "down");
-  x->verb_preps[1] = intern(lex, "at");
-  if (x->verb_preps[0] < 0 || x->verb_preps[1] < 0) goto nomem;
-  if (x->w_be < 0 || x->w_it < 0 || x->w_laying < 0 || x->w_him < 0 || x->w_them < 0 || x->w_front < 0 || x->w_stop < 0 || x->w_next_to < 0 || x->w_have < 0 || x->w_a < 0 || x->w_an < 0 || x->w_of < 0 || x->w_s < 0 || x->w_and < 0 || x->w_or < 0 ||
-      x->w_while < 0 || x->w_as < 0 || x->w_that < 0 || x->w_who < 0 || x->w_which < 0 || x->w_top < 0)
+  static const char *const VP[] = {"down", "at"};
+  /* first nouns naming a picture: "view of a bathroom with a sink" */
+  static const char *const VN[] = {"view",    "picture", "photo",   "photograph", "image", "close",
+                                   "closeup", "shot",    "collage", "display",    "side",  "back"};
+  if (LIST(Q, x->qnouns, &x->nq) || LIST(NI, x->nounish_ing, &x->ning) || LIST(AN, x->amod_nouns, &x->namod) ||
+      LIST(P, x->particles, &x->nprt) || LIST(VP, x->verb_preps, &x->nverb_preps) || LIST(VN, x->view_nouns, &x->nview))
     goto nomem;
-  for (size_t i = 0; i < x->nq; i++)
-    if (x->qnouns[i] < 0) goto nomem;
-  for (size_t i = 0; i < x->nprt; i++)
-    if (x->particles[i] < 0) goto nomem;
   *out = x;
   return P2C_OK;
 nomem:
   p2ci_sp_extractor_free(x);
   return P2C_ERR_NOMEM;
 }
+
+#undef LIST
 
 void p2ci_sp_extractor_free(p2ci_sp_extractor *x)
 {
@@ -449,8 +438,8 @@ static void np_attributes(ctx *c, const np *p)
   /* "black and white cat sitting on ...": SPICE's parser keeps the second
    * adjective only, two times in three (tuple cache) */
   size_t k0 = p->start;
-  if (p->start == 0 && p->head == 3 && t[1].tag == T_CONJ && t[0].tag == T_ADJ && t[2].tag == T_ADJ && p->head + 1 < c->n &&
-      t[p->head + 1].tag == T_VBG)
+  if (p->start == 0 && p->head == 3 && t[0].tag == T_ADJ && t[1].tag == T_CONJ && t[2].tag == T_ADJ &&
+      p->head + 1 < c->n && t[p->head + 1].tag == T_VBG)
     k0 = 2;
   for (size_t k = k0; k < p->head; k++) {
     switch (t[k].tag) {
@@ -612,7 +601,8 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
     size_t ni = np_at[i - b];
     /* "a bowl with fruit on it": SPICE resolves an object pronoun to the
      * first noun (a singular one for it/him) and relates that */
-    int pron_obj = !ni && tg == T_PRON && first_np.count && (prep >= 0 || (pred_active && !pred_has_obj && pred >= 0)) &&
+    int pron_obj = !ni && tg == T_PRON && first_np.count &&
+                   (prep >= 0 || (pred_active && !pred_has_obj && pred >= 0)) &&
                    (t[i].w == c->x->w_them ||
                     ((t[i].w == c->x->w_it || t[i].w == c->x->w_him) &&
                      !p2ci_poslex_plural(c->x->pl, t[s->nps[first_np.first].head].w)));
@@ -744,7 +734,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       else if (pred_active && !pred_has_obj) prep_target = 2;
       else if (pred_active && pron_last) prep_target = 2;
       else if (pred_active && dobj_end && dobj_end == last.first + last.count && name != c->x->w_of &&
-               (!subj.count || dead || in_list(c->x->verb_preps, 2, name)))
+               (!subj.count || dead || in_list(c->x->verb_preps, c->x->nverb_preps, name)))
         /* "man riding a motorcycle down a road": a prepositional phrase after
          * the direct object of a verb without subject hangs from the verb
          * (no tuple), as do "down" and "at" after any verb's object (tuple
