@@ -148,41 +148,48 @@ START_TEST(exact_small_cases)
 }
 END_TEST
 
-/* Pix2Cap-style descriptions: several clauses, each with its own subject. */
+/* Pix2Cap-style descriptions: several clauses, each with its own subject.
+ * Tuples each must have ("|"-separated, SPICE's order) and must not have. */
+static const struct {
+  const char *text, *want[16], *absent[4];
+} DESCRIPTIONS[] = {
+    {"a man in a blue shirt is standing on a wooden dock next to a small white boat . he is holding a fishing rod in "
+     "his right hand while a brown dog sits beside him on the dock .",
+     {"man|in|shirt", "shirt|blue", "man|stand on|dock", "dock|wooden", "boat|small", "boat|white", "dock|next to|boat",
+      "rod|fishing", "dog|brown", "dog|sit on|dock", "hand|right", "man", "shirt", "dog", "boat"},
+     {NULL}},
+    {"the large red double decker bus is driving down a busy city street , and several people are waiting at the bus "
+     "stop under a green awning while two cars are parked along the curb",
+     {"bus|drive down|street", "people|wait at|stop", "stop|under|awning", "people|several", "car|two", "street|busy",
+      "bus|red", "awning|green", "curb"},
+     {"bus|wait at|stop"}},
+    {"a young woman with long brown hair wearing a white dress and black shoes sits on a wooden bench in a park , "
+     "holding a small umbrella over her head as rain falls on the grass behind her",
+     {"woman|young", "woman|with|hair", "hair|long", "dress|white", "shoe|black", "woman|sit on|bench",
+      "woman|hold|umbrella", "umbrella|small", "rain|fall on|grass", "bench|wooden"},
+     {NULL}},
+    /* "full of", a pronoun object, "game of N at", "lots of" */
+    {"a kitchen counter full of dirty dishes sits next to a window , and a black and white cat is sitting on top of "
+     "it while two people are playing a game of cards at a wooden table in front of a large television with lots of "
+     "cables behind it",
+     {"counter|of|dish", "counter|sit next to|window", "cat|sit on top of|counter", "people|play|game", "game|of|card",
+      "people|play at|table", "table|in front of|television", "television|with|cable", "counter|kitchen",
+      "dish|dirty", "people|two", "table|wooden", "cat|white", "window", "card"},
+     {"cat|sit next to|window", "full|of|dish", "cable|lot"}},
+};
+
 START_TEST(long_multi_clause_descriptions)
 {
-  const char *a = "a man in a blue shirt is standing on a wooden dock next to a small white boat . he is holding a "
-                  "fishing rod in his right hand while a brown dog sits beside him on the dock .";
-  static const char *const ka[] = {"man|in|shirt",    "shirt|blue",       "man|stand on|dock",
-                                   "dock|wooden",     "boat|small",       "boat|white",
-                                   "dock|next to|boat", "rod|fishing", "dog|brown",
-                                   "dog|sit on|dock", "hand|right",       "man",
-                                   "shirt",           "dog",              "boat"};
-  for (size_t i = 0; i < sizeof ka / sizeof *ka; i++) ck_assert_msg(has_tuple(a, ka[i]), "missing %s", ka[i]);
-  const char *b = "the large red double decker bus is driving down a busy city street , and several people are "
-                  "waiting at the bus stop under a green awning while two cars are parked along the curb";
-  static const char *const kb[] = {"bus|drive down|street", "people|wait at|stop", "stop|under|awning",
-                                   "people|several",        "car|two",             "street|busy",
-                                   "bus|red",               "awning|green",        "curb"};
-  for (size_t i = 0; i < sizeof kb / sizeof *kb; i++) ck_assert_msg(has_tuple(b, kb[i]), "missing %s", kb[i]);
-  ck_assert(!has_tuple(b, "bus|wait at|stop"));
-  const char *c = "a young woman with long brown hair wearing a white dress and black shoes sits on a wooden bench "
-                  "in a park , holding a small umbrella over her head as rain falls on the grass behind her";
-  static const char *const kc[] = {"woman|young",      "woman|with|hair", "hair|long",        "dress|white",
-                                   "shoe|black",       "woman|sit on|bench", "woman|hold|umbrella",
-                                   "umbrella|small",   "rain|fall on|grass", "bench|wooden"};
-  for (size_t i = 0; i < sizeof kc / sizeof *kc; i++) ck_assert_msg(has_tuple(c, kc[i]), "missing %s", kc[i]);
-  /* four clauses; "full of", a pronoun object, "game of N at", "lots of" */
-  const char *dd = "a kitchen counter full of dirty dishes sits next to a window , and a black and white cat is "
-                   "sitting on top of it while two people are playing a game of cards at a wooden table in front "
-                   "of a large television with lots of cables behind it";
-  static const char *const kd[] = {"counter|of|dish",      "counter|sit next to|window", "cat|sit on top of|counter",
-                                   "people|play|game",     "game|of|card",               "people|play at|table",
-                                   "table|in front of|television", "television|with|cable", "counter|kitchen",
-                                   "dish|dirty",           "people|two",                 "table|wooden",
-                                   "cat|white",            "window",                     "card"};
-  for (size_t i = 0; i < sizeof kd / sizeof *kd; i++) ck_assert_msg(has_tuple(dd, kd[i]), "missing %s", kd[i]);
-  ck_assert(!has_tuple(dd, "cat|sit next to|window") && !has_tuple(dd, "full|of|dish") && !has_tuple(dd, "cable|lot"));
+  for (size_t k = 0; k < sizeof DESCRIPTIONS / sizeof *DESCRIPTIONS; k++) {
+    const char *text = DESCRIPTIONS[k].text;
+    for (size_t i = 0; i < 16 && DESCRIPTIONS[k].want[i]; i++)
+      ck_assert_msg(has_tuple(text, DESCRIPTIONS[k].want[i]), "description %zu: missing %s", k,
+                    DESCRIPTIONS[k].want[i]);
+    for (size_t i = 0; i < 4 && DESCRIPTIONS[k].absent[i]; i++)
+      ck_assert_msg(!has_tuple(text, DESCRIPTIONS[k].absent[i]), "description %zu: has %s", k,
+                    DESCRIPTIONS[k].absent[i]);
+  }
+  const char *a = DESCRIPTIONS[0].text;
   /* long input: bounded, no failure; scoring a description against itself is perfect */
   char big[8192] = "";
   for (int r = 0; r < 20; r++) strcat(big, "a dog with a red collar runs across the green grass toward a small boy . ");
