@@ -2,14 +2,18 @@
 #include "io/json.h"
 #include "testutil.h"
 
-cJSON *p2ct_parity_json(const char *rel)
+cJSON *p2ct_json_file(const char *path)
 {
-  const char *path = p2ct_parity(rel);
-  if (!path) return NULL;
   cJSON *root = NULL;
   p2c_error err;
   ck_assert_msg(p2ci_json_load(path, 0, &root, &err) == P2C_OK, "%s", err.message);
   return root;
+}
+
+cJSON *p2ct_parity_json(const char *rel)
+{
+  const char *path = p2ct_parity(rel);
+  return path ? p2ct_json_file(path) : NULL;
 }
 
 double p2ct_json_num(const cJSON *o, const char *key)

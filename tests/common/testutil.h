@@ -56,7 +56,9 @@ void p2ct_write_text(const char *path, const char *text);
 char *p2ct_read_file(const char *path, size_t *len);
 
 /* ---- data (testdata.c) ---------------------------------------------------- */
-/* A golden JSON file under the parity data, or NULL when that is absent. */
+/* A JSON (or gzipped JSON) file; a golden one under the parity data, or NULL
+ * when that is absent. */
+cJSON *p2ct_json_file(const char *path);
 cJSON *p2ct_parity_json(const char *rel);
 /* The number o[key], which must be there. */
 double p2ct_json_num(const cJSON *o, const char *key);
