@@ -267,9 +267,7 @@ START_TEST(gzip_and_default_folders)
 
   /* a corrupt .json.gz */
   snprintf(path, sizeof path, "%s/bad.json.gz", p2ct_tmpdir);
-  FILE *f = fopen(path, "wb");
-  fwrite("\x1f\x8b\x08\x00garbage", 1, 11, f);
-  fclose(f);
+  p2ct_write_file(path, "\x1f\x8b\x08\x00garbage", 11);
   ck_assert_int_eq(p2c_dataset_load(path, NULL, &ds, &e), P2C_ERR_PARSE);
   ck_assert_ptr_null(ds);
   ck_assert_ptr_nonnull(strstr(e.message, "corrupt or truncated gzip data"));

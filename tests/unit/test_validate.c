@@ -338,9 +338,7 @@ START_TEST(every_problem_once)
   snprintf(path, sizeof path, "%s/pred/1.png", p2ct_tmpdir);
   remove(path);
   snprintf(path, sizeof path, "%s/gt/2.png", p2ct_tmpdir);
-  FILE *f = fopen(path, "wb");
-  fputs("not a png", f);
-  fclose(f);
+  p2ct_write_text(path, "not a png");
   uint32_t g1[15] = {10, 10, 20, 20, 20, 10, 10, 20, 20, 20, 10, 10, 20, 20, 20};
   p2ct_tmp_write_ids("gt/1.png", g1, 5, 3);
   v = run(gt, pred, 1, 0, 0);
