@@ -130,15 +130,8 @@ int p2c_cmd_validate(int argc, char **argv)
 
   p2c_error err;
   p2c_dataset *gt = NULL, *pred = NULL;
-  p2c_load_options gopts = P2C_LOAD_OPTIONS_INIT, popts = P2C_LOAD_OPTIONS_INIT;
-  gopts.png_dir = gt_dir;
-  popts.kind = P2C_DATASET_PRED;
-  popts.png_dir = pred_dir;
-  if (p2c_dataset_load(paths[0], &gopts, &gt, &err) != P2C_OK) return p2c_cli_report(&err);
-  if (p2c_dataset_load(paths[1], &popts, &pred, &err) != P2C_OK) {
-    p2c_dataset_free(gt);
-    return p2c_cli_report(&err);
-  }
+  int code = p2c_eval_load(paths, gt_dir, pred_dir, &gt, &pred);
+  if (code != P2C_EXIT_OK) return code;
   p2c_validation *val = NULL;
   int rc = p2c_validate(gt, pred, &vopts, &val, &err);
   if (rc != P2C_OK) {
