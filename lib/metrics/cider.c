@@ -6,98 +6,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/bigalloc.h"
 #include "core/internal.h"
 #include "core/summation.h"
 #include "metrics/caption_metric.h"
-#include "text/hash.h"
 #include "text/ngram.h"
+#include "text/ngram_df.h"
 
 #define N 4
 
 int p2ci_cider_wide_keys = 0;
 
-/* The 2-, 3- and 4-grams of the corpus, numbered 0, 1, ... in first-seen
- * order: an open-addressing table keyed by the n-gram's word ids themselves,
- * packed in one 64-bit word (16 bits per word + 1, when the vocabulary
- * allows it) or in two (32 bits per word + 1). Slots are `stride` words: the
- * key, then the number. A zero first key word marks an empty slot (word
- * ids + 1 > 0); the number's word holds the document frequency in its high
- * half while the table is being filled. Any table size works (no power of
- * two: memory is the cost here), so it is sized once from an estimate and
- * rarely grows. */
-typedef struct gramtab {
-  uint64_t *slots;
-  size_t size, n, stride;
-} gramtab;
-
-/* Most probes of a batch are cache misses: all are issued before the first
- * is used, so that they overlap. */
-#define BATCH 64
-
-static void pack(const uint32_t *w, unsigned k, size_t stride, uint64_t key[2])
+/* The corpus-wide key of the n-gram w[0..k), k >= 2: its word ids + 1 (0: no
+ * word), 16 bits each in one word when the vocabulary has fewer than 65535
+ * words, else 32 bits each in two. */
+static inline void pack(const uint32_t *w, unsigned k, int wide, uint64_t key[2])
 {
-  key[0] = key[1] = 0;
-  if (stride == 2) {
-    for (unsigned q = 0; q < k; q++) key[0] |= (uint64_t)(w[q] + 1) << (16 * q);
+  if (!wide) {
+    uint64_t a = (uint64_t)(w[0] + 1) | (uint64_t)(w[1] + 1) << 16;
+    if (k > 2) a |= (uint64_t)(w[2] + 1) << 32;
+    if (k > 3) a |= (uint64_t)(w[3] + 1) << 48;
+    key[0] = a;
+    key[1] = 0;
   } else {
-    for (unsigned q = 0; q < k; q++) key[q / 2] |= (uint64_t)(w[q] + 1) << (32 * (q % 2));
+    key[0] = (uint64_t)(w[0] + 1) | (uint64_t)(w[1] + 1) << 32;
+    key[1] = k > 2 ? (uint64_t)(w[2] + 1) | (k > 3 ? (uint64_t)(w[3] + 1) << 32 : 0) : 0;
   }
-}
-
-/* The home slot of a key: its hash's top 32 bits scaled to the size (Lemire's
- * multiply-shift range reduction). */
-static size_t home(const gramtab *t, const uint64_t key[2])
-{
-  uint64_t h = p2ci_hash_mix(key[0] ^ key[1] * 0x9e3779b97f4a7c15ULL);
-  return (size_t)(((h >> 32) * (uint64_t)t->size) >> 32);
-}
-
-static int gramtab_alloc(gramtab *t, size_t size)
-{
-  /* home() scales 32 hash bits; numbers are 32 bits */
-  if ((uint64_t)size > ((uint64_t)1 << 32)) return P2C_ERR_LIMIT;
-  t->slots = p2ci_big_calloc(size, t->stride * sizeof *t->slots);
-  t->size = size;
-  return t->slots ? P2C_OK : P2C_ERR_NOMEM;
-}
-
-static void gramtab_free(gramtab *t)
-{
-  if (t->slots) p2ci_big_free(t->slots, t->size, t->stride * sizeof *t->slots);
-  t->slots = NULL;
-}
-
-/* The slot of key: where it is, or the empty slot where it belongs. */
-static uint64_t *gramtab_slot(const gramtab *t, const uint64_t key[2], size_t j)
-{
-  for (;;) {
-    uint64_t *s = t->slots + j * t->stride;
-    if (!s[0] || (s[0] == key[0] && (t->stride == 2 || s[1] == key[1]))) return s;
-    if (++j == t->size) j = 0;
-  }
-}
-
-/* Room for `more` new keys at load factor 3/4 at most. */
-static int gramtab_reserve(gramtab *t, size_t more)
-{
-  if (t->n + more <= t->size / 4 * 3) return P2C_OK;
-  size_t size = t->size;
-  while (t->n + more > size / 4 * 3) size *= 2;
-  gramtab old = *t;
-  int rc = gramtab_alloc(t, size);
-  if (rc) {
-    *t = old;
-    return rc;
-  }
-  for (size_t i = 0; i < old.size; i++) {
-    const uint64_t *s = old.slots + i * old.stride;
-    if (!s[0]) continue;
-    uint64_t key[2] = {s[0], old.stride == 3 ? s[1] : 0};
-    memcpy(gramtab_slot(t, key, home(t, key)), s, t->stride * sizeof *s);
-  }
-  gramtab_free(&old);
-  return P2C_OK;
 }
 
 /* One caption as a tf-idf vector: its distinct n-grams of each order in
@@ -116,12 +49,11 @@ typedef struct vec {
 
 typedef struct ctx {
   const p2ci_caption_set *set;
+  int wide;             /* keys of 2 words (see pack) */
   uint32_t *df1;        /* 1-grams: per word id */
-  uint32_t *df;         /* longer n-grams: per corpus number (gramtab) */
-  /* per item, its distinct longer n-grams' corpus numbers in local id order:
-   * found once, in the document-frequency pass, read back while scoring */
-  uint32_t *numbers;
-  size_t numbers_n, numbers_size, numbers_pos;
+  /* longer n-grams: one record per item and distinct n-gram, in local id
+   * order, added in the document-frequency pass and read back while scoring */
+  p2ci_ngram_df df;
   const double *log_df; /* log(max(1, d)) for d = 0 .. N */
   double ref_len;       /* log(N) */
   p2ci_ngrams grams;    /* the item's n-grams */
@@ -131,6 +63,10 @@ typedef struct ctx {
   double *idf;    /* per local id: log(N) - log(max(1, df)) */
   uint32_t *tf;   /* per local id, 0 between uses */
   double *ref_w;  /* per local id: the current reference's weight, 0 elsewhere */
+  /* per longer n-gram of the item, in local id order: */
+  uint64_t (*key)[2];
+  uint8_t *counts; /* occurs in a reference */
+  uint32_t *dfs;
   size_t local_cap;
   vec hyp, ref;
 } ctx;
@@ -154,11 +90,17 @@ static int reserve_local(ctx *c, size_t n)
   free(c->idf);
   free(c->tf);
   free(c->ref_w);
+  free(c->key);
+  free(c->counts);
+  free(c->dfs);
   c->in_ref = malloc(cap * sizeof *c->in_ref);
   c->idf = malloc(cap * sizeof *c->idf);
   c->tf = calloc(cap, sizeof *c->tf);
   c->ref_w = calloc(cap, sizeof *c->ref_w);
-  c->local_cap = c->in_ref && c->idf && c->tf && c->ref_w ? cap : 0;
+  c->key = malloc(cap * sizeof *c->key);
+  c->counts = malloc(cap * sizeof *c->counts);
+  c->dfs = malloc(cap * sizeof *c->dfs);
+  c->local_cap = c->in_ref && c->idf && c->tf && c->ref_w && c->key && c->counts && c->dfs ? cap : 0;
   return c->local_cap ? P2C_OK : P2C_ERR_NOMEM;
 }
 
@@ -170,11 +112,21 @@ static int number_whole_item(ctx *c, size_t item)
   return rc ? rc : reserve_local(c, c->grams.n_ids);
 }
 
+/* The keys of the numbered item's n-grams of order 2 and more, in local id
+ * order; returns their number. */
+static size_t item_keys(ctx *c)
+{
+  const p2ci_ngrams *g = &c->grams;
+  size_t m = 0;
+  for (size_t i = 0; i < g->n_ids; i++)
+    if (g->order[i] > 1) pack(g->at[i], g->order[i], c->wide, c->key[m++]);
+  return m;
+}
+
 /* Document frequency: in how many items' reference sets each n-gram occurs.
- * Each item's distinct n-grams come from its local numbering; those of order
- * 2 and more get their corpus number here, once, and the item's numbers are
- * kept (in local id order) for scoring. *any: some reference has a word. */
-static int document_frequency(ctx *c, gramtab *t, int *any)
+ * 1-grams are counted by word id; longer ones are recorded in c->df, one
+ * record per item and distinct n-gram. *any: some reference has a word. */
+static int document_frequency(ctx *c, int *any)
 {
   const p2ci_caption_set *set = c->set;
   *any = 0;
@@ -186,60 +138,29 @@ static int document_frequency(ctx *c, gramtab *t, int *any)
     if (g->n_ids) memset(c->in_ref, 0, g->n_ids); /* in_ref is NULL before the first n-gram */
     for (size_t i = g->off[1]; i < refs_end; i++) c->in_ref[g->ids[i]] = 1;
     if (refs_end > g->off[1]) *any = 1;
-    if ((rc = gramtab_reserve(t, g->n_ids))) return rc;
-    for (size_t b = 0; b < g->n_ids; b += BATCH) {
-      size_t e = b + BATCH < g->n_ids ? b + BATCH : g->n_ids;
-      uint64_t key[BATCH][2];
-      size_t j[BATCH];
-      for (size_t i = b; i < e; i++) {
-        if (g->order[i] == 1) continue;
-        pack(g->at[i], g->order[i], t->stride, key[i - b]);
-        j[i - b] = home(t, key[i - b]);
-        __builtin_prefetch(t->slots + j[i - b] * t->stride, 1);
-      }
-      for (size_t i = b; i < e; i++) {
-        if (g->order[i] == 1) {
-          c->df1[*g->at[i]] += c->in_ref[i];
-          continue;
-        }
-        uint64_t *s = gramtab_slot(t, key[i - b], j[i - b]);
-        if (!s[0]) {
-          s[0] = key[i - b][0];
-          if (t->stride == 3) s[1] = key[i - b][1];
-          s[t->stride - 1] = t->n++;
-        }
-        /* the count in the high half, next to the key: no second miss */
-        s[t->stride - 1] += (uint64_t)c->in_ref[i] << 32;
-        uint32_t num = (uint32_t)s[t->stride - 1];
-        /* cannot overflow: an item has no more distinct n-grams than occurrences */
-        c->numbers[c->numbers_n++] = num;
-      }
+    size_t m = 0;
+    for (size_t i = 0; i < g->n_ids; i++) {
+      if (g->order[i] == 1) c->df1[*g->at[i]] += c->in_ref[i];
+      else c->counts[m++] = c->in_ref[i];
     }
+    if ((rc = p2ci_ngram_df_add(&c->df, (const uint64_t(*)[2])c->key, c->counts, item_keys(c))))
+      return rc;
   }
-  /* the counts by number, compact for the scoring pass */
-  c->df = p2ci_malloc_array(t->n ? t->n : 1, sizeof *c->df);
-  if (!c->df) return P2C_ERR_NOMEM;
-  for (size_t i = 0; i < t->size; i++) {
-    const uint64_t *s = t->slots + i * t->stride;
-    if (s[0]) c->df[(uint32_t)s[t->stride - 1]] = (uint32_t)(s[t->stride - 1] >> 32);
-  }
-  return P2C_OK;
+  return p2ci_ngram_df_count(&c->df);
 }
 
-#define PREFETCH 32
-
 /* idf of every n-gram of the numbered item. */
-static void item_idf(ctx *c)
+static int item_idf(ctx *c)
 {
   const p2ci_ngrams *g = &c->grams;
-  for (size_t i = 0; i < g->n_ids; i++) {
-    /* the stream of numbers is known ahead: fetch the counts early */
-    if (c->numbers_pos + PREFETCH < c->numbers_n)
-      __builtin_prefetch(&c->df[c->numbers[c->numbers_pos + PREFETCH]]);
-    uint32_t d = g->order[i] == 1 ? c->df1[*g->at[i]] : c->df[c->numbers[c->numbers_pos++]];
+  int rc = p2ci_ngram_df_get(&c->df, (const uint64_t(*)[2])c->key, c->dfs, item_keys(c));
+  if (rc) return rc;
+  for (size_t i = 0, m = 0; i < g->n_ids; i++) {
+    uint32_t d = g->order[i] == 1 ? c->df1[*g->at[i]] : c->dfs[m++];
     /* np.log(float(len(crefs))) - np.log(max(1.0, df)) */
     c->idf[i] = c->ref_len - c->log_df[d];
   }
+  return P2C_OK;
 }
 
 static int to_vec(ctx *c, const uint32_t *g, size_t n1, vec *v)
@@ -280,8 +201,8 @@ static int cider_item(ctx *c, size_t item, double *out)
 {
   size_t n_refs = p2ci_set_num_refs(c->set, item);
   int rc = number_whole_item(c, item);
+  if (!rc) rc = item_idf(c);
   if (rc) return rc;
-  item_idf(c);
   const p2ci_ngrams *g = &c->grams;
   rc = to_vec(c, g->ids + g->off[0], c->len[0], &c->hyp);
   const vec *h = &c->hyp, *r = &c->ref;
@@ -324,25 +245,19 @@ static int cider_compute(void *state, const p2ci_caption_set *set, double *corpu
   ctx c;
   memset(&c, 0, sizeof c);
   c.set = set;
-  gramtab t = {0};
   size_t n_words = p2ci_vocab_size(set->vocab), longer = 0, item = 0;
   for (size_t i = 0; i < set->first[set->n_items]; i++) {
     size_t n1 = set->words[P2CI_SPLIT_WS][i].len;
     longer += p2ci_ngrams_count(n1, N) - n1;
   }
-  t.stride = n_words < 0xffff && !p2ci_cider_wide_keys ? 2 : 3;
+  c.wide = n_words >= 0xffff || p2ci_cider_wide_keys;
   double *log_df = p2ci_malloc_array(set->n_items + 1, sizeof *log_df);
   c.df1 = p2ci_calloc_array(n_words ? n_words : 1, sizeof *c.df1);
-  /* at most one number per longer n-gram; pages never written cost nothing */
-  c.numbers_size = longer;
-  c.numbers = p2ci_big_calloc(longer ? longer : 1, sizeof *c.numbers);
   int rc = p2ci_ngrams_init(&c.grams, n_words), any = 0;
-  /* about a third of the longer n-grams of caption sets are distinct (0.38
-   * of all n-grams on the coco-caption demo corpus): load 0.6 at that size */
-  if (!rc) rc = gramtab_alloc(&t, longer / 3 / 3 * 5 + 1024);
-  if (!rc && (!log_df || !c.df1 || !c.numbers)) rc = P2C_ERR_NOMEM;
-  if (!rc) rc = document_frequency(&c, &t, &any);
-  gramtab_free(&t); /* the numbers are all scoring needs */
+  /* at most one record per occurrence of a longer n-gram */
+  if (!rc) rc = p2ci_ngram_df_init(&c.df, c.wide ? 2 : 1, longer);
+  if (!rc && (!log_df || !c.df1)) rc = P2C_ERR_NOMEM;
+  if (!rc) rc = document_frequency(&c, &any);
   if (rc) goto done;
   if (!any) {
     rc = p2ci_error(err, P2C_ERR_EMPTY,
@@ -362,12 +277,11 @@ static int cider_compute(void *state, const p2ci_caption_set *set, double *corpu
   *corpus = p2ci_mean_numpy(per_item, set->n_items);
 done:
   if (rc == P2C_ERR_NOMEM) p2ci_error(err, rc, "CIDEr: out of memory");
-  else if (rc == P2C_ERR_LIMIT) p2ci_error(err, rc, "CIDEr: too many distinct n-grams");
+  else if (rc == P2C_ERR_LIMIT) p2ci_error(err, rc, "CIDEr: too many n-grams");
   else if (rc && rc != P2C_ERR_EMPTY) p2ci_error(err, rc, "CIDEr: internal error");
   p2ci_ngrams_release(&c.grams);
-  p2ci_big_free(c.numbers, longer ? longer : 1, sizeof *c.numbers);
+  p2ci_ngram_df_release(&c.df);
   free(c.df1);
-  free(c.df);
   free(log_df);
   free(c.words);
   free(c.len);
@@ -375,6 +289,9 @@ done:
   free(c.idf);
   free(c.tf);
   free(c.ref_w);
+  free(c.key);
+  free(c.counts);
+  free(c.dfs);
   free(c.hyp.gram);
   free(c.hyp.w);
   free(c.ref.gram);
