@@ -16,23 +16,6 @@
 
 int p2ci_cider_wide_keys = 0;
 
-/* The corpus-wide key of the n-gram w[0..k), k >= 2: its word ids + 1 (0: no
- * word), 16 bits each in one word when the vocabulary has fewer than 65535
- * words, else 32 bits each in two. */
-static inline void pack(const uint32_t *w, unsigned k, int wide, uint64_t key[2])
-{
-  if (!wide) {
-    uint64_t a = (uint64_t)(w[0] + 1) | (uint64_t)(w[1] + 1) << 16;
-    if (k > 2) a |= (uint64_t)(w[2] + 1) << 32;
-    if (k > 3) a |= (uint64_t)(w[3] + 1) << 48;
-    key[0] = a;
-    key[1] = 0;
-  } else {
-    key[0] = (uint64_t)(w[0] + 1) | (uint64_t)(w[1] + 1) << 32;
-    key[1] = k > 2 ? (uint64_t)(w[2] + 1) | (k > 3 ? (uint64_t)(w[3] + 1) << 32 : 0) : 0;
-  }
-}
-
 /* One caption as a tf-idf vector: its distinct n-grams of each order in
  * first-occurrence order (the order Python's dict iterates counts2vec's
  * input), their weights, the norms, and its number of bigrams. N-grams are
@@ -49,7 +32,10 @@ typedef struct vec {
 
 typedef struct ctx {
   const p2ci_caption_set *set;
-  int wide;             /* keys of 2 words (see pack) */
+  /* The corpus-wide key of an n-gram: its word ids + 1 (0: no word), 16 bits
+   * each in one word when the vocabulary has fewer than 65535 words, else
+   * (wide) 32 bits each in two. */
+  int wide;
   uint32_t *df1;        /* 1-grams: per word id */
   /* longer n-grams: one record per item and distinct n-gram, in local id
    * order, added in the document-frequency pass and read back while scoring */
@@ -63,8 +49,10 @@ typedef struct ctx {
   double *idf;    /* per local id: log(N) - log(max(1, df)) */
   uint32_t *tf;   /* per local id, 0 between uses */
   double *ref_w;  /* per local id: the current reference's weight, 0 elsewhere */
+  uint64_t *full[2]; /* per local id: its key's words */
+  size_t n_caps;     /* of the numbered item */
   /* per longer n-gram of the item, in local id order: */
-  uint64_t (*key)[2];
+  uint64_t *key[2];
   uint8_t *counts; /* occurs in a reference */
   uint32_t *dfs;
   size_t local_cap;
@@ -79,6 +67,7 @@ static int number_item(ctx *c, size_t first, size_t n)
     return P2C_ERR_NOMEM;
   for (size_t i = 0; i < n; i++)
     c->len[i] = p2ci_set_words(c->set, first + i, P2CI_SPLIT_WS, &c->words[i]);
+  c->n_caps = n;
   return p2ci_ngrams_number(&c->grams, c->words, c->len, n, N);
 }
 
@@ -90,17 +79,25 @@ static int reserve_local(ctx *c, size_t n)
   free(c->idf);
   free(c->tf);
   free(c->ref_w);
-  free(c->key);
+  for (int i = 0; i < 2; i++) {
+    free(c->full[i]);
+    free(c->key[i]);
+  }
   free(c->counts);
   free(c->dfs);
   c->in_ref = malloc(cap * sizeof *c->in_ref);
   c->idf = malloc(cap * sizeof *c->idf);
   c->tf = calloc(cap, sizeof *c->tf);
   c->ref_w = calloc(cap, sizeof *c->ref_w);
-  c->key = malloc(cap * sizeof *c->key);
+  int keys = 1;
+  for (int i = 0; i < 2; i++) {
+    c->full[i] = malloc(cap * sizeof *c->full[i]);
+    c->key[i] = malloc(cap * sizeof *c->key[i]);
+    keys = keys && c->full[i] && c->key[i];
+  }
   c->counts = malloc(cap * sizeof *c->counts);
   c->dfs = malloc(cap * sizeof *c->dfs);
-  c->local_cap = c->in_ref && c->idf && c->tf && c->ref_w && c->key && c->counts && c->dfs ? cap : 0;
+  c->local_cap = c->in_ref && c->idf && c->tf && c->ref_w && keys && c->counts && c->dfs ? cap : 0;
   return c->local_cap ? P2C_OK : P2C_ERR_NOMEM;
 }
 
@@ -113,13 +110,47 @@ static int number_whole_item(ctx *c, size_t item)
 }
 
 /* The keys of the numbered item's n-grams of order 2 and more, in local id
- * order; returns their number. */
+ * order; returns their number. An n-gram's key is that of its first n - 1
+ * words and its last word: p2ci_ngrams_number gives ids in the order of this
+ * walk (each caption's 1-grams, then its 2-grams, ...), so an n-gram is new
+ * where its id is the next one, and its prefix's key is known by then. */
 static size_t item_keys(ctx *c)
 {
   const p2ci_ngrams *g = &c->grams;
+  const int wide = c->wide;
+  const unsigned bits = wide ? 32 : 16;
+  uint64_t *restrict full0 = c->full[0], *restrict full1 = c->full[1];
+  uint64_t *restrict key0 = c->key[0], *restrict key1 = c->key[1];
+  uint32_t next = 0;
   size_t m = 0;
-  for (size_t i = 0; i < g->n_ids; i++)
-    if (g->order[i] > 1) pack(g->at[i], g->order[i], c->wide, c->key[m++]);
+  for (size_t cap = 0; cap < c->n_caps; cap++) {
+    const uint32_t *ids = g->ids + g->off[cap], *w = c->words[cap];
+    size_t len = c->len[cap];
+    for (size_t i = 0; i < len; i++)
+      if (ids[i] == next) {
+        full1[next] = 0;
+        full0[next++] = (uint64_t)w[i] + 1;
+      }
+    for (unsigned k = 2; k <= N && k <= len; k++) {
+      const uint32_t *below = ids;
+      ids += len - k + 2;
+      const int high = (k - 1) * bits >= 64;
+      const unsigned shift = (k - 1) * bits % 64;
+      for (size_t i = 0; i + k <= len; i++)
+        if (ids[i] == next) {
+          uint64_t lo = full0[below[i]], last = ((uint64_t)w[i + k - 1] + 1) << shift;
+          if (wide) {
+            uint64_t hi = full1[below[i]];
+            if (high) hi |= last;
+            else lo |= last;
+            full1[next] = key1[m] = hi;
+          } else {
+            lo |= last;
+          }
+          full0[next++] = key0[m++] = lo;
+        }
+    }
+  }
   return m;
 }
 
@@ -143,7 +174,8 @@ static int document_frequency(ctx *c, int *any)
       if (g->order[i] == 1) c->df1[*g->at[i]] += c->in_ref[i];
       else c->counts[m++] = c->in_ref[i];
     }
-    if ((rc = p2ci_ngram_df_add(&c->df, (const uint64_t(*)[2])c->key, c->counts, item_keys(c))))
+    size_t n = item_keys(c);
+    if ((rc = p2ci_ngram_df_add(&c->df, c->key[0], c->wide ? c->key[1] : NULL, c->counts, n)))
       return rc;
   }
   return p2ci_ngram_df_count(&c->df);
@@ -153,7 +185,9 @@ static int document_frequency(ctx *c, int *any)
 static int item_idf(ctx *c)
 {
   const p2ci_ngrams *g = &c->grams;
-  int rc = p2ci_ngram_df_get(&c->df, (const uint64_t(*)[2])c->key, c->dfs, item_keys(c));
+  size_t longer = 0;
+  for (size_t i = 0; i < g->n_ids; i++) longer += g->order[i] > 1;
+  int rc = p2ci_ngram_df_next(&c->df, c->dfs, longer);
   if (rc) return rc;
   for (size_t i = 0, m = 0; i < g->n_ids; i++) {
     uint32_t d = g->order[i] == 1 ? c->df1[*g->at[i]] : c->dfs[m++];
@@ -289,7 +323,10 @@ done:
   free(c.idf);
   free(c.tf);
   free(c.ref_w);
-  free(c.key);
+  for (int i = 0; i < 2; i++) {
+    free(c.full[i]);
+    free(c.key[i]);
+  }
   free(c.counts);
   free(c.dfs);
   free(c.hyp.gram);
