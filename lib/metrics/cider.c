@@ -40,6 +40,7 @@ typedef struct ctx {
   /* longer n-grams: one record per item and distinct n-gram, in local id
    * order, added in the document-frequency pass and read back while scoring */
   p2ci_ngram_df df;
+  uint32_t *records; /* per item: its records in df */
   const double *log_df; /* log(max(1, d)) for d = 0 .. N */
   double ref_len;       /* log(N) */
   p2ci_ngrams grams;    /* the item's n-grams */
@@ -175,6 +176,7 @@ static int document_frequency(ctx *c, int *any)
       else c->counts[m++] = c->in_ref[i];
     }
     size_t n = item_keys(c);
+    c->records[item] = (uint32_t)n; /* n <= 4 * words < 2^32 (p2ci_ngrams_number) */
     if ((rc = p2ci_ngram_df_add(&c->df, c->key[0], c->wide ? c->key[1] : NULL, c->counts, n)))
       return rc;
   }
@@ -182,12 +184,10 @@ static int document_frequency(ctx *c, int *any)
 }
 
 /* idf of every n-gram of the numbered item. */
-static int item_idf(ctx *c)
+static int item_idf(ctx *c, size_t item)
 {
   const p2ci_ngrams *g = &c->grams;
-  size_t longer = 0;
-  for (size_t i = 0; i < g->n_ids; i++) longer += g->order[i] > 1;
-  int rc = p2ci_ngram_df_next(&c->df, c->dfs, longer);
+  int rc = p2ci_ngram_df_next(&c->df, c->dfs, c->records[item]);
   if (rc) return rc;
   for (size_t i = 0, m = 0; i < g->n_ids; i++) {
     uint32_t d = g->order[i] == 1 ? c->df1[*g->at[i]] : c->dfs[m++];
@@ -197,7 +197,9 @@ static int item_idf(ctx *c)
   return P2C_OK;
 }
 
-static int to_vec(ctx *c, const uint32_t *g, size_t n1, vec *v)
+/* The vector of the caption with n-grams g (n1 words); dense: NULL, or where
+ * to write each weight by local id as well. */
+static int to_vec(ctx *c, const uint32_t *g, size_t n1, vec *v, double *dense)
 {
   size_t total = p2ci_ngrams_count(n1, N);
   if (p2ci_grow(&v->gram, &v->cap, total, sizeof *v->gram)) return P2C_ERR_NOMEM;
@@ -219,6 +221,7 @@ static int to_vec(ctx *c, const uint32_t *g, size_t n1, vec *v)
       double w = (double)tf * c->idf[g[i]];
       v->gram[out] = g[i];
       v->w[out++] = w;
+      if (dense) dense[g[i]] = w;
       /* pow(w, 2) in the reference: correctly rounded, hence w * w */
       norm += w * w;
       if (k == 1) v->length += tf;
@@ -235,17 +238,15 @@ static int cider_item(ctx *c, size_t item, double *out)
 {
   size_t n_refs = p2ci_set_num_refs(c->set, item);
   int rc = number_whole_item(c, item);
-  if (!rc) rc = item_idf(c);
+  if (!rc) rc = item_idf(c, item);
   if (rc) return rc;
   const p2ci_ngrams *g = &c->grams;
-  rc = to_vec(c, g->ids + g->off[0], c->len[0], &c->hyp);
+  rc = to_vec(c, g->ids + g->off[0], c->len[0], &c->hyp, NULL);
   const vec *h = &c->hyp, *r = &c->ref;
   double score[N] = {0.0, 0.0, 0.0, 0.0};
   for (size_t j = 1; j <= n_refs && !rc; j++) {
-    rc = to_vec(c, g->ids + g->off[j], c->len[j], &c->ref);
+    rc = to_vec(c, g->ids + g->off[j], c->len[j], &c->ref, c->ref_w);
     if (rc) break;
-    for (int k = 0; k < N; k++)
-      for (size_t i = r->start[k]; i < r->start[k] + r->n[k]; i++) c->ref_w[r->gram[i]] = r->w[i];
     double delta = (double)h->length - (double)r->length;
     /* np.e ** (-(delta ** 2) / (2 * sigma ** 2)): a pow of e, not exp */
     double penalty = pow(2.718281828459045, -(delta * delta) / 72.0);
@@ -287,10 +288,11 @@ static int cider_compute(void *state, const p2ci_caption_set *set, double *corpu
   c.wide = n_words >= 0xffff || p2ci_cider_wide_keys;
   double *log_df = p2ci_malloc_array(set->n_items + 1, sizeof *log_df);
   c.df1 = p2ci_calloc_array(n_words ? n_words : 1, sizeof *c.df1);
+  c.records = p2ci_malloc_array(set->n_items, sizeof *c.records);
   int rc = p2ci_ngrams_init(&c.grams, n_words), any = 0;
   /* at most one record per occurrence of a longer n-gram */
   if (!rc) rc = p2ci_ngram_df_init(&c.df, c.wide ? 2 : 1, longer);
-  if (!rc && (!log_df || !c.df1)) rc = P2C_ERR_NOMEM;
+  if (!rc && (!log_df || !c.df1 || !c.records)) rc = P2C_ERR_NOMEM;
   if (!rc) rc = document_frequency(&c, &any);
   if (rc) goto done;
   if (!any) {
@@ -316,6 +318,7 @@ done:
   p2ci_ngrams_release(&c.grams);
   p2ci_ngram_df_release(&c.df);
   free(c.df1);
+  free(c.records);
   free(log_df);
   free(c.words);
   free(c.len);
