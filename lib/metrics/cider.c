@@ -110,18 +110,22 @@ static int number_whole_item(ctx *c, size_t item)
   return rc ? rc : reserve_local(c, c->grams.n_ids);
 }
 
-/* The keys of the numbered item's n-grams of order 2 and more, in local id
- * order; returns their number. An n-gram's key is that of its first n - 1
- * words and its last word: p2ci_ngrams_number gives ids in the order of this
- * walk (each caption's 1-grams, then its 2-grams, ...), so an n-gram is new
- * where its id is the next one, and its prefix's key is known by then. */
-static size_t item_keys(ctx *c)
+/* The numbered item's share of the document frequencies, given c->in_ref:
+ * its 1-grams counted in df1, and the keys and counts of its n-grams of order
+ * 2 and more, in local id order, in c->key and c->counts (returns their
+ * number). An n-gram's key is that of its first n - 1 words and its last
+ * word: p2ci_ngrams_number gives ids in the order of this walk (each
+ * caption's 1-grams, then its 2-grams, ...), so an n-gram is new where its
+ * id is the next one, and its prefix's key is known by then. */
+static size_t item_records(ctx *c)
 {
   const p2ci_ngrams *g = &c->grams;
   const int wide = c->wide;
   const unsigned bits = wide ? 32 : 16;
   uint64_t *restrict full0 = c->full[0], *restrict full1 = c->full[1];
   uint64_t *restrict key0 = c->key[0], *restrict key1 = c->key[1];
+  const uint8_t *restrict in_ref = c->in_ref;
+  uint8_t *restrict counts = c->counts;
   uint32_t next = 0;
   size_t m = 0;
   for (size_t cap = 0; cap < c->n_caps; cap++) {
@@ -129,6 +133,7 @@ static size_t item_keys(ctx *c)
     size_t len = c->len[cap];
     for (size_t i = 0; i < len; i++)
       if (ids[i] == next) {
+        c->df1[w[i]] += in_ref[next];
         full1[next] = 0;
         full0[next++] = (uint64_t)w[i] + 1;
       }
@@ -148,6 +153,7 @@ static size_t item_keys(ctx *c)
           } else {
             lo |= last;
           }
+          counts[m] = in_ref[next];
           full0[next++] = key0[m++] = lo;
         }
     }
@@ -170,12 +176,7 @@ static int document_frequency(ctx *c, int *any)
     if (g->n_ids) memset(c->in_ref, 0, g->n_ids); /* in_ref is NULL before the first n-gram */
     for (size_t i = g->off[1]; i < refs_end; i++) c->in_ref[g->ids[i]] = 1;
     if (refs_end > g->off[1]) *any = 1;
-    size_t m = 0;
-    for (size_t i = 0; i < g->n_ids; i++) {
-      if (g->order[i] == 1) c->df1[*g->at[i]] += c->in_ref[i];
-      else c->counts[m++] = c->in_ref[i];
-    }
-    size_t n = item_keys(c);
+    size_t n = item_records(c);
     c->records[item] = (uint32_t)n; /* n <= 4 * words < 2^32 (p2ci_ngrams_number) */
     if ((rc = p2ci_ngram_df_add(&c->df, c->key[0], c->wide ? c->key[1] : NULL, c->counts, n)))
       return rc;
