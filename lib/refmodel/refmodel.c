@@ -19,6 +19,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/internal.h"
+#include "refmodel/gemm.h"
 #include "refmodel/safetensors.h"
 
 enum {
@@ -339,20 +340,11 @@ P2C_API int p2c_refmodel_input_size(const p2c_refmodel *m) { return m ? IMG : 0;
 
 /* ---- kernels ------------------------------------------------------------------ */
 
-/* y[o] = b[o] + sum_i w[o][i] x[i], for n rows of x; summed over i in order
- * for every o at once (the transposed weights make the inner loop a vector),
- * every row at once (a weight row is loaded once for all of them). */
+/* y[o] = b[o] + sum_i w[o][i] x[i] (summed over i in order, then the bias),
+ * for n rows of x; the transposed weights are the product's right operand. */
 static void linear(const lin *l, const float *x, int n, float *y) {
   const int out = l->out, in = l->in;
-  for (size_t k = 0; k < (size_t)n * out; k++) y[k] = 0.0f;
-  for (int i = 0; i < in; i++) {
-    const float *restrict wt = l->wt + (size_t)i * out;
-    for (int r = 0; r < n; r++) {
-      const float xv = x[(size_t)r * in + i];
-      float *restrict yr = y + (size_t)r * out;
-      for (int o = 0; o < out; o++) yr[o] += wt[o] * xv;
-    }
-  }
+  p2ci_gemm(n, out, in, x, (size_t)in, l->wt, (size_t)out, y, (size_t)out);
   if (l->b)
     for (int r = 0; r < n; r++)
       for (int o = 0; o < out; o++) y[(size_t)r * out + o] += l->b[o];
@@ -360,8 +352,7 @@ static void linear(const lin *l, const float *x, int n, float *y) {
 
 /* PyTorch's Conv2d with padding k/2: out is out x (h/stride) x (w/stride).
  * As im2col (col: in*k*k rows of oh*ow, zero where the window leaves the
- * image) and a product summed over the rows in order, four output channels
- * per pass over col. */
+ * image) and a product summed over the rows in order, then the bias. */
 static void conv2d(const conv *c, const float *in, int h, int w, float *out, float *col) {
   const int s = c->stride, k = c->k, pad = k / 2, oh = h / s, ow = w / s;
   const size_t plane = (size_t)oh * ow, rows = (size_t)c->in * k * k;
@@ -382,33 +373,8 @@ static void conv2d(const conv *c, const float *in, int h, int w, float *out, flo
         }
     src = col;
   }
-  int o = 0;
-  for (; o + 4 <= c->out; o += 4) {
-    float *restrict o0 = out + (size_t)o * plane, *restrict o1 = o0 + plane,
-                    *restrict o2 = o1 + plane, *restrict o3 = o2 + plane;
-    const float *w0 = c->w + (size_t)o * rows;
-    for (size_t p = 0; p < plane; p++) o0[p] = o1[p] = o2[p] = o3[p] = 0.0f;
-    for (size_t r = 0; r < rows; r++) {
-      const float *restrict x = src + r * plane;
-      const float a = w0[r], b = w0[rows + r], cc = w0[2 * rows + r], d = w0[3 * rows + r];
-      for (size_t p = 0; p < plane; p++) {
-        o0[p] += a * x[p];
-        o1[p] += b * x[p];
-        o2[p] += cc * x[p];
-        o3[p] += d * x[p];
-      }
-    }
-  }
-  for (; o < c->out; o++) {
-    float *restrict op = out + (size_t)o * plane;
-    for (size_t p = 0; p < plane; p++) op[p] = 0.0f;
-    for (size_t r = 0; r < rows; r++) {
-      const float *restrict x = src + r * plane;
-      const float a = c->w[(size_t)o * rows + r];
-      for (size_t p = 0; p < plane; p++) op[p] += a * x[p];
-    }
-  }
-  for (o = 0; o < c->out; o++)
+  p2ci_gemm(c->out, (int)plane, (int)rows, c->w, rows, src, plane, out, plane);
+  for (int o = 0; o < c->out; o++)
     for (size_t p = 0; p < plane; p++) out[(size_t)o * plane + p] += c->b[o];
 }
 
@@ -457,7 +423,7 @@ typedef struct work {
   float *c1, *c2, *c3, *c4, *f16, *f32a, *f32, *t32, *f64, *emb;
   float *col, *tok, *mem, *keys, *keys_t;          /* T16 x D each; keys reused for (Q + T16) x D */
   float *q, *qn, *tmp, *tmp2, *ffn; /* query rows */
-  float *kbuf, *vbuf, *scores;
+  float *kbuf, *vbuf, *kt, *scores; /* scores: NQ x T16 */
   float *cls, *masks, *emb16, *e, *h1;
   unsigned char *block;
   float g[D];
@@ -466,7 +432,7 @@ typedef struct work {
 static void work_free(work *w) {
   float **f[] = {&w->c1,  &w->c2,  &w->c3,   &w->c4,   &w->f16,    &w->f32a, &w->f32,
                  &w->t32, &w->f64, &w->emb,  &w->tok,  &w->mem,    &w->keys, &w->keys_t, &w->q,
-                 &w->qn,  &w->tmp, &w->tmp2, &w->ffn, &w->col,  &w->kbuf,   &w->vbuf, &w->scores,
+                 &w->qn,  &w->tmp, &w->tmp2, &w->ffn, &w->col,  &w->kbuf,   &w->vbuf, &w->kt, &w->scores,
                  &w->cls, &w->masks, &w->emb16, &w->e,  &w->h1};
   for (size_t i = 0; i < sizeof f / sizeof *f; i++) free(*f[i]);
   free(w->block);
@@ -481,7 +447,7 @@ static int work_init(work *w, int nc) {
            A(col, 576 * 32 * 32) && /* the largest im2col: s32 */
            A(tok, T16 * 128) && A(mem, T16 * D) && A(keys, (NQ + T16) * D) && A(keys_t, (NQ + T16) * D) && A(q, NQ * D) &&
            A(qn, NQ * D) && A(tmp, NQ * D) && A(tmp2, NQ * D) && A(ffn, NQ * FFN) &&
-           A(kbuf, T16 * D) && A(vbuf, T16 * D) && A(scores, T16) && A(cls, NQ * (nc + 1)) &&
+           A(kbuf, T16 * D) && A(vbuf, T16 * D) && A(kt, T16 * D) && A(scores, NQ * T16) && A(cls, NQ * (nc + 1)) &&
            A(masks, NQ * IMG * IMG) && A(emb16, EMB * T16) && A(e, NQ * EMB) && A(h1, NQ * D);
 #undef A
   w->block = malloc((size_t)NQ * T16);
@@ -532,15 +498,7 @@ static void heads(const p2c_refmodel *m, work *w, int full_masks) {
   linear(&m->m2, w->h1, NQ, w->tmp);
   relu(w->tmp, NQ * D);
   linear(&m->m3, w->tmp, NQ, w->e);
-  for (int q = 0; full_masks && q < NQ; q++) {
-    float *mk = w->masks + (size_t)q * IMG * IMG;
-    for (int p = 0; p < IMG * IMG; p++) mk[p] = 0.0f;
-    for (int c = 0; c < EMB; c++) {
-      float ev = w->e[q * EMB + c];
-      const float *ep = w->emb + (size_t)c * IMG * IMG;
-      for (int p = 0; p < IMG * IMG; p++) mk[p] += ev * ep[p];
-    }
-  }
+  if (full_masks) p2ci_gemm(NQ, IMG * IMG, EMB, w->e, EMB, w->emb, IMG * IMG, w->masks, IMG * IMG);
 }
 
 /* Multi-head attention of nq query rows x over nt rows of mem; y = o(...). */
@@ -550,26 +508,20 @@ static void attention(const attn *a, const float *x, int nq, const float *mem, i
   linear(&a->q, x, nq, qb);
   linear(&a->k, mem, nt, w->kbuf);
   linear(&a->v, mem, nt, w->vbuf);
+  for (int t = 0; t < nt; t++)
+    for (int i = 0; i < D; i++) w->kt[(size_t)i * nt + t] = w->kbuf[(size_t)t * D + i];
   float *ctx = w->h1;
   const float scale = sqrtf((float)DH);
-  for (int q = 0; q < nq; q++)
-    for (int h = 0; h < HEADS; h++) {
-      const float *qv = qb + q * D + h * DH;
-      for (int t = 0; t < nt; t++) {
-        const float *kv = w->kbuf + t * D + h * DH;
-        float s = 0.0f;
-        for (int i = 0; i < DH; i++) s += qv[i] * kv[i];
-        w->scores[t] = s / scale;
-      }
-      softmax(w->scores, nt, block ? block + (size_t)q * nt : NULL);
-      float *cv = ctx + q * D + h * DH;
-      for (int i = 0; i < DH; i++) cv[i] = 0.0f;
-      for (int t = 0; t < nt; t++) {
-        float p = w->scores[t];
-        const float *vv = w->vbuf + t * D + h * DH;
-        for (int i = 0; i < DH; i++) cv[i] += p * vv[i];
-      }
+  for (int h = 0; h < HEADS; h++) {
+    p2ci_gemm(nq, nt, DH, qb + h * DH, D, w->kt + (size_t)h * DH * nt, (size_t)nt, w->scores,
+              (size_t)nt);
+    for (int q = 0; q < nq; q++) {
+      float *sq = w->scores + (size_t)q * nt;
+      for (int t = 0; t < nt; t++) sq[t] /= scale;
+      softmax(sq, nt, block ? block + (size_t)q * nt : NULL);
     }
+    p2ci_gemm(nq, DH, nt, w->scores, (size_t)nt, w->vbuf + h * DH, D, ctx + h * DH, D);
+  }
   linear(&a->o, ctx, nq, y);
 }
 
@@ -597,13 +549,12 @@ static void segment(const p2c_refmodel *m, const uint8_t *rgb, work *w) {
     /* masked attention: a memory token is blocked when the query's mask logit
      * on the 4x4-averaged pixel embedding there is negative; a query blocked
      * everywhere is not blocked at all */
+    p2ci_gemm(NQ, T16, EMB, w->e, EMB, w->emb16, T16, w->scores, T16);
     for (int q = 0; q < NQ; q++) {
       unsigned char *b = w->block + q * T16;
       int all = 1;
       for (int t = 0; t < T16; t++) {
-        float s = 0.0f;
-        for (int c = 0; c < EMB; c++) s += w->e[q * EMB + c] * w->emb16[c * T16 + t];
-        b[t] = s < 0.0f;
+        b[t] = w->scores[q * T16 + t] < 0.0f;
         all &= b[t];
       }
       if (all) memset(b, 0, T16);
@@ -712,25 +663,16 @@ static int captions(const p2c_refmodel *m, work *w, const int *qs, int n, char *
       }
     }
     linear(&m->att, h, n, a);
+    p2ci_gemm(n, NK, D, a, D, w->keys_t, NK, sc, NK);
     for (int s = 0; s < n; s++) {
       float *ss = sc + (size_t)s * NK;
-      for (int k = 0; k < NK; k++) ss[k] = 0.0f;
-      for (int i = 0; i < D; i++) {
-        const float av = a[s * D + i];
-        const float *restrict kt = w->keys_t + (size_t)i * NK;
-        for (int k = 0; k < NK; k++) ss[k] += av * kt[k];
-      }
       for (int k = 0; k < NK; k++) ss[k] /= scale;
       softmax(ss, NK, NULL);
-      float *restrict cs = ctx + s * D;
-      for (int i = 0; i < D; i++) cs[i] = 0.0f;
-      for (int k = 0; k < NK; k++) {
-        const float p = ss[k];
-        const float *restrict kv = w->keys + (size_t)k * D;
-        for (int i = 0; i < D; i++) cs[i] += p * kv[i];
-      }
+    }
+    p2ci_gemm(n, D, NK, sc, NK, w->keys, D, ctx, D);
+    for (int s = 0; s < n; s++) {
       memcpy(hc + s * (HID + D), h + s * HID, sizeof(float) * HID);
-      memcpy(hc + s * (HID + D) + HID, cs, sizeof(float) * D);
+      memcpy(hc + s * (HID + D) + HID, ctx + s * D, sizeof(float) * D);
     }
     linear(&m->comb, hc, n, o);
     for (int k = 0; k < n * HID; k++) o[k] = tanhf(o[k]);

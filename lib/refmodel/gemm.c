@@ -1,0 +1,64 @@
+/* p2ci_gemm: a blocked matrix product, vectorised with GCC's vector
+ * extensions (SSE2 everywhere on x86-64; AVX when the CPU has it, chosen at
+ * run time). No FMA: -ffp-contract=off keeps every term a multiply then an
+ * add, so all variants give the same bits as the plain loop. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("O3")
+#endif
+#include "refmodel/gemm.h"
+
+#include <string.h>
+
+enum { MR = 4, NV = 2, KC = 256 };
+
+#if defined(__GNUC__)
+
+typedef float v4 __attribute__((vector_size(16)));
+#define V v4
+#define W 4
+#define KNAME(x) x##_v4
+#define KTARGET
+#include "refmodel/gemm_kernel.h"
+#undef V
+#undef W
+#undef KNAME
+#undef KTARGET
+
+#if defined(__x86_64__) && !defined(P2CI_NO_AVX)
+#define HAVE_AVX_VARIANT 1
+typedef float v8 __attribute__((vector_size(32)));
+#define V v8
+#define W 8
+#define KNAME(x) x##_v8
+#define KTARGET __attribute__((target("avx")))
+#include "refmodel/gemm_kernel.h"
+#undef V
+#undef W
+#undef KNAME
+#undef KTARGET
+#endif
+
+void p2ci_gemm(int m, int n, int k, const float *a, size_t lda, const float *b, size_t ldb,
+               float *c, size_t ldc) {
+#ifdef HAVE_AVX_VARIANT
+  if (__builtin_cpu_supports("avx")) {
+    gemm_v8(m, n, k, a, lda, b, ldb, c, ldc);
+    return;
+  }
+#endif
+  gemm_v4(m, n, k, a, lda, b, ldb, c, ldc);
+}
+
+#else
+
+void p2ci_gemm(int m, int n, int k, const float *a, size_t lda, const float *b, size_t ldb,
+               float *c, size_t ldc) {
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < n; j++) {
+      float s = 0.0f;
+      for (int kk = 0; kk < k; kk++) s += a[i * lda + kk] * b[kk * ldb + j];
+      c[i * ldc + j] = s;
+    }
+}
+
+#endif

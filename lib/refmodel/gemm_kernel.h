@@ -1,0 +1,67 @@
+/* A register-blocked p2ci_gemm for one vector type; included by gemm.c once
+ * per instruction set, with
+ *   V       the vector type (GCC vector extension), W its number of floats,
+ *   KNAME(x) the name of this variant's function x, KTARGET its attributes.
+ * A tile of MR rows x NV vectors of c stays in registers while k runs; the
+ * k loop is cut in blocks of KC so that the panel of b a tile reads stays in
+ * L1 across all rows of a (c is stored and reloaded between blocks, which
+ * keeps each element's terms in order). */
+
+static inline __attribute__((always_inline)) KTARGET V KNAME(load)(const float *p) {
+  V v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+static inline __attribute__((always_inline)) KTARGET void KNAME(tile)(
+    const int mr, const int nv, size_t k, const float *a, size_t lda, const float *b, size_t ldb,
+    float *c, size_t ldc, int resume) {
+  V acc[MR][NV];
+  for (int i = 0; i < mr; i++)
+    for (int j = 0; j < nv; j++) acc[i][j] = resume ? KNAME(load)(c + i * ldc + j * W) : (V){0};
+  for (size_t kk = 0; kk < k; kk++) {
+    V bv[NV];
+    for (int j = 0; j < nv; j++) bv[j] = KNAME(load)(b + kk * ldb + j * W);
+    for (int i = 0; i < mr; i++) {
+      const float s = a[i * lda + kk];
+      for (int j = 0; j < nv; j++) acc[i][j] += bv[j] * s;
+    }
+  }
+  for (int i = 0; i < mr; i++)
+    for (int j = 0; j < nv; j++) memcpy(c + i * ldc + j * W, &acc[i][j], sizeof(V));
+}
+
+/* The rows of a column block of nv vectors, MR at a time (the switch makes
+ * every call's shape a constant, so the tile is fully unrolled). */
+static inline __attribute__((always_inline)) KTARGET void KNAME(rows)(
+    const int nv, int m, size_t k, const float *a, size_t lda, const float *b, size_t ldb,
+    float *c, size_t ldc, int resume) {
+  int i = 0;
+  for (; i + MR <= m; i += MR) KNAME(tile)(MR, nv, k, a + i * lda, lda, b, ldb, c + i * ldc, ldc, resume);
+  const float *ai = a + i * lda;
+  float *ci = c + i * ldc;
+  switch (m - i) {
+    case 3: KNAME(tile)(3, nv, k, ai, lda, b, ldb, ci, ldc, resume); break;
+    case 2: KNAME(tile)(2, nv, k, ai, lda, b, ldb, ci, ldc, resume); break;
+    case 1: KNAME(tile)(1, nv, k, ai, lda, b, ldb, ci, ldc, resume); break;
+    default: break;
+  }
+}
+
+static KTARGET void KNAME(gemm)(int m, int n, int k, const float *a, size_t lda, const float *b,
+                                size_t ldb, float *c, size_t ldc) {
+  for (int k0 = 0; k0 < k || k0 == 0; k0 += KC) {
+    const size_t kn = (size_t)(k - k0 < KC ? k - k0 : KC);
+    const int resume = k0 > 0;
+    const float *ak = a + k0, *bk = b + (size_t)k0 * ldb;
+    int j = 0;
+    for (; j + NV * W <= n; j += NV * W) KNAME(rows)(NV, m, kn, ak, lda, bk + j, ldb, c + j, ldc, resume);
+    for (; j + W <= n; j += W) KNAME(rows)(1, m, kn, ak, lda, bk + j, ldb, c + j, ldc, resume);
+    for (; j < n; j++)
+      for (int i = 0; i < m; i++) {
+        float s = resume ? c[i * ldc + j] : 0.0f;
+        for (size_t kk = 0; kk < kn; kk++) s += ak[i * lda + kk] * bk[kk * ldb + j];
+        c[i * ldc + j] = s;
+      }
+  }
+}
