@@ -14,12 +14,15 @@ enum { MR = 4, NV = 2, KC = 256 };
 #if defined(__GNUC__)
 
 typedef float v4 __attribute__((vector_size(16)));
+typedef int v4i __attribute__((vector_size(16)));
 #define V v4
+#define VI v4i
 #define W 4
 #define KNAME(x) x##_v4
 #define KTARGET
 #include "refmodel/gemm_kernel.h"
 #undef V
+#undef VI
 #undef W
 #undef KNAME
 #undef KTARGET
@@ -27,36 +30,42 @@ typedef float v4 __attribute__((vector_size(16)));
 #if defined(__x86_64__) && !defined(P2CI_NO_AVX)
 #define HAVE_AVX_VARIANT 1
 typedef float v8 __attribute__((vector_size(32)));
+typedef int v8i __attribute__((vector_size(32)));
 #define V v8
+#define VI v8i
 #define W 8
 #define KNAME(x) x##_v8
 #define KTARGET __attribute__((target("avx")))
 #include "refmodel/gemm_kernel.h"
 #undef V
+#undef VI
 #undef W
 #undef KNAME
 #undef KTARGET
 #endif
 
 void p2ci_gemm(int m, int n, int k, const float *a, size_t lda, const float *b, size_t ldb,
-               float *c, size_t ldc) {
+               float *c, size_t ldc, const float *bias, int flags) {
 #ifdef HAVE_AVX_VARIANT
   if (__builtin_cpu_supports("avx")) {
-    gemm_v8(m, n, k, a, lda, b, ldb, c, ldc);
+    gemm_v8(m, n, k, a, lda, b, ldb, c, ldc, bias, flags);
     return;
   }
 #endif
-  gemm_v4(m, n, k, a, lda, b, ldb, c, ldc);
+  gemm_v4(m, n, k, a, lda, b, ldb, c, ldc, bias, flags);
 }
 
 #else
 
 void p2ci_gemm(int m, int n, int k, const float *a, size_t lda, const float *b, size_t ldb,
-               float *c, size_t ldc) {
+               float *c, size_t ldc, const float *bias, int flags) {
   for (int i = 0; i < m; i++)
     for (int j = 0; j < n; j++) {
       float s = 0.0f;
       for (int kk = 0; kk < k; kk++) s += a[i * lda + kk] * b[kk * ldb + j];
+      if (flags & P2CI_GEMM_ROW_BIAS) s += bias[i];
+      if (flags & P2CI_GEMM_COL_BIAS) s += bias[j];
+      if ((flags & P2CI_GEMM_RELU) && !(s > 0.0f)) s = 0.0f;
       c[i * ldc + j] = s;
     }
 }

@@ -4,12 +4,19 @@
 
 #include <stddef.h>
 
-/* c (m x n, row stride ldc) = a (m x k, lda) . b (k x n, ldb), all row-major.
+enum {
+  P2CI_GEMM_ROW_BIAS = 1, /* c[i][j] += bias[i] (a convolution's output channels) */
+  P2CI_GEMM_COL_BIAS = 2, /* c[i][j] += bias[j] (a linear layer's outputs) */
+  P2CI_GEMM_RELU = 4      /* then c = c > 0 ? c : 0 */
+};
+
+/* c (m x n, row stride ldc) = a (m x k, lda) . b (k x n, ldb), all row-major,
+ * then the bias and ReLU that flags ask for (bias may be NULL without them).
  * Every element is summed over k in order, starting from +0 (one multiply,
- * then one add, per term): the result does not depend on the blocking, the
- * vector width or the CPU, so the model's outputs are the same bytes on any
- * x86-64 (with or without AVX) as from the plain loop. */
+ * then one add, per term), then the bias is added: the result does not
+ * depend on the blocking, the vector width or the CPU, so the model's
+ * outputs are the same bytes with or without AVX as from the plain loop. */
 void p2ci_gemm(int m, int n, int k, const float *a, size_t lda, const float *b, size_t ldb,
-               float *c, size_t ldc);
+               float *c, size_t ldc, const float *bias, int flags);
 
 #endif

@@ -341,19 +341,20 @@ P2C_API int p2c_refmodel_input_size(const p2c_refmodel *m) { return m ? IMG : 0;
 /* ---- kernels ------------------------------------------------------------------ */
 
 /* y[o] = b[o] + sum_i w[o][i] x[i] (summed over i in order, then the bias),
- * for n rows of x; the transposed weights are the product's right operand. */
-static void linear(const lin *l, const float *x, int n, float *y) {
-  const int out = l->out, in = l->in;
-  p2ci_gemm(n, out, in, x, (size_t)in, l->wt, (size_t)out, y, (size_t)out);
-  if (l->b)
-    for (int r = 0; r < n; r++)
-      for (int o = 0; o < out; o++) y[(size_t)r * out + o] += l->b[o];
+ * for n rows of x, then ReLU if relu; the transposed weights are the
+ * product's right operand. */
+static void linear_act(const lin *l, const float *x, int n, float *y, int relu) {
+  p2ci_gemm(n, l->out, l->in, x, (size_t)l->in, l->wt, (size_t)l->out, y, (size_t)l->out, l->b,
+            (l->b ? P2CI_GEMM_COL_BIAS : 0) | (relu ? P2CI_GEMM_RELU : 0));
 }
 
-/* PyTorch's Conv2d with padding k/2: out is out x (h/stride) x (w/stride).
- * As im2col (col: in*k*k rows of oh*ow, zero where the window leaves the
- * image) and a product summed over the rows in order, then the bias. */
-static void conv2d(const conv *c, const float *in, int h, int w, float *out, float *col) {
+static void linear(const lin *l, const float *x, int n, float *y) { linear_act(l, x, n, y, 0); }
+
+/* PyTorch's Conv2d with padding k/2: out is out x (h/stride) x (w/stride),
+ * then ReLU if relu. As im2col (col: in*k*k rows of oh*ow, zero where the
+ * window leaves the image) and a product summed over the rows in order, then
+ * the bias. */
+static void conv2d(const conv *c, const float *in, int h, int w, float *out, float *col, int relu) {
   const int s = c->stride, k = c->k, pad = k / 2, oh = h / s, ow = w / s;
   const size_t plane = (size_t)oh * ow, rows = (size_t)c->in * k * k;
   const float *src = in;
@@ -362,25 +363,34 @@ static void conv2d(const conv *c, const float *in, int h, int w, float *out, flo
       for (int ky = 0; ky < k; ky++)
         for (int kx = 0; kx < k; kx++) {
           float *dst = col + (((size_t)i * k + ky) * k + kx) * plane;
+          /* the output columns whose input column ox * s + kx - pad is inside */
+          int x0 = 0, x1 = ow;
+          while (x0 < ow && x0 * s + kx - pad < 0) x0++;
+          while (x1 > x0 && (x1 - 1) * s + kx - pad >= w) x1--;
           for (int oy = 0; oy < oh; oy++) {
-            int iy = oy * s + ky - pad;
-            for (int ox = 0; ox < ow; ox++) {
-              int ix = ox * s + kx - pad;
-              dst[(size_t)oy * ow + ox] =
-                  (iy < 0 || iy >= h || ix < 0 || ix >= w) ? 0.0f : in[((size_t)i * h + iy) * w + ix];
+            const int iy = oy * s + ky - pad;
+            float *d = dst + (size_t)oy * ow;
+            if (iy < 0 || iy >= h) {
+              memset(d, 0, sizeof(float) * (size_t)ow);
+              continue;
             }
+            const float *row = in + ((size_t)i * h + iy) * w + kx - pad;
+            for (int ox = 0; ox < x0; ox++) d[ox] = 0.0f;
+            if (s == 1)
+              memcpy(d + x0, row + x0, sizeof(float) * (size_t)(x1 - x0));
+            else
+              for (int ox = x0; ox < x1; ox++) d[ox] = row[ox * s];
+            for (int ox = x1; ox < ow; ox++) d[ox] = 0.0f;
           }
         }
     src = col;
   }
-  p2ci_gemm(c->out, (int)plane, (int)rows, c->w, rows, src, plane, out, plane);
-  for (int o = 0; o < c->out; o++)
-    for (size_t p = 0; p < plane; p++) out[(size_t)o * plane + p] += c->b[o];
+  p2ci_gemm(c->out, (int)plane, (int)rows, c->w, rows, src, plane, out, plane, c->b,
+            P2CI_GEMM_ROW_BIAS | (relu ? P2CI_GEMM_RELU : 0));
 }
 
 static void relu(float *x, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (!(x[i] > 0.0f)) x[i] = 0.0f;
+  for (size_t i = 0; i < n; i++) x[i] = x[i] > 0.0f ? x[i] : 0.0f; /* NaN and -0 give +0 */
 }
 
 /* a += nearest-neighbour 2x upsampling of b (c planes of h x w). */
@@ -463,29 +473,24 @@ static void encode(const p2c_refmodel *m, const uint8_t *rgb, work *w) {
   for (int c = 0; c < 3; c++)
     for (int p = 0; p < IMG * IMG; p++)
       x[c * IMG * IMG + p] = ((float)rgb[p * 3 + c] / 255.0f - 0.5f) / 0.25f;
-  conv2d(&m->c1, x, IMG, IMG, w->c1, w->col);
-  relu(w->c1, 32 * IMG * IMG);
-  conv2d(&m->c2, w->c1, IMG, IMG, w->c2, w->col);
-  relu(w->c2, 64 * 32 * 32);
-  conv2d(&m->c3, w->c2, 32, 32, w->c3, w->col);
-  relu(w->c3, 128 * 256);
-  conv2d(&m->c4, w->c3, 16, 16, w->c4, w->col);
-  relu(w->c4, 128 * 256);
+  conv2d(&m->c1, x, IMG, IMG, w->c1, w->col, 1);
+  conv2d(&m->c2, w->c1, IMG, IMG, w->c2, w->col, 1);
+  conv2d(&m->c3, w->c2, 32, 32, w->c3, w->col, 1);
+  conv2d(&m->c4, w->c3, 16, 16, w->c4, w->col, 1);
   for (int t = 0; t < T16; t++)
     for (int c = 0; c < 128; c++) w->tok[t * 128 + c] = w->c4[c * T16 + t];
   linear(&m->mem_proj, w->tok, T16, w->mem);
   for (int i = 0; i < T16 * D; i++) w->mem[i] += m->pos[i];
-  conv2d(&m->l16, w->c4, 16, 16, w->f16, w->col);
-  conv2d(&m->l32, w->c2, 32, 32, w->f32a, w->col);
+  conv2d(&m->l16, w->c4, 16, 16, w->f16, w->col, 0);
+  conv2d(&m->l32, w->c2, 32, 32, w->f32a, w->col, 0);
   add_up2(w->f32a, w->f16, 64, 16, 16);
   relu(w->f32a, 64 * 32 * 32);
-  conv2d(&m->s32, w->f32a, 32, 32, w->f32, w->col);
-  relu(w->f32, 32 * 32 * 32);
-  conv2d(&m->o32, w->f32, 32, 32, w->t32, w->col);
-  conv2d(&m->l64, w->c1, IMG, IMG, w->f64, w->col);
+  conv2d(&m->s32, w->f32a, 32, 32, w->f32, w->col, 1);
+  conv2d(&m->o32, w->f32, 32, 32, w->t32, w->col, 0);
+  conv2d(&m->l64, w->c1, IMG, IMG, w->f64, w->col, 0);
   add_up2(w->f64, w->t32, EMB, 32, 32);
   relu(w->f64, EMB * IMG * IMG);
-  conv2d(&m->e64, w->f64, IMG, IMG, w->emb, w->col);
+  conv2d(&m->e64, w->f64, IMG, IMG, w->emb, w->col, 0);
 }
 
 /* Class logits and mask logits of the current queries (RefModel.heads). */
@@ -493,12 +498,10 @@ static void heads(const p2c_refmodel *m, work *w, int full_masks) {
   memcpy(w->qn, w->q, sizeof(float) * NQ * D);
   layer_norm(&m->dec_norm, w->qn, NQ);
   linear(&m->cls, w->qn, NQ, w->cls);
-  linear(&m->m1, w->qn, NQ, w->h1);
-  relu(w->h1, NQ * D);
-  linear(&m->m2, w->h1, NQ, w->tmp);
-  relu(w->tmp, NQ * D);
+  linear_act(&m->m1, w->qn, NQ, w->h1, 1);
+  linear_act(&m->m2, w->h1, NQ, w->tmp, 1);
   linear(&m->m3, w->tmp, NQ, w->e);
-  if (full_masks) p2ci_gemm(NQ, IMG * IMG, EMB, w->e, EMB, w->emb, IMG * IMG, w->masks, IMG * IMG);
+  if (full_masks) p2ci_gemm(NQ, IMG * IMG, EMB, w->e, EMB, w->emb, IMG * IMG, w->masks, IMG * IMG, NULL, 0);
 }
 
 /* Multi-head attention of nq query rows x over nt rows of mem; y = o(...). */
@@ -514,13 +517,13 @@ static void attention(const attn *a, const float *x, int nq, const float *mem, i
   const float scale = sqrtf((float)DH);
   for (int h = 0; h < HEADS; h++) {
     p2ci_gemm(nq, nt, DH, qb + h * DH, D, w->kt + (size_t)h * DH * nt, (size_t)nt, w->scores,
-              (size_t)nt);
+              (size_t)nt, NULL, 0);
     for (int q = 0; q < nq; q++) {
       float *sq = w->scores + (size_t)q * nt;
       for (int t = 0; t < nt; t++) sq[t] /= scale;
       softmax(sq, nt, block ? block + (size_t)q * nt : NULL);
     }
-    p2ci_gemm(nq, DH, nt, w->scores, (size_t)nt, w->vbuf + h * DH, D, ctx + h * DH, D);
+    p2ci_gemm(nq, DH, nt, w->scores, (size_t)nt, w->vbuf + h * DH, D, ctx + h * DH, D, NULL, 0);
   }
   linear(&a->o, ctx, nq, y);
 }
@@ -549,7 +552,7 @@ static void segment(const p2c_refmodel *m, const uint8_t *rgb, work *w) {
     /* masked attention: a memory token is blocked when the query's mask logit
      * on the 4x4-averaged pixel embedding there is negative; a query blocked
      * everywhere is not blocked at all */
-    p2ci_gemm(NQ, T16, EMB, w->e, EMB, w->emb16, T16, w->scores, T16);
+    p2ci_gemm(NQ, T16, EMB, w->e, EMB, w->emb16, T16, w->scores, T16, NULL, 0);
     for (int q = 0; q < NQ; q++) {
       unsigned char *b = w->block + q * T16;
       int all = 1;
@@ -564,8 +567,7 @@ static void segment(const p2c_refmodel *m, const uint8_t *rgb, work *w) {
     add_norm(&ly->n1, w->q, y);
     attention(&ly->self_, w->q, NQ, w->q, NQ, NULL, w, w->tmp);
     add_norm(&ly->n2, w->q, w->tmp);
-    linear(&ly->f1, w->q, NQ, w->ffn);
-    relu(w->ffn, NQ * FFN);
+    linear_act(&ly->f1, w->q, NQ, w->ffn, 1);
     linear(&ly->f2, w->ffn, NQ, w->tmp);
     add_norm(&ly->n3, w->q, w->tmp);
   }
@@ -663,13 +665,13 @@ static int captions(const p2c_refmodel *m, work *w, const int *qs, int n, char *
       }
     }
     linear(&m->att, h, n, a);
-    p2ci_gemm(n, NK, D, a, D, w->keys_t, NK, sc, NK);
+    p2ci_gemm(n, NK, D, a, D, w->keys_t, NK, sc, NK, NULL, 0);
     for (int s = 0; s < n; s++) {
       float *ss = sc + (size_t)s * NK;
       for (int k = 0; k < NK; k++) ss[k] /= scale;
       softmax(ss, NK, NULL);
     }
-    p2ci_gemm(n, D, NK, sc, NK, w->keys, D, ctx, D);
+    p2ci_gemm(n, D, NK, sc, NK, w->keys, D, ctx, D, NULL, 0);
     for (int s = 0; s < n; s++) {
       memcpy(hc + s * (HID + D), h + s * HID, sizeof(float) * HID);
       memcpy(hc + s * (HID + D) + HID, ctx + s * D, sizeof(float) * D);
