@@ -9,19 +9,21 @@
 
 #include <string.h>
 
-enum { MR = 4, NV = 2, KC = 256 };
+enum { MR_MAX = 8, NV = 2, KC = 256 };
 
 #if defined(__GNUC__)
 
 typedef float v4 __attribute__((vector_size(16)));
 typedef int v4i __attribute__((vector_size(16)));
 #define V v4
+#define MR 4 /* 8 accumulators: 16 xmm registers */
 #define VI v4i
 #define W 4
 #define KNAME(x) x##_v4
 #define KTARGET
 #include "refmodel/gemm_kernel.h"
 #undef V
+#undef MR
 #undef VI
 #undef W
 #undef KNAME
@@ -32,12 +34,14 @@ typedef int v4i __attribute__((vector_size(16)));
 typedef float v8 __attribute__((vector_size(32)));
 typedef int v8i __attribute__((vector_size(32)));
 #define V v8
+#define MR 6 /* 12 accumulators + 2 operands + 1 broadcast + 1 product: the 16 ymm registers */
 #define VI v8i
 #define W 8
 #define KNAME(x) x##_v8
 #define KTARGET __attribute__((target("avx")))
 #include "refmodel/gemm_kernel.h"
 #undef V
+#undef MR
 #undef VI
 #undef W
 #undef KNAME

@@ -24,7 +24,7 @@ typedef struct KNAME(epilogue) {
 static inline __attribute__((always_inline)) KTARGET void KNAME(tile)(
     const int mr, const int nv, size_t k, const float *a, size_t lda, const float *b, size_t ldb,
     float *c, size_t ldc, int resume, const KNAME(epilogue) *ep) {
-  V acc[MR][NV];
+  V acc[MR_MAX][NV];
   for (int i = 0; i < mr; i++)
     for (int j = 0; j < nv; j++) acc[i][j] = resume ? KNAME(load)(c + i * ldc + j * W) : (V){0};
   for (size_t kk = 0; kk < k; kk++) {
@@ -59,6 +59,10 @@ static inline __attribute__((always_inline)) KTARGET void KNAME(rows)(
   const float *ai = a + i * lda;
   float *ci = c + i * ldc;
   switch (m - i) {
+    case 7: KNAME(tile)(7, nv, k, ai, lda, b, ldb, ci, ldc, resume, &ep); break;
+    case 6: KNAME(tile)(6, nv, k, ai, lda, b, ldb, ci, ldc, resume, &ep); break;
+    case 5: KNAME(tile)(5, nv, k, ai, lda, b, ldb, ci, ldc, resume, &ep); break;
+    case 4: KNAME(tile)(4, nv, k, ai, lda, b, ldb, ci, ldc, resume, &ep); break;
     case 3: KNAME(tile)(3, nv, k, ai, lda, b, ldb, ci, ldc, resume, &ep); break;
     case 2: KNAME(tile)(2, nv, k, ai, lda, b, ldb, ci, ldc, resume, &ep); break;
     case 1: KNAME(tile)(1, nv, k, ai, lda, b, ldb, ci, ldc, resume, &ep); break;

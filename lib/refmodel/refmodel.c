@@ -622,8 +622,8 @@ static int captions(const p2c_refmodel *m, work *w, const int *qs, int n, char *
   const int V = m->vocab_size, NK = NQ + T16;
   float *buf = p2ci_malloc_array((size_t)n, sizeof(float) * (size_t)(2 * D + 3 * HID * 3 + HID * 3 + D * 2 + HID + D + NK + V));
   size_t *len = calloc((size_t)n, sizeof *len), *cap = calloc((size_t)n, sizeof *cap);
-  int *tok = calloc((size_t)n, sizeof *tok), *done = calloc((size_t)n, sizeof *done);
-  int rc = (buf && len && cap && tok && done) ? P2C_OK : P2C_ERR_NOMEM;
+  int *tok = calloc((size_t)n, sizeof *tok), *seg = calloc((size_t)n, sizeof *seg);
+  int rc = (buf && len && cap && tok && seg) ? P2C_OK : P2C_ERR_NOMEM;
   for (int s = 0; s < n; s++) out[s] = NULL;
   for (int s = 0; !rc && s < n; s++) {
     out[s] = malloc(cap[s] = 64);
@@ -645,17 +645,23 @@ static int captions(const p2c_refmodel *m, work *w, const int *qs, int n, char *
   linear(&m->h0, xi, n, h);
   for (int k = 0; k < n * HID; k++) h[k] = tanhf(h[k]);
   linear(&m->gru_q, ctx, n, qg);
-  for (int s = 0; s < n; s++) tok[s] = TOK_BOS;
+  /* the rows still decoding are the first left ones, for the segments seg[];
+   * a finished row leaves the batch (rows never mix, so this changes no bits) */
+  for (int s = 0; s < n; s++) {
+    tok[s] = TOK_BOS;
+    seg[s] = s;
+  }
   const float scale = sqrtf((float)D);
   int left = n;
   for (int t = 0; t < MAX_TOKENS && left > 0; t++) {
-    for (int s = 0; s < n; s++) {
+    const int nr = left;
+    for (int s = 0; s < nr; s++) {
       const float *wg = m->word_gates + (size_t)tok[s] * 3 * HID;
       for (int i = 0; i < 3 * HID; i++) gi[s * 3 * HID + i] = wg[i] + qg[s * 3 * HID + i];
     }
-    linear(&m->gru_hh, h, n, gh);
+    linear(&m->gru_hh, h, nr, gh);
     /* PyTorch's GRU: gates r, z, n in that order */
-    for (int s = 0; s < n; s++) {
+    for (int s = 0; s < nr; s++) {
       const float *gs = gi + s * 3 * HID, *hs = gh + s * 3 * HID;
       for (int i = 0; i < HID; i++) {
         float r = sigmoidf(gs[i] + hs[i]);
@@ -664,37 +670,39 @@ static int captions(const p2c_refmodel *m, work *w, const int *qs, int n, char *
         h[s * HID + i] = (1.0f - z) * nn + z * h[s * HID + i];
       }
     }
-    linear(&m->att, h, n, a);
-    p2ci_gemm(n, NK, D, a, D, w->keys_t, NK, sc, NK, NULL, 0);
-    for (int s = 0; s < n; s++) {
+    linear(&m->att, h, nr, a);
+    p2ci_gemm(nr, NK, D, a, D, w->keys_t, NK, sc, NK, NULL, 0);
+    for (int s = 0; s < nr; s++) {
       float *ss = sc + (size_t)s * NK;
       for (int k = 0; k < NK; k++) ss[k] /= scale;
       softmax(ss, NK, NULL);
     }
-    p2ci_gemm(n, D, NK, sc, NK, w->keys, D, ctx, D, NULL, 0);
-    for (int s = 0; s < n; s++) {
+    p2ci_gemm(nr, D, NK, sc, NK, w->keys, D, ctx, D, NULL, 0);
+    for (int s = 0; s < nr; s++) {
       memcpy(hc + s * (HID + D), h + s * HID, sizeof(float) * HID);
       memcpy(hc + s * (HID + D) + HID, ctx + s * D, sizeof(float) * D);
     }
-    linear(&m->comb, hc, n, o);
-    for (int k = 0; k < n * HID; k++) o[k] = tanhf(o[k]);
-    linear(&m->out, o, n, logits);
-    for (int s = 0; s < n; s++) {
-      if (done[s]) continue;
-      const float *ls = logits + (size_t)s * V;
+    linear(&m->comb, hc, nr, o);
+    for (int k = 0; k < nr * HID; k++) o[k] = tanhf(o[k]);
+    linear(&m->out, o, nr, logits);
+    left = 0;
+    for (int r = 0; r < nr; r++) {
+      const float *ls = logits + (size_t)r * V;
       int best = 0;
       for (int v = 1; v < V; v++)
         if (ls[v] > ls[best]) best = v;
-      if (best == TOK_EOS) {
-        done[s] = 1;
-        left--;
-        continue;
-      }
-      tok[s] = best;
+      if (best == TOK_EOS) continue;
+      const int s = seg[r];
       if (append_word(&out[s], &len[s], &cap[s], m->vocab[best])) {
         rc = P2C_ERR_NOMEM;
         goto done;
       }
+      if (left < r) {
+        memcpy(h + (size_t)left * HID, h + (size_t)r * HID, sizeof(float) * HID);
+        memcpy(qg + (size_t)left * 3 * HID, qg + (size_t)r * 3 * HID, sizeof(float) * 3 * HID);
+      }
+      tok[left] = best;
+      seg[left++] = s;
     }
   }
   for (int s = 0; s < n; s++)
@@ -709,7 +717,7 @@ done:
   free(len);
   free(cap);
   free(tok);
-  free(done);
+  free(seg);
   return rc;
 }
 
@@ -751,11 +759,15 @@ P2C_API int p2c_refmodel_predict(const p2c_refmodel *m, const uint8_t *rgb, int 
   }
   static const int N = IMG * IMG;
   unsigned char owner[IMG * IMG];
+  for (int j = 0; j < nk; j++) { /* the kept queries' mask probabilities, in place */
+    float *mk = w.masks + (size_t)kept[j] * N;
+    for (int p = 0; p < N; p++) mk[p] = sigmoidf(mk[p]);
+  }
   for (int p = 0; p < N; p++) {
     int bj = 0;
     float bv = -1.0f;
     for (int j = 0; j < nk; j++) {
-      float v = score[kept[j]] * sigmoidf(w.masks[(size_t)kept[j] * N + p]);
+      float v = score[kept[j]] * w.masks[(size_t)kept[j] * N + p];
       if (v > bv) {
         bv = v;
         bj = j;
@@ -770,7 +782,7 @@ P2C_API int p2c_refmodel_predict(const p2c_refmodel *m, const uint8_t *rgb, int 
     const float *mk = w.masks + (size_t)q * N;
     int area = 0, orig = 0, inter = 0;
     for (int p = 0; p < N; p++) {
-      int on = sigmoidf(mk[p]) >= 0.5f;
+      int on = mk[p] >= 0.5f;
       area += owner[p] == j;
       orig += on;
       inter += owner[p] == j && on;
@@ -781,7 +793,7 @@ P2C_API int p2c_refmodel_predict(const p2c_refmodel *m, const uint8_t *rgb, int 
       for (size_t s = 0; s < r->n; s++)
         if (r->seg[s].category_id == m->category_ids[c]) target = s;
     for (int p = 0; p < N; p++)
-      if (owner[p] == j && sigmoidf(mk[p]) >= 0.5f) r->ids[p] = (uint32_t)target + 1;
+      if (owner[p] == j && mk[p] >= 0.5f) r->ids[p] = (uint32_t)target + 1;
     if (target < r->n) continue;
     r->seg[r->n].id = (uint32_t)r->n + 1;
     r->seg[r->n].category_id = m->category_ids[c];
