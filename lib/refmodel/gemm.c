@@ -22,12 +22,6 @@ typedef int v4i __attribute__((vector_size(16)));
 #define KNAME(x) x##_v4
 #define KTARGET
 #include "refmodel/gemm_kernel.h"
-#undef V
-#undef MR
-#undef VI
-#undef W
-#undef KNAME
-#undef KTARGET
 
 #if defined(__x86_64__) && !defined(P2CI_NO_AVX)
 #define HAVE_AVX_VARIANT 1
@@ -40,12 +34,6 @@ typedef int v8i __attribute__((vector_size(32)));
 #define KNAME(x) x##_v8
 #define KTARGET __attribute__((target("avx")))
 #include "refmodel/gemm_kernel.h"
-#undef V
-#undef MR
-#undef VI
-#undef W
-#undef KNAME
-#undef KTARGET
 #endif
 
 void p2ci_gemm(int m, int n, int k, const float *a, size_t lda, const float *b, size_t ldb,

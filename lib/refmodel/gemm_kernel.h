@@ -2,7 +2,9 @@
  * per instruction set, with
  *   V       the vector type (GCC vector extension), W its number of floats,
  *   VI      the integer vector of the same size (for masks),
- *   KNAME(x) the name of this variant's function x, KTARGET its attributes.
+ *   MR      the rows of a tile,
+ *   KNAME(x) the name of this variant's function x, KTARGET its attributes
+ * (all undefined again at the end).
  * A tile of MR rows x NV vectors of c stays in registers while k runs; the
  * k loop is cut in blocks of KC so that the panel of b a tile reads stays in
  * L1 across all rows of a (c is stored and reloaded between blocks, which
@@ -101,3 +103,10 @@ static KTARGET void KNAME(gemm)(int m, int n, int k, const float *a, size_t lda,
       }
   }
 }
+
+#undef V
+#undef MR
+#undef VI
+#undef W
+#undef KNAME
+#undef KTARGET
