@@ -36,18 +36,35 @@ typedef int v8i __attribute__((vector_size(32)));
 #include "refmodel/gemm_kernel.h"
 #endif
 
+int p2ci_gemm_variant(int avx, int m, int n, int k, const float *a, size_t lda, const float *b,
+                      size_t ldb, float *c, size_t ldc, const float *bias, int flags) {
+  if (avx) {
+#ifdef HAVE_AVX_VARIANT
+    if (!__builtin_cpu_supports("avx")) return -1;
+    gemm_v8(m, n, k, a, lda, b, ldb, c, ldc, bias, flags);
+    return 0;
+#else
+    return -1;
+#endif
+  }
+  gemm_v4(m, n, k, a, lda, b, ldb, c, ldc, bias, flags);
+  return 0;
+}
+
 void p2ci_gemm(int m, int n, int k, const float *a, size_t lda, const float *b, size_t ldb,
                float *c, size_t ldc, const float *bias, int flags) {
-#ifdef HAVE_AVX_VARIANT
-  if (__builtin_cpu_supports("avx")) {
-    gemm_v8(m, n, k, a, lda, b, ldb, c, ldc, bias, flags);
-    return;
-  }
-#endif
-  gemm_v4(m, n, k, a, lda, b, ldb, c, ldc, bias, flags);
+  if (p2ci_gemm_variant(1, m, n, k, a, lda, b, ldb, c, ldc, bias, flags) != 0)
+    p2ci_gemm_variant(0, m, n, k, a, lda, b, ldb, c, ldc, bias, flags);
 }
 
 #else
+
+int p2ci_gemm_variant(int avx, int m, int n, int k, const float *a, size_t lda, const float *b,
+                      size_t ldb, float *c, size_t ldc, const float *bias, int flags) {
+  if (avx) return -1;
+  p2ci_gemm(m, n, k, a, lda, b, ldb, c, ldc, bias, flags);
+  return 0;
+}
 
 void p2ci_gemm(int m, int n, int k, const float *a, size_t lda, const float *b, size_t ldb,
                float *c, size_t ldc, const float *bias, int flags) {
