@@ -220,7 +220,10 @@ int main(int argc, char **argv)
     }
     return 0;
   }
-  printf("caption metrics, 1 thread; keys x (1 hyp + %d refs), 18-28 words per caption\n", REFS);
+  printf("caption metrics, 1 thread; keys x (1 hyp + %d refs), 18-28 words per caption;\n"
+         "seconds of process CPU time (CLOCK_PROCESS_CPUTIME_ID), peak RSS of the process so far "
+         "(getrusage)\n",
+         REFS);
   printf("%8s %10s %8s %8s %8s %9s %10s %10s %8s\n", "keys", "add(tok)", "Bleu", "ROUGE_L", "CIDEr",
          "all3", "add+all3", "tokenize", "peakMB");
   for (int s = 0; s < n_sizes; s++) {

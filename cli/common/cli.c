@@ -1,3 +1,4 @@
+/* Messages, exit codes and atomic output files shared by the tools (see cli.h). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -36,34 +37,6 @@ int p2c_cli_report(const p2c_error *err)
   return p2c_cli_exit_code(err->code);
 }
 
-const char *p2c_cli_opt(int argc, char **argv, int *i, const char *name, int *bad)
-{
-  const char *a = argv[*i];
-  size_t n = strlen(name);
-  if (strncmp(a, name, n) != 0) return NULL;
-  if (a[n] == '=') return a + n + 1;
-  if (a[n] != '\0') return NULL;
-  if (*i + 1 >= argc) {
-    p2c_cli_errorf("option %s needs a value", name);
-    *bad = 1;
-    return "";
-  }
-  return argv[++*i];
-}
-
-int p2c_cli_int(const char *name, const char *value, int min, int max, int *bad)
-{
-  char *end = NULL;
-  errno = 0;
-  long v = strtol(value, &end, 10);
-  if (errno || !end || *end || end == value || v < min || v > max) {
-    p2c_cli_errorf("option %s: expected an integer in [%d, %d], got '%s'", name, min, max, value);
-    *bad = 1;
-    return min;
-  }
-  return (int)v;
-}
-
 int p2c_cli_write_file(const char *path, const char *text, size_t len)
 {
   size_t n = strlen(path);
@@ -87,25 +60,4 @@ int p2c_cli_write_file(const char *path, const char *text, size_t len)
   }
   free(tmp);
   return 0;
-}
-
-void p2c_cli_operand(const char *cmd, const char *arg, const char *paths[2], int *npaths, int *bad)
-{
-  const char *sep = *cmd ? ": " : "";
-  if (arg[0] == '-' && arg[1] != '\0') {
-    p2c_cli_errorf("%s%sunknown option '%s'", cmd, sep, arg);
-    *bad = 1;
-  } else if (*npaths < 2) {
-    paths[(*npaths)++] = arg;
-  } else {
-    p2c_cli_errorf("%s%stoo many arguments ('%s')", cmd, sep, arg);
-    *bad = 1;
-  }
-}
-
-void p2c_cli_need_operands(const char *cmd, int npaths, const char *what, int *bad)
-{
-  if (*bad || npaths >= 2) return;
-  p2c_cli_errorf("%s%sexpected %s", cmd, *cmd ? ": " : "", what);
-  *bad = 1;
 }

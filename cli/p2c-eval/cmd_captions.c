@@ -36,192 +36,103 @@ static void captions_usage(FILE *out)
                "               /usr/share/wordnet)\n");
 }
 
-/* Growable text buffer for the JSON report. */
-typedef struct buf {
-  char *s;
-  size_t len, cap;
-  int failed;
-} buf;
-
-static void put(buf *b, const char *s, size_t n)
+static void put_double(p2c_cli_buf *b, double v)
 {
-  if (b->failed) return;
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap < b->len + n + 1) cap *= 2;
-    char *p = realloc(b->s, cap);
-    if (!p) {
-      b->failed = 1;
-      return;
-    }
-    b->s = p;
-    b->cap = cap;
-  }
-  memcpy(b->s + b->len, s, n);
-  b->len += n;
-  b->s[b->len] = '\0';
-}
-
-static void puts_(buf *b, const char *s) { put(b, s, strlen(s)); }
-
-static void put_json_string(buf *b, const char *s)
-{
-  puts_(b, "\"");
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    char esc[8];
-    if (c == '"' || c == '\\') {
-      esc[0] = '\\', esc[1] = (char)c;
-      put(b, esc, 2);
-    } else if (c < 0x20) {
-      snprintf(esc, sizeof esc, "\\u%04x", c);
-      puts_(b, esc);
-    } else {
-      put(b, (const char *)&c, 1);
-    }
-  }
-  puts_(b, "\"");
-}
-
-static void put_double(buf *b, double v)
-{
-  char num[32];
-  if (v != v) snprintf(num, sizeof num, "null"); /* NaN: not JSON */
-  else snprintf(num, sizeof num, "%.17g", v);
-  puts_(b, num);
+  if (v != v) p2c_cli_buf_puts(b, "null"); /* NaN: not JSON */
+  else p2c_cli_buf_printf(b, "%.17g", v);
 }
 
 /* SPICE's per-image detail: {"All": {"pr", "re", "f", "tp", "fp", "fn"}, ...} */
-static void put_spice_detail(buf *b, const p2c_spice_detail *d)
+static void put_spice_detail(p2c_cli_buf *b, const p2c_spice_detail *d)
 {
-  puts_(b, "{");
+  p2c_cli_buf_puts(b, "{");
   for (int k = 0; k < P2C_SPICE_NUM_KINDS; k++) {
     const p2c_spice_prf *e = &d->kind[k];
-    char num[96];
-    puts_(b, k ? ", " : "");
-    put_json_string(b, p2c_spice_kind_name(k));
-    puts_(b, ": {\"pr\": ");
+    p2c_cli_buf_puts(b, k ? ", " : "");
+    p2c_cli_buf_json_string(b, p2c_spice_kind_name(k));
+    p2c_cli_buf_puts(b, ": {\"pr\": ");
     put_double(b, e->pr);
-    puts_(b, ", \"re\": ");
+    p2c_cli_buf_puts(b, ", \"re\": ");
     put_double(b, e->re);
-    puts_(b, ", \"f\": ");
+    p2c_cli_buf_puts(b, ", \"f\": ");
     put_double(b, e->f);
-    snprintf(num, sizeof num, ", \"tp\": %ld, \"fp\": %ld, \"fn\": %ld}", e->tp, e->fp, e->fn);
-    puts_(b, num);
+    p2c_cli_buf_printf(b, ", \"tp\": %ld, \"fp\": %ld, \"fn\": %ld}", e->tp, e->fp, e->fn);
   }
-  puts_(b, "}");
+  p2c_cli_buf_puts(b, "}");
 }
 
 static int write_json(const p2c_captions *c, const char *path)
 {
-  buf b = {0};
+  p2c_cli_buf b = {NULL, 0, 0, 0};
   size_t nm = p2c_captions_num_metrics(c);
   double v;
   size_t spice_m;
   int spice = p2c_captions_metric_index(c, "SPICE", &spice_m) == P2C_OK;
-  puts_(&b, "{\"corpus\": {");
+  p2c_cli_buf_puts(&b, "{\"corpus\": {");
   for (size_t m = 0; m < nm; m++) {
-    puts_(&b, m ? ", " : "");
-    put_json_string(&b, p2c_captions_metric_name(c, m));
-    puts_(&b, ": ");
+    p2c_cli_buf_puts(&b, m ? ", " : "");
+    p2c_cli_buf_json_string(&b, p2c_captions_metric_name(c, m));
+    p2c_cli_buf_puts(&b, ": ");
     p2c_captions_corpus(c, m, &v);
     put_double(&b, v);
   }
-  puts_(&b, "},\n");
+  p2c_cli_buf_puts(&b, "},\n");
   int any_variant = 0;
   for (size_t m = 0; m < nm; m++) {
     const char *var = p2c_captions_metric_variant(c, m);
     if (!var) continue;
-    puts_(&b, any_variant ? ", " : " \"variants\": {");
-    put_json_string(&b, p2c_captions_metric_name(c, m));
-    puts_(&b, ": ");
-    put_json_string(&b, var);
+    p2c_cli_buf_puts(&b, any_variant ? ", " : " \"variants\": {");
+    p2c_cli_buf_json_string(&b, p2c_captions_metric_name(c, m));
+    p2c_cli_buf_puts(&b, ": ");
+    p2c_cli_buf_json_string(&b, var);
     any_variant = 1;
   }
-  if (any_variant) puts_(&b, "},\n");
-  puts_(&b, " \"per_image\": {");
+  if (any_variant) p2c_cli_buf_puts(&b, "},\n");
+  p2c_cli_buf_puts(&b, " \"per_image\": {");
   for (size_t i = 0; i < p2c_captions_num_items(c); i++) {
-    puts_(&b, i ? ",\n  " : "\n  ");
-    put_json_string(&b, p2c_captions_key(c, i));
-    puts_(&b, ": {");
+    p2c_cli_buf_puts(&b, i ? ",\n  " : "\n  ");
+    p2c_cli_buf_json_string(&b, p2c_captions_key(c, i));
+    p2c_cli_buf_puts(&b, ": {");
     for (size_t m = 0; m < nm; m++) {
-      puts_(&b, m ? ", " : "");
-      put_json_string(&b, p2c_captions_metric_name(c, m));
-      puts_(&b, ": ");
+      p2c_cli_buf_puts(&b, m ? ", " : "");
+      p2c_cli_buf_json_string(&b, p2c_captions_metric_name(c, m));
+      p2c_cli_buf_puts(&b, ": ");
       p2c_captions_item_score(c, i, m, &v);
       put_double(&b, v);
     }
     p2c_spice_detail d;
     if (spice && p2c_captions_spice_detail(c, i, &d) == P2C_OK) {
-      puts_(&b, ", \"SPICE_detail\": ");
+      p2c_cli_buf_puts(&b, ", \"SPICE_detail\": ");
       put_spice_detail(&b, &d);
     }
-    puts_(&b, "}");
+    p2c_cli_buf_puts(&b, "}");
   }
-  puts_(&b, "}}\n");
-  int rc;
-  if (b.failed) {
-    p2c_cli_errorf("out of memory");
-    rc = P2C_EXIT_INTERNAL;
-  } else {
-    rc = p2c_cli_write_file(path, b.s, b.len) ? P2C_EXIT_INVALID : P2C_EXIT_OK;
-  }
-  free(b.s);
-  return rc;
+  p2c_cli_buf_puts(&b, "}}\n");
+  return p2c_cli_buf_write(&b, path);
 }
 
 int p2c_cmd_captions(int argc, char **argv)
 {
   const char *paths[2] = {NULL, NULL}, *metrics = NULL, *json = NULL;
-  /* METEOR options, passed on as "METEOR.<name>" */
-  static const struct {
-    const char *flag, *option;
-  } meteor_flags[] = {{"--meteor", "variant"},
-                      {"--meteor-paraphrase", "paraphrase"},
-                      {"--meteor-data", "meteor_data"},
-                      {"--wordnet", "wordnet"}};
+  /* the METEOR options, passed on as "METEOR.<name>" */
+  static const char *const meteor_names[4] = {"variant", "paraphrase", "meteor_data", "wordnet"};
   const char *meteor_values[4] = {NULL, NULL, NULL, NULL};
-  int n_paths = 0, tokenized = 0, bad = 0;
-  for (int i = 1; i < argc && !bad; i++) {
-    const char *v;
-    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      captions_usage(stdout);
-      return P2C_EXIT_OK;
-    } else if (!strcmp(argv[i], "--tokenized")) {
-      tokenized = 1;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--metrics", &bad)) != NULL) {
-      metrics = v;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--json", &bad)) != NULL) {
-      json = v;
-    } else if (argv[i][0] == '-' && argv[i][1] == '-' && (strncmp(argv[i], "--meteor", 8) == 0 ||
-                                                          strncmp(argv[i], "--wordnet", 9) == 0)) {
-      size_t k = 0;
-      for (; k < 4; k++)
-        if ((v = p2c_cli_opt(argc, argv, &i, meteor_flags[k].flag, &bad)) != NULL) break;
-      if (k < 4) {
-        meteor_values[k] = v;
-      } else if (!bad) {
-        p2c_cli_errorf("captions: unknown option '%s'", argv[i]);
-        bad = 1;
-      }
-    } else if (argv[i][0] == '-' && argv[i][1]) {
-      p2c_cli_errorf("captions: unknown option '%s'", argv[i]);
-      bad = 1;
-    } else if (n_paths < 2) {
-      paths[n_paths++] = argv[i];
-    } else {
-      p2c_cli_errorf("captions: unexpected argument '%s'", argv[i]);
-      bad = 1;
-    }
-  }
-  if (!bad && n_paths != 2) {
-    p2c_cli_errorf("captions: expected REFS.json and HYPS.json");
-    bad = 1;
-  }
-  if (bad) {
-    captions_usage(stderr);
-    return P2C_EXIT_USAGE;
-  }
+  int tokenized = 0;
+  const p2c_cli_option options[] = {
+      P2C_CLI_STRING("--meteor", &meteor_values[0]),
+      P2C_CLI_STRING("--meteor-paraphrase", &meteor_values[1]),
+      P2C_CLI_STRING("--meteor-data", &meteor_values[2]),
+      P2C_CLI_STRING("--wordnet", &meteor_values[3]),
+      P2C_CLI_FLAG("--tokenized", &tokenized, 1),
+      P2C_CLI_STRING("--metrics", &metrics),
+      P2C_CLI_STRING("--json", &json),
+      P2C_CLI_END,
+  };
+  const p2c_cli_command cmd = {.name = "captions", .options = options, .usage = captions_usage,
+                               .operands = paths, .min_operands = 2, .max_operands = 2,
+                               .operands_help = "REFS.json and HYPS.json"};
+  int parsed = p2c_cli_parse(&cmd, argc, argv, NULL);
+  if (parsed != P2C_CLI_RUN) return parsed;
 
   p2c_captions_options opts = P2C_CAPTIONS_OPTIONS_INIT;
   opts.text = tokenized ? P2C_TEXT_TOKENIZED : P2C_TEXT_RAW;
@@ -239,9 +150,9 @@ int p2c_cmd_captions(int argc, char **argv)
     for (size_t k = 0; k < 4; k++) {
       if (!meteor_values[k]) continue;
       char name[32];
-      snprintf(name, sizeof name, "METEOR.%s", meteor_flags[k].option);
+      snprintf(name, sizeof name, "METEOR.%s", meteor_names[k]);
       if ((rc = p2c_captions_set_option(c, name, meteor_values[k])) != P2C_OK) {
-        p2c_cli_errorf("captions: %s: %s", meteor_flags[k].flag, p2c_captions_last_error(c));
+        p2c_cli_cmd_errorf(&cmd, "%s: %s", options[k].name, p2c_captions_last_error(c));
         p2c_captions_free(c);
         return rc == P2C_ERR_NOMEM ? P2C_EXIT_INTERNAL : P2C_EXIT_USAGE;
       }

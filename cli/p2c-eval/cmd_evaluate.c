@@ -1,9 +1,6 @@
 /* p2c-eval GT.json PRED.json: the whole Pix2Cap-COCO evaluation (panoptic
  * quality, caption quality, dense-captioning mAP) under one protocol. */
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -66,117 +63,64 @@ static void on_progress(void *user, size_t done, size_t total)
   fflush(stderr);
 }
 
-static void pct(double v)
+typedef struct shard_spec {
+  size_t i, n;
+} shard_spec;
+
+static int parse_protocol(const p2c_cli_command *cmd, const char *value, void *protocol)
 {
-  if (isnan(v))
-    printf("  %6s", "-");
-  else
-    printf("  %6.2f", 100.0 * v);
+  if (p2c_protocol_from_name(value, protocol) == P2C_OK) return 0;
+  p2c_cli_cmd_errorf(cmd, "unknown protocol '%s' (known: p2c-v1, pix2cap-official)", value);
+  return -1;
 }
 
-void p2c_eval_print_table(const p2c_eval_summary *S)
+/* "I/N": shard I of N */
+static int parse_shard(const p2c_cli_command *cmd, const char *value, void *shard)
 {
-  const int official = S->protocol == P2C_PROTOCOL_PIX2CAP_OFFICIAL;
-  printf("protocol: %s\n\n", p2c_protocol_name(S->protocol));
-  printf("%-10s|  %6s  %6s  %6s  %5s\n", "", "PQ", "SQ", "RQ", "N");
-  printf("----------+------------------------------\n");
-  printf("%-10s|", "All");
-  pct(S->pq), pct(S->sq), pct(S->rq);
-  printf("  %5zu\n", S->n_classes);
-  if (!official) {
-    printf("%-10s|", "Things");
-    pct(S->pq_things), pct(S->sq_things), pct(S->rq_things);
-    printf("  %5zu\n", S->n_things);
-    printf("%-10s|", "Stuff");
-    pct(S->pq_stuff), pct(S->sq_stuff), pct(S->rq_stuff);
-    printf("  %5zu\n", S->n_stuff);
+  unsigned long a = 0, b = 0;
+  char tail = 0;
+  if (sscanf(value, "%lu/%lu%c", &a, &b, &tail) != 2 || b == 0 || a >= b || b > 1000000) {
+    p2c_cli_cmd_errorf(cmd, "--shard: expected I/N with 0 <= I < N, got '%s'", value);
+    return -1;
   }
-  printf("\ncaptions on %zu matched pairs (TP %llu, FP %llu, FN %llu)\n", S->caption_pairs,
-         (unsigned long long)S->tp, (unsigned long long)S->fp, (unsigned long long)S->fn);
-  printf("%-10s|  %6s  %6s  %6s  %6s  %6s\n", "", "BLEU-4", "METEOR", "ROUGE", "CIDEr", "SPICE");
-  printf("----------+------------------------------------------\n");
-  if (!official) {
-    printf("%-10s|", "mean");
-    pct(S->bleu4), pct(S->meteor), pct(S->rouge_l), pct(S->cider_d), pct(S->spice);
-    printf("\n");
-  }
-  printf("%-10s|", "scaled");
-  pct(S->bleu4_scaled), pct(S->meteor_scaled), pct(S->rouge_l_scaled), pct(S->cider_d_scaled),
-      pct(S->spice_scaled);
-  printf("\n\ndense captioning (%llu %s, %llu GT)\n", (unsigned long long)S->map_entries,
-         official ? "records" : "predictions", (unsigned long long)S->map_npos);
-  printf("%-10s|", "mAP");
-  pct(S->map);
-  printf("\n%-10s|", "det mAP");
-  pct(S->detmap);
-  printf("\n");
+  *(shard_spec *)shard = (shard_spec){a, b};
+  return 0;
 }
 
 int p2c_cmd_evaluate(int argc, char **argv)
 {
   const char *paths[2] = {NULL, NULL};
-  const char *gt_dir = NULL, *pred_dir = NULL, *json_out = NULL, *seg_out = NULL, *v;
-  const char *state_out = NULL;
-  size_t shard = 0, nshards = 1;
-  int keep_segments = 0;
-  int npaths = 0, bad = 0, quiet = 0;
+  const char *gt_dir = NULL, *pred_dir = NULL, *json_out = NULL, *seg_out = NULL, *state_out = NULL;
+  shard_spec shard = {0, 1};
+  int keep_segments = 0, quiet = 0;
   p2c_eval_options eo = P2C_EVAL_OPTIONS_INIT;
-  for (int i = 1; i < argc && !bad; i++) {
-    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      usage(stdout);
-      return P2C_EXIT_OK;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--gt-dir", &bad))) {
-      gt_dir = v;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--pred-dir", &bad))) {
-      pred_dir = v;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--protocol", &bad))) {
-      if (p2c_protocol_from_name(v, &eo.protocol) != P2C_OK) {
-        p2c_cli_errorf("unknown protocol '%s' (known: p2c-v1, pix2cap-official)", v);
-        bad = 1;
-      }
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--threads", &bad))) {
-      eo.threads = p2c_cli_int("--threads", v, 1, 1024, &bad);
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--compat-cpus", &bad))) {
-      eo.compat_cpus = p2c_cli_int("--compat-cpus", v, 1, 1 << 20, &bad);
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--wordnet", &bad))) {
-      eo.wordnet_dir = v;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--json", &bad))) {
-      json_out = v;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--per-segment", &bad))) {
-      seg_out = v;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--shard", &bad))) {
-      unsigned long a = 0, b = 0;
-      char tail = 0;
-      if (sscanf(v, "%lu/%lu%c", &a, &b, &tail) != 2 || b == 0 || a >= b || b > 1000000) {
-        p2c_cli_errorf("--shard: expected I/N with 0 <= I < N, got '%s'", v);
-        bad = 1;
-      }
-      shard = a, nshards = b;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--state-out", &bad))) {
-      state_out = v;
-    } else if (!strcmp(argv[i], "--keep-segments")) {
-      keep_segments = 1;
-    } else if (!strcmp(argv[i], "--class-agnostic")) {
-      eo.class_agnostic = 1;
-    } else if (!strcmp(argv[i], "--quiet")) {
-      quiet = 1;
-    } else {
-      p2c_cli_operand("", argv[i], paths, &npaths, &bad);
-    }
-  }
-  p2c_cli_need_operands("", npaths, "GT.json and PRED.json", &bad);
-  if (!bad && nshards > 1 && !state_out) {
-    p2c_cli_errorf("--shard needs --state-out (merge the shards' states with 'p2c-eval merge')");
-    bad = 1;
-  }
-  if (!bad && state_out && (json_out || seg_out)) {
-    p2c_cli_errorf("--state-out writes the state only: --json and --per-segment belong to 'p2c-eval merge'");
-    bad = 1;
-  }
-  if (bad) {
-    usage(stderr);
-    return P2C_EXIT_USAGE;
-  }
+  const p2c_cli_option options[] = {
+      P2C_CLI_STRING("--gt-dir", &gt_dir),
+      P2C_CLI_STRING("--pred-dir", &pred_dir),
+      P2C_CLI_CALL("--protocol", &eo.protocol, parse_protocol),
+      P2C_CLI_INT("--threads", &eo.threads, 1, 1024),
+      P2C_CLI_INT("--compat-cpus", &eo.compat_cpus, 1, 1 << 20),
+      P2C_CLI_STRING("--wordnet", &eo.wordnet_dir),
+      P2C_CLI_STRING("--json", &json_out),
+      P2C_CLI_STRING("--per-segment", &seg_out),
+      P2C_CLI_CALL("--shard", &shard, parse_shard),
+      P2C_CLI_STRING("--state-out", &state_out),
+      P2C_CLI_FLAG("--keep-segments", &keep_segments, 1),
+      P2C_CLI_FLAG("--class-agnostic", &eo.class_agnostic, 1),
+      P2C_CLI_FLAG("--quiet", &quiet, 1),
+      P2C_CLI_END,
+  };
+  const p2c_cli_command cmd = {.name = "", .options = options, .usage = usage, .operands = paths,
+                               .min_operands = 2, .max_operands = 2,
+                               .operands_help = "GT.json and PRED.json"};
+  int parsed = p2c_cli_parse(&cmd, argc, argv, NULL);
+  if (parsed != P2C_CLI_RUN) return parsed;
+  if (shard.n > 1 && !state_out)
+    return p2c_cli_usage_error(
+        &cmd, "--shard needs --state-out (merge the shards' states with 'p2c-eval merge')");
+  if (state_out && (json_out || seg_out))
+    return p2c_cli_usage_error(
+        &cmd, "--state-out writes the state only: --json and --per-segment belong to 'p2c-eval merge'");
 
   progress pr = {!quiet && isatty(STDERR_FILENO), {0, 0}, 0};
   clock_gettime(CLOCK_MONOTONIC, &pr.start);
@@ -184,60 +128,27 @@ int p2c_cmd_evaluate(int argc, char **argv)
   eo.progress_user = &pr;
   eo.keep_segments = seg_out != NULL || keep_segments;
 
-  p2c_error err;
   p2c_dataset *gt = NULL, *pred = NULL;
   p2c_evaluator *ev = NULL;
-  p2c_load_options gopts = P2C_LOAD_OPTIONS_INIT, popts = P2C_LOAD_OPTIONS_INIT;
-  gopts.png_dir = gt_dir;
-  popts.kind = P2C_DATASET_PRED;
-  popts.png_dir = pred_dir;
+  p2c_error err;
   /* with --threads 2 or more, the two files load side by side */
-  if (p2c_dataset_load_pair(paths[0], &gopts, paths[1], &popts, eo.threads, &gt, &pred, &err) != P2C_OK)
-    return p2c_cli_report(&err);
+  int code = p2c_eval_load(paths, gt_dir, pred_dir, eo.threads, &gt, &pred);
+  if (code != P2C_EXIT_OK) return code;
   int rc = p2c_evaluator_create(gt, &eo, &ev, &err);
   if (rc != P2C_OK) {
-    p2c_dataset_free(gt);
-    p2c_dataset_free(pred);
-    return p2c_cli_report(&err);
-  }
-  rc = p2c_evaluator_run_shard(ev, gt, pred, shard, nshards);
-  int code = P2C_EXIT_OK;
-  if (rc == P2C_OK && state_out) {
-    const unsigned char *st = NULL;
-    size_t stlen = 0;
-    if ((rc = p2c_evaluator_state(ev, &st, &stlen)) == P2C_OK) {
-      if (p2c_cli_write_file(state_out, (const char *)st, stlen) != 0)
-        code = P2C_EXIT_INVALID;
-      else if (!quiet)
-        fprintf(stderr, "%s: shard %zu/%zu: state written to %s (%zu bytes)\n", p2c_cli_prog, shard,
-                nshards, state_out, stlen);
-    }
-    if (rc == P2C_OK) {
-      p2c_evaluator_free(ev);
-      p2c_dataset_free(gt);
-      p2c_dataset_free(pred);
-      return code;
-    }
-  }
-  if (rc == P2C_OK) rc = p2c_evaluator_finish(ev);
-  if (rc != P2C_OK) {
+    code = p2c_cli_report(&err);
+  } else if ((rc = p2c_evaluator_run_shard(ev, gt, pred, shard.i, shard.n)) == P2C_OK && state_out) {
+    size_t len = 0;
+    code = p2c_eval_write_state(ev, state_out, &len);
+    if (code == P2C_EXIT_OK && !quiet)
+      fprintf(stderr, "%s: shard %zu/%zu: state written to %s (%zu bytes)\n", p2c_cli_prog, shard.i,
+              shard.n, state_out, len);
+  } else if (rc != P2C_OK || (rc = p2c_evaluator_finish(ev)) != P2C_OK) {
     if (pr.shown) fputc('\n', stderr);
     p2c_cli_errorf("%s", p2c_evaluator_last_error(ev));
     code = p2c_cli_exit_code(rc);
   } else {
-    p2c_eval_summary S;
-    p2c_evaluator_summary(ev, &S);
-    p2c_eval_print_table(&S);
-    const char *w = p2c_evaluator_warning(ev);
-    if (*w) fprintf(stderr, "%s: warning: %s\n", p2c_cli_prog, w);
-    if (json_out && (rc = p2c_evaluator_write_json(ev, json_out)) != P2C_OK) {
-      p2c_cli_errorf("%s: cannot write: %s", json_out, p2c_strerror(rc));
-      code = p2c_cli_exit_code(rc);
-    }
-    if (seg_out && (rc = p2c_evaluator_write_segments(ev, seg_out)) != P2C_OK) {
-      p2c_cli_errorf("%s: cannot write: %s", seg_out, p2c_strerror(rc));
-      code = p2c_cli_exit_code(rc);
-    }
+    code = p2c_eval_report(ev, json_out, seg_out);
   }
   p2c_evaluator_free(ev);
   p2c_dataset_free(gt);

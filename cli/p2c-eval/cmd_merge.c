@@ -64,41 +64,26 @@ static int read_all(const char *path, unsigned char **out, size_t *len)
 
 int p2c_cmd_merge(int argc, char **argv)
 {
-  const char *json_out = NULL, *seg_out = NULL, *state_out = NULL, *v;
-  int bad = 0, nfiles = 0;
+  const char *json_out = NULL, *seg_out = NULL, *state_out = NULL;
+  int nfiles = 0;
   p2c_eval_options eo = P2C_EVAL_OPTIONS_INIT;
+  const p2c_cli_option options[] = {
+      P2C_CLI_STRING("--json", &json_out),
+      P2C_CLI_STRING("--per-segment", &seg_out),
+      P2C_CLI_STRING("--state-out", &state_out),
+      P2C_CLI_INT("--threads", &eo.threads, 1, 1024),
+      P2C_CLI_STRING("--wordnet", &eo.wordnet_dir),
+      P2C_CLI_END,
+  };
   const char **files = calloc((size_t)argc, sizeof *files);
   if (!files) return P2C_EXIT_INTERNAL;
-  for (int i = 1; i < argc && !bad; i++) {
-    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      usage(stdout);
-      free(files);
-      return P2C_EXIT_OK;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--json", &bad))) {
-      json_out = v;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--per-segment", &bad))) {
-      seg_out = v;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--state-out", &bad))) {
-      state_out = v;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--threads", &bad))) {
-      eo.threads = p2c_cli_int("--threads", v, 1, 1024, &bad);
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--wordnet", &bad))) {
-      eo.wordnet_dir = v;
-    } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-      p2c_cli_errorf("unknown option '%s'", argv[i]);
-      bad = 1;
-    } else {
-      files[nfiles++] = argv[i];
-    }
-  }
-  if (!bad && nfiles == 0) {
-    p2c_cli_errorf("expected at least one state file");
-    bad = 1;
-  }
-  if (bad) {
-    usage(stderr);
+  const p2c_cli_command cmd = {.name = "merge", .options = options, .usage = usage, .operands = files,
+                               .min_operands = 1, .max_operands = argc,
+                               .operands_help = "at least one state file"};
+  int parsed = p2c_cli_parse(&cmd, argc, argv, &nfiles);
+  if (parsed != P2C_CLI_RUN) {
     free(files);
-    return P2C_EXIT_USAGE;
+    return parsed;
   }
   p2c_evaluator *ev = NULL;
   int code = P2C_EXIT_OK, rc = P2C_OK;
@@ -118,34 +103,14 @@ int p2c_cmd_merge(int argc, char **argv)
     }
     free(data);
   }
+  size_t state_len;
   if (code == P2C_EXIT_OK && state_out) {
-    const unsigned char *st = NULL;
-    size_t stlen = 0;
-    if ((rc = p2c_evaluator_state(ev, &st, &stlen)) != P2C_OK) {
-      p2c_cli_errorf("%s", p2c_evaluator_last_error(ev));
-      code = p2c_cli_exit_code(rc);
-    } else if (p2c_cli_write_file(state_out, (const char *)st, stlen) != 0) {
-      code = P2C_EXIT_INVALID;
-    }
+    code = p2c_eval_write_state(ev, state_out, &state_len);
+  } else if (code == P2C_EXIT_OK && (rc = p2c_evaluator_finish(ev)) != P2C_OK) {
+    p2c_cli_errorf("%s", p2c_evaluator_last_error(ev));
+    code = p2c_cli_exit_code(rc);
   } else if (code == P2C_EXIT_OK) {
-    if ((rc = p2c_evaluator_finish(ev)) != P2C_OK) {
-      p2c_cli_errorf("%s", p2c_evaluator_last_error(ev));
-      code = p2c_cli_exit_code(rc);
-    } else {
-      p2c_eval_summary S;
-      p2c_evaluator_summary(ev, &S);
-      p2c_eval_print_table(&S);
-      const char *w = p2c_evaluator_warning(ev);
-      if (*w) fprintf(stderr, "%s: warning: %s\n", p2c_cli_prog, w);
-      if (json_out && (rc = p2c_evaluator_write_json(ev, json_out)) != P2C_OK) {
-        p2c_cli_errorf("%s: cannot write: %s", json_out, p2c_strerror(rc));
-        code = p2c_cli_exit_code(rc);
-      }
-      if (seg_out && (rc = p2c_evaluator_write_segments(ev, seg_out)) != P2C_OK) {
-        p2c_cli_errorf("%s: cannot write: %s", seg_out, p2c_strerror(rc));
-        code = p2c_cli_exit_code(rc);
-      }
-    }
+    code = p2c_eval_report(ev, json_out, seg_out);
   }
   p2c_evaluator_free(ev);
   free(files);

@@ -1,7 +1,6 @@
 /* p2c-eval pq GT.json PRED.json: panoptic quality, as panopticapi's
  * pq_compute (same table, same JSON structure, same bits). */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,82 +46,41 @@ static void put_double(char *buf, size_t size, double v)
   if (!strpbrk(buf, ".en")) strncat(buf, ".0", size - strlen(buf) - 1);
 }
 
-typedef struct sbuf {
-  char *p;
-  size_t n, cap;
-  int oom;
-} sbuf;
-
-static void put(sbuf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-static void put(sbuf *b, const char *fmt, ...)
-{
-  va_list ap;
-  for (;;) {
-    size_t room = b->cap - b->n;
-    va_start(ap, fmt);
-    int k = vsnprintf(b->p ? b->p + b->n : NULL, room, fmt, ap);
-    va_end(ap);
-    if (k < 0) {
-      b->oom = 1;
-      return;
-    }
-    if ((size_t)k < room) {
-      b->n += (size_t)k;
-      return;
-    }
-    size_t cap = (b->cap + (size_t)k + 1) * 2;
-    char *q = realloc(b->p, cap);
-    if (!q) {
-      b->oom = 1;
-      return;
-    }
-    b->p = q;
-    b->cap = cap;
-  }
-}
-
-static void put_triple(sbuf *b, double pq, double sq, double rq)
+static void put_triple(p2c_cli_buf *b, double pq, double sq, double rq)
 {
   char x[40], y[40], z[40];
   put_double(x, sizeof x, pq);
   put_double(y, sizeof y, sq);
   put_double(z, sizeof z, rq);
-  put(b, "\"pq\": %s, \"sq\": %s, \"rq\": %s", x, y, z);
+  p2c_cli_buf_printf(b, "\"pq\": %s, \"sq\": %s, \"rq\": %s", x, y, z);
 }
 
 static const char *GROUP_NAMES[3] = {"All", "Things", "Stuff"};
 
 static int write_json(const char *path, const p2c_pq *pq)
 {
-  sbuf b = {NULL, 0, 0, 0};
+  p2c_cli_buf b = {NULL, 0, 0, 0};
   p2c_pq_summary s[3];
   for (int g = 0; g < 3; g++) p2c_pq_get_summary(pq, g, &s[g]);
   /* panopticapi's key order: All, per_class, Things, Stuff */
-  put(&b, "{\n  \"All\": {");
+  p2c_cli_buf_puts(&b, "{\n  \"All\": {");
   put_triple(&b, s[0].pq, s[0].sq, s[0].rq);
-  put(&b, ", \"n\": %d},\n  \"per_class\": {", s[0].n);
+  p2c_cli_buf_printf(&b, ", \"n\": %d},\n  \"per_class\": {", s[0].n);
   for (size_t i = 0; i < p2c_pq_num_classes(pq); i++) {
     p2c_pq_class c;
     p2c_pq_get_class(pq, i, &c);
-    put(&b, "%s\n    \"%lld\": {", i ? "," : "", (long long)c.category_id);
+    p2c_cli_buf_printf(&b, "%s\n    \"%lld\": {", i ? "," : "", (long long)c.category_id);
     put_triple(&b, c.pq, c.sq, c.rq);
-    put(&b, "}");
+    p2c_cli_buf_puts(&b, "}");
   }
-  put(&b, "\n  }");
+  p2c_cli_buf_puts(&b, "\n  }");
   for (int g = 1; g < 3; g++) {
-    put(&b, ",\n  \"%s\": {", GROUP_NAMES[g]);
+    p2c_cli_buf_printf(&b, ",\n  \"%s\": {", GROUP_NAMES[g]);
     put_triple(&b, s[g].pq, s[g].sq, s[g].rq);
-    put(&b, ", \"n\": %d}", s[g].n);
+    p2c_cli_buf_printf(&b, ", \"n\": %d}", s[g].n);
   }
-  put(&b, "\n}\n");
-  int rc = b.oom ? -1 : p2c_cli_write_file(path, b.p, b.n);
-  if (b.oom) p2c_cli_errorf("out of memory");
-  free(b.p);
-  return rc;
+  p2c_cli_buf_puts(&b, "\n}\n");
+  return p2c_cli_buf_write(&b, path);
 }
 
 static void print_table(const p2c_pq *pq)
@@ -140,33 +98,22 @@ static void print_table(const p2c_pq *pq)
 
 int p2c_cmd_pq(int argc, char **argv)
 {
-  const char *paths[2] = {NULL, NULL}, *gt_dir = NULL, *pred_dir = NULL, *json_out = NULL, *v;
-  int npaths = 0, bad = 0, threads = 0, instances = 0, processes = 0;
-  for (int i = 1; i < argc && !bad; i++) {
-    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      usage(stdout);
-      return P2C_EXIT_OK;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--gt-dir", &bad))) {
-      gt_dir = v;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--pred-dir", &bad))) {
-      pred_dir = v;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--threads", &bad))) {
-      if (!bad) threads = p2c_cli_int("--threads", v, 1, 1024, &bad);
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--json", &bad))) {
-      json_out = v;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--panopticapi-processes", &bad))) {
-      if (!bad) processes = p2c_cli_int("--panopticapi-processes", v, 1, 4096, &bad);
-    } else if (!strcmp(argv[i], "--instances")) {
-      instances = 1;
-    } else {
-      p2c_cli_operand("pq", argv[i], paths, &npaths, &bad);
-    }
-  }
-  p2c_cli_need_operands("pq", npaths, "GT.json and PRED.json", &bad);
-  if (bad) {
-    usage(stderr);
-    return P2C_EXIT_USAGE;
-  }
+  const char *paths[2] = {NULL, NULL}, *gt_dir = NULL, *pred_dir = NULL, *json_out = NULL;
+  int threads = 0, instances = 0, processes = 0;
+  const p2c_cli_option options[] = {
+      P2C_CLI_STRING("--gt-dir", &gt_dir),
+      P2C_CLI_STRING("--pred-dir", &pred_dir),
+      P2C_CLI_INT("--threads", &threads, 1, 1024),
+      P2C_CLI_STRING("--json", &json_out),
+      P2C_CLI_INT("--panopticapi-processes", &processes, 1, 4096),
+      P2C_CLI_FLAG("--instances", &instances, 1),
+      P2C_CLI_END,
+  };
+  const p2c_cli_command cmd = {.name = "pq", .options = options, .usage = usage, .operands = paths,
+                               .min_operands = 2, .max_operands = 2,
+                               .operands_help = "GT.json and PRED.json"};
+  int parsed = p2c_cli_parse(&cmd, argc, argv, NULL);
+  if (parsed != P2C_CLI_RUN) return parsed;
 #if defined(__GLIBC__)
   /* Every image decodes into fresh multi-megabyte buffers. With glibc's
    * defaults they are mmap()ed or trimmed back to the system after each
@@ -201,7 +148,7 @@ int p2c_cmd_pq(int argc, char **argv)
     exit_code = p2c_cli_report(&err);
   } else {
     print_table(pq);
-    if (json_out && write_json(json_out, pq) != 0) exit_code = P2C_EXIT_INVALID;
+    if (json_out) exit_code = write_json(json_out, pq);
   }
   p2c_pq_free(pq);
   p2c_dataset_free(gt);

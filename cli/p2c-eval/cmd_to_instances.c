@@ -1,7 +1,6 @@
 /* p2c-eval to-instances PRED.json OUT.json: rewrite a panoptic prediction
  * (JSON + id PNGs) as instance-format predictions, one COCO RLE per segment,
  * the format dense-captioning models emit and `pq --instances` reads. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,66 +21,10 @@ static void usage(FILE *out)
           "  --pred-dir DIR   folder of the PNGs (default: PRED.json without .json)\n");
 }
 
-typedef struct out_buf {
-  char *p;
-  size_t n, cap;
-  int oom;
-} out_buf;
-
-static void add(out_buf *b, const char *s, size_t len)
-{
-  if (b->oom) return;
-  if (b->n + len + 1 > b->cap) {
-    size_t cap = (b->cap + len + 1) * 2;
-    char *q = realloc(b->p, cap);
-    if (!q) {
-      b->oom = 1;
-      return;
-    }
-    b->p = q;
-    b->cap = cap;
-  }
-  memcpy(b->p + b->n, s, len);
-  b->n += len;
-}
-
-static void addf(out_buf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-static void addf(out_buf *b, const char *fmt, ...)
-{
-  char tmp[256];
-  va_list ap;
-  va_start(ap, fmt);
-  int k = vsnprintf(tmp, sizeof tmp, fmt, ap);
-  va_end(ap);
-  if (k > 0) add(b, tmp, (size_t)k < sizeof tmp ? (size_t)k : sizeof tmp - 1);
-}
-
-/* A JSON string: quotes, backslashes and control characters escaped; other
- * bytes (UTF-8) copied. */
-static void add_json_string(out_buf *b, const char *s)
-{
-  add(b, "\"", 1);
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\') {
-      char e[2] = {'\\', (char)*p};
-      add(b, e, 2);
-    } else if (*p < 0x20) {
-      addf(b, "\\u%04x", *p);
-    } else {
-      add(b, (const char *)p, 1);
-    }
-  }
-  add(b, "\"", 1);
-}
-
-static int convert(const p2c_dataset *ds, out_buf *b, p2c_error *err)
+static int convert(const p2c_dataset *ds, p2c_cli_buf *b, p2c_error *err)
 {
   int first = 1, rc = P2C_OK;
-  add(b, "[", 1);
+  p2c_cli_buf_puts(b, "[");
   for (size_t i = 0; i < p2c_dataset_num_images(ds) && rc == P2C_OK; i++) {
     p2c_image_info ii;
     p2c_dataset_image(ds, i, &ii);
@@ -106,18 +49,18 @@ static int convert(const p2c_dataset *ds, out_buf *b, p2c_error *err)
         break;
       }
       p2c_rle_to_string(r, str, len + 1);
-      addf(b, "%s\n{\"image_id\": %lld, \"category_id\": %lld, \"id\": %lld, ", first ? "" : ",",
-           (long long)ii.id, (long long)si.category_id, (long long)si.id);
-      add(b, "\"segmentation\": {\"size\": ", 25);
-      addf(b, "[%d, %d], \"counts\": ", h, w);
-      add_json_string(b, str);
-      add(b, "}", 1);
-      if (si.has_score) addf(b, ", \"score\": %.17g", si.score);
+      p2c_cli_buf_printf(b, "%s\n{\"image_id\": %lld, \"category_id\": %lld, \"id\": %lld, ",
+                         first ? "" : ",", (long long)ii.id, (long long)si.category_id, (long long)si.id);
+      p2c_cli_buf_puts(b, "\"segmentation\": {\"size\": ");
+      p2c_cli_buf_printf(b, "[%d, %d], \"counts\": ", h, w);
+      p2c_cli_buf_json_string(b, str);
+      p2c_cli_buf_puts(b, "}");
+      if (si.has_score) p2c_cli_buf_printf(b, ", \"score\": %.17g", si.score);
       if (si.caption_kind == P2C_CAPTION_STRING) {
-        add(b, ", \"caption\": ", 13);
-        add_json_string(b, si.caption);
+        p2c_cli_buf_puts(b, ", \"caption\": ");
+        p2c_cli_buf_json_string(b, si.caption);
       }
-      add(b, "}", 1);
+      p2c_cli_buf_puts(b, "}");
       first = 0;
       free(str);
       p2c_rle_free(r);
@@ -125,7 +68,7 @@ static int convert(const p2c_dataset *ds, out_buf *b, p2c_error *err)
     free(bytes);
     p2c_idmap_free(m);
   }
-  add(b, "\n]\n", 3);
+  p2c_cli_buf_puts(b, "\n]\n");
   if (rc == P2C_ERR_NOMEM || b->oom) {
     err->code = P2C_ERR_NOMEM;
     snprintf(err->message, sizeof err->message, "out of memory");
@@ -136,34 +79,22 @@ static int convert(const p2c_dataset *ds, out_buf *b, p2c_error *err)
 
 int p2c_cmd_to_instances(int argc, char **argv)
 {
-  const char *paths[2] = {NULL, NULL}, *pred_dir = NULL, *v;
-  int npaths = 0, bad = 0;
-  for (int i = 1; i < argc && !bad; i++) {
-    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      usage(stdout);
-      return P2C_EXIT_OK;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--pred-dir", &bad))) {
-      pred_dir = v;
-    } else {
-      p2c_cli_operand("to-instances", argv[i], paths, &npaths, &bad);
-    }
-  }
-  p2c_cli_need_operands("to-instances", npaths, "PRED.json and OUT.json", &bad);
-  if (bad) {
-    usage(stderr);
-    return P2C_EXIT_USAGE;
-  }
+  const char *paths[2] = {NULL, NULL}, *pred_dir = NULL;
+  const p2c_cli_option options[] = {P2C_CLI_STRING("--pred-dir", &pred_dir), P2C_CLI_END};
+  const p2c_cli_command cmd = {.name = "to-instances", .options = options, .usage = usage,
+                               .operands = paths, .min_operands = 2, .max_operands = 2,
+                               .operands_help = "PRED.json and OUT.json"};
+  int parsed = p2c_cli_parse(&cmd, argc, argv, NULL);
+  if (parsed != P2C_CLI_RUN) return parsed;
   p2c_error err = {0, ""};
   p2c_dataset *ds = NULL;
   p2c_load_options lo = P2C_LOAD_OPTIONS_INIT;
   lo.kind = P2C_DATASET_PRED;
   lo.png_dir = pred_dir;
   int rc = p2c_dataset_load(paths[0], &lo, &ds, &err);
-  out_buf b = {NULL, 0, 0, 0};
+  p2c_cli_buf b = {NULL, 0, 0, 0};
   if (rc == P2C_OK) rc = convert(ds, &b, &err);
-  int code = P2C_EXIT_OK;
-  if (rc != P2C_OK) code = p2c_cli_report(&err);
-  else if (p2c_cli_write_file(paths[1], b.p, b.n) != 0) code = P2C_EXIT_INVALID;
+  int code = rc == P2C_OK ? p2c_cli_buf_write(&b, paths[1]) : p2c_cli_report(&err);
   free(b.p);
   p2c_dataset_free(ds);
   return code;

@@ -25,6 +25,12 @@ static void usage(FILE *out)
           "  --max-problems N    stop after N problems (default 1000)\n");
 }
 
+/* After a usage error: the synopsis only. */
+static void usage_line(FILE *out)
+{
+  fprintf(out, "usage: p2c-eval validate GT.json PRED.json [options]   (--help for the options)\n");
+}
+
 static void print_problem(const p2c_problem *p)
 {
   fprintf(stderr, "%s:", p->file);
@@ -106,45 +112,26 @@ static void print_tally(const char *what, const char *path, const tally *t, long
 
 int p2c_cmd_validate(int argc, char **argv)
 {
-  const char *paths[2] = {NULL, NULL};
-  const char *gt_dir = NULL, *pred_dir = NULL, *v;
-  int npaths = 0, bad = 0;
+  const char *paths[2] = {NULL, NULL}, *gt_dir = NULL, *pred_dir = NULL;
   p2c_validate_options vopts = P2C_VALIDATE_OPTIONS_INIT;
-  for (int i = 1; i < argc && !bad; i++) {
-    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      usage(stdout);
-      return P2C_EXIT_OK;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--gt-dir", &bad))) {
-      gt_dir = v;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--pred-dir", &bad))) {
-      pred_dir = v;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--max-problems", &bad))) {
-      vopts.max_problems = (size_t)p2c_cli_int("--max-problems", v, 1, 1000000000, &bad);
-    } else if (!strcmp(argv[i], "--json-only")) {
-      vopts.check_pngs = 0;
-    } else if (!strcmp(argv[i], "--no-captions")) {
-      vopts.require_captions = 0;
-    } else {
-      p2c_cli_operand("validate", argv[i], paths, &npaths, &bad);
-    }
-  }
-  p2c_cli_need_operands("validate", npaths, "GT.json and PRED.json", &bad);
-  if (bad) {
-    fprintf(stderr, "usage: p2c-eval validate GT.json PRED.json [options]   (--help for the options)\n");
-    return P2C_EXIT_USAGE;
-  }
+  const p2c_cli_option options[] = {
+      P2C_CLI_STRING("--gt-dir", &gt_dir),
+      P2C_CLI_STRING("--pred-dir", &pred_dir),
+      P2C_CLI_SIZE("--max-problems", &vopts.max_problems, 1, 1000000000),
+      P2C_CLI_FLAG("--json-only", &vopts.check_pngs, 0),
+      P2C_CLI_FLAG("--no-captions", &vopts.require_captions, 0),
+      P2C_CLI_END,
+  };
+  const p2c_cli_command cmd = {.name = "validate", .options = options, .usage = usage,
+                               .usage_error = usage_line, .operands = paths, .min_operands = 2,
+                               .max_operands = 2, .operands_help = "GT.json and PRED.json"};
+  int parsed = p2c_cli_parse(&cmd, argc, argv, NULL);
+  if (parsed != P2C_CLI_RUN) return parsed;
 
   p2c_error err;
   p2c_dataset *gt = NULL, *pred = NULL;
-  p2c_load_options gopts = P2C_LOAD_OPTIONS_INIT, popts = P2C_LOAD_OPTIONS_INIT;
-  gopts.png_dir = gt_dir;
-  popts.kind = P2C_DATASET_PRED;
-  popts.png_dir = pred_dir;
-  if (p2c_dataset_load(paths[0], &gopts, &gt, &err) != P2C_OK) return p2c_cli_report(&err);
-  if (p2c_dataset_load(paths[1], &popts, &pred, &err) != P2C_OK) {
-    p2c_dataset_free(gt);
-    return p2c_cli_report(&err);
-  }
+  int code = p2c_eval_load(paths, gt_dir, pred_dir, 1, &gt, &pred);
+  if (code != P2C_EXIT_OK) return code;
   p2c_validation *val = NULL;
   int rc = p2c_validate(gt, pred, &vopts, &val, &err);
   if (rc != P2C_OK) {

@@ -129,152 +129,68 @@ static void *worker(void *arg)
   return NULL;
 }
 
-/* Append s to the buffer as a JSON string. */
-typedef struct buf {
-  char *p;
-  size_t n, cap;
-  int oom;
-} buf;
-
-static void put(buf *b, const char *s, size_t n)
-{
-  if (b->oom) return;
-  if (b->n + n + 1 > b->cap) {
-    size_t cap = 2 * (b->n + n + 1) + 4096;
-    char *q = realloc(b->p, cap);
-    if (!q) {
-      b->oom = 1;
-      return;
-    }
-    b->p = q;
-    b->cap = cap;
-  }
-  memcpy(b->p + b->n, s, n);
-  b->n += n;
-  b->p[b->n] = '\0';
-}
-
-static void putf(buf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-#include <stdarg.h>
-static void putf(buf *b, const char *fmt, ...)
-{
-  char tmp[256];
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-  va_end(ap);
-  if (n < 0 || (size_t)n >= sizeof tmp) {
-    b->oom = 1;
-    return;
-  }
-  put(b, tmp, (size_t)n);
-}
-
-static void put_string(buf *b, const char *s)
-{
-  put(b, "\"", 1);
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\') {
-      char e[2] = {'\\', (char)c};
-      put(b, e, 2);
-    } else if (c < 0x20) {
-      putf(b, "\\u%04x", c);
-    } else {
-      put(b, s, 1);
-    }
-  }
-  put(b, "\"", 1);
-}
-
 static int write_json(const char *out_dir, const p2c_dataset *ds, size_t n,
                       p2c_refmodel_result *const *results, char *const *png_names)
 {
-  buf b = {0};
-  put(&b, "{\"annotations\": [", 17);
+  p2c_cli_buf b = {NULL, 0, 0, 0};
+  p2c_cli_buf_puts(&b, "{\"annotations\": [");
   for (size_t i = 0, first = 1; i < n; i++) {
     if (!results[i]) continue;
     p2c_image_info im;
     p2c_dataset_image(ds, i, &im);
-    putf(&b, "%s\n  {\"image_id\": %lld, \"file_name\": ", first ? "" : ",", (long long)im.id);
+    p2c_cli_buf_printf(&b, "%s\n  {\"image_id\": %lld, \"file_name\": ", first ? "" : ",",
+                       (long long)im.id);
     first = 0;
-    put_string(&b, png_names[i] + 1);
-    put(&b, ", \"segments_info\": [", 20);
+    p2c_cli_buf_json_string(&b, png_names[i] + 1);
+    p2c_cli_buf_puts(&b, ", \"segments_info\": [");
     size_t ns = p2c_refmodel_result_num_segments(results[i]);
     for (size_t s = 0; s < ns; s++) {
       p2c_refmodel_segment seg;
       p2c_refmodel_result_segment(results[i], s, &seg);
-      putf(&b, "%s\n    {\"id\": %u, \"category_id\": %lld, \"score\": %.17g, \"caption\": ",
-           s ? "," : "", seg.id, (long long)seg.category_id, seg.score);
-      put_string(&b, seg.caption);
-      put(&b, "}", 1);
+      p2c_cli_buf_printf(&b,
+                         "%s\n    {\"id\": %u, \"category_id\": %lld, \"score\": %.17g, \"caption\": ",
+                         s ? "," : "", seg.id, (long long)seg.category_id, seg.score);
+      p2c_cli_buf_json_string(&b, seg.caption);
+      p2c_cli_buf_puts(&b, "}");
     }
-    put(&b, "]}", 2);
+    p2c_cli_buf_puts(&b, "]}");
   }
-  put(&b, "\n], \"categories\": [", 19);
+  p2c_cli_buf_puts(&b, "\n], \"categories\": [");
   size_t nc = p2c_dataset_num_categories(ds);
   for (size_t c = 0; c < nc; c++) {
     p2c_category_info ci;
     p2c_dataset_category(ds, c, &ci);
-    putf(&b, "%s\n  {\"id\": %lld, \"name\": ", c ? "," : "", (long long)ci.id);
-    put_string(&b, ci.name);
-    putf(&b, ", \"isthing\": %d}", ci.isthing);
+    p2c_cli_buf_printf(&b, "%s\n  {\"id\": %lld, \"name\": ", c ? "," : "", (long long)ci.id);
+    p2c_cli_buf_json_string(&b, ci.name);
+    p2c_cli_buf_printf(&b, ", \"isthing\": %d}", ci.isthing);
   }
-  put(&b, "\n]}\n", 4);
-  if (b.oom) {
-    free(b.p);
-    p2c_cli_errorf("out of memory");
-    return P2C_EXIT_INTERNAL;
-  }
+  p2c_cli_buf_puts(&b, "\n]}\n");
   size_t pn = strlen(out_dir) + 16;
   char *path = malloc(pn);
-  int rc = path ? (snprintf(path, pn, "%s/pred.json", out_dir), p2c_cli_write_file(path, b.p, b.n))
-                : -1;
+  if (path) snprintf(path, pn, "%s/pred.json", out_dir);
+  else b.oom = 1;
+  int code = p2c_cli_buf_write(&b, path);
   free(path);
-  free(b.p);
-  return rc ? P2C_EXIT_INVALID : P2C_EXIT_OK;
+  return code;
 }
 
 int main(int argc, char **argv)
 {
   p2c_cli_prog = "p2c-ref";
-  const char *pos[2] = {NULL, NULL}, *out = NULL, *weights = DEFAULT_WEIGHTS, *v;
-  int threads = 1, npos = 0, bad = 0;
-  for (int i = 1; i < argc && !bad; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-      usage(stdout);
-      return P2C_EXIT_OK;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--out", &bad))) {
-      out = v;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--weights", &bad))) {
-      weights = v;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--threads", &bad))) {
-      threads = p2c_cli_int("--threads", v, 1, MAX_THREADS, &bad);
-    } else if (bad) {
-      break;
-    } else if (a[0] == '-' && a[1]) {
-      p2c_cli_errorf("unknown option '%s'", a);
-      bad = 1;
-    } else if (npos < 2) {
-      pos[npos++] = a;
-    } else {
-      p2c_cli_errorf("unexpected argument '%s'", a);
-      bad = 1;
-    }
-  }
-  if (!bad && (npos != 2 || !out)) {
-    p2c_cli_errorf("expected IMAGES.json IMAGES_DIR --out OUT_DIR");
-    bad = 1;
-  }
-  if (bad) {
-    usage(stderr);
-    return P2C_EXIT_USAGE;
-  }
+  const char *pos[2] = {NULL, NULL}, *out = NULL, *weights = DEFAULT_WEIGHTS;
+  int threads = 1;
+  const p2c_cli_option options[] = {
+      P2C_CLI_STRING("--out", &out),
+      P2C_CLI_STRING("--weights", &weights),
+      P2C_CLI_INT("--threads", &threads, 1, MAX_THREADS),
+      P2C_CLI_END,
+  };
+  const p2c_cli_command cmd = {.name = "", .options = options, .usage = usage, .operands = pos,
+                               .min_operands = 2, .max_operands = 2,
+                               .operands_help = "IMAGES.json IMAGES_DIR --out OUT_DIR"};
+  int parsed = p2c_cli_parse(&cmd, argc, argv, NULL);
+  if (parsed != P2C_CLI_RUN) return parsed;
+  if (!out) return p2c_cli_usage_error(&cmd, "expected %s", cmd.operands_help);
   p2c_error err = {0};
   p2c_refmodel *model = NULL;
   p2c_dataset *ds = NULL;

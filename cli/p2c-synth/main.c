@@ -30,16 +30,26 @@ static void usage(FILE *out)
           "See docs/synth.md for what the scenes, captions and perturbations are.\n");
 }
 
-static int parse_seed(const char *value, uint64_t *seed)
+static int parse_seed(const p2c_cli_command *cmd, const char *value, void *seed)
 {
   char *end = NULL;
   errno = 0;
   unsigned long long v = strtoull(value, &end, 10);
   if (errno || !end || *end || end == value || value[0] == '-') {
-    p2c_cli_errorf("option --seed: expected an integer in [0, 2^64-1], got '%s'", value);
+    p2c_cli_cmd_errorf(cmd, "option --seed: expected an integer in [0, 2^64-1], got '%s'", value);
     return -1;
   }
-  *seed = (uint64_t)v;
+  *(uint64_t *)seed = (uint64_t)v;
+  return 0;
+}
+
+/* --perfect: no perturbation at all */
+static int set_perfect(const p2c_cli_command *cmd, const char *value, void *options)
+{
+  p2c_synth_options *o = options;
+  o->p_miss = o->p_dilate = o->p_erode = o->p_shift = o->p_wrong_category = 0.0;
+  o->max_spurious = 0;
+  o->p_pred_void = o->p_caption_edit = o->p_caption_unrelated = o->p_caption_empty = 0.0;
   return 0;
 }
 
@@ -47,48 +57,24 @@ int main(int argc, char **argv)
 {
   p2c_cli_prog = "p2c-synth";
   p2c_synth_options o = P2C_SYNTH_OPTIONS_INIT;
-  const char *out = NULL, *v;
-  int bad = 0;
-  for (int i = 1; i < argc && !bad; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-      usage(stdout);
-      return P2C_EXIT_OK;
-    } else if (!strcmp(a, "--rgb")) {
-      o.rgb = 1;
-    } else if (!strcmp(a, "--no-manifest")) {
-      o.manifest = 0;
-    } else if (!strcmp(a, "--perfect")) {
-      o.p_miss = o.p_dilate = o.p_erode = o.p_shift = o.p_wrong_category = 0.0;
-      o.max_spurious = 0;
-      o.p_pred_void = o.p_caption_edit = o.p_caption_unrelated = o.p_caption_empty = 0.0;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--out", &bad))) {
-      out = v;
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--images", &bad))) {
-      o.images = p2c_cli_int("--images", v, 1, 1000000, &bad);
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--width", &bad))) {
-      o.width = p2c_cli_int("--width", v, 16, 8192, &bad);
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--height", &bad))) {
-      o.height = p2c_cli_int("--height", v, 16, 8192, &bad);
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--png-level", &bad))) {
-      o.png_level = p2c_cli_int("--png-level", v, 0, 9, &bad);
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--threads", &bad))) {
-      o.threads = p2c_cli_int("--threads", v, 0, P2C_SYNTH_MAX_THREADS, &bad);
-    } else if ((v = p2c_cli_opt(argc, argv, &i, "--seed", &bad))) {
-      if (!bad && parse_seed(v, &o.seed)) bad = 1;
-    } else {
-      p2c_cli_errorf("unknown option '%s'", a);
-      bad = 1;
-    }
-  }
-  if (!bad && !out) {
-    p2c_cli_errorf("missing --out DIR");
-    bad = 1;
-  }
-  if (bad) {
-    usage(stderr);
-    return P2C_EXIT_USAGE;
-  }
+  const char *out = NULL;
+  const p2c_cli_option options[] = {
+      P2C_CLI_FLAG("--rgb", &o.rgb, 1),
+      P2C_CLI_FLAG("--no-manifest", &o.manifest, 0),
+      P2C_CLI_ACTION("--perfect", &o, set_perfect),
+      P2C_CLI_STRING("--out", &out),
+      P2C_CLI_INT("--images", &o.images, 1, 1000000),
+      P2C_CLI_INT("--width", &o.width, 16, 8192),
+      P2C_CLI_INT("--height", &o.height, 16, 8192),
+      P2C_CLI_INT("--png-level", &o.png_level, 0, 9),
+      P2C_CLI_INT("--threads", &o.threads, 0, P2C_SYNTH_MAX_THREADS),
+      P2C_CLI_CALL("--seed", &o.seed, parse_seed),
+      P2C_CLI_END,
+  };
+  const p2c_cli_command cmd = {.name = "", .options = options, .usage = usage};
+  int parsed = p2c_cli_parse(&cmd, argc, argv, NULL);
+  if (parsed != P2C_CLI_RUN) return parsed;
+  if (!out) return p2c_cli_usage_error(&cmd, "missing --out DIR");
   p2c_error err = {0};
   if (p2c_synth_write(out, &o, &err) != P2C_OK) return p2c_cli_report(&err);
   return P2C_EXIT_OK;

@@ -6,99 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/bigalloc.h"
 #include "core/internal.h"
 #include "core/summation.h"
 #include "metrics/caption_metric.h"
-#include "text/hash.h"
 #include "text/ngram.h"
+#include "text/ngram_df.h"
 
 #define N 4
 
 int p2ci_cider_wide_keys = 0;
-
-/* The 2-, 3- and 4-grams of the corpus, numbered 0, 1, ... in first-seen
- * order: an open-addressing table keyed by the n-gram's word ids themselves,
- * packed in one 64-bit word (16 bits per word + 1, when the vocabulary
- * allows it) or in two (32 bits per word + 1). Slots are `stride` words: the
- * key, then the number. A zero first key word marks an empty slot (word
- * ids + 1 > 0); the number's word holds the document frequency in its high
- * half while the table is being filled. Any table size works (no power of
- * two: memory is the cost here), so it is sized once from an estimate and
- * rarely grows. */
-typedef struct gramtab {
-  uint64_t *slots;
-  size_t size, n, stride;
-} gramtab;
-
-/* Most probes of a batch are cache misses: all are issued before the first
- * is used, so that they overlap. */
-#define BATCH 64
-
-static void pack(const uint32_t *w, unsigned k, size_t stride, uint64_t key[2])
-{
-  key[0] = key[1] = 0;
-  if (stride == 2) {
-    for (unsigned q = 0; q < k; q++) key[0] |= (uint64_t)(w[q] + 1) << (16 * q);
-  } else {
-    for (unsigned q = 0; q < k; q++) key[q / 2] |= (uint64_t)(w[q] + 1) << (32 * (q % 2));
-  }
-}
-
-/* The home slot of a key: its hash's top 32 bits scaled to the size (Lemire's
- * multiply-shift range reduction). */
-static size_t home(const gramtab *t, const uint64_t key[2])
-{
-  uint64_t h = p2ci_hash_mix(key[0] ^ key[1] * 0x9e3779b97f4a7c15ULL);
-  return (size_t)(((h >> 32) * (uint64_t)t->size) >> 32);
-}
-
-static int gramtab_alloc(gramtab *t, size_t size)
-{
-  /* home() scales 32 hash bits; numbers are 32 bits */
-  if ((uint64_t)size > ((uint64_t)1 << 32)) return P2C_ERR_LIMIT;
-  t->slots = p2ci_big_calloc(size, t->stride * sizeof *t->slots);
-  t->size = size;
-  return t->slots ? P2C_OK : P2C_ERR_NOMEM;
-}
-
-static void gramtab_free(gramtab *t)
-{
-  if (t->slots) p2ci_big_free(t->slots, t->size, t->stride * sizeof *t->slots);
-  t->slots = NULL;
-}
-
-/* The slot of key: where it is, or the empty slot where it belongs. */
-static uint64_t *gramtab_slot(const gramtab *t, const uint64_t key[2], size_t j)
-{
-  for (;;) {
-    uint64_t *s = t->slots + j * t->stride;
-    if (!s[0] || (s[0] == key[0] && (t->stride == 2 || s[1] == key[1]))) return s;
-    if (++j == t->size) j = 0;
-  }
-}
-
-/* Room for `more` new keys at load factor 3/4 at most. */
-static int gramtab_reserve(gramtab *t, size_t more)
-{
-  if (t->n + more <= t->size / 4 * 3) return P2C_OK;
-  size_t size = t->size;
-  while (t->n + more > size / 4 * 3) size *= 2;
-  gramtab old = *t;
-  int rc = gramtab_alloc(t, size);
-  if (rc) {
-    *t = old;
-    return rc;
-  }
-  for (size_t i = 0; i < old.size; i++) {
-    const uint64_t *s = old.slots + i * old.stride;
-    if (!s[0]) continue;
-    uint64_t key[2] = {s[0], old.stride == 3 ? s[1] : 0};
-    memcpy(gramtab_slot(t, key, home(t, key)), s, t->stride * sizeof *s);
-  }
-  gramtab_free(&old);
-  return P2C_OK;
-}
 
 /* One caption as a tf-idf vector: its distinct n-grams of each order in
  * first-occurrence order (the order Python's dict iterates counts2vec's
@@ -116,12 +32,15 @@ typedef struct vec {
 
 typedef struct ctx {
   const p2ci_caption_set *set;
+  /* The corpus-wide key of an n-gram: its word ids + 1 (0: no word), 16 bits
+   * each in one word when the vocabulary has fewer than 65535 words, else
+   * (wide) 32 bits each in two. */
+  int wide;
   uint32_t *df1;        /* 1-grams: per word id */
-  uint32_t *df;         /* longer n-grams: per corpus number (gramtab) */
-  /* per item, its distinct longer n-grams' corpus numbers in local id order:
-   * found once, in the document-frequency pass, read back while scoring */
-  uint32_t *numbers;
-  size_t numbers_n, numbers_size, numbers_pos;
+  /* longer n-grams: one record per item and distinct n-gram, in local id
+   * order, added in the document-frequency pass and read back while scoring */
+  p2ci_ngram_df df;
+  uint32_t *records; /* per item: its records in df */
   const double *log_df; /* log(max(1, d)) for d = 0 .. N */
   double ref_len;       /* log(N) */
   p2ci_ngrams grams;    /* the item's n-grams */
@@ -131,6 +50,12 @@ typedef struct ctx {
   double *idf;    /* per local id: log(N) - log(max(1, df)) */
   uint32_t *tf;   /* per local id, 0 between uses */
   double *ref_w;  /* per local id: the current reference's weight, 0 elsewhere */
+  uint64_t *full[2]; /* per local id: its key's words */
+  size_t n_caps;     /* of the numbered item */
+  /* per longer n-gram of the item, in local id order: */
+  uint64_t *key[2];
+  uint8_t *counts; /* occurs in a reference */
+  uint32_t *dfs;
   size_t local_cap;
   vec hyp, ref;
 } ctx;
@@ -143,6 +68,7 @@ static int number_item(ctx *c, size_t first, size_t n)
     return P2C_ERR_NOMEM;
   for (size_t i = 0; i < n; i++)
     c->len[i] = p2ci_set_words(c->set, first + i, P2CI_SPLIT_WS, &c->words[i]);
+  c->n_caps = n;
   return p2ci_ngrams_number(&c->grams, c->words, c->len, n, N);
 }
 
@@ -154,11 +80,25 @@ static int reserve_local(ctx *c, size_t n)
   free(c->idf);
   free(c->tf);
   free(c->ref_w);
+  for (int i = 0; i < 2; i++) {
+    free(c->full[i]);
+    free(c->key[i]);
+  }
+  free(c->counts);
+  free(c->dfs);
   c->in_ref = malloc(cap * sizeof *c->in_ref);
   c->idf = malloc(cap * sizeof *c->idf);
   c->tf = calloc(cap, sizeof *c->tf);
   c->ref_w = calloc(cap, sizeof *c->ref_w);
-  c->local_cap = c->in_ref && c->idf && c->tf && c->ref_w ? cap : 0;
+  int keys = 1;
+  for (int i = 0; i < 2; i++) {
+    c->full[i] = malloc(cap * sizeof *c->full[i]);
+    c->key[i] = malloc(cap * sizeof *c->key[i]);
+    keys = keys && c->full[i] && c->key[i];
+  }
+  c->counts = malloc(cap * sizeof *c->counts);
+  c->dfs = malloc(cap * sizeof *c->dfs);
+  c->local_cap = c->in_ref && c->idf && c->tf && c->ref_w && keys && c->counts && c->dfs ? cap : 0;
   return c->local_cap ? P2C_OK : P2C_ERR_NOMEM;
 }
 
@@ -170,11 +110,61 @@ static int number_whole_item(ctx *c, size_t item)
   return rc ? rc : reserve_local(c, c->grams.n_ids);
 }
 
+/* The numbered item's share of the document frequencies, given c->in_ref:
+ * its 1-grams counted in df1, and the keys and counts of its n-grams of order
+ * 2 and more, in local id order, in c->key and c->counts (returns their
+ * number). An n-gram's key is that of its first n - 1 words and its last
+ * word: p2ci_ngrams_number gives ids in the order of this walk (each
+ * caption's 1-grams, then its 2-grams, ...), so an n-gram is new where its
+ * id is the next one, and its prefix's key is known by then. */
+static size_t item_records(ctx *c)
+{
+  const p2ci_ngrams *g = &c->grams;
+  const int wide = c->wide;
+  const unsigned bits = wide ? 32 : 16;
+  uint64_t *restrict full0 = c->full[0], *restrict full1 = c->full[1];
+  uint64_t *restrict key0 = c->key[0], *restrict key1 = c->key[1];
+  const uint8_t *restrict in_ref = c->in_ref;
+  uint8_t *restrict counts = c->counts;
+  uint32_t next = 0;
+  size_t m = 0;
+  for (size_t cap = 0; cap < c->n_caps; cap++) {
+    const uint32_t *ids = g->ids + g->off[cap], *w = c->words[cap];
+    size_t len = c->len[cap];
+    for (size_t i = 0; i < len; i++)
+      if (ids[i] == next) {
+        c->df1[w[i]] += in_ref[next];
+        full1[next] = 0;
+        full0[next++] = (uint64_t)w[i] + 1;
+      }
+    for (unsigned k = 2; k <= N && k <= len; k++) {
+      const uint32_t *below = ids;
+      ids += len - k + 2;
+      const int high = (k - 1) * bits >= 64;
+      const unsigned shift = (k - 1) * bits % 64;
+      for (size_t i = 0; i + k <= len; i++)
+        if (ids[i] == next) {
+          uint64_t lo = full0[below[i]], last = ((uint64_t)w[i + k - 1] + 1) << shift;
+          if (wide) {
+            uint64_t hi = full1[below[i]];
+            if (high) hi |= last;
+            else lo |= last;
+            full1[next] = key1[m] = hi;
+          } else {
+            lo |= last;
+          }
+          counts[m] = in_ref[next];
+          full0[next++] = key0[m++] = lo;
+        }
+    }
+  }
+  return m;
+}
+
 /* Document frequency: in how many items' reference sets each n-gram occurs.
- * Each item's distinct n-grams come from its local numbering; those of order
- * 2 and more get their corpus number here, once, and the item's numbers are
- * kept (in local id order) for scoring. *any: some reference has a word. */
-static int document_frequency(ctx *c, gramtab *t, int *any)
+ * 1-grams are counted by word id; longer ones are recorded in c->df, one
+ * record per item and distinct n-gram. *any: some reference has a word. */
+static int document_frequency(ctx *c, int *any)
 {
   const p2ci_caption_set *set = c->set;
   *any = 0;
@@ -186,63 +176,31 @@ static int document_frequency(ctx *c, gramtab *t, int *any)
     if (g->n_ids) memset(c->in_ref, 0, g->n_ids); /* in_ref is NULL before the first n-gram */
     for (size_t i = g->off[1]; i < refs_end; i++) c->in_ref[g->ids[i]] = 1;
     if (refs_end > g->off[1]) *any = 1;
-    if ((rc = gramtab_reserve(t, g->n_ids))) return rc;
-    for (size_t b = 0; b < g->n_ids; b += BATCH) {
-      size_t e = b + BATCH < g->n_ids ? b + BATCH : g->n_ids;
-      uint64_t key[BATCH][2];
-      size_t j[BATCH];
-      for (size_t i = b; i < e; i++) {
-        if (g->order[i] == 1) continue;
-        pack(g->at[i], g->order[i], t->stride, key[i - b]);
-        j[i - b] = home(t, key[i - b]);
-        __builtin_prefetch(t->slots + j[i - b] * t->stride, 1);
-      }
-      for (size_t i = b; i < e; i++) {
-        if (g->order[i] == 1) {
-          c->df1[*g->at[i]] += c->in_ref[i];
-          continue;
-        }
-        uint64_t *s = gramtab_slot(t, key[i - b], j[i - b]);
-        if (!s[0]) {
-          s[0] = key[i - b][0];
-          if (t->stride == 3) s[1] = key[i - b][1];
-          s[t->stride - 1] = t->n++;
-        }
-        /* the count in the high half, next to the key: no second miss */
-        s[t->stride - 1] += (uint64_t)c->in_ref[i] << 32;
-        uint32_t num = (uint32_t)s[t->stride - 1];
-        /* cannot overflow: an item has no more distinct n-grams than occurrences */
-        c->numbers[c->numbers_n++] = num;
-      }
-    }
+    size_t n = item_records(c);
+    c->records[item] = (uint32_t)n; /* n <= 4 * words < 2^32 (p2ci_ngrams_number) */
+    if ((rc = p2ci_ngram_df_add(&c->df, c->key[0], c->wide ? c->key[1] : NULL, c->counts, n)))
+      return rc;
   }
-  /* the counts by number, compact for the scoring pass */
-  c->df = p2ci_malloc_array(t->n ? t->n : 1, sizeof *c->df);
-  if (!c->df) return P2C_ERR_NOMEM;
-  for (size_t i = 0; i < t->size; i++) {
-    const uint64_t *s = t->slots + i * t->stride;
-    if (s[0]) c->df[(uint32_t)s[t->stride - 1]] = (uint32_t)(s[t->stride - 1] >> 32);
+  return p2ci_ngram_df_count(&c->df);
+}
+
+/* idf of every n-gram of the numbered item. */
+static int item_idf(ctx *c, size_t item)
+{
+  const p2ci_ngrams *g = &c->grams;
+  int rc = p2ci_ngram_df_next(&c->df, c->dfs, c->records[item]);
+  if (rc) return rc;
+  for (size_t i = 0, m = 0; i < g->n_ids; i++) {
+    uint32_t d = g->order[i] == 1 ? c->df1[*g->at[i]] : c->dfs[m++];
+    /* np.log(float(len(crefs))) - np.log(max(1.0, df)) */
+    c->idf[i] = c->ref_len - c->log_df[d];
   }
   return P2C_OK;
 }
 
-#define PREFETCH 32
-
-/* idf of every n-gram of the numbered item. */
-static void item_idf(ctx *c)
-{
-  const p2ci_ngrams *g = &c->grams;
-  for (size_t i = 0; i < g->n_ids; i++) {
-    /* the stream of numbers is known ahead: fetch the counts early */
-    if (c->numbers_pos + PREFETCH < c->numbers_n)
-      __builtin_prefetch(&c->df[c->numbers[c->numbers_pos + PREFETCH]]);
-    uint32_t d = g->order[i] == 1 ? c->df1[*g->at[i]] : c->df[c->numbers[c->numbers_pos++]];
-    /* np.log(float(len(crefs))) - np.log(max(1.0, df)) */
-    c->idf[i] = c->ref_len - c->log_df[d];
-  }
-}
-
-static int to_vec(ctx *c, const uint32_t *g, size_t n1, vec *v)
+/* The vector of the caption with n-grams g (n1 words); dense: NULL, or where
+ * to write each weight by local id as well. */
+static int to_vec(ctx *c, const uint32_t *g, size_t n1, vec *v, double *dense)
 {
   size_t total = p2ci_ngrams_count(n1, N);
   if (p2ci_grow(&v->gram, &v->cap, total, sizeof *v->gram)) return P2C_ERR_NOMEM;
@@ -264,6 +222,7 @@ static int to_vec(ctx *c, const uint32_t *g, size_t n1, vec *v)
       double w = (double)tf * c->idf[g[i]];
       v->gram[out] = g[i];
       v->w[out++] = w;
+      if (dense) dense[g[i]] = w;
       /* pow(w, 2) in the reference: correctly rounded, hence w * w */
       norm += w * w;
       if (k == 1) v->length += tf;
@@ -280,17 +239,15 @@ static int cider_item(ctx *c, size_t item, double *out)
 {
   size_t n_refs = p2ci_set_num_refs(c->set, item);
   int rc = number_whole_item(c, item);
+  if (!rc) rc = item_idf(c, item);
   if (rc) return rc;
-  item_idf(c);
   const p2ci_ngrams *g = &c->grams;
-  rc = to_vec(c, g->ids + g->off[0], c->len[0], &c->hyp);
+  rc = to_vec(c, g->ids + g->off[0], c->len[0], &c->hyp, NULL);
   const vec *h = &c->hyp, *r = &c->ref;
   double score[N] = {0.0, 0.0, 0.0, 0.0};
   for (size_t j = 1; j <= n_refs && !rc; j++) {
-    rc = to_vec(c, g->ids + g->off[j], c->len[j], &c->ref);
+    rc = to_vec(c, g->ids + g->off[j], c->len[j], &c->ref, c->ref_w);
     if (rc) break;
-    for (int k = 0; k < N; k++)
-      for (size_t i = r->start[k]; i < r->start[k] + r->n[k]; i++) c->ref_w[r->gram[i]] = r->w[i];
     double delta = (double)h->length - (double)r->length;
     /* np.e ** (-(delta ** 2) / (2 * sigma ** 2)): a pow of e, not exp */
     double penalty = pow(2.718281828459045, -(delta * delta) / 72.0);
@@ -324,25 +281,20 @@ static int cider_compute(void *state, const p2ci_caption_set *set, double *corpu
   ctx c;
   memset(&c, 0, sizeof c);
   c.set = set;
-  gramtab t = {0};
   size_t n_words = p2ci_vocab_size(set->vocab), longer = 0, item = 0;
   for (size_t i = 0; i < set->first[set->n_items]; i++) {
     size_t n1 = set->words[P2CI_SPLIT_WS][i].len;
     longer += p2ci_ngrams_count(n1, N) - n1;
   }
-  t.stride = n_words < 0xffff && !p2ci_cider_wide_keys ? 2 : 3;
+  c.wide = n_words >= 0xffff || p2ci_cider_wide_keys;
   double *log_df = p2ci_malloc_array(set->n_items + 1, sizeof *log_df);
   c.df1 = p2ci_calloc_array(n_words ? n_words : 1, sizeof *c.df1);
-  /* at most one number per longer n-gram; pages never written cost nothing */
-  c.numbers_size = longer;
-  c.numbers = p2ci_big_calloc(longer ? longer : 1, sizeof *c.numbers);
+  c.records = p2ci_malloc_array(set->n_items, sizeof *c.records);
   int rc = p2ci_ngrams_init(&c.grams, n_words), any = 0;
-  /* about a third of the longer n-grams of caption sets are distinct (0.38
-   * of all n-grams on the coco-caption demo corpus): load 0.6 at that size */
-  if (!rc) rc = gramtab_alloc(&t, longer / 3 / 3 * 5 + 1024);
-  if (!rc && (!log_df || !c.df1 || !c.numbers)) rc = P2C_ERR_NOMEM;
-  if (!rc) rc = document_frequency(&c, &t, &any);
-  gramtab_free(&t); /* the numbers are all scoring needs */
+  /* at most one record per occurrence of a longer n-gram */
+  if (!rc) rc = p2ci_ngram_df_init(&c.df, c.wide ? 2 : 1, longer);
+  if (!rc && (!log_df || !c.df1 || !c.records)) rc = P2C_ERR_NOMEM;
+  if (!rc) rc = document_frequency(&c, &any);
   if (rc) goto done;
   if (!any) {
     rc = p2ci_error(err, P2C_ERR_EMPTY,
@@ -362,12 +314,12 @@ static int cider_compute(void *state, const p2ci_caption_set *set, double *corpu
   *corpus = p2ci_mean_numpy(per_item, set->n_items);
 done:
   if (rc == P2C_ERR_NOMEM) p2ci_error(err, rc, "CIDEr: out of memory");
-  else if (rc == P2C_ERR_LIMIT) p2ci_error(err, rc, "CIDEr: too many distinct n-grams");
+  else if (rc == P2C_ERR_LIMIT) p2ci_error(err, rc, "CIDEr: too many n-grams");
   else if (rc && rc != P2C_ERR_EMPTY) p2ci_error(err, rc, "CIDEr: internal error");
   p2ci_ngrams_release(&c.grams);
-  p2ci_big_free(c.numbers, longer ? longer : 1, sizeof *c.numbers);
+  p2ci_ngram_df_release(&c.df);
   free(c.df1);
-  free(c.df);
+  free(c.records);
   free(log_df);
   free(c.words);
   free(c.len);
@@ -375,6 +327,12 @@ done:
   free(c.idf);
   free(c.tf);
   free(c.ref_w);
+  for (int i = 0; i < 2; i++) {
+    free(c.full[i]);
+    free(c.key[i]);
+  }
+  free(c.counts);
+  free(c.dfs);
   free(c.hyp.gram);
   free(c.hyp.w);
   free(c.ref.gram);

@@ -19,6 +19,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/internal.h"
+#include "refmodel/gemm.h"
 #include "refmodel/safetensors.h"
 
 enum {
@@ -339,30 +340,21 @@ P2C_API int p2c_refmodel_input_size(const p2c_refmodel *m) { return m ? IMG : 0;
 
 /* ---- kernels ------------------------------------------------------------------ */
 
-/* y[o] = b[o] + sum_i w[o][i] x[i], for n rows of x; summed over i in order
- * for every o at once (the transposed weights make the inner loop a vector),
- * every row at once (a weight row is loaded once for all of them). */
-static void linear(const lin *l, const float *x, int n, float *y) {
-  const int out = l->out, in = l->in;
-  for (size_t k = 0; k < (size_t)n * out; k++) y[k] = 0.0f;
-  for (int i = 0; i < in; i++) {
-    const float *restrict wt = l->wt + (size_t)i * out;
-    for (int r = 0; r < n; r++) {
-      const float xv = x[(size_t)r * in + i];
-      float *restrict yr = y + (size_t)r * out;
-      for (int o = 0; o < out; o++) yr[o] += wt[o] * xv;
-    }
-  }
-  if (l->b)
-    for (int r = 0; r < n; r++)
-      for (int o = 0; o < out; o++) y[(size_t)r * out + o] += l->b[o];
+/* y[o] = b[o] + sum_i w[o][i] x[i] (summed over i in order, then the bias),
+ * for n rows of x, then ReLU if relu; the transposed weights are the
+ * product's right operand. */
+static void linear_act(const lin *l, const float *x, int n, float *y, int relu) {
+  p2ci_gemm(n, l->out, l->in, x, (size_t)l->in, l->wt, (size_t)l->out, y, (size_t)l->out, l->b,
+            (l->b ? P2CI_GEMM_COL_BIAS : 0) | (relu ? P2CI_GEMM_RELU : 0));
 }
 
-/* PyTorch's Conv2d with padding k/2: out is out x (h/stride) x (w/stride).
- * As im2col (col: in*k*k rows of oh*ow, zero where the window leaves the
- * image) and a product summed over the rows in order, four output channels
- * per pass over col. */
-static void conv2d(const conv *c, const float *in, int h, int w, float *out, float *col) {
+static void linear(const lin *l, const float *x, int n, float *y) { linear_act(l, x, n, y, 0); }
+
+/* PyTorch's Conv2d with padding k/2: out is out x (h/stride) x (w/stride),
+ * then ReLU if relu. As im2col (col: in*k*k rows of oh*ow, zero where the
+ * window leaves the image) and a product summed over the rows in order, then
+ * the bias. */
+static void conv2d(const conv *c, const float *in, int h, int w, float *out, float *col, int relu) {
   const int s = c->stride, k = c->k, pad = k / 2, oh = h / s, ow = w / s;
   const size_t plane = (size_t)oh * ow, rows = (size_t)c->in * k * k;
   const float *src = in;
@@ -371,50 +363,34 @@ static void conv2d(const conv *c, const float *in, int h, int w, float *out, flo
       for (int ky = 0; ky < k; ky++)
         for (int kx = 0; kx < k; kx++) {
           float *dst = col + (((size_t)i * k + ky) * k + kx) * plane;
+          /* the output columns whose input column ox * s + kx - pad is inside */
+          int x0 = 0, x1 = ow;
+          while (x0 < ow && x0 * s + kx - pad < 0) x0++;
+          while (x1 > x0 && (x1 - 1) * s + kx - pad >= w) x1--;
           for (int oy = 0; oy < oh; oy++) {
-            int iy = oy * s + ky - pad;
-            for (int ox = 0; ox < ow; ox++) {
-              int ix = ox * s + kx - pad;
-              dst[(size_t)oy * ow + ox] =
-                  (iy < 0 || iy >= h || ix < 0 || ix >= w) ? 0.0f : in[((size_t)i * h + iy) * w + ix];
+            const int iy = oy * s + ky - pad;
+            float *d = dst + (size_t)oy * ow;
+            if (iy < 0 || iy >= h) {
+              memset(d, 0, sizeof(float) * (size_t)ow);
+              continue;
             }
+            const float *row = in + ((size_t)i * h + iy) * w + kx - pad;
+            for (int ox = 0; ox < x0; ox++) d[ox] = 0.0f;
+            if (s == 1)
+              memcpy(d + x0, row + x0, sizeof(float) * (size_t)(x1 - x0));
+            else
+              for (int ox = x0; ox < x1; ox++) d[ox] = row[ox * s];
+            for (int ox = x1; ox < ow; ox++) d[ox] = 0.0f;
           }
         }
     src = col;
   }
-  int o = 0;
-  for (; o + 4 <= c->out; o += 4) {
-    float *restrict o0 = out + (size_t)o * plane, *restrict o1 = o0 + plane,
-                    *restrict o2 = o1 + plane, *restrict o3 = o2 + plane;
-    const float *w0 = c->w + (size_t)o * rows;
-    for (size_t p = 0; p < plane; p++) o0[p] = o1[p] = o2[p] = o3[p] = 0.0f;
-    for (size_t r = 0; r < rows; r++) {
-      const float *restrict x = src + r * plane;
-      const float a = w0[r], b = w0[rows + r], cc = w0[2 * rows + r], d = w0[3 * rows + r];
-      for (size_t p = 0; p < plane; p++) {
-        o0[p] += a * x[p];
-        o1[p] += b * x[p];
-        o2[p] += cc * x[p];
-        o3[p] += d * x[p];
-      }
-    }
-  }
-  for (; o < c->out; o++) {
-    float *restrict op = out + (size_t)o * plane;
-    for (size_t p = 0; p < plane; p++) op[p] = 0.0f;
-    for (size_t r = 0; r < rows; r++) {
-      const float *restrict x = src + r * plane;
-      const float a = c->w[(size_t)o * rows + r];
-      for (size_t p = 0; p < plane; p++) op[p] += a * x[p];
-    }
-  }
-  for (o = 0; o < c->out; o++)
-    for (size_t p = 0; p < plane; p++) out[(size_t)o * plane + p] += c->b[o];
+  p2ci_gemm(c->out, (int)plane, (int)rows, c->w, rows, src, plane, out, plane, c->b,
+            P2CI_GEMM_ROW_BIAS | (relu ? P2CI_GEMM_RELU : 0));
 }
 
 static void relu(float *x, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (!(x[i] > 0.0f)) x[i] = 0.0f;
+  for (size_t i = 0; i < n; i++) x[i] = x[i] > 0.0f ? x[i] : 0.0f; /* NaN and -0 give +0 */
 }
 
 /* a += nearest-neighbour 2x upsampling of b (c planes of h x w). */
@@ -457,7 +433,7 @@ typedef struct work {
   float *c1, *c2, *c3, *c4, *f16, *f32a, *f32, *t32, *f64, *emb;
   float *col, *tok, *mem, *keys, *keys_t;          /* T16 x D each; keys reused for (Q + T16) x D */
   float *q, *qn, *tmp, *tmp2, *ffn; /* query rows */
-  float *kbuf, *vbuf, *scores;
+  float *kbuf, *vbuf, *kt, *scores; /* scores: NQ x T16 */
   float *cls, *masks, *emb16, *e, *h1;
   unsigned char *block;
   float g[D];
@@ -466,7 +442,7 @@ typedef struct work {
 static void work_free(work *w) {
   float **f[] = {&w->c1,  &w->c2,  &w->c3,   &w->c4,   &w->f16,    &w->f32a, &w->f32,
                  &w->t32, &w->f64, &w->emb,  &w->tok,  &w->mem,    &w->keys, &w->keys_t, &w->q,
-                 &w->qn,  &w->tmp, &w->tmp2, &w->ffn, &w->col,  &w->kbuf,   &w->vbuf, &w->scores,
+                 &w->qn,  &w->tmp, &w->tmp2, &w->ffn, &w->col,  &w->kbuf,   &w->vbuf, &w->kt, &w->scores,
                  &w->cls, &w->masks, &w->emb16, &w->e,  &w->h1};
   for (size_t i = 0; i < sizeof f / sizeof *f; i++) free(*f[i]);
   free(w->block);
@@ -481,7 +457,7 @@ static int work_init(work *w, int nc) {
            A(col, 576 * 32 * 32) && /* the largest im2col: s32 */
            A(tok, T16 * 128) && A(mem, T16 * D) && A(keys, (NQ + T16) * D) && A(keys_t, (NQ + T16) * D) && A(q, NQ * D) &&
            A(qn, NQ * D) && A(tmp, NQ * D) && A(tmp2, NQ * D) && A(ffn, NQ * FFN) &&
-           A(kbuf, T16 * D) && A(vbuf, T16 * D) && A(scores, T16) && A(cls, NQ * (nc + 1)) &&
+           A(kbuf, T16 * D) && A(vbuf, T16 * D) && A(kt, T16 * D) && A(scores, NQ * T16) && A(cls, NQ * (nc + 1)) &&
            A(masks, NQ * IMG * IMG) && A(emb16, EMB * T16) && A(e, NQ * EMB) && A(h1, NQ * D);
 #undef A
   w->block = malloc((size_t)NQ * T16);
@@ -497,29 +473,24 @@ static void encode(const p2c_refmodel *m, const uint8_t *rgb, work *w) {
   for (int c = 0; c < 3; c++)
     for (int p = 0; p < IMG * IMG; p++)
       x[c * IMG * IMG + p] = ((float)rgb[p * 3 + c] / 255.0f - 0.5f) / 0.25f;
-  conv2d(&m->c1, x, IMG, IMG, w->c1, w->col);
-  relu(w->c1, 32 * IMG * IMG);
-  conv2d(&m->c2, w->c1, IMG, IMG, w->c2, w->col);
-  relu(w->c2, 64 * 32 * 32);
-  conv2d(&m->c3, w->c2, 32, 32, w->c3, w->col);
-  relu(w->c3, 128 * 256);
-  conv2d(&m->c4, w->c3, 16, 16, w->c4, w->col);
-  relu(w->c4, 128 * 256);
+  conv2d(&m->c1, x, IMG, IMG, w->c1, w->col, 1);
+  conv2d(&m->c2, w->c1, IMG, IMG, w->c2, w->col, 1);
+  conv2d(&m->c3, w->c2, 32, 32, w->c3, w->col, 1);
+  conv2d(&m->c4, w->c3, 16, 16, w->c4, w->col, 1);
   for (int t = 0; t < T16; t++)
     for (int c = 0; c < 128; c++) w->tok[t * 128 + c] = w->c4[c * T16 + t];
   linear(&m->mem_proj, w->tok, T16, w->mem);
   for (int i = 0; i < T16 * D; i++) w->mem[i] += m->pos[i];
-  conv2d(&m->l16, w->c4, 16, 16, w->f16, w->col);
-  conv2d(&m->l32, w->c2, 32, 32, w->f32a, w->col);
+  conv2d(&m->l16, w->c4, 16, 16, w->f16, w->col, 0);
+  conv2d(&m->l32, w->c2, 32, 32, w->f32a, w->col, 0);
   add_up2(w->f32a, w->f16, 64, 16, 16);
   relu(w->f32a, 64 * 32 * 32);
-  conv2d(&m->s32, w->f32a, 32, 32, w->f32, w->col);
-  relu(w->f32, 32 * 32 * 32);
-  conv2d(&m->o32, w->f32, 32, 32, w->t32, w->col);
-  conv2d(&m->l64, w->c1, IMG, IMG, w->f64, w->col);
+  conv2d(&m->s32, w->f32a, 32, 32, w->f32, w->col, 1);
+  conv2d(&m->o32, w->f32, 32, 32, w->t32, w->col, 0);
+  conv2d(&m->l64, w->c1, IMG, IMG, w->f64, w->col, 0);
   add_up2(w->f64, w->t32, EMB, 32, 32);
   relu(w->f64, EMB * IMG * IMG);
-  conv2d(&m->e64, w->f64, IMG, IMG, w->emb, w->col);
+  conv2d(&m->e64, w->f64, IMG, IMG, w->emb, w->col, 0);
 }
 
 /* Class logits and mask logits of the current queries (RefModel.heads). */
@@ -527,20 +498,10 @@ static void heads(const p2c_refmodel *m, work *w, int full_masks) {
   memcpy(w->qn, w->q, sizeof(float) * NQ * D);
   layer_norm(&m->dec_norm, w->qn, NQ);
   linear(&m->cls, w->qn, NQ, w->cls);
-  linear(&m->m1, w->qn, NQ, w->h1);
-  relu(w->h1, NQ * D);
-  linear(&m->m2, w->h1, NQ, w->tmp);
-  relu(w->tmp, NQ * D);
+  linear_act(&m->m1, w->qn, NQ, w->h1, 1);
+  linear_act(&m->m2, w->h1, NQ, w->tmp, 1);
   linear(&m->m3, w->tmp, NQ, w->e);
-  for (int q = 0; full_masks && q < NQ; q++) {
-    float *mk = w->masks + (size_t)q * IMG * IMG;
-    for (int p = 0; p < IMG * IMG; p++) mk[p] = 0.0f;
-    for (int c = 0; c < EMB; c++) {
-      float ev = w->e[q * EMB + c];
-      const float *ep = w->emb + (size_t)c * IMG * IMG;
-      for (int p = 0; p < IMG * IMG; p++) mk[p] += ev * ep[p];
-    }
-  }
+  if (full_masks) p2ci_gemm(NQ, IMG * IMG, EMB, w->e, EMB, w->emb, IMG * IMG, w->masks, IMG * IMG, NULL, 0);
 }
 
 /* Multi-head attention of nq query rows x over nt rows of mem; y = o(...). */
@@ -550,26 +511,20 @@ static void attention(const attn *a, const float *x, int nq, const float *mem, i
   linear(&a->q, x, nq, qb);
   linear(&a->k, mem, nt, w->kbuf);
   linear(&a->v, mem, nt, w->vbuf);
+  for (int t = 0; t < nt; t++)
+    for (int i = 0; i < D; i++) w->kt[(size_t)i * nt + t] = w->kbuf[(size_t)t * D + i];
   float *ctx = w->h1;
   const float scale = sqrtf((float)DH);
-  for (int q = 0; q < nq; q++)
-    for (int h = 0; h < HEADS; h++) {
-      const float *qv = qb + q * D + h * DH;
-      for (int t = 0; t < nt; t++) {
-        const float *kv = w->kbuf + t * D + h * DH;
-        float s = 0.0f;
-        for (int i = 0; i < DH; i++) s += qv[i] * kv[i];
-        w->scores[t] = s / scale;
-      }
-      softmax(w->scores, nt, block ? block + (size_t)q * nt : NULL);
-      float *cv = ctx + q * D + h * DH;
-      for (int i = 0; i < DH; i++) cv[i] = 0.0f;
-      for (int t = 0; t < nt; t++) {
-        float p = w->scores[t];
-        const float *vv = w->vbuf + t * D + h * DH;
-        for (int i = 0; i < DH; i++) cv[i] += p * vv[i];
-      }
+  for (int h = 0; h < HEADS; h++) {
+    p2ci_gemm(nq, nt, DH, qb + h * DH, D, w->kt + (size_t)h * DH * nt, (size_t)nt, w->scores,
+              (size_t)nt, NULL, 0);
+    for (int q = 0; q < nq; q++) {
+      float *sq = w->scores + (size_t)q * nt;
+      for (int t = 0; t < nt; t++) sq[t] /= scale;
+      softmax(sq, nt, block ? block + (size_t)q * nt : NULL);
     }
+    p2ci_gemm(nq, DH, nt, w->scores, (size_t)nt, w->vbuf + h * DH, D, ctx + h * DH, D, NULL, 0);
+  }
   linear(&a->o, ctx, nq, y);
 }
 
@@ -597,13 +552,12 @@ static void segment(const p2c_refmodel *m, const uint8_t *rgb, work *w) {
     /* masked attention: a memory token is blocked when the query's mask logit
      * on the 4x4-averaged pixel embedding there is negative; a query blocked
      * everywhere is not blocked at all */
+    p2ci_gemm(NQ, T16, EMB, w->e, EMB, w->emb16, T16, w->scores, T16, NULL, 0);
     for (int q = 0; q < NQ; q++) {
       unsigned char *b = w->block + q * T16;
       int all = 1;
       for (int t = 0; t < T16; t++) {
-        float s = 0.0f;
-        for (int c = 0; c < EMB; c++) s += w->e[q * EMB + c] * w->emb16[c * T16 + t];
-        b[t] = s < 0.0f;
+        b[t] = w->scores[q * T16 + t] < 0.0f;
         all &= b[t];
       }
       if (all) memset(b, 0, T16);
@@ -613,8 +567,7 @@ static void segment(const p2c_refmodel *m, const uint8_t *rgb, work *w) {
     add_norm(&ly->n1, w->q, y);
     attention(&ly->self_, w->q, NQ, w->q, NQ, NULL, w, w->tmp);
     add_norm(&ly->n2, w->q, w->tmp);
-    linear(&ly->f1, w->q, NQ, w->ffn);
-    relu(w->ffn, NQ * FFN);
+    linear_act(&ly->f1, w->q, NQ, w->ffn, 1);
     linear(&ly->f2, w->ffn, NQ, w->tmp);
     add_norm(&ly->n3, w->q, w->tmp);
   }
@@ -669,8 +622,8 @@ static int captions(const p2c_refmodel *m, work *w, const int *qs, int n, char *
   const int V = m->vocab_size, NK = NQ + T16;
   float *buf = p2ci_malloc_array((size_t)n, sizeof(float) * (size_t)(2 * D + 3 * HID * 3 + HID * 3 + D * 2 + HID + D + NK + V));
   size_t *len = calloc((size_t)n, sizeof *len), *cap = calloc((size_t)n, sizeof *cap);
-  int *tok = calloc((size_t)n, sizeof *tok), *done = calloc((size_t)n, sizeof *done);
-  int rc = (buf && len && cap && tok && done) ? P2C_OK : P2C_ERR_NOMEM;
+  int *tok = calloc((size_t)n, sizeof *tok), *seg = calloc((size_t)n, sizeof *seg);
+  int rc = (buf && len && cap && tok && seg) ? P2C_OK : P2C_ERR_NOMEM;
   for (int s = 0; s < n; s++) out[s] = NULL;
   for (int s = 0; !rc && s < n; s++) {
     out[s] = malloc(cap[s] = 64);
@@ -692,17 +645,23 @@ static int captions(const p2c_refmodel *m, work *w, const int *qs, int n, char *
   linear(&m->h0, xi, n, h);
   for (int k = 0; k < n * HID; k++) h[k] = tanhf(h[k]);
   linear(&m->gru_q, ctx, n, qg);
-  for (int s = 0; s < n; s++) tok[s] = TOK_BOS;
+  /* the rows still decoding are the first left ones, for the segments seg[];
+   * a finished row leaves the batch (rows never mix, so this changes no bits) */
+  for (int s = 0; s < n; s++) {
+    tok[s] = TOK_BOS;
+    seg[s] = s;
+  }
   const float scale = sqrtf((float)D);
   int left = n;
   for (int t = 0; t < MAX_TOKENS && left > 0; t++) {
-    for (int s = 0; s < n; s++) {
+    const int nr = left;
+    for (int s = 0; s < nr; s++) {
       const float *wg = m->word_gates + (size_t)tok[s] * 3 * HID;
       for (int i = 0; i < 3 * HID; i++) gi[s * 3 * HID + i] = wg[i] + qg[s * 3 * HID + i];
     }
-    linear(&m->gru_hh, h, n, gh);
+    linear(&m->gru_hh, h, nr, gh);
     /* PyTorch's GRU: gates r, z, n in that order */
-    for (int s = 0; s < n; s++) {
+    for (int s = 0; s < nr; s++) {
       const float *gs = gi + s * 3 * HID, *hs = gh + s * 3 * HID;
       for (int i = 0; i < HID; i++) {
         float r = sigmoidf(gs[i] + hs[i]);
@@ -711,46 +670,39 @@ static int captions(const p2c_refmodel *m, work *w, const int *qs, int n, char *
         h[s * HID + i] = (1.0f - z) * nn + z * h[s * HID + i];
       }
     }
-    linear(&m->att, h, n, a);
-    for (int s = 0; s < n; s++) {
+    linear(&m->att, h, nr, a);
+    p2ci_gemm(nr, NK, D, a, D, w->keys_t, NK, sc, NK, NULL, 0);
+    for (int s = 0; s < nr; s++) {
       float *ss = sc + (size_t)s * NK;
-      for (int k = 0; k < NK; k++) ss[k] = 0.0f;
-      for (int i = 0; i < D; i++) {
-        const float av = a[s * D + i];
-        const float *restrict kt = w->keys_t + (size_t)i * NK;
-        for (int k = 0; k < NK; k++) ss[k] += av * kt[k];
-      }
       for (int k = 0; k < NK; k++) ss[k] /= scale;
       softmax(ss, NK, NULL);
-      float *restrict cs = ctx + s * D;
-      for (int i = 0; i < D; i++) cs[i] = 0.0f;
-      for (int k = 0; k < NK; k++) {
-        const float p = ss[k];
-        const float *restrict kv = w->keys + (size_t)k * D;
-        for (int i = 0; i < D; i++) cs[i] += p * kv[i];
-      }
-      memcpy(hc + s * (HID + D), h + s * HID, sizeof(float) * HID);
-      memcpy(hc + s * (HID + D) + HID, cs, sizeof(float) * D);
     }
-    linear(&m->comb, hc, n, o);
-    for (int k = 0; k < n * HID; k++) o[k] = tanhf(o[k]);
-    linear(&m->out, o, n, logits);
-    for (int s = 0; s < n; s++) {
-      if (done[s]) continue;
-      const float *ls = logits + (size_t)s * V;
+    p2ci_gemm(nr, D, NK, sc, NK, w->keys, D, ctx, D, NULL, 0);
+    for (int s = 0; s < nr; s++) {
+      memcpy(hc + s * (HID + D), h + s * HID, sizeof(float) * HID);
+      memcpy(hc + s * (HID + D) + HID, ctx + s * D, sizeof(float) * D);
+    }
+    linear(&m->comb, hc, nr, o);
+    for (int k = 0; k < nr * HID; k++) o[k] = tanhf(o[k]);
+    linear(&m->out, o, nr, logits);
+    left = 0;
+    for (int r = 0; r < nr; r++) {
+      const float *ls = logits + (size_t)r * V;
       int best = 0;
       for (int v = 1; v < V; v++)
         if (ls[v] > ls[best]) best = v;
-      if (best == TOK_EOS) {
-        done[s] = 1;
-        left--;
-        continue;
-      }
-      tok[s] = best;
+      if (best == TOK_EOS) continue;
+      const int s = seg[r];
       if (append_word(&out[s], &len[s], &cap[s], m->vocab[best])) {
         rc = P2C_ERR_NOMEM;
         goto done;
       }
+      if (left < r) {
+        memcpy(h + (size_t)left * HID, h + (size_t)r * HID, sizeof(float) * HID);
+        memcpy(qg + (size_t)left * 3 * HID, qg + (size_t)r * 3 * HID, sizeof(float) * 3 * HID);
+      }
+      tok[left] = best;
+      seg[left++] = s;
     }
   }
   for (int s = 0; s < n; s++)
@@ -765,7 +717,7 @@ done:
   free(len);
   free(cap);
   free(tok);
-  free(done);
+  free(seg);
   return rc;
 }
 
@@ -807,11 +759,15 @@ P2C_API int p2c_refmodel_predict(const p2c_refmodel *m, const uint8_t *rgb, int 
   }
   static const int N = IMG * IMG;
   unsigned char owner[IMG * IMG];
+  for (int j = 0; j < nk; j++) { /* the kept queries' mask probabilities, in place */
+    float *mk = w.masks + (size_t)kept[j] * N;
+    for (int p = 0; p < N; p++) mk[p] = sigmoidf(mk[p]);
+  }
   for (int p = 0; p < N; p++) {
     int bj = 0;
     float bv = -1.0f;
     for (int j = 0; j < nk; j++) {
-      float v = score[kept[j]] * sigmoidf(w.masks[(size_t)kept[j] * N + p]);
+      float v = score[kept[j]] * w.masks[(size_t)kept[j] * N + p];
       if (v > bv) {
         bv = v;
         bj = j;
@@ -826,7 +782,7 @@ P2C_API int p2c_refmodel_predict(const p2c_refmodel *m, const uint8_t *rgb, int 
     const float *mk = w.masks + (size_t)q * N;
     int area = 0, orig = 0, inter = 0;
     for (int p = 0; p < N; p++) {
-      int on = sigmoidf(mk[p]) >= 0.5f;
+      int on = mk[p] >= 0.5f;
       area += owner[p] == j;
       orig += on;
       inter += owner[p] == j && on;
@@ -837,7 +793,7 @@ P2C_API int p2c_refmodel_predict(const p2c_refmodel *m, const uint8_t *rgb, int 
       for (size_t s = 0; s < r->n; s++)
         if (r->seg[s].category_id == m->category_ids[c]) target = s;
     for (int p = 0; p < N; p++)
-      if (owner[p] == j && sigmoidf(mk[p]) >= 0.5f) r->ids[p] = (uint32_t)target + 1;
+      if (owner[p] == j && mk[p] >= 0.5f) r->ids[p] = (uint32_t)target + 1;
     if (target < r->n) continue;
     r->seg[r->n].id = (uint32_t)r->n + 1;
     r->seg[r->n].category_id = m->category_ids[c];

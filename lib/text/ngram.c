@@ -4,8 +4,9 @@
 #include "core/internal.h"
 #include "text/ngram.h"
 
-/* Key and id side by side: one probe, one cache line. gen tells the slots of
- * this call from stale ones, so that nothing is cleared between calls. */
+/* Key and id side by side: one probe, one cache line. gen tells the slots
+ * (and words) of this call from stale ones, so that nothing is cleared
+ * between calls. */
 struct p2ci_ngram_slot {
   uint64_t key; /* prefix id << 32 | last word's id */
   uint32_t id, gen;
@@ -63,12 +64,12 @@ static int reserve(p2ci_ngrams *g, size_t total, size_t n_captions)
       g->slots_cap = 0;
       return P2C_ERR_NOMEM;
     }
-    g->slots_cap = want;
-    g->gen = 0;
+    g->slots_cap = want; /* generation 0: empty */
   }
   g->mask = want - 1;
-  if (++g->gen == 0) { /* wrapped: every slot could look current */
+  if (++g->gen == 0) { /* wrapped: every slot and word could look current */
     memset(g->slots, 0, g->slots_cap * sizeof *g->slots);
+    memset(g->word_id, 0, (g->n_words ? g->n_words : 1) * sizeof *g->word_id);
     g->gen = 1;
   }
   return P2C_OK;
@@ -100,13 +101,13 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
         rc = P2C_ERR_INVALID_ARG;
         goto done;
       }
-      uint32_t *wi = &g->word_id[w[i]];
-      if (!*wi) {
+      uint64_t *wi = &g->word_id[w[i]];
+      if ((uint32_t)(*wi >> 32) != gen) {
         at[n] = w + i;
         order[n] = 1;
-        *wi = ++n;
+        *wi = (uint64_t)gen << 32 | n++;
       }
-      out[i] = *wi - 1;
+      out[i] = (uint32_t)*wi;
     }
     const uint32_t *below = out, *last = out; /* last: the words' ids */
     out += m;
@@ -140,9 +141,6 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
   }
   g->off_buf[n_captions] = pos;
 done:
-  /* forget the words, for the next call */
-  for (uint32_t i = 0; i < n; i++)
-    if (order[i] == 1) g->word_id[*at[i]] = 0;
   if (rc) return rc;
   g->ids = ids;
   g->off = g->off_buf;

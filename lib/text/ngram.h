@@ -28,7 +28,7 @@ typedef struct p2ci_ngrams {
   const uint8_t *order;      /* per id: its n */
   /* private */
   size_t n_words;
-  uint32_t *word_id; /* per word id: local id + 1, 0 = not seen in this call */
+  uint64_t *word_id; /* per word id: gen << 32 | local id (other gens: not seen) */
   uint32_t *ids_buf;
   size_t *off_buf, off_cap;
   const uint32_t **at_buf;
@@ -36,7 +36,7 @@ typedef struct p2ci_ngrams {
   size_t cap;
   p2ci_ngram_slot *slots;
   size_t mask, slots_cap;
-  uint32_t gen; /* slots of other generations are empty */
+  uint32_t gen; /* slots and words of other generations are empty; never 0 */
 } p2ci_ngrams;
 
 /* For sentences whose word ids are below n_words. Returns 0 or P2C_ERR_NOMEM. */

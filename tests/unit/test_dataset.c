@@ -10,43 +10,6 @@
 #include "p2ceval.h"
 #include "testutil.h"
 
-static char tmpdir[256];
-
-static void make_tmpdir(void)
-{
-  snprintf(tmpdir, sizeof tmpdir, "/tmp/p2c_test_dataset_XXXXXX");
-  ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void remove_tmpdir(void)
-{
-  char cmd[300];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-  ck_assert_int_eq(system(cmd), 0);
-}
-
-static const char *tmp_write(const char *name, const char *text)
-{
-  static char path[512];
-  snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-  FILE *f = fopen(path, "wb");
-  ck_assert_ptr_nonnull(f);
-  ck_assert_uint_eq(fwrite(text, 1, strlen(text), f), strlen(text));
-  fclose(f);
-  return path;
-}
-
-static p2c_dataset *load_kind(const char *path, int kind)
-{
-  p2c_load_options o = P2C_LOAD_OPTIONS_INIT;
-  o.kind = kind;
-  p2c_dataset *ds = NULL;
-  p2c_error e;
-  int rc = p2c_dataset_load(path, &o, &ds, &e);
-  if (rc != P2C_OK) ck_abort_msg("loading %s failed: %s", path, e.message);
-  return ds;
-}
-
 /* Counts of one parity input set, read from the files with Python's json. */
 typedef struct set_counts {
   const char *rel;
@@ -79,7 +42,7 @@ START_TEST(parity_sets_load_with_their_counts)
     return;
   }
   for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
-    p2c_dataset *ds = load_kind(p2ct_parity(sets[i].rel), sets[i].kind);
+    p2c_dataset *ds = p2ct_load_dataset(p2ct_parity(sets[i].rel), sets[i].kind, NULL);
     ck_assert_uint_eq(p2c_dataset_num_categories(ds), sets[i].cats);
     ck_assert_uint_eq(p2c_dataset_num_images(ds), sets[i].images);
     ck_assert_uint_eq(p2c_dataset_num_segments(ds), sets[i].segments);
@@ -105,7 +68,7 @@ START_TEST(coco_sample_values)
     return;
   }
   snprintf(path, sizeof path, "%s", p2ct_parity("panoptic/panopticapi_sample/inputs/gt/panoptic_examples.json"));
-  p2c_dataset *ds = load_kind(path, P2C_DATASET_GT);
+  p2c_dataset *ds = p2ct_load_dataset(path, P2C_DATASET_GT, NULL);
   ck_assert_str_eq(p2c_dataset_png_dir(ds),
                    p2ct_parity("panoptic/panopticapi_sample/inputs/gt/panoptic_examples"));
   ck_assert_str_eq(p2c_dataset_path(ds), path);
@@ -175,7 +138,7 @@ START_TEST(pix2cap_values_and_caption_kinds)
     p2ct_skip("pix2cap_values_and_caption_kinds");
     return;
   }
-  p2c_dataset *gt = load_kind(p2ct_parity("panoptic/small/inputs/gt.json"), P2C_DATASET_GT);
+  p2c_dataset *gt = p2ct_load_dataset(p2ct_parity("panoptic/small/inputs/gt.json"), P2C_DATASET_GT, NULL);
   p2c_segment_info s;
   p2c_image_info im;
   ck_assert_int_eq(p2c_dataset_segment(gt, 0, 0, &s), P2C_OK);
@@ -190,7 +153,7 @@ START_TEST(pix2cap_values_and_caption_kinds)
   ck_assert_str_eq(s.caption, "a orange big car in front of a building");
   p2c_dataset_free(gt);
 
-  p2c_dataset *pred = load_kind(p2ct_parity("panoptic/small/inputs/pred.json"), P2C_DATASET_PRED);
+  p2c_dataset *pred = p2ct_load_dataset(p2ct_parity("panoptic/small/inputs/pred.json"), P2C_DATASET_PRED, NULL);
   ck_assert_str_eq(p2c_dataset_png_dir(pred), p2ct_parity("panoptic/small/inputs/pred"));
   ck_assert_int_eq(p2c_dataset_image(pred, 0, &im), P2C_OK);
   ck_assert(im.id == 100037 && im.width == 0 && im.height == 0); /* no images[] */
@@ -205,7 +168,7 @@ START_TEST(pix2cap_values_and_caption_kinds)
 
   /* edge: a list-valued caption, and a prediction for an image not in the GT
    * (appended after images[], here in annotations[] order) */
-  pred = load_kind(p2ct_parity("panoptic/edge/inputs/pred.json"), P2C_DATASET_PRED);
+  pred = p2ct_load_dataset(p2ct_parity("panoptic/edge/inputs/pred.json"), P2C_DATASET_PRED, NULL);
   size_t idx, seg;
   ck_assert_int_eq(p2c_dataset_image(pred, 0, &im), P2C_OK);
   ck_assert(im.id == 100555);
@@ -241,7 +204,7 @@ START_TEST(pix2cap_values_and_caption_kinds)
       {"panoptic/errors_pix2cap/inputs/unknown_pred_category/pred.json", P2C_DATASET_PRED, 100037, 8578653, P2C_CAPTION_STRING},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    p2c_dataset *ds = load_kind(p2ct_parity(cases[i].rel), cases[i].kind);
+    p2c_dataset *ds = p2ct_load_dataset(p2ct_parity(cases[i].rel), cases[i].kind, NULL);
     ck_assert_uint_eq(p2c_dataset_num_images(ds), 4);
     ck_assert_int_eq(p2c_dataset_find_image(ds, cases[i].image, &idx), P2C_OK);
     ck_assert_int_eq(p2c_dataset_find_segment(ds, idx, cases[i].segment, &seg), P2C_OK);
@@ -256,9 +219,9 @@ START_TEST(pix2cap_values_and_caption_kinds)
   char rel[256];
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
     snprintf(rel, sizeof rel, "panoptic/errors_pix2cap/inputs/%s/gt.json", names[i]);
-    p2c_dataset *g = load_kind(p2ct_parity(rel), P2C_DATASET_GT);
+    p2c_dataset *g = p2ct_load_dataset(p2ct_parity(rel), P2C_DATASET_GT, NULL);
     snprintf(rel, sizeof rel, "panoptic/errors_pix2cap/inputs/%s/pred.json", names[i]);
-    p2c_dataset *p = load_kind(p2ct_parity(rel), P2C_DATASET_PRED);
+    p2c_dataset *p = p2ct_load_dataset(p2ct_parity(rel), P2C_DATASET_PRED, NULL);
     ck_assert_uint_eq(p2c_dataset_num_images(g), 4);
     ck_assert_uint_eq(p2c_dataset_num_images(p), strcmp(names[i], "missing_image") ? 4 : 3);
     p2c_dataset_free(g);
@@ -269,20 +232,20 @@ END_TEST
 
 START_TEST(gzip_and_default_folders)
 {
-  make_tmpdir();
+  p2ct_tmpdir_make();
   static const char json[] =
       "{\"categories\": [{\"id\": 1, \"name\": \"a\", \"isthing\": 1}],"
       " \"annotations\": [{\"image_id\": 5, \"file_name\": \"5.png\", \"segments_info\":"
       " [{\"id\": 7, \"category_id\": 1, \"iscrowd\": 0, \"area\": 3, \"description\": \"x y\"}]}]}";
   char path[512];
-  snprintf(path, sizeof path, "%s/gt.json.gz", tmpdir);
+  snprintf(path, sizeof path, "%s/gt.json.gz", p2ct_tmpdir);
   gzFile gz = gzopen(path, "wb");
   ck_assert_ptr_nonnull(gz);
   ck_assert_int_eq(gzwrite(gz, json, (unsigned)strlen(json)), (int)strlen(json));
   gzclose(gz);
-  p2c_dataset *ds = load_kind(path, P2C_DATASET_GT);
+  p2c_dataset *ds = p2ct_load_dataset(path, P2C_DATASET_GT, NULL);
   char want[512];
-  snprintf(want, sizeof want, "%s/gt", tmpdir);
+  snprintf(want, sizeof want, "%s/gt", p2ct_tmpdir);
   ck_assert_str_eq(p2c_dataset_png_dir(ds), want);
   ck_assert_uint_eq(p2c_dataset_num_segments(ds), 1);
   p2c_segment_info s;
@@ -291,7 +254,7 @@ START_TEST(gzip_and_default_folders)
   p2c_dataset_free(ds);
 
   /* explicit folder; a name without .json keeps its name (as panopticapi) */
-  const char *plain = tmp_write("data.txt", json);
+  const char *plain = p2ct_tmp_write("data.txt", json);
   p2c_load_options o = P2C_LOAD_OPTIONS_INIT;
   p2c_error e;
   ck_assert_int_eq(p2c_dataset_load(plain, &o, &ds, &e), P2C_OK);
@@ -303,14 +266,12 @@ START_TEST(gzip_and_default_folders)
   p2c_dataset_free(ds);
 
   /* a corrupt .json.gz */
-  snprintf(path, sizeof path, "%s/bad.json.gz", tmpdir);
-  FILE *f = fopen(path, "wb");
-  fwrite("\x1f\x8b\x08\x00garbage", 1, 11, f);
-  fclose(f);
+  snprintf(path, sizeof path, "%s/bad.json.gz", p2ct_tmpdir);
+  p2ct_write_file(path, "\x1f\x8b\x08\x00garbage", 11);
   ck_assert_int_eq(p2c_dataset_load(path, NULL, &ds, &e), P2C_ERR_PARSE);
   ck_assert_ptr_null(ds);
   ck_assert_ptr_nonnull(strstr(e.message, "corrupt or truncated gzip data"));
-  remove_tmpdir();
+  p2ct_tmpdir_remove();
 }
 END_TEST
 
@@ -424,11 +385,11 @@ static const bad_case bad[] = {
 
 START_TEST(bad_json_catalogue)
 {
-  make_tmpdir();
+  p2ct_tmpdir_make();
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     char name[32];
     snprintf(name, sizeof name, "bad%zu.json", i);
-    const char *path = tmp_write(name, bad[i].json);
+    const char *path = p2ct_tmp_write(name, bad[i].json);
     p2c_load_options o = P2C_LOAD_OPTIONS_INIT;
     o.kind = bad[i].kind;
     p2c_dataset *ds = (p2c_dataset *)&o; /* must be reset to NULL */
@@ -441,23 +402,23 @@ START_TEST(bad_json_catalogue)
     ck_assert_ptr_null(ds);
   }
   printf("%zu broken JSON inputs rejected with their message\n", sizeof bad / sizeof bad[0]);
-  remove_tmpdir();
+  p2ct_tmpdir_remove();
 }
 END_TEST
 
 START_TEST(lenient_where_the_references_are)
 {
-  make_tmpdir();
+  p2ct_tmpdir_make();
   /* Predictions: no categories, iscrowd, area or images needed; booleans for
    * iscrowd (Python: True == 1); the last of duplicate keys wins (Python). */
-  const char *path = tmp_write(
+  const char *path = p2ct_tmp_write(
       "pred.json",
       "{\"annotations\": [" SEG("{\"id\": 3, \"id\": 4, \"category_id\": 1, \"iscrowd\": true, \"caption\": "
                                 "[\"a\"], \"score\": 0.25, \"extra\": {\"x\": 1}}, {\"id\": 5, \"category_id\": 2, "
                                 "\"caption\": null}, {\"id\": 6, \"category_id\": 2, \"caption\": 3}, {\"id\": 7, "
                                 "\"category_id\": 2, \"caption\": []}, {\"id\": 8, \"category_id\": 2, \"caption\": "
                                 "[\"x\", 1]}") "]}");
-  p2c_dataset *ds = load_kind(path, P2C_DATASET_PRED);
+  p2c_dataset *ds = p2ct_load_dataset(path, P2C_DATASET_PRED, NULL);
   p2c_segment_info s;
   ck_assert_uint_eq(p2c_dataset_num_categories(ds), 0);
   ck_assert_int_eq(p2c_dataset_segment(ds, 0, 0, &s), P2C_OK);
@@ -483,9 +444,9 @@ START_TEST(lenient_where_the_references_are)
   p2c_dataset_free(ds);
   /* A ground truth's 'caption' is not its description; images[] entries
    * without an annotation are kept (png_name NULL). */
-  path = tmp_write("gt.json", "{" CAT ", \"images\": [{\"id\": 9, \"width\": 4, \"height\": 3}, {\"id\": 7}],"
-                              " \"annotations\": [" SEG("{" GTSEG ", \"caption\": \"c\"}") "]}");
-  ds = load_kind(path, P2C_DATASET_GT);
+  path = p2ct_tmp_write("gt.json", "{" CAT ", \"images\": [{\"id\": 9, \"width\": 4, \"height\": 3}, {\"id\": 7}],"
+                                   " \"annotations\": [" SEG("{" GTSEG ", \"caption\": \"c\"}") "]}");
+  ds = p2ct_load_dataset(path, P2C_DATASET_GT, NULL);
   p2c_image_info im;
   ck_assert_int_eq(p2c_dataset_image(ds, 0, &im), P2C_OK);
   ck_assert(im.id == 9 && im.width == 4 && im.height == 3 && im.num_segments == 0);
@@ -502,7 +463,7 @@ START_TEST(lenient_where_the_references_are)
   ck_assert_int_eq(p2c_dataset_segment(ds, 1, 0, &s), P2C_OK);
   ck_assert_int_eq(s.caption_kind, P2C_CAPTION_NONE);
   p2c_dataset_free(ds);
-  remove_tmpdir();
+  p2ct_tmpdir_remove();
 }
 END_TEST
 
@@ -510,8 +471,8 @@ END_TEST
  * (Python's json), decodes escapes, and refuses absurd nesting. */
 START_TEST(key_order_duplicates_escapes)
 {
-  make_tmpdir();
-  const char *path = tmp_write(
+  p2ct_tmpdir_make();
+  const char *path = p2ct_tmp_write(
       "gt.json",
       "{\"annotations\": [{\"segments_info\": [{\"description\": \"caf\\u00e9 \\ud83d\\ude00 \\\"q\\\" a\\nb\","
       " \"area\": 4, \"iscrowd\": 0, \"category_id\": 2, \"id\": 3}], \"file_name\": \"7.png\", \"image_id\": 7},"
@@ -521,7 +482,7 @@ START_TEST(key_order_duplicates_escapes)
       " \"images\": [{\"id\": 8, \"width\": 10, \"height\": 20}],"
       " \"categories\": [{\"id\": 9, \"isthing\": 1}],"
       " \"categories\": [{\"id\": 1, \"isthing\": true, \"name\": \"x\"}, {\"id\": 2, \"isthing\": false}]}");
-  p2c_dataset *ds = load_kind(path, P2C_DATASET_GT);
+  p2c_dataset *ds = p2ct_load_dataset(path, P2C_DATASET_GT, NULL);
   ck_assert_uint_eq(p2c_dataset_num_categories(ds), 2);
   ck_assert_uint_eq(p2c_dataset_num_images(ds), 2);
   p2c_image_info im;
@@ -551,11 +512,11 @@ START_TEST(key_order_duplicates_escapes)
   for (int i = 0; i < 2000; i++) deep[n++] = ']';
   deep[n++] = '}';
   deep[n] = 0;
-  path = tmp_write("deep.json", deep);
+  path = p2ct_tmp_write("deep.json", deep);
   p2c_error e;
   ck_assert_int_eq(p2c_dataset_load(path, NULL, &ds, &e), P2C_ERR_PARSE);
   ck_assert_ptr_nonnull(strstr(e.message, "nested too deeply"));
-  remove_tmpdir();
+  p2ct_tmpdir_remove();
 }
 END_TEST
 
@@ -575,13 +536,13 @@ START_TEST(arguments_and_files)
   ck_assert_str_eq(e.message, "/nonexistent/gt.json: cannot open: No such file or directory");
   ck_assert_int_eq(p2c_dataset_load("/tmp", NULL, &ds, &e), P2C_ERR_IO);
   ck_assert_str_eq(e.message, "/tmp: is a directory, expected a file");
-  make_tmpdir();
-  const char *path = tmp_write("big.json", "{\"annotations\": [], \"categories\": []}");
+  p2ct_tmpdir_make();
+  const char *path = p2ct_tmp_write("big.json", "{\"annotations\": [], \"categories\": []}");
   o.version = P2C_LOAD_OPTIONS_VERSION;
   o.max_json_bytes = 10;
   ck_assert_int_eq(p2c_dataset_load(path, &o, &ds, &e), P2C_ERR_LIMIT);
   ck_assert_ptr_nonnull(strstr(e.message, "larger than the limit of 10 bytes"));
-  remove_tmpdir();
+  p2ct_tmpdir_remove();
   p2c_dataset_free(NULL);
   ck_assert_uint_eq(p2c_dataset_num_images(NULL), 0);
   ck_assert_str_eq(p2c_dataset_last_error(NULL), "");
@@ -627,7 +588,7 @@ END_TEST
  * a dataset or a clean error naming the file. */
 START_TEST(mutated_json_never_crashes)
 {
-  make_tmpdir();
+  p2ct_tmpdir_make();
   static const char base[] =
       "{\"categories\": [{\"id\": 1, \"name\": \"a\", \"isthing\": 1}], \"images\": [{\"id\": 7, "
       "\"width\": 4, \"height\": 3}], \"annotations\": [{\"image_id\": 7, \"file_name\": \"7.png\", "
@@ -651,7 +612,7 @@ START_TEST(mutated_json_never_crashes)
       else buf[at] = alphabet[(x >> 8) % (sizeof alphabet - 1)];
     }
     buf[n] = 0;
-    const char *path = tmp_write("mutant.json", buf);
+    const char *path = p2ct_tmp_write("mutant.json", buf);
     for (int kind = P2C_DATASET_GT; kind <= P2C_DATASET_PRED; kind++) {
       p2c_load_options o = P2C_LOAD_OPTIONS_INIT;
       o.kind = kind;
@@ -683,7 +644,7 @@ START_TEST(mutated_json_never_crashes)
   printf("mutated JSON: %zu loaded, %zu rejected cleanly\n", ok, rejected);
   ck_assert_uint_gt(ok, 100);
   ck_assert_uint_gt(rejected, 3000);
-  remove_tmpdir();
+  p2ct_tmpdir_remove();
 }
 END_TEST
 

@@ -177,14 +177,7 @@ START_TEST(realistic_corpus_meteor_data)
   p2ct_cmp_report(&c);
   ck_assert_uint_eq(r.stats_equal, 1000);
   ck_assert_uint_eq(c.within, c.total);
-  FILE *f = fopen(corpus, "rb");
-  ck_assert_ptr_nonnull(f);
-  static char buf[1 << 16];
-  size_t n = fread(buf, 1, sizeof buf - 1, f);
-  fclose(f);
-  buf[n] = '\0';
-  cJSON *cj = cJSON_Parse(buf);
-  ck_assert_ptr_nonnull(cj);
+  cJSON *cj = p2ct_json_file(corpus);
   double want[23];
   parse_stats(cJSON_GetObjectItemCaseSensitive(cj, "meteor15_nopara_corpus_stats")->valuestring, want);
   for (int k = 0; k < 23; k++) ck_assert_msg(agg[k] == want[k], "corpus stat %d: %g vs %g", k, agg[k], want[k]);
@@ -316,12 +309,7 @@ START_TEST(caption_handle_default_variant)
   }
   p2ct_cmp_report(&cmp);
   ck_assert_uint_eq(cmp.identical, j.n);
-  FILE *f = fopen(corpus, "rb");
-  static char buf[1 << 16];
-  size_t n = fread(buf, 1, sizeof buf - 1, f);
-  fclose(f);
-  buf[n] = '\0';
-  cJSON *cj = cJSON_Parse(buf);
+  cJSON *cj = p2ct_json_file(corpus);
   double got;
   ck_assert_int_eq(p2c_captions_corpus(c, 0, &got), 0);
   ck_assert(got == cJSON_GetObjectItemCaseSensitive(cj, "meteor15_nopara_corpus")->valuedouble);

@@ -14,35 +14,16 @@
 #include "p2ceval.h"
 #include "testutil.h"
 
-static char tmpdir[256];
-
-static void setup(void)
-{
-  snprintf(tmpdir, sizeof tmpdir, "/tmp/p2c_m15_XXXXXX");
-  ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void teardown(void)
-{
-  char cmd[300];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-  ck_assert_int_eq(system(cmd), 0);
-}
-
 static const char *write_file(const char *name, const char *data, size_t len, int gz)
 {
-  static char path[400];
-  snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+  const char *path = p2ct_tmp_path(name);
   if (gz) {
     gzFile f = gzopen(path, "wb");
     ck_assert_ptr_nonnull(f);
     if (len) ck_assert_int_eq(gzwrite(f, data, (unsigned)len), (int)len);
     ck_assert_int_eq(gzclose(f), Z_OK);
   } else {
-    FILE *f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    ck_assert_uint_eq(fwrite(data, 1, len, f), len);
-    fclose(f);
+    p2ct_write_file(path, data, len);
   }
   return path;
 }
@@ -106,7 +87,7 @@ START_TEST(paraphrase_tables_malformed)
   ck_assert_int_eq(load_table((const char *)buf, n - 6, 0, &p, &e), P2C_ERR_PARSE);
   ck_assert_ptr_nonnull(strstr(e.message, "gzip"));
   char missing[400];
-  snprintf(missing, sizeof missing, "%s/none.gz", tmpdir);
+  snprintf(missing, sizeof missing, "%s/none.gz", p2ct_tmpdir);
   ck_assert_int_eq(p2ci_m15_paraphrase_load(missing, &p, &e), P2C_ERR_IO);
   ck_assert_ptr_nonnull(strstr(e.message, "none.gz"));
 }
@@ -117,7 +98,7 @@ START_TEST(create_reports_missing_and_malformed_files)
   p2c_meteor15_options o = P2C_METEOR15_OPTIONS_INIT;
   p2c_meteor15 *m = (p2c_meteor15 *)1;
   p2c_error e;
-  o.wordnet_dir = tmpdir; /* no WordNet files there: the first one read is named */
+  o.wordnet_dir = p2ct_tmpdir; /* no WordNet files there: the first one read is named */
   ck_assert_int_eq(p2c_meteor15_create(&o, &m, &e), P2C_ERR_IO);
   ck_assert_ptr_null(m);
   ck_assert_ptr_nonnull(strstr(e.message, "index.noun"));
@@ -125,7 +106,7 @@ START_TEST(create_reports_missing_and_malformed_files)
   write_file("english.exceptions", "child\nchildren\n", 15, 0);
   write_file("english.synsets", "dog\n1 2\ncat\n", 12, 0);
   o.wordnet_dir = NULL;
-  o.meteor_data_dir = tmpdir;
+  o.meteor_data_dir = p2ct_tmpdir;
   ck_assert_int_eq(p2c_meteor15_create(&o, &m, &e), P2C_ERR_PARSE);
   ck_assert_ptr_nonnull(strstr(e.message, "english.synsets"));
   write_file("english.synsets", "dog\n1 x\n", 8, 0);
@@ -145,7 +126,7 @@ static p2c_meteor15 *make_small(const char *para)
   write_file("english.exceptions", exc, strlen(exc), 0);
   write_file("english.synsets", syn, strlen(syn), 0);
   p2c_meteor15_options o = P2C_METEOR15_OPTIONS_INIT;
-  o.meteor_data_dir = tmpdir;
+  o.meteor_data_dir = p2ct_tmpdir;
   o.paraphrase_path = para;
   p2c_meteor15 *m = NULL;
   p2c_error e;
@@ -285,7 +266,7 @@ START_TEST(paraphrase_loader_mutations)
       p2ci_m15_paraphrase_free(p);
       if (loaded % 16 == 1) { /* and a handle using it scores */
         char path[400];
-        snprintf(path, sizeof path, "%s/table.gz", tmpdir);
+        snprintf(path, sizeof path, "%s/table.gz", p2ct_tmpdir);
         p2c_meteor15 *mt = make_small(path);
         double st[23];
         double sc = score1(mt, "a lot of people in front of a caf\xC3\xA9", "many people before a coffee shop", st);
@@ -309,7 +290,7 @@ static Suite *suite(void)
 {
   Suite *s = suite_create("meteor15_resources");
   TCase *tc = tcase_create("resources");
-  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_checked_fixture(tc, p2ct_tmpdir_make, p2ct_tmpdir_remove);
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, paraphrase_tables_load);
   tcase_add_test(tc, paraphrase_tables_malformed);

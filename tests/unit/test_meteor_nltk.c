@@ -186,16 +186,7 @@ START_TEST(realistic_goldens_and_mean)
   ck_assert_uint_eq(n, 1000);
   ck_assert_uint_eq(cmp.within, 1000);
   /* corpus: plain left-to-right mean in file order, and math.fsum's */
-  cJSON *corpus = NULL;
-  const char *cpath = p2ct_parity("meteor/realistic_1000.corpus.json");
-  FILE *f = fopen(cpath, "r");
-  ck_assert_ptr_nonnull(f);
-  static char buf[1 << 16];
-  size_t len = fread(buf, 1, sizeof buf - 1, f);
-  buf[len] = '\0';
-  fclose(f);
-  corpus = cJSON_Parse(buf);
-  ck_assert_ptr_nonnull(corpus);
+  cJSON *corpus = p2ct_parity_json("meteor/realistic_1000.corpus.json");
   double want = cJSON_GetObjectItem(corpus, "nltk_mean")->valuedouble;
   double want_fsum = cJSON_GetObjectItem(corpus, "nltk_mean_fsum")->valuedouble;
   double mean = p2ci_sum_sequential(scores, n) / (double)n;
@@ -220,13 +211,7 @@ START_TEST(single_match_table)
   }
   p2c_meteor_nltk *m = scorer_or_skip();
   if (!m) return;
-  FILE *f = fopen(path, "r");
-  ck_assert_ptr_nonnull(f);
-  static char buf[1 << 16];
-  size_t len = fread(buf, 1, sizeof buf - 1, f);
-  buf[len] = '\0';
-  fclose(f);
-  cJSON *t = cJSON_Parse(buf);
+  cJSON *t = p2ct_json_file(path);
   ck_assert(cJSON_IsArray(t));
   p2ct_cmp cmp;
   p2ct_cmp_init(&cmp, "meteor-nltk single-match table", 1e-12);
@@ -336,12 +321,7 @@ START_TEST(caption_handle_variant_nltk)
   ck_assert_uint_eq(cmp.identical, 1000);
   double corpus;
   ck_assert_int_eq(p2c_captions_corpus(c, mi, &corpus), 0);
-  static char buf[1 << 16];
-  f = fopen(p2ct_parity("meteor/realistic_1000.corpus.json"), "r");
-  ck_assert_ptr_nonnull(f);
-  buf[fread(buf, 1, sizeof buf - 1, f)] = '\0';
-  fclose(f);
-  cJSON *cj = cJSON_Parse(buf);
+  cJSON *cj = p2ct_parity_json("meteor/realistic_1000.corpus.json");
   p2ct_cmp cc;
   p2ct_cmp_init(&cc, "captions handle METEOR (nltk) corpus = nltk_mean", 1e-12);
   p2ct_cmp_add(&cc, cJSON_GetObjectItem(cj, "nltk_mean")->valuedouble, corpus);

@@ -11,36 +11,6 @@
 #include "p2ceval.h"
 #include "testutil.h"
 
-static char tmpdir[256];
-
-static void make_tmpdir(void)
-{
-  snprintf(tmpdir, sizeof tmpdir, "/tmp/p2c_test_png_XXXXXX");
-  ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void remove_tmpdir(void)
-{
-  char cmd[300];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-  ck_assert_int_eq(system(cmd), 0);
-}
-
-static const char *tmp_path(const char *name)
-{
-  static char path[512];
-  snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-  return path;
-}
-
-static void write_bytes(const char *path, const void *data, size_t len)
-{
-  FILE *f = fopen(path, "wb");
-  ck_assert_ptr_nonnull(f);
-  ck_assert_uint_eq(fwrite(data, 1, len, f), len);
-  fclose(f);
-}
-
 /* Encode pixels of any PNG layout with libspng; returns a malloc'd buffer. */
 static void *encode(uint32_t w, uint32_t h, int color, int depth, int interlace, const void *pixels,
                     size_t len, size_t *out_len)
@@ -199,7 +169,7 @@ END_TEST
 
 START_TEST(round_trip_and_rgba)
 {
-  make_tmpdir();
+  p2ct_tmpdir_make();
   enum { W = 37, H = 23 };
   static uint32_t ids[W * H];
   uint32_t x = 12345;
@@ -209,7 +179,7 @@ START_TEST(round_trip_and_rgba)
   }
   ids[1] = 0xFFFFFF;
   p2c_error e;
-  const char *path = tmp_path("ids.png");
+  const char *path = p2ct_tmp_path("ids.png");
   ck_assert_int_eq(p2c_idmap_write_png(path, ids, W, H, &e), P2C_OK);
   p2c_idmap *map;
   ck_assert_int_eq(p2c_idmap_read_png(path, &map, &e), P2C_OK);
@@ -228,8 +198,8 @@ START_TEST(round_trip_and_rgba)
   }
   size_t len;
   void *png = encode(W, H, SPNG_COLOR_TYPE_TRUECOLOR_ALPHA, 8, 0, rgba, sizeof rgba, &len);
-  path = tmp_path("rgba.png");
-  write_bytes(path, png, len);
+  path = p2ct_tmp_path("rgba.png");
+  p2ct_write_file(path, png, len);
   free(png);
   ck_assert_int_eq(p2c_idmap_read_png(path, &map, &e), P2C_OK);
   ck_assert_int_eq(memcmp(p2c_idmap_data(map), ids, sizeof ids), 0);
@@ -237,8 +207,8 @@ START_TEST(round_trip_and_rgba)
 
   /* Adam7-interlaced RGB */
   png = encode(W, H, SPNG_COLOR_TYPE_TRUECOLOR, 8, 1, rgba, (size_t)W * H * 3, &len);
-  path = tmp_path("interlaced.png");
-  write_bytes(path, png, len);
+  path = p2ct_tmp_path("interlaced.png");
+  p2ct_write_file(path, png, len);
   free(png);
   ck_assert_int_eq(p2c_idmap_read_png(path, &map, &e), P2C_OK);
   const uint32_t *got = p2c_idmap_data(map);
@@ -255,7 +225,7 @@ START_TEST(round_trip_and_rgba)
   ck_assert_int_eq(p2c_idmap_write_png("/nonexistent/x.png", ids, 1, 1, &e), P2C_ERR_IO);
   p2c_idmap_free(NULL);
   ck_assert_ptr_null(p2c_idmap_data(NULL));
-  remove_tmpdir();
+  p2ct_tmpdir_remove();
 }
 END_TEST
 
@@ -273,12 +243,12 @@ static void write_header_only(const char *path, uint32_t w, uint32_t h)
   d[10] = d[11] = d[12] = 0;
   uLong crc = crc32(0, b + 12, 17);
   for (int i = 0; i < 4; i++) b[29 + i] = (unsigned char)(crc >> (24 - 8 * i));
-  write_bytes(path, b, sizeof b);
+  p2ct_write_file(path, b, sizeof b);
 }
 
 START_TEST(rejected_pngs)
 {
-  make_tmpdir();
+  p2ct_tmpdir_make();
   static unsigned char px[16 * 16 * 8];
   for (size_t i = 0; i < sizeof px; i++) px[i] = (unsigned char)(i * 7);
   size_t len;
@@ -298,49 +268,49 @@ START_TEST(rejected_pngs)
   for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++) {
     for (size_t k = 0; k < 256 && layouts[i].color == SPNG_COLOR_TYPE_INDEXED; k++) px[k] = k & 1;
     png = encode(16, 16, layouts[i].color, layouts[i].depth, 0, px, layouts[i].bytes, &len);
-    write_bytes(tmp_path(layouts[i].name), png, len);
+    p2ct_write_file(p2ct_tmp_path(layouts[i].name), png, len);
     free(png);
-    read_expect(tmp_path(layouts[i].name), P2C_ERR_PARSE, layouts[i].message);
+    read_expect(p2ct_tmp_path(layouts[i].name), P2C_ERR_PARSE, layouts[i].message);
   }
 
   /* truncated and corrupt copies of a good PNG */
   for (size_t i = 0; i < sizeof px; i++) px[i] = (unsigned char)(i * 13 + (i >> 5));
   png = encode(16, 16, SPNG_COLOR_TYPE_TRUECOLOR, 8, 0, px, 16 * 16 * 3, &len);
-  write_bytes(tmp_path("good.png"), png, len);
-  read_expect(tmp_path("good.png"), P2C_OK, "");
-  write_bytes(tmp_path("truncated.png"), png, len / 2);
-  read_expect(tmp_path("truncated.png"), P2C_ERR_PARSE, "corrupt or truncated PNG");
-  write_bytes(tmp_path("header_only.png"), png, 40);
-  read_expect(tmp_path("header_only.png"), P2C_ERR_PARSE, "corrupt or truncated PNG");
+  p2ct_write_file(p2ct_tmp_path("good.png"), png, len);
+  read_expect(p2ct_tmp_path("good.png"), P2C_OK, "");
+  p2ct_write_file(p2ct_tmp_path("truncated.png"), png, len / 2);
+  read_expect(p2ct_tmp_path("truncated.png"), P2C_ERR_PARSE, "corrupt or truncated PNG");
+  p2ct_write_file(p2ct_tmp_path("header_only.png"), png, 40);
+  read_expect(p2ct_tmp_path("header_only.png"), P2C_ERR_PARSE, "corrupt or truncated PNG");
   unsigned char *bad = malloc(len);
   memcpy(bad, png, len);
   bad[len / 2] ^= 0x55; /* inside IDAT: the chunk CRC no longer matches */
-  write_bytes(tmp_path("corrupt.png"), bad, len);
-  read_expect(tmp_path("corrupt.png"), P2C_ERR_PARSE, "corrupt or truncated PNG");
+  p2ct_write_file(p2ct_tmp_path("corrupt.png"), bad, len);
+  read_expect(p2ct_tmp_path("corrupt.png"), P2C_ERR_PARSE, "corrupt or truncated PNG");
   memcpy(bad, png, len);
   bad[0] = 'X';
-  write_bytes(tmp_path("signature.png"), bad, len);
-  read_expect(tmp_path("signature.png"), P2C_ERR_PARSE, "not a valid PNG");
+  p2ct_write_file(p2ct_tmp_path("signature.png"), bad, len);
+  read_expect(p2ct_tmp_path("signature.png"), P2C_ERR_PARSE, "not a valid PNG");
   free(bad);
   free(png);
-  write_bytes(tmp_path("text.png"), "hello, world", 12);
-  read_expect(tmp_path("text.png"), P2C_ERR_PARSE, "not a valid PNG");
-  write_bytes(tmp_path("empty.png"), "", 0);
-  read_expect(tmp_path("empty.png"), P2C_ERR_PARSE, "empty file, expected a PNG");
+  p2ct_write_file(p2ct_tmp_path("text.png"), "hello, world", 12);
+  read_expect(p2ct_tmp_path("text.png"), P2C_ERR_PARSE, "not a valid PNG");
+  p2ct_write_file(p2ct_tmp_path("empty.png"), "", 0);
+  read_expect(p2ct_tmp_path("empty.png"), P2C_ERR_PARSE, "empty file, expected a PNG");
 
   /* decompression bombs: the header alone announces the size */
-  write_header_only(tmp_path("bomb.png"), 20000, 20000);
-  read_expect(tmp_path("bomb.png"), P2C_ERR_LIMIT, "20000x20000 PNG is larger than the limit of 268435456 pixels");
-  write_header_only(tmp_path("wide.png"), 1u << 30, 1);
-  read_expect(tmp_path("wide.png"), P2C_ERR_LIMIT, "PNG larger than the limit of 268435456 pixels");
+  write_header_only(p2ct_tmp_path("bomb.png"), 20000, 20000);
+  read_expect(p2ct_tmp_path("bomb.png"), P2C_ERR_LIMIT, "20000x20000 PNG is larger than the limit of 268435456 pixels");
+  write_header_only(p2ct_tmp_path("wide.png"), 1u << 30, 1);
+  read_expect(p2ct_tmp_path("wide.png"), P2C_ERR_LIMIT, "PNG larger than the limit of 268435456 pixels");
 
   /* files that are not there or not files */
-  read_expect(tmp_path("missing.png"), P2C_ERR_IO, "cannot open: No such file or directory");
-  mkdir(tmp_path("dir.png"), 0700);
-  read_expect(tmp_path("dir.png"), P2C_ERR_IO, "is a directory, expected a PNG file");
+  read_expect(p2ct_tmp_path("missing.png"), P2C_ERR_IO, "cannot open: No such file or directory");
+  mkdir(p2ct_tmp_path("dir.png"), 0700);
+  read_expect(p2ct_tmp_path("dir.png"), P2C_ERR_IO, "is a directory, expected a PNG file");
   p2c_idmap *map = NULL;
   ck_assert_int_eq(p2c_idmap_read_png(NULL, &map, NULL), P2C_ERR_INVALID_ARG);
-  remove_tmpdir();
+  p2ct_tmpdir_remove();
 }
 END_TEST
 
@@ -349,12 +319,12 @@ END_TEST
  * naming the file (the sanitizer builds run this too). */
 START_TEST(mutated_pngs_never_crash)
 {
-  make_tmpdir();
+  p2ct_tmpdir_make();
   enum { W = 24, H = 17 };
   static uint32_t ids[W * H];
   for (size_t i = 0; i < W * H; i++) ids[i] = (uint32_t)((i / 37) * 99991u) & 0xFFFFFF;
   p2c_error e;
-  const char *path = tmp_path("base.png");
+  const char *path = p2ct_tmp_path("base.png");
   ck_assert_int_eq(p2c_idmap_write_png(path, ids, W, H, &e), P2C_OK);
   FILE *f = fopen(path, "rb");
   static unsigned char base[1 << 16], buf[1 << 16];
@@ -393,7 +363,7 @@ START_TEST(mutated_pngs_never_crash)
   }
   printf("mutated PNGs: %zu decoded, %zu rejected cleanly\n", ok, rejected);
   ck_assert_uint_gt(rejected, 2000);
-  remove_tmpdir();
+  p2ct_tmpdir_remove();
 }
 END_TEST
 

@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "io/json.h"
 #include "masks/overlap.h"
 #include "masks/pq.h"
 #include "masks/pyset.h"
@@ -201,37 +200,12 @@ END_TEST
 
 /* ---- goldens ------------------------------------------------------------- */
 
-static cJSON *load_json(const char *rel)
-{
-  const char *path = p2ct_parity(rel);
-  if (!path) return NULL;
-  cJSON *root = NULL;
-  p2c_error err;
-  ck_assert_msg(p2ci_json_load(path, 0, &root, &err) == P2C_OK, "%s", err.message);
-  return root;
-}
-
 static p2c_dataset *load_ds(const char *rel, const char *png_rel, int kind)
 {
   char path[4096], dir[4096];
   snprintf(path, sizeof path, "%s", p2ct_parity(rel));
-  p2c_load_options o = P2C_LOAD_OPTIONS_INIT;
-  o.kind = kind;
-  if (png_rel) {
-    snprintf(dir, sizeof dir, "%s", p2ct_parity(png_rel));
-    o.png_dir = dir;
-  }
-  p2c_dataset *ds = NULL;
-  p2c_error err;
-  ck_assert_msg(p2c_dataset_load(path, &o, &ds, &err) == P2C_OK, "%s", err.message);
-  return ds;
-}
-
-static double jnum(const cJSON *o, const char *k)
-{
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-  ck_assert_msg(cJSON_IsNumber(v), "no number %s", k);
-  return v->valuedouble;
+  if (png_rel) snprintf(dir, sizeof dir, "%s", p2ct_parity(png_rel));
+  return p2ct_load_dataset(path, kind, png_rel ? dir : NULL);
 }
 
 static const char *GROUPS[3] = {"All", "Things", "Stuff"};
@@ -243,10 +217,10 @@ static void compare_result(const p2c_pq *pq, const cJSON *result, p2ct_cmp *cmp,
     const cJSON *want = cJSON_GetObjectItemCaseSensitive(result, GROUPS[g]);
     p2c_pq_summary s;
     ck_assert_int_eq(p2c_pq_get_summary(pq, g, &s), P2C_OK);
-    ck_assert_int_eq(s.n, (int)jnum(want, "n"));
-    ck_assert_msg(p2ct_cmp_add(cmp, jnum(want, "pq"), s.pq), "%s %s pq", name, GROUPS[g]);
-    ck_assert_msg(p2ct_cmp_add(cmp, jnum(want, "sq"), s.sq), "%s %s sq", name, GROUPS[g]);
-    ck_assert_msg(p2ct_cmp_add(cmp, jnum(want, "rq"), s.rq), "%s %s rq", name, GROUPS[g]);
+    ck_assert_int_eq(s.n, (int)p2ct_json_num(want, "n"));
+    ck_assert_msg(p2ct_cmp_add(cmp, p2ct_json_num(want, "pq"), s.pq), "%s %s pq", name, GROUPS[g]);
+    ck_assert_msg(p2ct_cmp_add(cmp, p2ct_json_num(want, "sq"), s.sq), "%s %s sq", name, GROUPS[g]);
+    ck_assert_msg(p2ct_cmp_add(cmp, p2ct_json_num(want, "rq"), s.rq), "%s %s rq", name, GROUPS[g]);
   }
   const cJSON *pc = cJSON_GetObjectItemCaseSensitive(result, "per_class");
   ck_assert_uint_eq((size_t)cJSON_GetArraySize(pc), p2c_pq_num_classes(pq));
@@ -255,9 +229,9 @@ static void compare_result(const p2c_pq *pq, const cJSON *result, p2ct_cmp *cmp,
     p2c_pq_get_class(pq, i, &c);
     const cJSON *want = cJSON_GetArrayItem(pc, (int)i);
     ck_assert_int_eq(atoll(want->string), c.category_id); /* same order as panopticapi */
-    ck_assert_msg(p2ct_cmp_add(cmp, jnum(want, "pq"), c.pq), "%s class %lld pq", name, (long long)c.category_id);
-    ck_assert_msg(p2ct_cmp_add(cmp, jnum(want, "sq"), c.sq), "%s class %lld sq", name, (long long)c.category_id);
-    ck_assert_msg(p2ct_cmp_add(cmp, jnum(want, "rq"), c.rq), "%s class %lld rq", name, (long long)c.category_id);
+    ck_assert_msg(p2ct_cmp_add(cmp, p2ct_json_num(want, "pq"), c.pq), "%s class %lld pq", name, (long long)c.category_id);
+    ck_assert_msg(p2ct_cmp_add(cmp, p2ct_json_num(want, "sq"), c.sq), "%s class %lld sq", name, (long long)c.category_id);
+    ck_assert_msg(p2ct_cmp_add(cmp, p2ct_json_num(want, "rq"), c.rq), "%s class %lld rq", name, (long long)c.category_id);
   }
 }
 
@@ -322,7 +296,7 @@ START_TEST(goldens_bit_identical_any_thread_count)
     p2c_pq *pq1 = run_pq(gt, pred, 1), *pq2 = run_pq(gt, pred, 2), *pq3 = run_pq(gt, pred, 3);
     assert_same(pq1, pq2);
     assert_same(pq1, pq3);
-    cJSON *res = load_json(g->result);
+    cJSON *res = p2ct_parity_json(g->result);
     size_t before = all.identical;
     compare_result(pq1, cJSON_GetObjectItemCaseSensitive(res, "result"), &all, g->name);
     printf("%s: %zu values bit-identical (threads 1, 2, 3 give the same bits)\n", g->name,
@@ -330,7 +304,7 @@ START_TEST(goldens_bit_identical_any_thread_count)
     cJSON_Delete(res);
     if (g->counts) {
       /* the Pix2Cap script's per-category counts (one chunk) are panopticapi's */
-      cJSON *dbg = load_json(g->counts);
+      cJSON *dbg = p2ct_parity_json(g->counts);
       const cJSON *per = cJSON_GetObjectItemCaseSensitive(dbg, "metrics_per_category");
       for (size_t i = 0; i < p2c_pq_num_classes(pq1); i++) {
         p2c_pq_class c;
@@ -342,10 +316,10 @@ START_TEST(goldens_bit_identical_any_thread_count)
           ck_assert(c.tp + c.fp + c.fn == 0);
           continue;
         }
-        ck_assert(p2ct_cmp_add(&counts, jnum(w, "tp"), (double)c.tp));
-        ck_assert(p2ct_cmp_add(&counts, jnum(w, "fp"), (double)c.fp));
-        ck_assert(p2ct_cmp_add(&counts, jnum(w, "fn"), (double)c.fn));
-        ck_assert_msg(p2ct_cmp_add(&counts, jnum(w, "iou"), c.iou), "%s class %s iou %.17g", g->name, key, c.iou);
+        ck_assert(p2ct_cmp_add(&counts, p2ct_json_num(w, "tp"), (double)c.tp));
+        ck_assert(p2ct_cmp_add(&counts, p2ct_json_num(w, "fp"), (double)c.fp));
+        ck_assert(p2ct_cmp_add(&counts, p2ct_json_num(w, "fn"), (double)c.fn));
+        ck_assert_msg(p2ct_cmp_add(&counts, p2ct_json_num(w, "iou"), c.iou), "%s class %s iou %.17g", g->name, key, c.iou);
       }
       cJSON_Delete(dbg);
     }
@@ -374,7 +348,7 @@ static int check_image(void *user, size_t gi, const p2c_pq_image *img)
 {
   per_image_ctx *c = user;
   const cJSON *w = cJSON_GetArrayItem(c->want, (int)c->k++);
-  ck_assert_int_eq((int64_t)jnum(w, "image_id"), p2c_pq_image_id(img));
+  ck_assert_int_eq((int64_t)p2ct_json_num(w, "image_id"), p2c_pq_image_id(img));
   size_t ncat = p2c_dataset_num_categories(c->gt);
   p2c_category_info *cats = calloc(ncat, sizeof *cats);
   for (size_t i = 0; i < ncat; i++) p2c_dataset_category(c->gt, i, &cats[i]);
@@ -391,10 +365,10 @@ static int check_image(void *user, size_t gi, const p2c_pq_image *img)
     snprintf(key, sizeof key, "%lld", (long long)k.category_id);
     const cJSON *x = cJSON_GetObjectItemCaseSensitive(per, key);
     ck_assert_msg(x != NULL, "image %lld class %s", (long long)p2c_pq_image_id(img), key);
-    ck_assert(p2ct_cmp_add(c->cmp, jnum(x, "tp"), (double)k.tp));
-    ck_assert(p2ct_cmp_add(c->cmp, jnum(x, "fp"), (double)k.fp));
-    ck_assert(p2ct_cmp_add(c->cmp, jnum(x, "fn"), (double)k.fn));
-    ck_assert(p2ct_cmp_add(c->cmp, jnum(x, "iou"), k.iou));
+    ck_assert(p2ct_cmp_add(c->cmp, p2ct_json_num(x, "tp"), (double)k.tp));
+    ck_assert(p2ct_cmp_add(c->cmp, p2ct_json_num(x, "fp"), (double)k.fp));
+    ck_assert(p2ct_cmp_add(c->cmp, p2ct_json_num(x, "fn"), (double)k.fn));
+    ck_assert(p2ct_cmp_add(c->cmp, p2ct_json_num(x, "iou"), k.iou));
     seen++;
   }
   ck_assert_uint_eq(seen, (size_t)cJSON_GetArraySize(per));
@@ -419,7 +393,7 @@ START_TEST(sample_per_image_stats)
   for (int r = 0; r < 2; r++) {
     p2c_dataset *gt = load_ds("panoptic/panopticapi_sample/inputs/gt/panoptic_examples.json", NULL, P2C_DATASET_GT);
     p2c_dataset *pred = load_ds(preds[r], NULL, P2C_DATASET_PRED);
-    cJSON *w = load_json(want[r]);
+    cJSON *w = p2ct_parity_json(want[r]);
     per_image_ctx ctx = {gt, w, 0, &cmp};
     p2c_pq_options o = P2C_PQ_OPTIONS_INIT;
     o.threads = 2;
@@ -445,7 +419,7 @@ START_TEST(sample_errors_have_panopticapi_messages)
     p2ct_skip("panopticapi_sample errors");
     return;
   }
-  cJSON *errs = load_json("panoptic/panopticapi_sample/outputs/errors.cpu2.json");
+  cJSON *errs = p2ct_parity_json("panoptic/panopticapi_sample/outputs/errors.cpu2.json");
   const cJSON *e = cJSON_GetObjectItemCaseSensitive(errs, "errors");
   static const char *cases[] = {"err_png_not_json", "err_unknown_category", "err_json_not_png",
                                 "err_missing_image", "err_two_errors"};
@@ -477,54 +451,32 @@ END_TEST
 
 
 /* What panopticapi crashes on (numpy broadcasting error): PNGs of two sizes. */
-static void write_text(const char *path, const char *text)
-{
-  FILE *f = fopen(path, "w");
-  ck_assert_ptr_nonnull(f);
-  fputs(text, f);
-  fclose(f);
-}
-
 START_TEST(png_size_mismatch_is_an_error)
 {
-  char dir[] = "/tmp/p2c_pq_XXXXXX";
-  ck_assert_ptr_nonnull(mkdtemp(dir));
-  char p[4096], q[4096];
-  snprintf(p, sizeof p, "%s/gt", dir);
-  ck_assert_int_eq(mkdir(p, 0700), 0);
-  snprintf(p, sizeof p, "%s/pred", dir);
-  ck_assert_int_eq(mkdir(p, 0700), 0);
+  p2ct_tmpdir_make();
+  p2ct_tmp_mkdir("gt");
+  p2ct_tmp_mkdir("pred");
   static const char *js =
       "{\"images\": [{\"id\": 7, \"file_name\": \"7.jpg\", \"width\": 6, \"height\": 4}],"
       " \"annotations\": [{\"image_id\": 7, \"file_name\": \"7.png\", \"segments_info\":"
       " [{\"id\": 1, \"category_id\": 10, \"iscrowd\": 0, \"area\": 24}]}],"
       " \"categories\": [{\"id\": 10, \"name\": \"a\", \"isthing\": 1}]}";
-  snprintf(p, sizeof p, "%s/gt.json", dir);
-  write_text(p, js);
-  snprintf(q, sizeof q, "%s/pred.json", dir);
-  write_text(q, js);
   uint32_t ids[30];
   for (int i = 0; i < 30; i++) ids[i] = 1;
-  char png[4096];
-  snprintf(png, sizeof png, "%s/gt/7.png", dir);
-  ck_assert_int_eq(p2c_idmap_write_png(png, ids, 6, 4, NULL), P2C_OK);
-  snprintf(png, sizeof png, "%s/pred/7.png", dir);
-  ck_assert_int_eq(p2c_idmap_write_png(png, ids, 5, 6, NULL), P2C_OK);
-  p2c_dataset *gt = NULL, *pred = NULL;
-  p2c_load_options o = P2C_LOAD_OPTIONS_INIT;
-  ck_assert_int_eq(p2c_dataset_load(p, &o, &gt, NULL), P2C_OK);
-  o.kind = P2C_DATASET_PRED;
-  ck_assert_int_eq(p2c_dataset_load(q, &o, &pred, NULL), P2C_OK);
+  p2ct_tmp_write_ids("gt/7.png", ids, 6, 4);
+  p2ct_tmp_write_ids("pred/7.png", ids, 5, 6);
+  p2c_dataset *gt = p2ct_load_dataset(p2ct_tmp_write("gt.json", js), P2C_DATASET_GT, NULL);
+  p2c_dataset *pred = p2ct_load_dataset(p2ct_tmp_write("pred.json", js), P2C_DATASET_PRED, NULL);
   p2c_pq *pq = NULL;
   p2c_error err;
   ck_assert_int_eq(p2c_pq_compute(gt, pred, NULL, &pq, &err), P2C_ERR_MISMATCH);
   char want[8192];
-  snprintf(want, sizeof want, "image 7: %s/pred/7.png is 5x6 but %s/gt/7.png is 6x4 (width x height)", dir, dir);
+  snprintf(want, sizeof want, "image 7: %s/pred/7.png is 5x6 but %s/gt/7.png is 6x4 (width x height)",
+           p2ct_tmpdir, p2ct_tmpdir);
   ck_assert_str_eq(err.message, want);
   p2c_dataset_free(gt);
   p2c_dataset_free(pred);
-  snprintf(png, sizeof png, "rm -rf '%s'", dir);
-  ck_assert_int_eq(system(png), 0);
+  p2ct_tmpdir_remove();
 }
 END_TEST
 
@@ -599,7 +551,7 @@ START_TEST(instance_predictions_score_like_pngs)
     o.threads = 2;
     p2c_pq *pq = NULL;
     ck_assert_msg(p2c_pq_compute_instances(gt, inst, &o, &pq, &err) == P2C_OK, "%s", err.message);
-    cJSON *res = load_json(g->result);
+    cJSON *res = p2ct_parity_json(g->result);
     compare_result(pq, cJSON_GetObjectItemCaseSensitive(res, "result"), &cmp, g->name);
     cJSON_Delete(res);
     p2c_pq_free(pq);
@@ -619,16 +571,16 @@ START_TEST(instance_errors_name_the_entry)
   int fd = mkstemp(path);
   ck_assert_int_ge(fd, 0);
   close(fd);
-  write_text(path, "[{\"image_id\": 3, \"category_id\": 1, \"segmentation\": {\"size\": [3, 4], \"counts\": \"0<\"}},"
-                   " {\"image_id\": 5, \"category_id\": 1, \"segmentation\": {\"size\": [3, 4], \"counts\": \"1z7\"}}]");
+  p2ct_write_text(path, "[{\"image_id\": 3, \"category_id\": 1, \"segmentation\": {\"size\": [3, 4], \"counts\": \"0<\"}},"
+                        " {\"image_id\": 5, \"category_id\": 1, \"segmentation\": {\"size\": [3, 4], \"counts\": \"1z7\"}}]");
   p2c_instances *inst = NULL;
   p2c_error err;
   ck_assert_int_eq(p2c_instances_load(path, &inst, &err), P2C_ERR_PARSE);
   char want[512];
   snprintf(want, sizeof want, "%s: [1] (image 5): segmentation: RLE counts string has an invalid byte 0x7a at offset 1 (allowed: '0'..'o')", path);
   ck_assert_str_eq(err.message, want);
-  write_text(path, "{\"annotations\": [{\"image_id\": 3, \"category_id\": 1, \"score\": 0.2, \"caption\": \"a cat\","
-                   " \"segmentation\": {\"size\": [3, 4], \"counts\": [0, 12]}}]}");
+  p2ct_write_text(path, "{\"annotations\": [{\"image_id\": 3, \"category_id\": 1, \"score\": 0.2, \"caption\": \"a cat\","
+                        " \"segmentation\": {\"size\": [3, 4], \"counts\": [0, 12]}}]}");
   ck_assert_int_eq(p2c_instances_load(path, &inst, &err), P2C_OK);
   p2c_instance_info ii;
   ck_assert_int_eq(p2c_instances_get(inst, 0, &ii), P2C_OK);
@@ -695,7 +647,7 @@ START_TEST(panopticapi_two_processes)
     p2c_pq *pq = NULL, *one = run_pq(gt, pred, 2);
     p2c_error err;
     ck_assert_msg(p2c_pq_compute(gt, pred, &o, &pq, &err) == P2C_OK, "%s", err.message);
-    cJSON *res = load_json(rel);
+    cJSON *res = p2ct_parity_json(rel);
     compare_result(pq, cJSON_GetObjectItemCaseSensitive(res, "result"), &cmp, g->name);
     cJSON_Delete(res);
     for (size_t i = 0; i < p2c_pq_num_classes(pq); i++) {

@@ -6,29 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/json.h"
 #include "protocol/average_precision.h"
 #include "protocol/dense_map.h"
 #include "testutil.h"
 
 static const char *const sets[] = {"small", "medium", "edge", "chunkdrop"};
-
-static cJSON *load(const char *rel)
-{
-  const char *path = p2ct_parity(rel);
-  if (!path) return NULL;
-  cJSON *doc = NULL;
-  p2c_error err;
-  ck_assert_msg(p2ci_json_load(path, 0, &doc, &err) == P2C_OK, "%s", err.message);
-  return doc;
-}
-
-static double num(const cJSON *o, const char *key)
-{
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-  ck_assert_msg(cJSON_IsNumber(v), "missing number %s", key);
-  return v->valuedouble;
-}
 
 START_TEST(official_map_from_script_records_is_bit_identical)
 {
@@ -37,46 +19,46 @@ START_TEST(official_map_from_script_records_is_bit_identical)
   for (size_t s = 0; s < sizeof sets / sizeof sets[0]; s++) {
     char rel[256];
     snprintf(rel, sizeof rel, "panoptic/%s/outputs/debug.map.json", sets[s]);
-    cJSON *dbg = load(rel);
+    cJSON *dbg = p2ct_parity_json(rel);
     if (!dbg) {
       p2ct_skip("official mAP");
       return;
     }
     snprintf(rel, sizeof rel, "panoptic/%s/outputs/map.result.json", sets[s]);
-    cJSON *want_doc = load(rel);
+    cJSON *want_doc = p2ct_parity_json(rel);
     const cJSON *want = cJSON_GetObjectItemCaseSensitive(want_doc, "result");
     const cJSON *recs = cJSON_GetObjectItemCaseSensitive(dbg, "records");
     size_t n = (size_t)cJSON_GetArraySize(recs);
-    ck_assert_uint_eq(n, (size_t)num(dbg, "n_records"));
+    ck_assert_uint_eq(n, (size_t)p2ct_json_num(dbg, "n_records"));
     p2ci_map_record *r = calloc(n ? n : 1, sizeof *r);
     size_t i = 0;
     const cJSON *it;
     cJSON_ArrayForEach(it, recs)
     {
       const cJSON *ref = cJSON_GetObjectItemCaseSensitive(it, "references");
-      r[i].iou = num(it, "iou");
-      r[i].meteor = num(it, "meteor");
+      r[i].iou = p2ct_json_num(it, "iou");
+      r[i].meteor = p2ct_json_num(it, "meteor");
       /* `if not r["references"]`: an empty string or list is a false positive */
       r[i].fp = (cJSON_IsString(ref) && !*ref->valuestring) || (cJSON_IsArray(ref) && !ref->child);
       i++;
     }
     p2ci_map_result got;
-    ck_assert_int_eq(p2ci_map_official(r, n, (uint64_t)num(dbg, "npos"), &got), 0);
+    ck_assert_int_eq(p2ci_map_official(r, n, (uint64_t)p2ct_json_num(dbg, "npos"), &got), 0);
     const cJSON *apb = cJSON_GetObjectItemCaseSensitive(want, "ap_breakdown");
     const cJSON *detb = cJSON_GetObjectItemCaseSensitive(want, "det_breakdown");
     ck_assert_int_eq(cJSON_GetArraySize(apb), 30);
     for (int a = 0; a < P2CI_MAP_NIOU; a++) {
       char key[64];
       snprintf(key, sizeof key, "iou%s", p2ci_map_iou_names[a]);
-      ck_assert_msg(p2ct_cmp_add(&c, num(detb, key), got.det_ap[a]), "%s %s", sets[s], key);
+      ck_assert_msg(p2ct_cmp_add(&c, p2ct_json_num(detb, key), got.det_ap[a]), "%s %s", sets[s], key);
       for (int m = 0; m < P2CI_MAP_NMETEOR; m++) {
         snprintf(key, sizeof key, "iou%s_score%s", p2ci_map_iou_names[a], p2ci_map_meteor_names[m]);
-        ck_assert_msg(p2ct_cmp_add(&c, num(apb, key), got.ap[a][m]), "%s %s: %.17g vs %.17g",
-                      sets[s], key, num(apb, key), got.ap[a][m]);
+        ck_assert_msg(p2ct_cmp_add(&c, p2ct_json_num(apb, key), got.ap[a][m]), "%s %s: %.17g vs %.17g",
+                      sets[s], key, p2ct_json_num(apb, key), got.ap[a][m]);
       }
     }
-    ck_assert_msg(p2ct_cmp_add(&c, num(want, "map"), got.map), "%s map", sets[s]);
-    ck_assert_msg(p2ct_cmp_add(&c, num(want, "detmap"), got.detmap), "%s detmap", sets[s]);
+    ck_assert_msg(p2ct_cmp_add(&c, p2ct_json_num(want, "map"), got.map), "%s map", sets[s]);
+    ck_assert_msg(p2ct_cmp_add(&c, p2ct_json_num(want, "detmap"), got.detmap), "%s detmap", sets[s]);
     free(r);
     cJSON_Delete(dbg);
     cJSON_Delete(want_doc);

@@ -14,35 +14,15 @@
 
 static const char *const sets[] = {"small", "medium", "edge", "chunkdrop"};
 
-static cJSON *load(const char *rel)
-{
-  const char *path = p2ct_parity(rel);
-  if (!path) return NULL;
-  cJSON *doc = NULL;
-  p2c_error err;
-  ck_assert_msg(p2ci_json_load(path, 0, &doc, &err) == P2C_OK, "%s", err.message);
-  return doc;
-}
-
-static double num(const cJSON *o, const char *key)
-{
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-  ck_assert_msg(cJSON_IsNumber(v), "missing number %s", key);
-  return v->valuedouble;
-}
-
 static int load_pair(const char *dir, p2c_dataset **gt, p2c_dataset **pred)
 {
   char rel[256];
   snprintf(rel, sizeof rel, "%s/gt.json", dir);
   const char *p = p2ct_parity(rel);
   if (!p) return 0;
-  p2c_error err;
-  p2c_load_options go = P2C_LOAD_OPTIONS_INIT, po = P2C_LOAD_OPTIONS_INIT;
-  po.kind = P2C_DATASET_PRED;
-  ck_assert_msg(p2c_dataset_load(p, &go, gt, &err) == P2C_OK, "%s", err.message);
+  *gt = p2ct_load_dataset(p, P2C_DATASET_GT, NULL);
   snprintf(rel, sizeof rel, "%s/pred.json", dir);
-  ck_assert_msg(p2c_dataset_load(p2ct_parity(rel), &po, pred, &err) == P2C_OK, "%s", err.message);
+  *pred = p2ct_load_dataset(p2ct_parity(rel), P2C_DATASET_PRED, NULL);
   return 1;
 }
 
@@ -92,27 +72,27 @@ START_TEST(official_matches_the_scripts_on_every_set)
       const cJSON *seg = cJSON_GetObjectItemCaseSensitive(got, "caption_seg");
       const cJSON *all = cJSON_GetObjectItemCaseSensitive(seg, "All");
       snprintf(rel, sizeof rel, "panoptic/%s/outputs/metrics.cpu%d.result.json", sets[s], cpus[k]);
-      cJSON *want = load(rel);
+      cJSON *want = p2ct_parity_json(rel);
       const cJSON *wall =
           cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(want, "result"), "All");
       static const char *const keys[] = {"bleu", "meteor", "cider", "rouge", "pq", "sq", "rq", "n"};
       for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        ck_assert_msg(p2ct_cmp_add(&c, num(wall, keys[i]), num(all, keys[i])), "%s cpu%d %s: %.17g vs %.17g",
-                      sets[s], cpus[k], keys[i], num(wall, keys[i]), num(all, keys[i]));
+        ck_assert_msg(p2ct_cmp_add(&c, p2ct_json_num(wall, keys[i]), p2ct_json_num(all, keys[i])), "%s cpu%d %s: %.17g vs %.17g",
+                      sets[s], cpus[k], keys[i], p2ct_json_num(wall, keys[i]), p2ct_json_num(all, keys[i]));
       /* SPICE is not reproduced: null (the goldens hold "nan") */
       ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(all, "spice")));
       cJSON_Delete(want);
       if (cpus[k] == 1) { /* the mAP script runs in one process */
         snprintf(rel, sizeof rel, "panoptic/%s/outputs/map.result.json", sets[s]);
-        want = load(rel);
+        want = p2ct_parity_json(rel);
         const cJSON *wm = cJSON_GetObjectItemCaseSensitive(want, "result");
-        ck_assert(p2ct_cmp_add(&c, num(wm, "map"), num(seg, "map")));
-        ck_assert(p2ct_cmp_add(&c, num(wm, "detmap"), num(seg, "detmap")));
+        ck_assert(p2ct_cmp_add(&c, p2ct_json_num(wm, "map"), p2ct_json_num(seg, "map")));
+        ck_assert(p2ct_cmp_add(&c, p2ct_json_num(wm, "detmap"), p2ct_json_num(seg, "detmap")));
         static const char *const blocks[2] = {"ap_breakdown", "det_breakdown"};
         for (int b = 0; b < 2; b++) {
           const cJSON *it, *gb = cJSON_GetObjectItemCaseSensitive(seg, blocks[b]);
           cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(wm, blocks[b]))
-              ck_assert_msg(p2ct_cmp_add(&c, it->valuedouble, num(gb, it->string)), "%s %s", sets[s],
+              ck_assert_msg(p2ct_cmp_add(&c, it->valuedouble, p2ct_json_num(gb, it->string)), "%s %s", sets[s],
                             it->string);
         }
         cJSON_Delete(want);
@@ -145,7 +125,7 @@ START_TEST(record_meteor_matches_nltk)
   for (size_t s = 0; s < sizeof sets / sizeof sets[0]; s++) {
     char rel[256];
     snprintf(rel, sizeof rel, "panoptic/%s/outputs/debug.map.json", sets[s]);
-    cJSON *dbg = load(rel);
+    cJSON *dbg = p2ct_parity_json(rel);
     const cJSON *it;
     cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(dbg, "records"))
     {
@@ -173,17 +153,17 @@ START_TEST(record_meteor_matches_nltk)
       }
       double got;
       ck_assert_int_eq(p2ci_official_record_meteor(ev, &r, &got), 0);
-      ck_assert_msg(p2ct_cmp_add(&c, num(it, "meteor"), got), "%s: %.17g vs %.17g", sets[s],
-                    num(it, "meteor"), got);
+      ck_assert_msg(p2ct_cmp_add(&c, p2ct_json_num(it, "meteor"), got), "%s: %.17g vs %.17g", sets[s],
+                    p2ct_json_num(it, "meteor"), got);
     }
     cJSON_Delete(dbg);
   }
   /* one single-letter match, L = 1..30 GT words */
-  cJSON *tab = load("panoptic/meteor_single_match_table.json");
+  cJSON *tab = p2ct_parity_json("panoptic/meteor_single_match_table.json");
   const cJSON *row;
   cJSON_ArrayForEach(row, tab)
   {
-    int L = (int)num(row, "L");
+    int L = (int)p2ct_json_num(row, "L");
     char cap[512] = "x";
     for (int i = 1; i < L; i++) strcat(cap, " zzq");
     ev_record r = {0};
@@ -191,7 +171,7 @@ START_TEST(record_meteor_matches_nltk)
     ck_assert_int_eq(p2ci_strings_add(&ev->text, "wx", &r.pred_caption), 0);
     double got;
     ck_assert_int_eq(p2ci_official_record_meteor(ev, &r, &got), 0);
-    ck_assert_msg(p2ct_cmp_add(&c, num(row, "meteor"), got), "L=%d", L);
+    ck_assert_msg(p2ct_cmp_add(&c, p2ct_json_num(row, "meteor"), got), "L=%d", L);
   }
   cJSON_Delete(tab);
   p2ct_cmp_report(&c);
@@ -221,7 +201,7 @@ START_TEST(script_error_cases)
       {"all_pred_void", 0, NULL},
       {"no_true_positive", 0, NULL},
   };
-  cJSON *errors = load("panoptic/errors_pix2cap/outputs/errors.json");
+  cJSON *errors = p2ct_parity_json("panoptic/errors_pix2cap/outputs/errors.json");
   if (!errors) {
     p2ct_skip("errors_pix2cap");
     return;
@@ -247,11 +227,11 @@ START_TEST(script_error_cases)
         ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(seg, "map")));
       } else {
         const cJSON *res = cJSON_GetObjectItemCaseSensitive(mc, "result");
-        ck_assert(num(res, "map") == num(seg, "map"));
-        ck_assert(num(res, "detmap") == num(seg, "detmap"));
+        ck_assert(p2ct_json_num(res, "map") == p2ct_json_num(seg, "map"));
+        ck_assert(p2ct_json_num(res, "detmap") == p2ct_json_num(seg, "detmap"));
         const cJSON *it;
         cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(res, "ap_breakdown"))
-            ck_assert(it->valuedouble == num(cJSON_GetObjectItemCaseSensitive(seg, "ap_breakdown"), it->string));
+            ck_assert(it->valuedouble == p2ct_json_num(cJSON_GetObjectItemCaseSensitive(seg, "ap_breakdown"), it->string));
       }
       cJSON_Delete(got);
     }

@@ -13,26 +13,6 @@
 #include "protocol/image_match.h"
 #include "testutil.h"
 
-static char dir[256];
-
-static void write_text(const char *name, const char *text)
-{
-  char path[512];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *f = fopen(path, "w");
-  ck_assert_ptr_nonnull(f);
-  fputs(text, f);
-  fclose(f);
-}
-
-static void write_png(const char *name, const uint32_t *ids, int w)
-{
-  char path[512];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  p2c_error err;
-  ck_assert_msg(p2c_idmap_write_png(path, ids, w, 1, &err) == P2C_OK, "%s", err.message);
-}
-
 /* Image 1 (12 x 1): GT g1 = px 0-3, g2 = px 4-7, crowd g3 = px 8-11, all
  * category 1. Predictions: p1 = px 0-3 (0.9, IoU 1 with g1), p2 = px 4-5
  * (0.8, IoU 0.5 with g2: not a PQ match), p3 = px 6-7 (0.7, best GT g2,
@@ -40,58 +20,42 @@ static void write_png(const char *name, const uint32_t *ids, int w)
  * Image 2 (6 x 1): GT g1 category 2, predicted exactly, no score. */
 static void make_set(void)
 {
-  snprintf(dir, sizeof dir, "/tmp/p2c-test-v1-XXXXXX");
-  ck_assert_ptr_nonnull(mkdtemp(dir));
-  char sub[300];
-  snprintf(sub, sizeof sub, "%s/gt", dir);
-  mkdir(sub, 0700);
-  snprintf(sub, sizeof sub, "%s/pred", dir);
-  mkdir(sub, 0700);
-  write_text("gt.json",
-             "{\"categories\": [{\"id\": 1, \"name\": \"a\", \"isthing\": 1},"
-             " {\"id\": 2, \"name\": \"b\", \"isthing\": 0}],"
-             " \"images\": [{\"id\": 1, \"file_name\": \"1.jpg\", \"width\": 12, \"height\": 1},"
-             " {\"id\": 2, \"file_name\": \"2.jpg\", \"width\": 6, \"height\": 1}],"
-             " \"annotations\": [{\"image_id\": 1, \"file_name\": \"1.png\", \"segments_info\": ["
-             "{\"id\": 1, \"category_id\": 1, \"iscrowd\": 0, \"area\": 4, \"description\": \"a red car\"},"
-             "{\"id\": 2, \"category_id\": 1, \"iscrowd\": 0, \"area\": 4, \"description\": \"a blue car\"},"
-             "{\"id\": 3, \"category_id\": 1, \"iscrowd\": 1, \"area\": 4, \"description\": \"cars\"}]},"
-             " {\"image_id\": 2, \"file_name\": \"2.png\", \"segments_info\": ["
-             "{\"id\": 1, \"category_id\": 2, \"iscrowd\": 0, \"area\": 6, \"description\": \"the sky\"}]}]}");
-  write_text("pred.json",
-             "{\"annotations\": [{\"image_id\": 1, \"file_name\": \"1.png\", \"segments_info\": ["
-             "{\"id\": 1, \"category_id\": 1, \"caption\": \"a red car\", \"score\": 0.9},"
-             "{\"id\": 2, \"category_id\": 1, \"caption\": \"a car\", \"score\": 0.8},"
-             "{\"id\": 3, \"category_id\": 1, \"caption\": \"a car\", \"score\": 0.7},"
-             "{\"id\": 4, \"category_id\": 1, \"caption\": \"cars\", \"score\": 0.95}]},"
-             " {\"image_id\": 2, \"file_name\": \"2.png\", \"segments_info\": ["
-             "{\"id\": 1, \"category_id\": 2, \"caption\": \"the blue sky\"}]}]}");
+  p2ct_tmpdir_make();
+  p2ct_tmp_mkdir("gt");
+  p2ct_tmp_mkdir("pred");
+  p2ct_tmp_write("gt.json",
+                 "{\"categories\": [{\"id\": 1, \"name\": \"a\", \"isthing\": 1},"
+                 " {\"id\": 2, \"name\": \"b\", \"isthing\": 0}],"
+                 " \"images\": [{\"id\": 1, \"file_name\": \"1.jpg\", \"width\": 12, \"height\": 1},"
+                 " {\"id\": 2, \"file_name\": \"2.jpg\", \"width\": 6, \"height\": 1}],"
+                 " \"annotations\": [{\"image_id\": 1, \"file_name\": \"1.png\", \"segments_info\": ["
+                 "{\"id\": 1, \"category_id\": 1, \"iscrowd\": 0, \"area\": 4, \"description\": \"a red car\"},"
+                 "{\"id\": 2, \"category_id\": 1, \"iscrowd\": 0, \"area\": 4, \"description\": \"a blue car\"},"
+                 "{\"id\": 3, \"category_id\": 1, \"iscrowd\": 1, \"area\": 4, \"description\": \"cars\"}]},"
+                 " {\"image_id\": 2, \"file_name\": \"2.png\", \"segments_info\": ["
+                 "{\"id\": 1, \"category_id\": 2, \"iscrowd\": 0, \"area\": 6, \"description\": \"the sky\"}]}]}");
+  p2ct_tmp_write("pred.json",
+                 "{\"annotations\": [{\"image_id\": 1, \"file_name\": \"1.png\", \"segments_info\": ["
+                 "{\"id\": 1, \"category_id\": 1, \"caption\": \"a red car\", \"score\": 0.9},"
+                 "{\"id\": 2, \"category_id\": 1, \"caption\": \"a car\", \"score\": 0.8},"
+                 "{\"id\": 3, \"category_id\": 1, \"caption\": \"a car\", \"score\": 0.7},"
+                 "{\"id\": 4, \"category_id\": 1, \"caption\": \"cars\", \"score\": 0.95}]},"
+                 " {\"image_id\": 2, \"file_name\": \"2.png\", \"segments_info\": ["
+                 "{\"id\": 1, \"category_id\": 2, \"caption\": \"the blue sky\"}]}]}");
   const uint32_t g1[12] = {1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3};
   const uint32_t p1[12] = {1, 1, 1, 1, 2, 2, 3, 3, 4, 4, 4, 4};
   const uint32_t g2[6] = {1, 1, 1, 1, 1, 1};
-  write_png("gt/1.png", g1, 12);
-  write_png("pred/1.png", p1, 12);
-  write_png("gt/2.png", g2, 6);
-  write_png("pred/2.png", g2, 6);
-}
-
-static void remove_set(void)
-{
-  static const char *const files[] = {"gt/1.png", "gt/2.png", "pred/1.png", "pred/2.png", "gt.json",
-                                      "pred.json", "gt", "pred"};
-  char path[512];
-  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-    snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-    remove(path);
-  }
-  rmdir(dir);
+  p2ct_tmp_write_ids("gt/1.png", g1, 12, 1);
+  p2ct_tmp_write_ids("pred/1.png", p1, 12, 1);
+  p2ct_tmp_write_ids("gt/2.png", g2, 6, 1);
+  p2ct_tmp_write_ids("pred/2.png", g2, 6, 1);
 }
 
 static char *run(int threads, p2c_eval_summary *S)
 {
   char gp[300], pp[300];
-  snprintf(gp, sizeof gp, "%s/gt.json", dir);
-  snprintf(pp, sizeof pp, "%s/pred.json", dir);
+  snprintf(gp, sizeof gp, "%s/gt.json", p2ct_tmpdir);
+  snprintf(pp, sizeof pp, "%s/pred.json", p2ct_tmpdir);
   p2c_dataset *gt = NULL, *pred = NULL;
   p2c_error err;
   p2c_load_options go = P2C_LOAD_OPTIONS_INIT, po = P2C_LOAD_OPTIONS_INIT;
@@ -162,7 +126,7 @@ START_TEST(worked_example)
   free(j1);
   free(j2);
   free(j3);
-  remove_set();
+  p2ct_tmpdir_remove();
 }
 END_TEST
 

@@ -12,14 +12,6 @@
 
 #define WEIGHTS "reference-model/weights.safetensors"
 
-static void write_bytes(const char *path, const void *data, size_t n)
-{
-  FILE *f = fopen(path, "wb");
-  ck_assert_ptr_nonnull(f);
-  ck_assert_uint_eq(fwrite(data, 1, n, f), n);
-  fclose(f);
-}
-
 /* A safetensors file with the given JSON header and data bytes. */
 static void write_st(const char *path, const char *header, const void *data, size_t n)
 {
@@ -29,7 +21,7 @@ static void write_st(const char *path, const char *header, const void *data, siz
   for (int i = 0; i < 8; i++) b[i] = (unsigned char)((uint64_t)hl >> (8 * i));
   memcpy(b + 8, header, hl);
   if (n) memcpy(b + 8 + hl, data, n);
-  write_bytes(path, b, 8 + hl + n);
+  p2ct_write_file(path, b, 8 + hl + n);
   free(b);
 }
 
@@ -85,12 +77,12 @@ START_TEST(safetensors_rejects_malformed_files)
   }
   /* a header length beyond the end of the file, and a file shorter than 8 bytes */
   const unsigned char big[12] = {0xff, 0xff, 0, 0, 0, 0, 0, 0, '{', '}', ' ', ' '};
-  write_bytes(p, big, sizeof big);
+  p2ct_write_file(p, big, sizeof big);
   p2ci_safetensors *st = NULL;
   p2c_error err = {0};
   ck_assert_int_eq(p2ci_safetensors_read(p, &st, &err), P2C_ERR_PARSE);
   ck_assert_ptr_nonnull(strstr(err.message, "does not fit"));
-  write_bytes(p, big, 5);
+  p2ct_write_file(p, big, 5);
   ck_assert_int_eq(p2ci_safetensors_read(p, &st, &err), P2C_ERR_PARSE);
   /* a valid file that is not a reference model */
   write_st(p, "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", d, 8);

@@ -4,26 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/json.h"
 #include "p2ceval.h"
 #include "testutil.h"
-
-static cJSON *load_golden(const char *rel)
-{
-  const char *path = p2ct_parity(rel);
-  if (!path) return NULL;
-  cJSON *root = NULL;
-  p2c_error err;
-  ck_assert_msg(p2ci_json_load(path, 0, &root, &err) == P2C_OK, "%s", err.message);
-  return root;
-}
-
-static int jint(const cJSON *o, const char *key)
-{
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-  ck_assert_msg(cJSON_IsNumber(v), "missing number %s", key);
-  return (int)v->valuedouble;
-}
 
 static const cJSON *jget(const cJSON *o, const char *key)
 {
@@ -95,7 +77,7 @@ static void assert_bbox(const p2c_rle *r, const cJSON *bbox, p2ct_cmp *cmp, cons
 
 START_TEST(rle_cases_encode_decode_area_bbox)
 {
-  cJSON *root = load_golden("masks/rle_cases.json");
+  cJSON *root = p2ct_parity_json("masks/rle_cases.json");
   if (!root) {
     p2ct_skip("rle_cases");
     return;
@@ -124,8 +106,8 @@ START_TEST(rle_cases_encode_decode_area_bbox)
       int h, w;
       uint8_t *m = rows_mask(jget(mask, "rows"), &h, &w);
       if (jget(mask, "h")) { /* zero-size masks have no rows to measure */
-        h = jint(mask, "h");
-        w = jint(mask, "w");
+        h = (int)p2ct_json_num(mask, "h");
+        w = (int)p2ct_json_num(mask, "w");
       }
       p2c_rle *r = NULL;
       p2c_error err;
@@ -250,7 +232,7 @@ static void rle_list_free(p2c_rle **v, size_t n)
 
 START_TEST(iou_cases_match_pycocotools)
 {
-  cJSON *root = load_golden("masks/iou_cases.json");
+  cJSON *root = p2ct_parity_json("masks/iou_cases.json");
   if (!root) {
     p2ct_skip("iou_cases");
     return;
@@ -311,7 +293,7 @@ END_TEST
 
 START_TEST(merge_cases_match_pycocotools)
 {
-  cJSON *root = load_golden("masks/merge_cases.json");
+  cJSON *root = p2ct_parity_json("masks/merge_cases.json");
   if (!root) {
     p2ct_skip("merge_cases");
     return;
@@ -323,7 +305,7 @@ START_TEST(merge_cases_match_pycocotools)
     const char *name = jget(c, "name")->valuestring;
     size_t n;
     p2c_rle **v = rle_list(jget(c, "rles"), &n);
-    int intersect = jint(c, "intersect");
+    int intersect = (int)p2ct_json_num(c, "intersect");
     p2c_rle *r = NULL;
     p2c_error err;
     int rc = p2c_rle_merge((const p2c_rle *const *)v, n, intersect, &r, &err);
@@ -333,7 +315,7 @@ START_TEST(merge_cases_match_pycocotools)
     } else if (jget(c, "result_is_canonical")) {
       ck_assert_msg(rc == P2C_OK, "%s", err.message);
       assert_string(r, jget(c, "result"), name);
-      ck_assert_uint_eq(p2c_rle_area(r), (uint64_t)jint(c, "result_area"));
+      ck_assert_uint_eq(p2c_rle_area(r), (uint64_t)(int)p2ct_json_num(c, "result_area"));
       identical++;
     } else {
       /* zero-length runs in the inputs: pycocotools stops early; we give the
@@ -380,7 +362,7 @@ static size_t unhex(const char *hex, char *out)
 
 START_TEST(invalid_cases_are_rejected)
 {
-  cJSON *root = load_golden("masks/invalid_cases.json");
+  cJSON *root = p2ct_parity_json("masks/invalid_cases.json");
   if (!root) {
     p2ct_skip("invalid_cases");
     return;
@@ -485,7 +467,7 @@ END_TEST
 
 START_TEST(polygon_cases_match_pycocotools)
 {
-  cJSON *root = load_golden("masks/polygon_cases.json");
+  cJSON *root = p2ct_parity_json("masks/polygon_cases.json");
   if (!root) {
     p2ct_skip("polygon_cases");
     return;
@@ -497,7 +479,7 @@ START_TEST(polygon_cases_match_pycocotools)
   cJSON_ArrayForEach(c, jget(root, "cases"))
   {
     const char *name = jget(c, "name")->valuestring;
-    int h = jint(c, "h"), w = jint(c, "w");
+    int h = (int)p2ct_json_num(c, "h"), w = (int)p2ct_json_num(c, "w");
     const cJSON *pl = jget(c, "polygons");
     size_t n = (size_t)cJSON_GetArraySize(pl);
     p2c_rle **r = calloc(n + 1, sizeof *r);
@@ -521,7 +503,7 @@ START_TEST(polygon_cases_match_pycocotools)
       p2c_rle *u = NULL;
       ck_assert_int_eq(p2c_rle_merge((const p2c_rle *const *)r, n, 0, &u, NULL), P2C_OK);
       assert_string(u, jget(c, "merged"), name);
-      ck_assert_uint_eq(p2c_rle_area(u), (uint64_t)jint(c, "merged_area"));
+      ck_assert_uint_eq(p2c_rle_area(u), (uint64_t)(int)p2ct_json_num(c, "merged_area"));
       p2c_rle_free(u);
       merged++;
     }
@@ -530,7 +512,7 @@ START_TEST(polygon_cases_match_pycocotools)
   cJSON_ArrayForEach(c, jget(root, "bbox_cases"))
   {
     const char *name = jget(c, "name")->valuestring;
-    int h = jint(c, "h"), w = jint(c, "w");
+    int h = (int)p2ct_json_num(c, "h"), w = (int)p2ct_json_num(c, "w");
     const cJSON *in = jget(c, "input");
     for (int i = 0; i < cJSON_GetArraySize(in); i++) {
       double bb[4];

@@ -16,44 +16,17 @@
 
 /* ---- helpers ----------------------------------------------------------------- */
 
-static char *tmp_dir(void)
-{
-  char *d = malloc(64);
-  ck_assert_ptr_nonnull(d);
-  snprintf(d, 64, "/tmp/p2c_test_synth_XXXXXX");
-  ck_assert_ptr_nonnull(mkdtemp(d));
-  return d;
-}
-
 static void remove_dir(char *d)
 {
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
-  ck_assert_int_eq(system(cmd), 0);
+  p2ct_rmtree(d);
   free(d);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-  FILE *f = fopen(path, "rb");
-  if (!f) ck_abort_msg("%s: cannot open", path);
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  ck_assert_ptr_nonnull(buf);
-  ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-  buf[n] = '\0';
-  fclose(f);
-  if (len) *len = (size_t)n;
-  return buf;
 }
 
 static cJSON *load_json(const char *dir, const char *name)
 {
   char path[512];
   snprintf(path, sizeof path, "%s/%s", dir, name);
-  char *text = slurp(path, NULL);
+  char *text = p2ct_read_file(path, NULL);
   cJSON *j = cJSON_Parse(text);
   free(text);
   if (!j) ck_abort_msg("%s: not JSON", path);
@@ -64,7 +37,7 @@ static cJSON *load_json(const char *dir, const char *name)
 static uint32_t *read_ids(const char *path, int *w, int *h)
 {
   size_t len;
-  char *png = slurp(path, &len);
+  char *png = p2ct_read_file(path, &len);
   spng_ctx *ctx = spng_ctx_new(0);
   ck_assert_ptr_nonnull(ctx);
   ck_assert_int_eq(spng_set_png_buffer(ctx, png, len), 0);
@@ -97,7 +70,7 @@ static uint32_t *read_idmap(const char *dir, const char *sub, const cJSON *ann, 
 static int files_equal(const char *a, const char *b)
 {
   size_t la, lb;
-  char *x = slurp(a, &la), *y = slurp(b, &lb);
+  char *x = p2ct_read_file(a, &la), *y = p2ct_read_file(b, &lb);
   int same = la == lb && !memcmp(x, y, la);
   free(x);
   free(y);
@@ -125,6 +98,23 @@ static int trees_equal(const char *dir_a, const char *dir_b, const char *sub)
   return same && n > 0;
 }
 
+/* Two runs with --rgb wrote the same bytes (then both folders are removed). */
+static void assert_same_output(char *a, char *b, const char *between)
+{
+  const char *files[] = {"gt.json", "pred.json", "manifest.json"};
+  for (int i = 0; i < 3; i++) {
+    char pa[512], pb[512];
+    snprintf(pa, sizeof pa, "%s/%s", a, files[i]);
+    snprintf(pb, sizeof pb, "%s/%s", b, files[i]);
+    ck_assert_msg(files_equal(pa, pb), "%s differs %s", files[i], between);
+  }
+  ck_assert(trees_equal(a, b, "gt"));
+  ck_assert(trees_equal(a, b, "pred"));
+  ck_assert(trees_equal(a, b, "images"));
+  remove_dir(a);
+  remove_dir(b);
+}
+
 static p2c_synth_options small_options(uint64_t seed, int images)
 {
   p2c_synth_options o = P2C_SYNTH_OPTIONS_INIT;
@@ -137,7 +127,7 @@ static p2c_synth_options small_options(uint64_t seed, int images)
 
 static char *generate(const p2c_synth_options *o)
 {
-  char *d = tmp_dir();
+  char *d = p2ct_mkdtemp();
   p2c_error e = {0};
   if (p2c_synth_write(d, o, &e) != P2C_OK) ck_abort_msg("p2c_synth_write: %s", e.message);
   return d;
@@ -158,18 +148,7 @@ START_TEST(same_seed_same_bytes)
   p2c_synth_options o = small_options(42, 5);
   o.rgb = 1;
   char *a = generate(&o), *b = generate(&o);
-  const char *files[] = {"gt.json", "pred.json", "manifest.json"};
-  for (int i = 0; i < 3; i++) {
-    char pa[512], pb[512];
-    snprintf(pa, sizeof pa, "%s/%s", a, files[i]);
-    snprintf(pb, sizeof pb, "%s/%s", b, files[i]);
-    ck_assert_msg(files_equal(pa, pb), "%s differs between two runs", files[i]);
-  }
-  ck_assert(trees_equal(a, b, "gt"));
-  ck_assert(trees_equal(a, b, "pred"));
-  ck_assert(trees_equal(a, b, "images"));
-  remove_dir(a);
-  remove_dir(b);
+  assert_same_output(a, b, "between two runs");
 }
 END_TEST
 
@@ -181,18 +160,7 @@ START_TEST(thread_count_does_not_change_output)
   char *a = generate(&o);
   o.threads = 3;
   char *b = generate(&o);
-  const char *files[] = {"gt.json", "pred.json", "manifest.json"};
-  for (int i = 0; i < 3; i++) {
-    char pa[512], pb[512];
-    snprintf(pa, sizeof pa, "%s/%s", a, files[i]);
-    snprintf(pb, sizeof pb, "%s/%s", b, files[i]);
-    ck_assert_msg(files_equal(pa, pb), "%s differs between 1 and 3 threads", files[i]);
-  }
-  ck_assert(trees_equal(a, b, "gt"));
-  ck_assert(trees_equal(a, b, "pred"));
-  ck_assert(trees_equal(a, b, "images"));
-  remove_dir(a);
-  remove_dir(b);
+  assert_same_output(a, b, "between 1 and 3 threads");
 }
 END_TEST
 
@@ -715,7 +683,7 @@ END_TEST
 
 START_TEST(unwritable_output_is_an_io_error)
 {
-  char *d = tmp_dir();
+  char *d = p2ct_mkdtemp();
   char file[512];
   snprintf(file, sizeof file, "%s/plain-file", d);
   FILE *f = fopen(file, "w");

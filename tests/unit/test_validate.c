@@ -10,32 +10,6 @@
 #include "p2ceval.h"
 #include "testutil.h"
 
-static char tmpdir[256];
-
-static void make_tmpdir(void)
-{
-  snprintf(tmpdir, sizeof tmpdir, "/tmp/p2c_test_validate_XXXXXX");
-  ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void remove_tmpdir(void)
-{
-  char cmd[300];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-  ck_assert_int_eq(system(cmd), 0);
-}
-
-static p2c_dataset *load(const char *path, int kind, const char *png_dir)
-{
-  p2c_load_options o = P2C_LOAD_OPTIONS_INIT;
-  o.kind = kind;
-  o.png_dir = png_dir;
-  p2c_dataset *ds = NULL;
-  p2c_error e;
-  if (p2c_dataset_load(path, &o, &ds, &e) != P2C_OK) ck_abort_msg("%s", e.message);
-  return ds;
-}
-
 static p2c_validation *run(const p2c_dataset *gt, const p2c_dataset *pred, int check_pngs,
                            int require_captions, size_t max_problems)
 {
@@ -80,13 +54,7 @@ static void expect(const p2c_validation *v, const want *w, size_t n)
 /* panopticapi's messages from the golden run, parsed for their ids. */
 static cJSON *golden_errors(void)
 {
-  FILE *f = fopen(p2ct_parity("panoptic/panopticapi_sample/outputs/errors.cpu2.json"), "rb");
-  ck_assert_ptr_nonnull(f);
-  static char buf[1 << 16];
-  size_t n = fread(buf, 1, sizeof buf - 1, f);
-  fclose(f);
-  buf[n] = 0;
-  cJSON *root = cJSON_Parse(buf);
+  cJSON *root = p2ct_parity_json("panoptic/panopticapi_sample/outputs/errors.cpu2.json");
   ck_assert_ptr_nonnull(root);
   return root;
 }
@@ -109,14 +77,14 @@ START_TEST(panopticapi_error_cases)
   char gt_path[1024], png_dir[1024], rel[256];
   snprintf(gt_path, sizeof gt_path, "%s", p2ct_parity("panoptic/panopticapi_sample/inputs/gt/panoptic_examples.json"));
   snprintf(png_dir, sizeof png_dir, "%s", p2ct_parity("panoptic/panopticapi_sample/inputs/gt/panoptic_examples"));
-  p2c_dataset *gt = load(gt_path, P2C_DATASET_GT, NULL);
+  p2c_dataset *gt = p2ct_load_dataset(gt_path, P2C_DATASET_GT, NULL);
   cJSON *golden = golden_errors();
   long long image, segment, category, a, b;
   const char *m;
 
   /* The golden run used the GT PNGs as predictions. */
 #define PRED(name) (snprintf(rel, sizeof rel, "panoptic/panopticapi_sample/inputs/pred_err_%s/pred.json", name), \
-                    load(p2ct_parity(rel), P2C_DATASET_PRED, png_dir))
+                    p2ct_load_dataset(p2ct_parity(rel), P2C_DATASET_PRED, png_dir))
   p2c_dataset *pred = PRED("png_not_json");
   m = golden_message(golden, "err_png_not_json");
   ck_assert_int_eq(sscanf(m, "In the image with ID %lld segment with ID %lld is presented in PNG", &image, &segment), 2);
@@ -172,8 +140,8 @@ START_TEST(panopticapi_error_cases)
   /* a folder that does not exist */
   char missing_dir[1024];
   snprintf(missing_dir, sizeof missing_dir, "%s", p2ct_parity("panoptic/panopticapi_sample/inputs/does_not_exist"));
-  pred = load(p2ct_parity("panoptic/panopticapi_sample/inputs/pred_perturbed/pred.json"), P2C_DATASET_PRED,
-              missing_dir);
+  pred = p2ct_load_dataset(p2ct_parity("panoptic/panopticapi_sample/inputs/pred_perturbed/pred.json"), P2C_DATASET_PRED,
+                           missing_dir);
   v = run(gt, pred, 1, 0, 0);
   want w6[] = {{E, -1, -1, "does_not_exist", "folder with the predicted PNGs does not exist"}};
   expect(v, w6, 1);
@@ -181,7 +149,7 @@ START_TEST(panopticapi_error_cases)
   p2c_dataset_free(pred);
 
   /* the perturbed prediction is valid for PQ, but has no captions */
-  pred = load(p2ct_parity("panoptic/panopticapi_sample/inputs/pred_perturbed/pred.json"), P2C_DATASET_PRED, NULL);
+  pred = p2ct_load_dataset(p2ct_parity("panoptic/panopticapi_sample/inputs/pred_perturbed/pred.json"), P2C_DATASET_PRED, NULL);
   v = run(gt, pred, 1, 0, 0);
   ck_assert_uint_eq(p2c_validation_count(v), 0);
   p2c_validation_free(v);
@@ -207,8 +175,8 @@ static void pix2cap_case(const char *name, const want *w, size_t n)
   snprintf(gt_path, sizeof gt_path, "%s", p2ct_parity(rel));
   snprintf(rel, sizeof rel, "panoptic/errors_pix2cap/inputs/%s/pred.json", name);
   const char *pred_path = p2ct_parity(rel);
-  p2c_dataset *gt = load(gt_path, P2C_DATASET_GT, NULL);
-  p2c_dataset *pred = load(pred_path, P2C_DATASET_PRED, NULL);
+  p2c_dataset *gt = p2ct_load_dataset(gt_path, P2C_DATASET_GT, NULL);
+  p2c_dataset *pred = p2ct_load_dataset(pred_path, P2C_DATASET_PRED, NULL);
   p2c_validation *v = run(gt, pred, 1, 1, 0);
   expect(v, w, n);
   p2c_validation_free(v);
@@ -254,8 +222,8 @@ START_TEST(parity_sets_are_valid)
     snprintf(rel, sizeof rel, "panoptic/%s/inputs/gt.json", names[i]);
     snprintf(gt_path, sizeof gt_path, "%s", p2ct_parity(rel));
     snprintf(rel, sizeof rel, "panoptic/%s/inputs/pred.json", names[i]);
-    p2c_dataset *gt = load(gt_path, P2C_DATASET_GT, NULL);
-    p2c_dataset *pred = load(p2ct_parity(rel), P2C_DATASET_PRED, NULL);
+    p2c_dataset *gt = p2ct_load_dataset(gt_path, P2C_DATASET_GT, NULL);
+    p2c_dataset *pred = p2ct_load_dataset(p2ct_parity(rel), P2C_DATASET_PRED, NULL);
     p2c_validation *v = run(gt, pred, 1, 1, 0);
     if (!strcmp(names[i], "edge")) {
       /* the edge set's deliberate oddities, which the references accept */
@@ -283,70 +251,49 @@ END_TEST
 
 /* ---- a hand-made data set with one of every problem ----------------------- */
 
-static void write_text(const char *rel, const char *text)
-{
-  char path[512];
-  snprintf(path, sizeof path, "%s/%s", tmpdir, rel);
-  FILE *f = fopen(path, "wb");
-  ck_assert_ptr_nonnull(f);
-  fputs(text, f);
-  fclose(f);
-}
-
-static void write_ids(const char *rel, const uint32_t *ids, int w, int h)
-{
-  char path[512];
-  p2c_error e;
-  snprintf(path, sizeof path, "%s/%s", tmpdir, rel);
-  if (p2c_idmap_write_png(path, ids, w, h, &e) != P2C_OK) ck_abort_msg("%s", e.message);
-}
-
 static void build_broken_set(void)
 {
-  char dir[512];
-  snprintf(dir, sizeof dir, "%s/gt", tmpdir);
-  mkdir(dir, 0700);
-  snprintf(dir, sizeof dir, "%s/pred", tmpdir);
-  mkdir(dir, 0700);
-  write_text("gt.json",
-             "{\"categories\": [{\"id\": 1, \"isthing\": 1}, {\"id\": 2, \"isthing\": 0}],"
-             " \"images\": [{\"id\": 1, \"width\": 4, \"height\": 3}, {\"id\": 2, \"width\": 4, \"height\": 3},"
-             "              {\"id\": 3, \"width\": 4, \"height\": 3}],"
-             " \"annotations\": ["
-             "  {\"image_id\": 1, \"file_name\": \"1.png\", \"segments_info\": ["
-             "    {\"id\": 10, \"category_id\": 1, \"iscrowd\": 0, \"area\": 6, \"description\": \"a b\"},"
-             "    {\"id\": 20, \"category_id\": 2, \"iscrowd\": 0, \"area\": 7, \"description\": \"c\"}]},"
-             "  {\"image_id\": 2, \"file_name\": \"2.png\", \"segments_info\": ["
-             "    {\"id\": 30, \"category_id\": 2, \"iscrowd\": 0, \"area\": 12, \"description\": \"d e f\"},"
-             "    {\"id\": 31, \"category_id\": 1, \"iscrowd\": 1, \"area\": 0, \"description\": \"g\"}]}]}");
-  write_text("pred.json",
-             "{\"annotations\": ["
-             "  {\"image_id\": 4, \"file_name\": \"4.png\", \"segments_info\": []},"
-             "  {\"image_id\": 1, \"file_name\": \"1.png\", \"segments_info\": ["
-             "    {\"id\": 11, \"category_id\": 1, \"caption\": \"a b\"},"
-             "    {\"id\": 21, \"category_id\": 2, \"caption\": null},"
-             "    {\"id\": 22, \"category_id\": 7}]},"
-             "  {\"image_id\": 2, \"file_name\": \"2.png\", \"segments_info\": ["
-             "    {\"id\": 30, \"category_id\": 2, \"caption\": [\"d\"]}]}]}");
+  p2ct_tmp_mkdir("gt");
+  p2ct_tmp_mkdir("pred");
+  p2ct_tmp_write("gt.json",
+                 "{\"categories\": [{\"id\": 1, \"isthing\": 1}, {\"id\": 2, \"isthing\": 0}],"
+                 " \"images\": [{\"id\": 1, \"width\": 4, \"height\": 3}, {\"id\": 2, \"width\": 4, \"height\": 3},"
+                 "              {\"id\": 3, \"width\": 4, \"height\": 3}],"
+                 " \"annotations\": ["
+                 "  {\"image_id\": 1, \"file_name\": \"1.png\", \"segments_info\": ["
+                 "    {\"id\": 10, \"category_id\": 1, \"iscrowd\": 0, \"area\": 6, \"description\": \"a b\"},"
+                 "    {\"id\": 20, \"category_id\": 2, \"iscrowd\": 0, \"area\": 7, \"description\": \"c\"}]},"
+                 "  {\"image_id\": 2, \"file_name\": \"2.png\", \"segments_info\": ["
+                 "    {\"id\": 30, \"category_id\": 2, \"iscrowd\": 0, \"area\": 12, \"description\": \"d e f\"},"
+                 "    {\"id\": 31, \"category_id\": 1, \"iscrowd\": 1, \"area\": 0, \"description\": \"g\"}]}]}");
+  p2ct_tmp_write("pred.json",
+                 "{\"annotations\": ["
+                 "  {\"image_id\": 4, \"file_name\": \"4.png\", \"segments_info\": []},"
+                 "  {\"image_id\": 1, \"file_name\": \"1.png\", \"segments_info\": ["
+                 "    {\"id\": 11, \"category_id\": 1, \"caption\": \"a b\"},"
+                 "    {\"id\": 21, \"category_id\": 2, \"caption\": null},"
+                 "    {\"id\": 22, \"category_id\": 7}]},"
+                 "  {\"image_id\": 2, \"file_name\": \"2.png\", \"segments_info\": ["
+                 "    {\"id\": 30, \"category_id\": 2, \"caption\": [\"d\"]}]}]}");
   uint32_t g1[12] = {10, 10, 20, 20, 10, 10, 20, 20, 10, 10, 20, 20};
   uint32_t g2[12] = {30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30};
   uint32_t p1[12] = {11, 11, 21, 21, 11, 11, 21, 21, 11, 11, 21, 99};
   uint32_t p2[15] = {30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30};
-  write_ids("gt/1.png", g1, 4, 3);
-  write_ids("gt/2.png", g2, 4, 3);
-  write_ids("pred/1.png", p1, 4, 3);
-  write_ids("pred/2.png", p2, 5, 3);
+  p2ct_tmp_write_ids("gt/1.png", g1, 4, 3);
+  p2ct_tmp_write_ids("gt/2.png", g2, 4, 3);
+  p2ct_tmp_write_ids("pred/1.png", p1, 4, 3);
+  p2ct_tmp_write_ids("pred/2.png", p2, 5, 3);
 }
 
 START_TEST(every_problem_once)
 {
-  make_tmpdir();
+  p2ct_tmpdir_make();
   build_broken_set();
   char gt_path[512], pred_path[512];
-  snprintf(gt_path, sizeof gt_path, "%s/gt.json", tmpdir);
-  snprintf(pred_path, sizeof pred_path, "%s/pred.json", tmpdir);
-  p2c_dataset *gt = load(gt_path, P2C_DATASET_GT, NULL);
-  p2c_dataset *pred = load(pred_path, P2C_DATASET_PRED, NULL);
+  snprintf(gt_path, sizeof gt_path, "%s/gt.json", p2ct_tmpdir);
+  snprintf(pred_path, sizeof pred_path, "%s/pred.json", p2ct_tmpdir);
+  p2c_dataset *gt = p2ct_load_dataset(gt_path, P2C_DATASET_GT, NULL);
+  p2c_dataset *pred = p2ct_load_dataset(pred_path, P2C_DATASET_PRED, NULL);
   p2c_validation *v = run(gt, pred, 1, 1, 0);
   want all[] = {
       {E, 1, 21, "pred.json", "'caption' is null"},
@@ -388,14 +335,12 @@ START_TEST(every_problem_once)
   /* unreadable PNGs: a missing file, a corrupt one; images[] disagreeing with
    * the GT PNG */
   char path[600];
-  snprintf(path, sizeof path, "%s/pred/1.png", tmpdir);
+  snprintf(path, sizeof path, "%s/pred/1.png", p2ct_tmpdir);
   remove(path);
-  snprintf(path, sizeof path, "%s/gt/2.png", tmpdir);
-  FILE *f = fopen(path, "wb");
-  fputs("not a png", f);
-  fclose(f);
+  snprintf(path, sizeof path, "%s/gt/2.png", p2ct_tmpdir);
+  p2ct_write_text(path, "not a png");
   uint32_t g1[15] = {10, 10, 20, 20, 20, 10, 10, 20, 20, 20, 10, 10, 20, 20, 20};
-  write_ids("gt/1.png", g1, 5, 3);
+  p2ct_tmp_write_ids("gt/1.png", g1, 5, 3);
   v = run(gt, pred, 1, 0, 0);
   want io[] = {
       all[1],
@@ -412,8 +357,8 @@ START_TEST(every_problem_once)
   p2c_dataset_free(pred);
 
   /* both folders missing */
-  pred = load(pred_path, P2C_DATASET_PRED, "/nonexistent/pred");
-  p2c_dataset *gt2 = load(gt_path, P2C_DATASET_GT, "/nonexistent/gt");
+  pred = p2ct_load_dataset(pred_path, P2C_DATASET_PRED, "/nonexistent/pred");
+  p2c_dataset *gt2 = p2ct_load_dataset(gt_path, P2C_DATASET_GT, "/nonexistent/gt");
   v = run(gt2, pred, 1, 0, 0);
   want folders[] = {{E, -1, -1, "/nonexistent/gt", "folder with the ground-truth PNGs does not exist"},
                     {E, -1, -1, "/nonexistent/pred", "folder with the predicted PNGs does not exist"},
@@ -431,7 +376,7 @@ START_TEST(every_problem_once)
   p2c_dataset_free(gt2);
   p2c_dataset_free(pred);
   p2c_dataset_free(gt);
-  remove_tmpdir();
+  p2ct_tmpdir_remove();
 }
 END_TEST
 

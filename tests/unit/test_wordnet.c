@@ -222,10 +222,7 @@ START_TEST(missing_folder_and_files_are_errors)
   ck_assert_ptr_nonnull(mkdtemp(dir));
   char path[256];
   snprintf(path, sizeof path, "%s/index.noun", dir);
-  FILE *f = fopen(path, "w");
-  ck_assert_ptr_nonnull(f);
-  fputs("  1 licence line\ndog n 1 0 1 0 02084071  \n", f);
-  fclose(f);
+  p2ct_write_text(path, "  1 licence line\ndog n 1 0 1 0 02084071  \n");
   ck_assert_int_eq(p2ci_wordnet_open(dir, &wn, &err), P2C_ERR_IO);
   ck_assert_ptr_nonnull(strstr(err.message, "data.noun"));
   /* the environment variable is used when no folder is given */
@@ -241,26 +238,16 @@ START_TEST(missing_folder_and_files_are_errors)
                          "index.adj", "data.adj", "adj.exc", "index.adv", "data.adv", "adv.exc"};
   for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
     snprintf(path, sizeof path, "%s/%s", dir, names[k]);
-    f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fclose(f);
+    p2ct_write_text(path, "");
   }
   ck_assert_int_eq(p2ci_wordnet_open(dir, &wn, &err), 0);
   ck_assert_uint_eq(p2ci_wordnet_num_lemmas(wn), 1);
   p2ci_wordnet_free(wn);
   snprintf(path, sizeof path, "%s/index.verb", dir);
-  f = fopen(path, "w");
-  fputs("run v 2 0 1 0 00001 \n", f); /* 2 synsets announced, sense count 1 */
-  fclose(f);
+  p2ct_write_text(path, "run v 2 0 1 0 00001 \n"); /* 2 synsets announced, sense count 1 */
   ck_assert_int_eq(p2ci_wordnet_open(dir, &wn, &err), P2C_ERR_PARSE);
   ck_assert_ptr_nonnull(strstr(err.message, "index.verb, line 1"));
-  for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
-    snprintf(path, sizeof path, "%s/%s", dir, names[k]);
-    unlink(path);
-  }
-  snprintf(path, sizeof path, "%s/index.noun", dir);
-  unlink(path);
-  rmdir(dir);
+  p2ct_rmtree(dir);
 }
 END_TEST
 

@@ -1,0 +1,82 @@
+/* p2ci_gemm: a blocked matrix product, vectorised with GCC's vector
+ * extensions (SSE2 everywhere on x86-64; AVX when the CPU has it, chosen at
+ * run time). No FMA: -ffp-contract=off keeps every term a multiply then an
+ * add, so all variants give the same bits as the plain loop. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("O3")
+#endif
+#include "refmodel/gemm.h"
+
+#include <string.h>
+
+enum { MR_MAX = 8, NV = 2, KC = 256 };
+
+#if defined(__GNUC__)
+
+typedef float v4 __attribute__((vector_size(16)));
+typedef int v4i __attribute__((vector_size(16)));
+#define V v4
+#define MR 4 /* 8 accumulators: 16 xmm registers */
+#define VI v4i
+#define W 4
+#define KNAME(x) x##_v4
+#define KTARGET
+#include "refmodel/gemm_kernel.h"
+
+#if defined(__x86_64__) && !defined(P2CI_NO_AVX)
+#define HAVE_AVX_VARIANT 1
+typedef float v8 __attribute__((vector_size(32)));
+typedef int v8i __attribute__((vector_size(32)));
+#define V v8
+#define MR 6 /* 12 accumulators + 2 operands + 1 broadcast + 1 product: the 16 ymm registers */
+#define VI v8i
+#define W 8
+#define KNAME(x) x##_v8
+#define KTARGET __attribute__((target("avx")))
+#include "refmodel/gemm_kernel.h"
+#endif
+
+int p2ci_gemm_variant(int avx, int m, int n, int k, const float *a, size_t lda, const float *b,
+                      size_t ldb, float *c, size_t ldc, const float *bias, int flags) {
+  if (avx) {
+#ifdef HAVE_AVX_VARIANT
+    if (!__builtin_cpu_supports("avx")) return -1;
+    gemm_v8(m, n, k, a, lda, b, ldb, c, ldc, bias, flags);
+    return 0;
+#else
+    return -1;
+#endif
+  }
+  gemm_v4(m, n, k, a, lda, b, ldb, c, ldc, bias, flags);
+  return 0;
+}
+
+void p2ci_gemm(int m, int n, int k, const float *a, size_t lda, const float *b, size_t ldb,
+               float *c, size_t ldc, const float *bias, int flags) {
+  if (p2ci_gemm_variant(1, m, n, k, a, lda, b, ldb, c, ldc, bias, flags) != 0)
+    p2ci_gemm_variant(0, m, n, k, a, lda, b, ldb, c, ldc, bias, flags);
+}
+
+#else
+
+int p2ci_gemm_variant(int avx, int m, int n, int k, const float *a, size_t lda, const float *b,
+                      size_t ldb, float *c, size_t ldc, const float *bias, int flags) {
+  if (avx) return -1;
+  p2ci_gemm(m, n, k, a, lda, b, ldb, c, ldc, bias, flags);
+  return 0;
+}
+
+void p2ci_gemm(int m, int n, int k, const float *a, size_t lda, const float *b, size_t ldb,
+               float *c, size_t ldc, const float *bias, int flags) {
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < n; j++) {
+      float s = 0.0f;
+      for (int kk = 0; kk < k; kk++) s += a[i * lda + kk] * b[kk * ldb + j];
+      if (flags & P2CI_GEMM_ROW_BIAS) s += bias[i];
+      if (flags & P2CI_GEMM_COL_BIAS) s += bias[j];
+      if ((flags & P2CI_GEMM_RELU) && !(s > 0.0f)) s = 0.0f;
+      c[i * ldc + j] = s;
+    }
+}
+
+#endif

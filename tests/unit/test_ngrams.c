@@ -1,0 +1,173 @@
+/* The n-gram machinery under the caption metrics: per-item numbering
+ * (text/ngram.c) and the partitioned document-frequency counter
+ * (text/ngram_df.c), against plain counting. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "p2ceval.h"
+#include "testutil.h"
+#include "text/ngram.h"
+#include "text/ngram_df.h"
+
+static uint64_t rng = 0x243f6a8885a308d3ULL;
+static uint64_t next_u64(void)
+{
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  return rng;
+}
+
+#define DISTINCT 1000
+
+/* Records with keys from a pool of DISTINCT keys (the extremes among them),
+ * added in batches of 1..500, against a count per pool index. */
+static void check_counts(unsigned words, size_t n)
+{
+  static uint64_t pool[DISTINCT][2];
+  for (size_t i = 0; i < DISTINCT; i++) {
+    pool[i][0] = next_u64();
+    pool[i][1] = words == 2 ? next_u64() % 4 : 0; /* few second words: first words must tell */
+  }
+  pool[0][0] = 0;
+  pool[1][0] = UINT64_MAX;
+  pool[2][0] = UINT64_MAX; /* the same key as pool[1] for 1-word keys */
+  pool[2][1] = pool[1][1] + 1;
+  pool[3][0] = pool[4][0]; /* ditto */
+  pool[3][1] = pool[4][1] + 1;
+  /* equal keys count together: each pool entry counts as its first equal */
+  size_t same[DISTINCT];
+  for (size_t i = 0; i < DISTINCT; i++) {
+    same[i] = i;
+    for (size_t j = 0; j < i && same[i] == i; j++)
+      if (pool[j][0] == pool[i][0] && (words == 1 || pool[j][1] == pool[i][1])) same[i] = j;
+  }
+  ck_assert_uint_eq(same[2], words == 1 ? 1 : 2);
+
+  uint32_t *which = malloc(n * sizeof *which), *df = malloc(n * sizeof *df);
+  uint64_t *key0 = malloc(n * sizeof *key0), *key1 = malloc(n * sizeof *key1);
+  uint8_t *counts = malloc(n);
+  uint32_t expect[DISTINCT] = {0};
+  ck_assert(which && df && key0 && key1 && counts);
+  for (size_t i = 0; i < n; i++) {
+    which[i] = (uint32_t)same[next_u64() % DISTINCT];
+    key0[i] = pool[which[i]][0];
+    key1[i] = pool[which[i]][1];
+    counts[i] = (uint8_t)(next_u64() % 3 == 0);
+    expect[which[i]] += counts[i];
+  }
+
+  p2ci_ngram_df d;
+  ck_assert_int_eq(p2ci_ngram_df_init(&d, words, n), P2C_OK);
+  ck_assert_uint_gt(d.bits, 2); /* several partitions */
+  ck_assert_int_eq(p2ci_ngram_df_next(&d, df, 1), P2C_ERR_INVALID_ARG); /* not counted yet */
+  for (size_t i = 0; i < n;) {
+    size_t b = 1 + next_u64() % 500;
+    if (b > n - i) b = n - i;
+    ck_assert_int_eq(p2ci_ngram_df_add(&d, key0 + i, words == 2 ? key1 + i : NULL, counts + i, b), P2C_OK);
+    i += b;
+  }
+  ck_assert_int_eq(p2ci_ngram_df_add(&d, key0, words == 2 ? key1 : NULL, counts, 1), P2C_ERR_LIMIT);
+  ck_assert_int_eq(p2ci_ngram_df_count(&d), P2C_OK);
+  ck_assert_int_eq(p2ci_ngram_df_add(&d, key0, words == 2 ? key1 : NULL, counts, 0), P2C_ERR_INVALID_ARG);
+  for (size_t i = 0; i < n;) {
+    size_t b = 1 + next_u64() % 500;
+    if (b > n - i) b = n - i;
+    ck_assert_int_eq(p2ci_ngram_df_next(&d, df + i, b), P2C_OK);
+    i += b;
+  }
+  size_t wrong = 0;
+  for (size_t i = 0; i < n; i++) wrong += df[i] != expect[which[i]];
+  ck_assert_uint_eq(wrong, 0);
+  ck_assert_int_eq(p2ci_ngram_df_next(&d, df, 1), P2C_ERR_INVALID_ARG); /* past the end */
+  p2ci_ngram_df_release(&d);
+  p2ci_ngram_df_release(&d); /* released twice: a no-op */
+  free(which);
+  free(df);
+  free(key0);
+  free(key1);
+  free(counts);
+}
+
+START_TEST(df_one_word_keys) { check_counts(1, 300000); }
+END_TEST
+
+START_TEST(df_two_word_keys) { check_counts(2, 300000); }
+END_TEST
+
+START_TEST(df_edges)
+{
+  p2ci_ngram_df d;
+  uint64_t k = 7;
+  uint8_t one = 1;
+  uint32_t df = 99;
+  ck_assert_int_eq(p2ci_ngram_df_init(&d, 3, 10), P2C_ERR_INVALID_ARG);
+  /* no record at all */
+  ck_assert_int_eq(p2ci_ngram_df_init(&d, 1, 0), P2C_OK);
+  ck_assert_int_eq(p2ci_ngram_df_add(&d, &k, NULL, &one, 1), P2C_ERR_LIMIT);
+  ck_assert_int_eq(p2ci_ngram_df_count(&d), P2C_OK);
+  ck_assert_int_eq(p2ci_ngram_df_next(&d, &df, 0), P2C_OK);
+  ck_assert_int_eq(p2ci_ngram_df_next(&d, &df, 1), P2C_ERR_INVALID_ARG);
+  p2ci_ngram_df_release(&d);
+  /* the key size must match */
+  ck_assert_int_eq(p2ci_ngram_df_init(&d, 2, 4), P2C_OK);
+  ck_assert_int_eq(p2ci_ngram_df_add(&d, &k, NULL, &one, 1), P2C_ERR_INVALID_ARG);
+  ck_assert_int_eq(p2ci_ngram_df_add(&d, &k, &k, &one, 1), P2C_OK);
+  ck_assert_int_eq(p2ci_ngram_df_add(&d, &k, &k, &one, 1), P2C_OK);
+  ck_assert_int_eq(p2ci_ngram_df_count(&d), P2C_OK);
+  ck_assert_int_eq(p2ci_ngram_df_next(&d, &df, 1), P2C_OK);
+  ck_assert_uint_eq(df, 2);
+  p2ci_ngram_df_release(&d);
+}
+END_TEST
+
+/* After the generation counter wraps, the words and slots of the call made
+ * with generation 1 must not look current: numbering y there gives what a
+ * fresh numbering of y gives. */
+START_TEST(numbering_across_generation_wrap)
+{
+  static const uint32_t x[] = {1, 2, 3, 1, 2, 3, 4}, y[] = {4, 0, 1, 2, 4, 0};
+  const uint32_t *wx[] = {x}, *wy[] = {y};
+  const size_t lx[] = {7}, ly[] = {6};
+  p2ci_ngrams fresh, g;
+  ck_assert_int_eq(p2ci_ngrams_init(&fresh, 5), P2C_OK);
+  ck_assert_int_eq(p2ci_ngrams_init(&g, 5), P2C_OK);
+  ck_assert_int_eq(p2ci_ngrams_number(&fresh, wy, ly, 1, 4), P2C_OK);
+  size_t total = fresh.off[1];
+  ck_assert_uint_eq(total, p2ci_ngrams_count(6, 4));
+  /* words 4 0 1 2, then the 2-grams 40 01 12 24, then "4 0" again */
+  ck_assert_uint_eq(fresh.n_ids, 4 + 4 + 4 + 3);
+  ck_assert_uint_eq(fresh.ids[4], fresh.ids[0]);
+  ck_assert_uint_eq(fresh.ids[6 + 4], fresh.ids[6 + 0]);
+
+  ck_assert_int_eq(p2ci_ngrams_number(&g, wx, lx, 1, 4), P2C_OK);
+  ck_assert_uint_eq(g.gen, 1);
+  g.gen = UINT32_MAX; /* the next call wraps to generation 1 */
+  ck_assert_int_eq(p2ci_ngrams_number(&g, wy, ly, 1, 4), P2C_OK);
+  ck_assert_uint_eq(g.gen, 1);
+  ck_assert_uint_eq(g.n_ids, fresh.n_ids);
+  ck_assert_int_eq(memcmp(g.ids, fresh.ids, total * sizeof *g.ids), 0);
+  for (size_t i = 0; i < g.n_ids; i++) {
+    ck_assert_uint_eq(g.order[i], fresh.order[i]);
+    ck_assert_int_eq(memcmp(g.at[i], fresh.at[i], g.order[i] * sizeof *y), 0);
+  }
+  p2ci_ngrams_release(&g);
+  p2ci_ngrams_release(&fresh);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+  Suite *s = suite_create("ngrams");
+  TCase *tc = tcase_create("ngrams");
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, df_one_word_keys);
+  tcase_add_test(tc, df_two_word_keys);
+  tcase_add_test(tc, df_edges);
+  tcase_add_test(tc, numbering_across_generation_wrap);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void) { return p2ct_run(suite()); }
