@@ -38,6 +38,16 @@ static void table_free(pair_table *t)
   free(t->used);
 }
 
+/* An empty result and a table to count into (freed on failure). */
+static int table_start(pair_table *t, p2ci_overlap *out)
+{
+  out->pairs = NULL;
+  out->n = 0;
+  if (table_init(t, 256) == P2C_OK) return P2C_OK;
+  table_free(t);
+  return P2C_ERR_NOMEM;
+}
+
 static size_t slot_of(uint64_t key, size_t cap)
 {
   key *= 0x9e3779b97f4a7c15ull; /* Fibonacci hashing */
@@ -118,13 +128,8 @@ static int table_finish(pair_table *t, p2ci_overlap *out)
 
 int p2ci_overlap_idmaps(const uint32_t *gt, const uint32_t *pred, size_t n, p2ci_overlap *out)
 {
-  out->pairs = NULL;
-  out->n = 0;
   pair_table t;
-  if (table_init(&t, 256)) {
-    table_free(&t);
-    return P2C_ERR_NOMEM;
-  }
+  if (table_start(&t, out)) return P2C_ERR_NOMEM;
   size_t i = 0;
   while (i < n) {
     uint32_t g = gt[i], p = pred[i];
@@ -162,13 +167,8 @@ int p2ci_overlap_idmaps(const uint32_t *gt, const uint32_t *pred, size_t n, p2ci
 int p2ci_overlap_masks(const uint32_t *gt, int width, int height, const p2c_rle *const *masks,
                        size_t num_masks, p2ci_overlap *out)
 {
-  out->pairs = NULL;
-  out->n = 0;
   pair_table t;
-  if (table_init(&t, 256)) {
-    table_free(&t);
-    return P2C_ERR_NOMEM;
-  }
+  if (table_start(&t, out)) return P2C_ERR_NOMEM;
   size_t h = (size_t)height, w = (size_t)width;
   for (size_t k = 0; k < num_masks; k++) {
     const p2c_rle *r = masks[k];

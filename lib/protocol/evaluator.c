@@ -560,6 +560,16 @@ static int prepare_raw(const p2c_evaluator *ev, const p2c_eval_image *in, prepar
   return prepare_match(ev, pp, gids, pids, in->gt_ids, in->pred_ids, npix, rc, err);
 }
 
+/* One image's prepared data (rc: how preparing it went, e: its error) into
+ * the evaluation; pp is freed on every path (preparing clears it first). */
+static int commit_prepared(p2c_evaluator *ev, prepared *pp, int rc, const p2c_error *e)
+{
+  if (rc == P2C_OK) rc = commit(ev, pp);
+  else rc = fail(ev, e);
+  prepared_free(pp);
+  return rc;
+}
+
 int p2c_evaluator_add(p2c_evaluator *ev, const p2c_eval_image *img)
 {
   if (!ev) return P2C_ERR_INVALID_ARG;
@@ -568,14 +578,7 @@ int p2c_evaluator_add(p2c_evaluator *ev, const p2c_eval_image *img)
     return p2ci_error(&ev->err, P2C_ERR_STATE, "p2c_evaluator_add: evaluation already finished");
   prepared pp;
   p2c_error e;
-  int rc = prepare_raw(ev, img, &pp, &e);
-  if (rc != P2C_OK) {
-    prepared_free(&pp);
-    return fail(ev, &e);
-  }
-  rc = commit(ev, &pp);
-  prepared_free(&pp);
-  return rc;
+  return commit_prepared(ev, &pp, prepare_raw(ev, img, &pp, &e), &e);
 }
 
 int p2c_evaluator_add_image(p2c_evaluator *ev, const p2c_dataset *gt, size_t gt_index,
@@ -588,15 +591,7 @@ int p2c_evaluator_add_image(p2c_evaluator *ev, const p2c_dataset *gt, size_t gt_
     return p2ci_error(&ev->err, P2C_ERR_STATE, "p2c_evaluator_add_image: evaluation already finished");
   prepared pp;
   p2c_error e;
-  int rc = prepare(ev, gt, gt_index, pred, gt_map, pred_map, &pp, &e);
-  /* prepare() clears pp first, so freeing is safe on every path */
-  if (rc != P2C_OK) {
-    prepared_free(&pp);
-    return fail(ev, &e);
-  }
-  rc = commit(ev, &pp);
-  prepared_free(&pp);
-  return rc;
+  return commit_prepared(ev, &pp, prepare(ev, gt, gt_index, pred, gt_map, pred_map, &pp, &e), &e);
 }
 
 /* ---- all images, with threads ------------------------------------------- */
