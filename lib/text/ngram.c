@@ -4,13 +4,7 @@
 #include "core/internal.h"
 #include "text/ngram.h"
 
-/* Key and id side by side: one probe, one cache line. gen tells the slots
- * (and words) of this call from stale ones, so that nothing is cleared
- * between calls. */
-struct p2ci_ngram_slot {
-  uint64_t key; /* prefix id << 32 | last word's id */
-  uint32_t id, gen;
-};
+#define NONE UINT32_MAX /* no child, no further sibling */
 
 int p2ci_ngrams_init(p2ci_ngrams *g, size_t n_words)
 {
@@ -28,7 +22,9 @@ void p2ci_ngrams_release(p2ci_ngrams *g)
   free(g->off_buf);
   free(g->at_buf);
   free(g->order_buf);
-  free(g->slots);
+  free(g->child);
+  free(g->sibling);
+  free(g->last);
   memset(g, 0, sizeof *g);
 }
 
@@ -51,24 +47,16 @@ static int reserve(p2ci_ngrams *g, size_t total, size_t n_captions)
     if (at) g->at_buf = at;
     uint8_t *order = realloc(g->order_buf, cap * sizeof *order);
     if (order) g->order_buf = order;
-    if (!ids || !at || !order) return P2C_ERR_NOMEM;
+    uint32_t *child = realloc(g->child, cap * sizeof *child);
+    if (child) g->child = child;
+    uint32_t *sibling = realloc(g->sibling, cap * sizeof *sibling);
+    if (sibling) g->sibling = sibling;
+    uint32_t *last = realloc(g->last, cap * sizeof *last);
+    if (last) g->last = last;
+    if (!ids || !at || !order || !child || !sibling || !last) return P2C_ERR_NOMEM;
     g->cap = cap;
   }
-  /* load factor at most 1/2 */
-  size_t want = 64;
-  while (want < 2 * total) want *= 2;
-  if (want > g->slots_cap) {
-    free(g->slots);
-    g->slots = calloc(want, sizeof *g->slots);
-    if (!g->slots) {
-      g->slots_cap = 0;
-      return P2C_ERR_NOMEM;
-    }
-    g->slots_cap = want; /* generation 0: empty */
-  }
-  g->mask = want - 1;
-  if (++g->gen == 0) { /* wrapped: every slot and word could look current */
-    memset(g->slots, 0, g->slots_cap * sizeof *g->slots);
+  if (++g->gen == 0) { /* wrapped: every word could look current */
     memset(g->word_id, 0, (g->n_words ? g->n_words : 1) * sizeof *g->word_id);
     g->gen = 1;
   }
@@ -88,8 +76,7 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
   const uint32_t **at = g->at_buf;
   uint8_t *order = g->order_buf;
   const uint32_t gen = g->gen;
-  const size_t mask = g->mask;
-  p2ci_ngram_slot *slots = g->slots;
+  uint32_t *restrict child = g->child, *restrict sibling = g->sibling, *restrict last_of = g->last;
   size_t pos = 0;
   for (size_t c = 0; c < n_captions; c++) {
     const uint32_t *w = words[c];
@@ -105,6 +92,7 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
       if ((uint32_t)(*wi >> 32) != gen) {
         at[n] = w + i;
         order[n] = 1;
+        child[n] = NONE;
         *wi = (uint64_t)gen << 32 | n++;
       }
       out[i] = (uint32_t)*wi;
@@ -114,25 +102,19 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
     for (unsigned k = 2; k <= max_n && k <= m; k++) {
       size_t cnt = m - k + 1;
       for (size_t i = 0; i < cnt; i++) {
-        uint64_t key = (uint64_t)below[i] << 32 | last[i + k - 1];
-        size_t j = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
-        for (;;) {
-          p2ci_ngram_slot *s = &slots[j];
-          if (s->gen != gen) {
-            s->key = key;
-            s->gen = gen;
-            s->id = n;
-            at[n] = w + i;
-            order[n] = (uint8_t)k;
-            out[i] = n++;
-            break;
-          }
-          if (s->key == key) {
-            out[i] = s->id;
-            break;
-          }
-          j = (j + 1) & mask;
+        /* the n-gram (prefix id, last word's id): a child of its prefix */
+        uint32_t prefix = below[i], tail = last[i + k - 1], id = child[prefix];
+        while (id != NONE && last_of[id] != tail) id = sibling[id];
+        if (id == NONE) {
+          id = n++;
+          at[id] = w + i;
+          order[id] = (uint8_t)k;
+          child[id] = NONE;
+          last_of[id] = tail;
+          sibling[id] = child[prefix];
+          child[prefix] = id;
         }
+        out[i] = id;
       }
       below = out;
       out += cnt;

@@ -4,9 +4,10 @@
  * stay in cache instead of on a table of every n-gram of the corpus.
  *
  * A 1-gram is found through an array indexed by word id; a longer n-gram is
- * the pair (local id of its first n-1 words, local id of its last word) in a
- * small open-addressing table, so that the n-grams of a caption are found
- * order by order, each from the one below it. */
+ * the pair (local id of its first n-1 words, local id of its last word), found
+ * among the children of its first n-1 words (a trie: each id's list of
+ * extensions, short in captions), so that the n-grams of a caption are found
+ * order by order, each from the one below it, without hashing. */
 #ifndef P2C_TEXT_NGRAM_H
 #define P2C_TEXT_NGRAM_H
 
@@ -14,8 +15,6 @@
 #include <stdint.h>
 
 #define P2CI_NGRAM_MAX 4
-
-typedef struct p2ci_ngram_slot p2ci_ngram_slot;
 
 typedef struct p2ci_ngrams {
   /* Results of the last p2ci_ngrams_number, valid until the next call: */
@@ -33,10 +32,11 @@ typedef struct p2ci_ngrams {
   size_t *off_buf, off_cap;
   const uint32_t **at_buf;
   uint8_t *order_buf;
+  uint32_t *child;   /* per id: its latest extension by one word, or none */
+  uint32_t *sibling; /* per id of order 2+: the next extension of its prefix */
+  uint32_t *last;    /* per id of order 2+: the local id of its last word */
   size_t cap;
-  p2ci_ngram_slot *slots;
-  size_t mask, slots_cap;
-  uint32_t gen; /* slots and words of other generations are empty; never 0 */
+  uint32_t gen; /* words of other generations are not seen; never 0 */
 } p2ci_ngrams;
 
 /* For sentences whose word ids are below n_words. Returns 0 or P2C_ERR_NOMEM. */
