@@ -20,8 +20,6 @@ void p2ci_ngrams_release(p2ci_ngrams *g)
   free(g->word_id);
   free(g->ids_buf);
   free(g->off_buf);
-  free(g->at_buf);
-  free(g->order_buf);
   free(g->child);
   free(g->sibling);
   free(g->last);
@@ -43,17 +41,13 @@ static int reserve(p2ci_ngrams *g, size_t total, size_t n_captions)
     size_t cap = total + total / 2;
     uint32_t *ids = realloc(g->ids_buf, cap * sizeof *ids);
     if (ids) g->ids_buf = ids;
-    const uint32_t **at = realloc(g->at_buf, cap * sizeof *at);
-    if (at) g->at_buf = at;
-    uint8_t *order = realloc(g->order_buf, cap * sizeof *order);
-    if (order) g->order_buf = order;
     uint32_t *child = realloc(g->child, cap * sizeof *child);
     if (child) g->child = child;
     uint32_t *sibling = realloc(g->sibling, cap * sizeof *sibling);
     if (sibling) g->sibling = sibling;
     uint32_t *last = realloc(g->last, cap * sizeof *last);
     if (last) g->last = last;
-    if (!ids || !at || !order || !child || !sibling || !last) return P2C_ERR_NOMEM;
+    if (!ids || !child || !sibling || !last) return P2C_ERR_NOMEM;
     g->cap = cap;
   }
   if (++g->gen == 0) { /* wrapped: every word could look current */
@@ -73,8 +67,6 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
   int rc = reserve(g, total, n_captions);
   if (rc) return rc;
   uint32_t *ids = g->ids_buf, n = 0;
-  const uint32_t **at = g->at_buf;
-  uint8_t *order = g->order_buf;
   const uint32_t gen = g->gen;
   uint32_t *restrict child = g->child, *restrict sibling = g->sibling, *restrict last_of = g->last;
   size_t pos = 0;
@@ -90,8 +82,6 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
       }
       uint64_t *wi = &g->word_id[w[i]];
       if ((uint32_t)(*wi >> 32) != gen) {
-        at[n] = w + i;
-        order[n] = 1;
         child[n] = NONE;
         *wi = (uint64_t)gen << 32 | n++;
       }
@@ -107,8 +97,6 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
         while (id != NONE && last_of[id] != tail) id = sibling[id];
         if (id == NONE) {
           id = n++;
-          at[id] = w + i;
-          order[id] = (uint8_t)k;
           child[id] = NONE;
           last_of[id] = tail;
           sibling[id] = child[prefix];
@@ -127,7 +115,5 @@ done:
   g->ids = ids;
   g->off = g->off_buf;
   g->n_ids = n;
-  g->at = at;
-  g->order = order;
   return P2C_OK;
 }
