@@ -112,54 +112,70 @@ static int number_whole_item(ctx *c, size_t item)
   return rc ? rc : reserve_local(c, c->grams.n_ids);
 }
 
+/* For each n-gram of the numbered item at its first occurrence, in local id
+ * order: p2ci_ngrams_number gives ids in the order of this walk (each
+ * caption's 1-grams, then its 2-grams, ...), so an n-gram is new where its id
+ * is the next one. first1 runs for a 1-gram (word w[i]), firstk for a k-gram
+ * starting at w[i] whose first k - 1 words have the id below[i] (lower, so
+ * seen first); id is the n-gram's. */
+#define EACH_FIRST(c, w, i, k, below, id, first1, firstk)                                          \
+  do {                                                                                             \
+    uint32_t next_ = 0;                                                                            \
+    for (size_t cap_ = 0; cap_ < (c)->n_caps; cap_++) {                                            \
+      const uint32_t *ids_ = (c)->grams.ids + (c)->grams.off[cap_], *w = (c)->words[cap_];         \
+      size_t len_ = (c)->len[cap_];                                                                \
+      for (size_t i = 0; i < len_; i++)                                                            \
+        if (ids_[i] == next_) {                                                                    \
+          uint32_t id = next_++;                                                                   \
+          first1                                                                                   \
+        }                                                                                          \
+      for (unsigned k = 2; k <= N && k <= len_; k++) {                                             \
+        const uint32_t *below = ids_;                                                              \
+        (void)below;                                                                               \
+        ids_ += len_ - k + 2;                                                                      \
+        for (size_t i = 0; i + k <= len_; i++)                                                     \
+          if (ids_[i] == next_) {                                                                  \
+            uint32_t id = next_++;                                                                 \
+            firstk                                                                                 \
+          }                                                                                        \
+      }                                                                                            \
+    }                                                                                              \
+  } while (0)
+
 /* The numbered item's share of the document frequencies, given c->in_ref:
  * its 1-grams counted in df1, and the keys and counts of its n-grams of order
  * 2 and more, in local id order, in c->key and c->counts (returns their
  * number). An n-gram's key is that of its first n - 1 words and its last
- * word: p2ci_ngrams_number gives ids in the order of this walk (each
- * caption's 1-grams, then its 2-grams, ...), so an n-gram is new where its
- * id is the next one, and its prefix's key is known by then. */
+ * word. */
 static size_t item_records(ctx *c)
 {
-  const p2ci_ngrams *g = &c->grams;
   const int wide = c->wide;
   const unsigned bits = wide ? 32 : 16;
   uint64_t *restrict full0 = c->full[0], *restrict full1 = c->full[1];
   uint64_t *restrict key0 = c->key[0], *restrict key1 = c->key[1];
   const uint8_t *restrict in_ref = c->in_ref;
   uint8_t *restrict counts = c->counts;
-  uint32_t next = 0;
+  uint32_t *restrict df1 = c->df1;
   size_t m = 0;
-  for (size_t cap = 0; cap < c->n_caps; cap++) {
-    const uint32_t *ids = g->ids + g->off[cap], *w = c->words[cap];
-    size_t len = c->len[cap];
-    for (size_t i = 0; i < len; i++)
-      if (ids[i] == next) {
-        c->df1[w[i]] += in_ref[next];
-        full1[next] = 0;
-        full0[next++] = (uint64_t)w[i] + 1;
-      }
-    for (unsigned k = 2; k <= N && k <= len; k++) {
-      const uint32_t *below = ids;
-      ids += len - k + 2;
-      const int high = (k - 1) * bits >= 64;
-      const unsigned shift = (k - 1) * bits % 64;
-      for (size_t i = 0; i + k <= len; i++)
-        if (ids[i] == next) {
-          uint64_t lo = full0[below[i]], last = ((uint64_t)w[i + k - 1] + 1) << shift;
-          if (wide) {
-            uint64_t hi = full1[below[i]];
-            if (high) hi |= last;
-            else lo |= last;
-            full1[next] = key1[m] = hi;
-          } else {
-            lo |= last;
-          }
-          counts[m] = in_ref[next];
-          full0[next++] = key0[m++] = lo;
-        }
+  EACH_FIRST(c, w, i, k, below, id, {
+    df1[w[i]] += in_ref[id];
+    full1[id] = 0;
+    full0[id] = (uint64_t)w[i] + 1;
+  }, {
+    const unsigned shift = (k - 1) * bits % 64;
+    uint64_t lo = full0[below[i]];
+    uint64_t last = ((uint64_t)w[i + k - 1] + 1) << shift;
+    if (wide) {
+      uint64_t hi = full1[below[i]];
+      if ((k - 1) * bits >= 64) hi |= last;
+      else lo |= last;
+      full1[id] = key1[m] = hi;
+    } else {
+      lo |= last;
     }
-  }
+    counts[m] = in_ref[id];
+    full0[id] = key0[m++] = lo;
+  });
   return m;
 }
 
@@ -186,31 +202,20 @@ static int document_frequency(ctx *c, int *any)
   return p2ci_ngram_df_count(&c->df);
 }
 
-/* idf of every n-gram of the numbered item, in local id order: the walk of
- * item_records, with the 1-grams' df by word and the longer ones' from c->df. */
+/* idf of every n-gram of the numbered item, in local id order: the 1-grams'
+ * df by word, the longer ones' from c->df. */
 static int item_idf(ctx *c, size_t item)
 {
-  const p2ci_ngrams *g = &c->grams;
   int rc = p2ci_ngram_df_next(&c->df, c->dfs, c->records[item]);
   if (rc) return rc;
   const uint32_t *restrict dfs = c->dfs, *restrict df1 = c->df1;
   const double *restrict log_df = c->log_df;
   double *restrict idf = c->idf;
   const double ref_len = c->ref_len;
-  uint32_t next = 0;
   size_t m = 0;
-  for (size_t cap = 0; cap < c->n_caps; cap++) {
-    const uint32_t *ids = g->ids + g->off[cap], *w = c->words[cap];
-    size_t len = c->len[cap];
-    /* np.log(float(len(crefs))) - np.log(max(1.0, df)) */
-    for (size_t i = 0; i < len; i++)
-      if (ids[i] == next) idf[next++] = ref_len - log_df[df1[w[i]]];
-    for (unsigned k = 2; k <= N && k <= len; k++) {
-      ids += len - k + 2;
-      for (size_t i = 0; i + k <= len; i++)
-        if (ids[i] == next) idf[next++] = ref_len - log_df[dfs[m++]];
-    }
-  }
+  /* np.log(float(len(crefs))) - np.log(max(1.0, df)) */
+  EACH_FIRST(c, w, i, k, below, id, { idf[id] = ref_len - log_df[df1[w[i]]]; },
+             { idf[id] = ref_len - log_df[dfs[m++]]; });
   return P2C_OK;
 }
 
