@@ -4,7 +4,13 @@
 #include "core/internal.h"
 #include "text/ngram.h"
 
-#define NONE UINT32_MAX /* no child, no further sibling */
+/* Key and id side by side: one probe, one cache line. gen tells the slots
+ * (and words) of this call from stale ones, so that nothing is cleared
+ * between calls. */
+struct p2ci_ngram_slot {
+  uint64_t key; /* prefix id << 32 | last word's id */
+  uint32_t id, gen;
+};
 
 int p2ci_ngrams_init(p2ci_ngrams *g, size_t n_words)
 {
@@ -20,9 +26,7 @@ void p2ci_ngrams_release(p2ci_ngrams *g)
   free(g->word_id);
   free(g->ids_buf);
   free(g->off_buf);
-  free(g->child);
-  free(g->sibling);
-  free(g->last);
+  free(g->slots);
   memset(g, 0, sizeof *g);
 }
 
@@ -41,16 +45,24 @@ static int reserve(p2ci_ngrams *g, size_t total, size_t n_captions)
     size_t cap = total + total / 2;
     uint32_t *ids = realloc(g->ids_buf, cap * sizeof *ids);
     if (ids) g->ids_buf = ids;
-    uint32_t *child = realloc(g->child, cap * sizeof *child);
-    if (child) g->child = child;
-    uint32_t *sibling = realloc(g->sibling, cap * sizeof *sibling);
-    if (sibling) g->sibling = sibling;
-    uint32_t *last = realloc(g->last, cap * sizeof *last);
-    if (last) g->last = last;
-    if (!ids || !child || !sibling || !last) return P2C_ERR_NOMEM;
+    if (!ids) return P2C_ERR_NOMEM;
     g->cap = cap;
   }
-  if (++g->gen == 0) { /* wrapped: every word could look current */
+  /* load factor at most 1/2 */
+  size_t want = 64;
+  while (want < 2 * total) want *= 2;
+  if (want > g->slots_cap) {
+    free(g->slots);
+    g->slots = calloc(want, sizeof *g->slots);
+    if (!g->slots) {
+      g->slots_cap = 0;
+      return P2C_ERR_NOMEM;
+    }
+    g->slots_cap = want; /* generation 0: empty */
+  }
+  g->mask = want - 1;
+  if (++g->gen == 0) { /* wrapped: every slot and word could look current */
+    memset(g->slots, 0, g->slots_cap * sizeof *g->slots);
     memset(g->word_id, 0, (g->n_words ? g->n_words : 1) * sizeof *g->word_id);
     g->gen = 1;
   }
@@ -68,7 +80,8 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
   if (rc) return rc;
   uint32_t *ids = g->ids_buf, n = 0;
   const uint32_t gen = g->gen;
-  uint32_t *restrict child = g->child, *restrict sibling = g->sibling, *restrict last_of = g->last;
+  const size_t mask = g->mask;
+  p2ci_ngram_slot *slots = g->slots;
   size_t pos = 0;
   for (size_t c = 0; c < n_captions; c++) {
     const uint32_t *w = words[c];
@@ -82,7 +95,6 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
       }
       uint64_t *wi = &g->word_id[w[i]];
       if ((uint32_t)(*wi >> 32) != gen) {
-        child[n] = NONE;
         *wi = (uint64_t)gen << 32 | n++;
       }
       out[i] = (uint32_t)*wi;
@@ -92,17 +104,23 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
     for (unsigned k = 2; k <= max_n && k <= m; k++) {
       size_t cnt = m - k + 1;
       for (size_t i = 0; i < cnt; i++) {
-        /* the n-gram (prefix id, last word's id): a child of its prefix */
-        uint32_t prefix = below[i], tail = last[i + k - 1], id = child[prefix];
-        while (id != NONE && last_of[id] != tail) id = sibling[id];
-        if (id == NONE) {
-          id = n++;
-          child[id] = NONE;
-          last_of[id] = tail;
-          sibling[id] = child[prefix];
-          child[prefix] = id;
+        uint64_t key = (uint64_t)below[i] << 32 | last[i + k - 1];
+        size_t j = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
+        for (;;) {
+          p2ci_ngram_slot *s = &slots[j];
+          if (s->gen != gen) {
+            s->key = key;
+            s->gen = gen;
+            s->id = n;
+            out[i] = n++;
+            break;
+          }
+          if (s->key == key) {
+            out[i] = s->id;
+            break;
+          }
+          j = (j + 1) & mask;
         }
-        out[i] = id;
       }
       below = out;
       out += cnt;

@@ -4,10 +4,12 @@
  * stay in cache instead of on a table of every n-gram of the corpus.
  *
  * A 1-gram is found through an array indexed by word id; a longer n-gram is
- * the pair (local id of its first n-1 words, local id of its last word), found
- * among the children of its first n-1 words (a trie: each id's list of
- * extensions, short in captions), so that the n-grams of a caption are found
- * order by order, each from the one below it, without hashing. */
+ * the pair (local id of its first n-1 words, local id of its last word) in a
+ * small open-addressing table, so that the n-grams of a caption are found
+ * order by order, each from the one below it. (A trie - each id's list of
+ * extensions by one word - costs a little less on captions but is quadratic
+ * in the number of distinct words after one prefix: 3 s for one caption of
+ * 40,000 words alternating "a" and distinct words, against 0.2 s here.) */
 #ifndef P2C_TEXT_NGRAM_H
 #define P2C_TEXT_NGRAM_H
 
@@ -15,6 +17,8 @@
 #include <stdint.h>
 
 #define P2CI_NGRAM_MAX 4
+
+typedef struct p2ci_ngram_slot p2ci_ngram_slot;
 
 typedef struct p2ci_ngrams {
   /* Results of the last p2ci_ngrams_number, valid until the next call: */
@@ -28,11 +32,10 @@ typedef struct p2ci_ngrams {
   uint64_t *word_id; /* per word id: gen << 32 | local id (other gens: not seen) */
   uint32_t *ids_buf;
   size_t *off_buf, off_cap;
-  uint32_t *child;   /* per id: its latest extension by one word, or none */
-  uint32_t *sibling; /* per id of order 2+: the next extension of its prefix */
-  uint32_t *last;    /* per id of order 2+: the local id of its last word */
   size_t cap;
-  uint32_t gen; /* words of other generations are not seen; never 0 */
+  p2ci_ngram_slot *slots;
+  size_t mask, slots_cap;
+  uint32_t gen; /* slots and words of other generations are empty; never 0 */
 } p2ci_ngrams;
 
 /* For sentences whose word ids are below n_words. Returns 0 or P2C_ERR_NOMEM. */

@@ -122,7 +122,7 @@ START_TEST(df_edges)
 }
 END_TEST
 
-/* After the generation counter wraps, the words of the call made
+/* After the generation counter wraps, the words and slots of the call made
  * with generation 1 must not look current: numbering y there gives what a
  * fresh numbering of y gives. */
 START_TEST(numbering_across_generation_wrap)
