@@ -60,8 +60,8 @@ static int item_counts(const p2ci_caption_set *set, size_t item, scratch *m, cou
   int rc = p2ci_ngrams_number(&m->grams, m->words, m->len, n_caps, N);
   if (rc) return rc;
   const p2ci_ngrams *g = &m->grams;
-  if (g->n_ids > m->cap) {
-    size_t cap = g->n_ids * 2;
+  if (g->n_ids >= m->cap) { /* one more for the references' other n-grams */
+    size_t cap = g->n_ids * 2 + 1;
     free(m->maxref);
     free(m->count);
     m->maxref = malloc(cap * sizeof *m->maxref);
@@ -69,21 +69,30 @@ static int item_counts(const p2ci_caption_set *set, size_t item, scratch *m, cou
     m->cap = m->maxref && m->count ? cap : 0;
     if (!m->cap) return P2C_ERR_NOMEM;
   }
-  if (g->n_ids) memset(m->maxref, 0, g->n_ids * sizeof *m->maxref); /* maxref is NULL before the first n-gram */
-
-  for (size_t r = 1; r < n_caps; r++) {
-    const uint32_t *id = g->ids + g->off[r];
-    size_t ng = g->off[r + 1] - g->off[r];
-    for (size_t i = 0; i < ng; i++) m->count[id[i]]++;
-    for (size_t i = 0; i < ng; i++) {
-      uint32_t k = id[i];
-      if (m->count[k] > m->maxref[k]) m->maxref[k] = m->count[k];
-      m->count[k] = 0;
-    }
-  }
-
   const uint32_t *id = g->ids + g->off[0];
   size_t n1 = m->len[0], ng = g->off[1] - g->off[0];
+  /* Only the hypothesis' n-grams are clipped, and it is numbered first: they
+   * are the ids below its number of distinct n-grams (one more than its
+   * largest id). */
+  size_t hyp_ids = 0;
+  for (size_t i = 0; i < ng; i++)
+    if (id[i] >= hyp_ids) hyp_ids = (size_t)id[i] + 1;
+  if (hyp_ids) memset(m->maxref, 0, hyp_ids * sizeof *m->maxref); /* maxref is NULL before the first n-gram */
+
+  for (size_t r = 1; r < n_caps; r++) {
+    const uint32_t *rid = g->ids + g->off[r];
+    size_t rng = g->off[r + 1] - g->off[r];
+    if (!rng) continue; /* count is NULL before the first n-gram */
+    uint32_t *restrict count = m->count, *restrict maxref = m->maxref;
+    /* the others all in count[hyp_ids] (cap > n_ids >= hyp_ids) */
+    for (size_t i = 0; i < rng; i++) count[rid[i] < hyp_ids ? rid[i] : hyp_ids]++;
+    for (size_t k = 0; k < hyp_ids; k++) {
+      if (count[k] > maxref[k]) maxref[k] = count[k];
+      count[k] = 0;
+    }
+    count[hyp_ids] = 0;
+  }
+
   c->testlen = (int64_t)n1;
   for (int k = 0; k < N; k++) {
     c->guess[k] = n1 > (size_t)k ? (int64_t)(n1 - (size_t)k) : 0;

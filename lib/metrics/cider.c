@@ -18,8 +18,9 @@ int p2ci_cider_wide_keys = 0;
 
 /* One caption as a tf-idf vector: its distinct n-grams of each order in
  * first-occurrence order (the order Python's dict iterates counts2vec's
- * input), their weights, the norms, and its number of bigrams. N-grams are
- * the item's local ids (text/ngram.h), so that every array touched per
+ * input), their weights, the norms, and its number of bigrams (a reference
+ * keeps only its norms and length: its weights go to a dense array). N-grams
+ * are the item's local ids (text/ngram.h), so that every array touched per
  * occurrence stays in cache. */
 typedef struct vec {
   uint32_t *gram; /* local ids */
@@ -49,7 +50,8 @@ typedef struct ctx {
   uint8_t *in_ref; /* per local id: occurs in a reference */
   double *idf;    /* per local id: log(N) - log(max(1, df)) */
   uint32_t *tf;   /* per local id, 0 between uses */
-  double *ref_w;  /* per local id: the current reference's weight, 0 elsewhere */
+  double *ref_w;  /* per local id: the current reference's weight (read for the
+                     hypothesis' n-grams only: 0 there when not in the reference) */
   uint64_t *full[2]; /* per local id: its key's words */
   size_t n_caps;     /* of the numbered item */
   /* per longer n-gram of the item, in local id order: */
@@ -89,7 +91,7 @@ static int reserve_local(ctx *c, size_t n)
   c->in_ref = malloc(cap * sizeof *c->in_ref);
   c->idf = malloc(cap * sizeof *c->idf);
   c->tf = calloc(cap, sizeof *c->tf);
-  c->ref_w = calloc(cap, sizeof *c->ref_w);
+  c->ref_w = malloc(cap * sizeof *c->ref_w);
   int keys = 1;
   for (int i = 0; i < 2; i++) {
     c->full[i] = malloc(cap * sizeof *c->full[i]);
@@ -110,54 +112,70 @@ static int number_whole_item(ctx *c, size_t item)
   return rc ? rc : reserve_local(c, c->grams.n_ids);
 }
 
+/* For each n-gram of the numbered item at its first occurrence, in local id
+ * order: p2ci_ngrams_number gives ids in the order of this walk (each
+ * caption's 1-grams, then its 2-grams, ...), so an n-gram is new where its id
+ * is the next one. first1 runs for a 1-gram (word w[i]), firstk for a k-gram
+ * starting at w[i] whose first k - 1 words have the id below[i] (lower, so
+ * seen first); id is the n-gram's. */
+#define EACH_FIRST(c, w, i, k, below, id, first1, firstk)                                          \
+  do {                                                                                             \
+    uint32_t next_ = 0;                                                                            \
+    for (size_t cap_ = 0; cap_ < (c)->n_caps; cap_++) {                                            \
+      const uint32_t *ids_ = (c)->grams.ids + (c)->grams.off[cap_], *w = (c)->words[cap_];         \
+      size_t len_ = (c)->len[cap_];                                                                \
+      for (size_t i = 0; i < len_; i++)                                                            \
+        if (ids_[i] == next_) {                                                                    \
+          uint32_t id = next_++;                                                                   \
+          first1                                                                                   \
+        }                                                                                          \
+      for (unsigned k = 2; k <= N && k <= len_; k++) {                                             \
+        const uint32_t *below = ids_;                                                              \
+        (void)below;                                                                               \
+        ids_ += len_ - k + 2;                                                                      \
+        for (size_t i = 0; i + k <= len_; i++)                                                     \
+          if (ids_[i] == next_) {                                                                  \
+            uint32_t id = next_++;                                                                 \
+            firstk                                                                                 \
+          }                                                                                        \
+      }                                                                                            \
+    }                                                                                              \
+  } while (0)
+
 /* The numbered item's share of the document frequencies, given c->in_ref:
  * its 1-grams counted in df1, and the keys and counts of its n-grams of order
  * 2 and more, in local id order, in c->key and c->counts (returns their
  * number). An n-gram's key is that of its first n - 1 words and its last
- * word: p2ci_ngrams_number gives ids in the order of this walk (each
- * caption's 1-grams, then its 2-grams, ...), so an n-gram is new where its
- * id is the next one, and its prefix's key is known by then. */
+ * word. */
 static size_t item_records(ctx *c)
 {
-  const p2ci_ngrams *g = &c->grams;
   const int wide = c->wide;
   const unsigned bits = wide ? 32 : 16;
   uint64_t *restrict full0 = c->full[0], *restrict full1 = c->full[1];
   uint64_t *restrict key0 = c->key[0], *restrict key1 = c->key[1];
   const uint8_t *restrict in_ref = c->in_ref;
   uint8_t *restrict counts = c->counts;
-  uint32_t next = 0;
+  uint32_t *restrict df1 = c->df1;
   size_t m = 0;
-  for (size_t cap = 0; cap < c->n_caps; cap++) {
-    const uint32_t *ids = g->ids + g->off[cap], *w = c->words[cap];
-    size_t len = c->len[cap];
-    for (size_t i = 0; i < len; i++)
-      if (ids[i] == next) {
-        c->df1[w[i]] += in_ref[next];
-        full1[next] = 0;
-        full0[next++] = (uint64_t)w[i] + 1;
-      }
-    for (unsigned k = 2; k <= N && k <= len; k++) {
-      const uint32_t *below = ids;
-      ids += len - k + 2;
-      const int high = (k - 1) * bits >= 64;
-      const unsigned shift = (k - 1) * bits % 64;
-      for (size_t i = 0; i + k <= len; i++)
-        if (ids[i] == next) {
-          uint64_t lo = full0[below[i]], last = ((uint64_t)w[i + k - 1] + 1) << shift;
-          if (wide) {
-            uint64_t hi = full1[below[i]];
-            if (high) hi |= last;
-            else lo |= last;
-            full1[next] = key1[m] = hi;
-          } else {
-            lo |= last;
-          }
-          counts[m] = in_ref[next];
-          full0[next++] = key0[m++] = lo;
-        }
+  EACH_FIRST(c, w, i, k, below, id, {
+    df1[w[i]] += in_ref[id];
+    full1[id] = 0;
+    full0[id] = (uint64_t)w[i] + 1;
+  }, {
+    const unsigned shift = (k - 1) * bits % 64;
+    uint64_t lo = full0[below[i]];
+    uint64_t last = ((uint64_t)w[i + k - 1] + 1) << shift;
+    if (wide) {
+      uint64_t hi = full1[below[i]];
+      if ((k - 1) * bits >= 64) hi |= last;
+      else lo |= last;
+      full1[id] = key1[m] = hi;
+    } else {
+      lo |= last;
     }
-  }
+    counts[m] = in_ref[id];
+    full0[id] = key0[m++] = lo;
+  });
   return m;
 }
 
@@ -184,23 +202,28 @@ static int document_frequency(ctx *c, int *any)
   return p2ci_ngram_df_count(&c->df);
 }
 
-/* idf of every n-gram of the numbered item. */
+/* idf of every n-gram of the numbered item, in local id order: the 1-grams'
+ * df by word, the longer ones' from c->df. */
 static int item_idf(ctx *c, size_t item)
 {
-  const p2ci_ngrams *g = &c->grams;
   int rc = p2ci_ngram_df_next(&c->df, c->dfs, c->records[item]);
   if (rc) return rc;
-  for (size_t i = 0, m = 0; i < g->n_ids; i++) {
-    uint32_t d = g->order[i] == 1 ? c->df1[*g->at[i]] : c->dfs[m++];
-    /* np.log(float(len(crefs))) - np.log(max(1.0, df)) */
-    c->idf[i] = c->ref_len - c->log_df[d];
-  }
+  const uint32_t *restrict dfs = c->dfs, *restrict df1 = c->df1;
+  const double *restrict log_df = c->log_df;
+  double *restrict idf = c->idf;
+  const double ref_len = c->ref_len;
+  size_t m = 0;
+  /* np.log(float(len(crefs))) - np.log(max(1.0, df)) */
+  EACH_FIRST(c, w, i, k, below, id, { idf[id] = ref_len - log_df[df1[w[i]]]; },
+             { idf[id] = ref_len - log_df[dfs[m++]]; });
   return P2C_OK;
 }
 
-/* The vector of the caption with n-grams g (n1 words); dense: NULL, or where
- * to write each weight by local id as well. */
-static int to_vec(ctx *c, const uint32_t *g, size_t n1, vec *v, double *dense)
+/* pycocoevalcap's vector length: the sum of the bigrams' counts. */
+static size_t bigrams(size_t n1) { return n1 > 1 ? n1 - 1 : 0; }
+
+/* The hypothesis' vector, from its n-grams g (n1 words). */
+static int hyp_vec(ctx *c, const uint32_t *g, size_t n1, vec *v)
 {
   size_t total = p2ci_ngrams_count(n1, N);
   if (p2ci_grow(&v->gram, &v->cap, total, sizeof *v->gram)) return P2C_ERR_NOMEM;
@@ -211,7 +234,6 @@ static int to_vec(ctx *c, const uint32_t *g, size_t n1, vec *v, double *dense)
   }
   for (size_t i = 0; i < total; i++) c->tf[g[i]]++;
   size_t out = 0, pos = 0;
-  v->length = 0;
   for (int k = 0; k < N; k++) {
     size_t len = n1 > (size_t)k ? n1 - (size_t)k : 0;
     v->start[k] = out;
@@ -222,17 +244,43 @@ static int to_vec(ctx *c, const uint32_t *g, size_t n1, vec *v, double *dense)
       double w = (double)tf * c->idf[g[i]];
       v->gram[out] = g[i];
       v->w[out++] = w;
-      if (dense) dense[g[i]] = w;
       /* pow(w, 2) in the reference: correctly rounded, hence w * w */
       norm += w * w;
-      if (k == 1) v->length += tf;
       c->tf[g[i]] = 0;
     }
     v->n[k] = out - v->start[k];
     v->norm[k] = sqrt(norm);
     pos += len;
   }
+  v->length = bigrams(n1);
   return P2C_OK;
+}
+
+/* A reference's norms and length, and its weights by local id in dense. Only
+ * the hypothesis' n-grams are read there, and those have the ids below the
+ * number of its distinct n-grams (it is numbered first). */
+static void ref_vec(ctx *c, const uint32_t *g, size_t n1, vec *v, double *dense)
+{
+  uint32_t *restrict tf = c->tf;
+  const double *restrict idf = c->idf;
+  size_t total = p2ci_ngrams_count(n1, N);
+  for (size_t i = 0; i < total; i++) tf[g[i]]++;
+  size_t pos = 0;
+  for (int k = 0; k < N; k++) {
+    size_t len = n1 > (size_t)k ? n1 - (size_t)k : 0;
+    double norm = 0.0;
+    for (size_t i = pos; i < pos + len; i++) {
+      uint32_t t = tf[g[i]];
+      if (!t) continue; /* seen earlier in this caption */
+      double w = (double)t * idf[g[i]];
+      dense[g[i]] = w;
+      norm += w * w;
+      tf[g[i]] = 0;
+    }
+    v->norm[k] = sqrt(norm);
+    pos += len;
+  }
+  v->length = bigrams(n1);
 }
 
 static int cider_item(ctx *c, size_t item, double *out)
@@ -242,12 +290,15 @@ static int cider_item(ctx *c, size_t item, double *out)
   if (!rc) rc = item_idf(c, item);
   if (rc) return rc;
   const p2ci_ngrams *g = &c->grams;
-  rc = to_vec(c, g->ids + g->off[0], c->len[0], &c->hyp, NULL);
+  rc = hyp_vec(c, g->ids + g->off[0], c->len[0], &c->hyp);
+  if (rc) return rc;
   const vec *h = &c->hyp, *r = &c->ref;
+  size_t hyp_ids = h->start[N - 1] + h->n[N - 1];
   double score[N] = {0.0, 0.0, 0.0, 0.0};
-  for (size_t j = 1; j <= n_refs && !rc; j++) {
-    rc = to_vec(c, g->ids + g->off[j], c->len[j], &c->ref, c->ref_w);
-    if (rc) break;
+  for (size_t j = 1; j <= n_refs; j++) {
+    /* weights of the previous reference (or item) where this one has none */
+    if (hyp_ids) memset(c->ref_w, 0, hyp_ids * sizeof *c->ref_w);
+    ref_vec(c, g->ids + g->off[j], c->len[j], &c->ref, c->ref_w);
     double delta = (double)h->length - (double)r->length;
     /* np.e ** (-(delta ** 2) / (2 * sigma ** 2)): a pow of e, not exp */
     double penalty = pow(2.718281828459045, -(delta * delta) / 72.0);
@@ -261,10 +312,7 @@ static int cider_item(ctx *c, size_t item, double *out)
       val *= penalty;
       score[k] += val;
     }
-    for (int k = 0; k < N; k++)
-      for (size_t i = r->start[k]; i < r->start[k] + r->n[k]; i++) c->ref_w[r->gram[i]] = 0.0;
   }
-  if (rc) return rc;
   double avg = p2ci_mean_numpy(score, N);
   avg /= (double)n_refs;
   avg *= 10.0;
@@ -335,8 +383,6 @@ done:
   free(c.dfs);
   free(c.hyp.gram);
   free(c.hyp.w);
-  free(c.ref.gram);
-  free(c.ref.w);
   return rc;
 }
 

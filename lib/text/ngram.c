@@ -26,8 +26,6 @@ void p2ci_ngrams_release(p2ci_ngrams *g)
   free(g->word_id);
   free(g->ids_buf);
   free(g->off_buf);
-  free(g->at_buf);
-  free(g->order_buf);
   free(g->slots);
   memset(g, 0, sizeof *g);
 }
@@ -47,11 +45,7 @@ static int reserve(p2ci_ngrams *g, size_t total, size_t n_captions)
     size_t cap = total + total / 2;
     uint32_t *ids = realloc(g->ids_buf, cap * sizeof *ids);
     if (ids) g->ids_buf = ids;
-    const uint32_t **at = realloc(g->at_buf, cap * sizeof *at);
-    if (at) g->at_buf = at;
-    uint8_t *order = realloc(g->order_buf, cap * sizeof *order);
-    if (order) g->order_buf = order;
-    if (!ids || !at || !order) return P2C_ERR_NOMEM;
+    if (!ids) return P2C_ERR_NOMEM;
     g->cap = cap;
   }
   /* load factor at most 1/2 */
@@ -85,8 +79,6 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
   int rc = reserve(g, total, n_captions);
   if (rc) return rc;
   uint32_t *ids = g->ids_buf, n = 0;
-  const uint32_t **at = g->at_buf;
-  uint8_t *order = g->order_buf;
   const uint32_t gen = g->gen;
   const size_t mask = g->mask;
   p2ci_ngram_slot *slots = g->slots;
@@ -103,8 +95,6 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
       }
       uint64_t *wi = &g->word_id[w[i]];
       if ((uint32_t)(*wi >> 32) != gen) {
-        at[n] = w + i;
-        order[n] = 1;
         *wi = (uint64_t)gen << 32 | n++;
       }
       out[i] = (uint32_t)*wi;
@@ -122,8 +112,6 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
             s->key = key;
             s->gen = gen;
             s->id = n;
-            at[n] = w + i;
-            order[n] = (uint8_t)k;
             out[i] = n++;
             break;
           }
@@ -145,7 +133,5 @@ done:
   g->ids = ids;
   g->off = g->off_buf;
   g->n_ids = n;
-  g->at = at;
-  g->order = order;
   return P2C_OK;
 }

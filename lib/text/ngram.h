@@ -6,7 +6,10 @@
  * A 1-gram is found through an array indexed by word id; a longer n-gram is
  * the pair (local id of its first n-1 words, local id of its last word) in a
  * small open-addressing table, so that the n-grams of a caption are found
- * order by order, each from the one below it. */
+ * order by order, each from the one below it. (A trie - each id's list of
+ * extensions by one word - costs a little less on captions but is quadratic
+ * in the number of distinct words after one prefix: 3 s for one caption of
+ * 40,000 words alternating "a" and distinct words, against 0.2 s here.) */
 #ifndef P2C_TEXT_NGRAM_H
 #define P2C_TEXT_NGRAM_H
 
@@ -24,15 +27,11 @@ typedef struct p2ci_ngrams {
                           the 2-grams, ...): p2ci_ngrams_count(len[c], max_n) ids */
   const size_t *off;   /* n_captions + 1 */
   size_t n_ids;        /* distinct n-grams */
-  const uint32_t *const *at; /* per id: its words (those of its first occurrence) */
-  const uint8_t *order;      /* per id: its n */
   /* private */
   size_t n_words;
   uint64_t *word_id; /* per word id: gen << 32 | local id (other gens: not seen) */
   uint32_t *ids_buf;
   size_t *off_buf, off_cap;
-  const uint32_t **at_buf;
-  uint8_t *order_buf;
   size_t cap;
   p2ci_ngram_slot *slots;
   size_t mask, slots_cap;
@@ -47,8 +46,7 @@ void p2ci_ngrams_release(p2ci_ngrams *g);
 size_t p2ci_ngrams_count(size_t len, unsigned max_n);
 
 /* Number the n-grams of orders 1..max_n of captions words[c][0..len[c]),
- * c < n_captions (the word arrays must stay valid while the results are
- * read). Returns 0 or P2C_ERR_NOMEM / P2C_ERR_INVALID_ARG / P2C_ERR_LIMIT. */
+ * c < n_captions. Returns 0 or P2C_ERR_NOMEM / P2C_ERR_INVALID_ARG / P2C_ERR_LIMIT. */
 int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_t *len,
                        size_t n_captions, unsigned max_n);
 
