@@ -119,14 +119,18 @@ static void transpose(loader *L, lin *l) {
     for (int i = 0; i < l->in; i++) l->wt[(size_t)i * l->out + o] = l->w[(size_t)o * l->in + i];
 }
 
+/* "prefix.name" in buf: a parameter's name in the safetensors file. */
+static const char *join(char *buf, size_t size, const char *prefix, const char *name) {
+  snprintf(buf, size, "%s.%s", prefix, name);
+  return buf;
+}
+
 static lin get_lin(loader *L, const char *name, int out, int in, int bias) {
   char buf[128];
   lin l = {NULL, NULL, NULL, out, in};
-  snprintf(buf, sizeof buf, "%s.weight", name);
-  l.w = get(L, buf, 2, out, in, 0, 0);
+  l.w = get(L, join(buf, sizeof buf, name, "weight"), 2, out, in, 0, 0);
   if (bias) {
-    snprintf(buf, sizeof buf, "%s.bias", name);
-    l.b = get(L, buf, 1, out, 0, 0, 0);
+    l.b = get(L, join(buf, sizeof buf, name, "bias"), 1, out, 0, 0, 0);
   }
   transpose(L, &l);
   return l;
@@ -135,34 +139,26 @@ static lin get_lin(loader *L, const char *name, int out, int in, int bias) {
 static conv get_conv(loader *L, const char *name, int out, int in, int k, int stride) {
   char buf[128];
   conv c = {NULL, NULL, out, in, k, stride};
-  snprintf(buf, sizeof buf, "%s.weight", name);
-  c.w = get(L, buf, 4, out, in, k, k);
-  snprintf(buf, sizeof buf, "%s.bias", name);
-  c.b = get(L, buf, 1, out, 0, 0, 0);
+  c.w = get(L, join(buf, sizeof buf, name, "weight"), 4, out, in, k, k);
+  c.b = get(L, join(buf, sizeof buf, name, "bias"), 1, out, 0, 0, 0);
   return c;
 }
 
 static norm get_norm(loader *L, const char *name) {
   char buf[128];
   norm n;
-  snprintf(buf, sizeof buf, "%s.weight", name);
-  n.w = get(L, buf, 1, D, 0, 0, 0);
-  snprintf(buf, sizeof buf, "%s.bias", name);
-  n.b = get(L, buf, 1, D, 0, 0, 0);
+  n.w = get(L, join(buf, sizeof buf, name, "weight"), 1, D, 0, 0, 0);
+  n.b = get(L, join(buf, sizeof buf, name, "bias"), 1, D, 0, 0, 0);
   return n;
 }
 
 static attn get_attn(loader *L, const char *name) {
   char buf[128];
   attn a;
-  snprintf(buf, sizeof buf, "%s.q", name);
-  a.q = get_lin(L, buf, D, D, 1);
-  snprintf(buf, sizeof buf, "%s.k", name);
-  a.k = get_lin(L, buf, D, D, 1);
-  snprintf(buf, sizeof buf, "%s.v", name);
-  a.v = get_lin(L, buf, D, D, 1);
-  snprintf(buf, sizeof buf, "%s.o", name);
-  a.o = get_lin(L, buf, D, D, 1);
+  a.q = get_lin(L, join(buf, sizeof buf, name, "q"), D, D, 1);
+  a.k = get_lin(L, join(buf, sizeof buf, name, "k"), D, D, 1);
+  a.v = get_lin(L, join(buf, sizeof buf, name, "v"), D, D, 1);
+  a.o = get_lin(L, join(buf, sizeof buf, name, "o"), D, D, 1);
   return a;
 }
 
@@ -277,22 +273,16 @@ P2C_API int p2c_refmodel_load(const char *path, p2c_refmodel **out, p2c_error *e
   m->e64 = get_conv(&L, "e64", EMB, EMB, 1, 1);
   m->query = get(&L, "query", 2, NQ, D, 0, 0);
   for (int i = 0; i < LAYERS; i++) {
-    char buf[64];
+    char pre[32], buf[64];
     layer *ly = &m->layers[i];
-    snprintf(buf, sizeof buf, "layers.%d.cross", i);
-    ly->cross = get_attn(&L, buf);
-    snprintf(buf, sizeof buf, "layers.%d.self_", i);
-    ly->self_ = get_attn(&L, buf);
-    snprintf(buf, sizeof buf, "layers.%d.n1", i);
-    ly->n1 = get_norm(&L, buf);
-    snprintf(buf, sizeof buf, "layers.%d.n2", i);
-    ly->n2 = get_norm(&L, buf);
-    snprintf(buf, sizeof buf, "layers.%d.n3", i);
-    ly->n3 = get_norm(&L, buf);
-    snprintf(buf, sizeof buf, "layers.%d.f1", i);
-    ly->f1 = get_lin(&L, buf, FFN, D, 1);
-    snprintf(buf, sizeof buf, "layers.%d.f2", i);
-    ly->f2 = get_lin(&L, buf, D, FFN, 1);
+    snprintf(pre, sizeof pre, "layers.%d", i);
+    ly->cross = get_attn(&L, join(buf, sizeof buf, pre, "cross"));
+    ly->self_ = get_attn(&L, join(buf, sizeof buf, pre, "self_"));
+    ly->n1 = get_norm(&L, join(buf, sizeof buf, pre, "n1"));
+    ly->n2 = get_norm(&L, join(buf, sizeof buf, pre, "n2"));
+    ly->n3 = get_norm(&L, join(buf, sizeof buf, pre, "n3"));
+    ly->f1 = get_lin(&L, join(buf, sizeof buf, pre, "f1"), FFN, D, 1);
+    ly->f2 = get_lin(&L, join(buf, sizeof buf, pre, "f2"), D, FFN, 1);
   }
   m->dec_norm = get_norm(&L, "dec_norm");
   m->cls = get_lin(&L, "cls", m->num_classes + 1, D, 1);
