@@ -23,6 +23,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench_clock.h"
 #include "p2ceval.h"
 
 #define VOCAB 3000
@@ -98,12 +99,7 @@ static void make_caption(char *tok, char *raw)
   strcat(raw, ".");
 }
 
-static double now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+static double now(void) { return bench_seconds(CLOCK_PROCESS_CPUTIME_ID); }
 
 static long peak_rss_mb(void)
 {

@@ -9,14 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "p2ceval.h"
 
-static double clock_s(clockid_t id)
-{
-  struct timespec ts;
-  clock_gettime(id, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+static double clock_s(clockid_t id) { return bench_seconds(id); }
 
 int main(void)
 {

@@ -14,18 +14,14 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "bench_clock.h"
 #include "p2ceval.h"
 
 #define N_IMAGES 2000
 #define W 640
 #define H 480
 
-static double now(clockid_t id)
-{
-  struct timespec ts;
-  clock_gettime(id, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+static double now(clockid_t id) { return bench_seconds(id); }
 
 static int make_set(const char *dir)
 {

@@ -13,14 +13,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_clock.h"
 #include "p2ceval.h"
 
-static double now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+static double now(void) { return bench_seconds(CLOCK_PROCESS_CPUTIME_ID); }
 
 static unsigned long long rng = 88172645463325252ull;
 static unsigned next(unsigned n)

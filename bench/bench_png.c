@@ -11,14 +11,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_clock.h"
 #include "p2ceval.h"
 
-static double clock_s(clockid_t id)
-{
-  struct timespec ts;
-  clock_gettime(id, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+static double clock_s(clockid_t id) { return bench_seconds(id); }
 
 static int run(const char *what, const char *path, int n)
 {

@@ -24,17 +24,13 @@
 #include <malloc.h>
 #endif
 
+#include "bench_clock.h"
 #include "p2ceval.h"
 
 #define W 640
 #define H 480
 
-static double now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+static double now(void) { return bench_seconds(CLOCK_MONOTONIC); }
 
 /* CPU seconds of the whole process (all threads): robust when the machine is
  * shared, where wall-clock times include waiting for a core. */

@@ -9,14 +9,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_clock.h"
 #include "p2ceval.h"
 
-static double now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+static double now(void) { return bench_seconds(CLOCK_PROCESS_CPUTIME_ID); }
 
 /* @1 and @2 are replaced by rotating words. */
 static const char *const TEMPLATES[] = {

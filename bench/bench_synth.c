@@ -6,14 +6,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "p2ceval.h"
 
-static double now(clockid_t c)
-{
-  struct timespec t;
-  clock_gettime(c, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
+static double now(clockid_t c) { return bench_seconds(c); }
 
 int main(int argc, char **argv)
 {
