@@ -137,6 +137,13 @@ START_TEST(exact_small_cases)
     {"man is sitting on top of it", "man;man|sit on top of|man;top"},
     {"a large bus with a political ad on the side of it",
      "ad;ad|on|side;ad|political;bus;bus|large;bus|with|ad;side;side|of|bus"},
+    /* a phrase after conjoined nouns without a verb hangs from the first */
+    {"a bath and a sink in a room", "bath;bath|in|room;room;sink"},
+    /* "standing", "grazing" after a singular noun: a compound head; "grazing"
+     * after a plural: a noun of its own */
+    {"a herd of zebra standing next to each other", "herd;herd|of|standing;standing|zebra"},
+    {"horses grazing in a field by a large home",
+     "field;field|by|home;grazing;grazing|in|field;home;home|large;horse"},
     {"", ""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
