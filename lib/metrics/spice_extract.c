@@ -253,7 +253,8 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
         if (i >= 2 && t[i - 1].tag == T_CONJ && t[i - 2].tag == T_ADJ && has_a && !next_nom) {
           tg = T_ADJ; /* "is red and white" */
         } else if (m == 0) {
-          tg = (vf == T_VBG) ? T_VBG : (vf == T_VBN && !nom_ctx) ? T_VBN : T_NOUN;
+          /* "something" is not in WordNet: a noun despite its "-ing" */
+          tg = (vf == T_VBG && !ends(x->lex, w, "thing")) ? T_VBG : (vf == T_VBN && !nom_ctx) ? T_VBN : T_NOUN;
         } else if (vf == T_VBG && !(nom_ctx && prev != T_PREP && (p2ci_wnlex_pos(x->lex, w) & P2CI_WN_NOUN)) &&
                    !(nom_ctx && next_nom)) {
           /* "living room", "a sliding door": a participle modifier; else a verb */
