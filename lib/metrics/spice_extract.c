@@ -245,12 +245,14 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
                       prev == T_PREP;
         int next_nom = i + 1 < n && nominal(x, t, n, i + 1) && t[i + 1].cc == P2CI_CC_NONE;
         /* "black and white dog": an adjective conjoined with an adjective */
-        if (i + 2 < n && t[i + 1].cc == P2CI_CC_CONJ && t[i + 2].cc == P2CI_CC_NONE && (t[i + 2].mask & P2CI_WN_ADJ) &&
-            (m & P2CI_WN_ADJ))
-          next_nom = 1;
+        int adj_coord = i + 2 < n && t[i + 1].cc == P2CI_CC_CONJ && t[i + 2].cc == P2CI_CC_NONE &&
+                        (t[i + 2].mask & P2CI_WN_ADJ) && (m & P2CI_WN_ADJ);
+        if (adj_coord) next_nom = 1;
         int has_v = (m & P2CI_WN_VERB) != 0, has_n = (m & P2CI_WN_NOUN) != 0, has_a = (m & P2CI_WN_ADJ) != 0;
         int vf = has_v || m == 0 ? verb_form(x, w) : T_OTHER;
-        if (i >= 2 && t[i - 1].tag == T_CONJ && t[i - 2].tag == T_ADJ && has_a && !next_nom) {
+        if (adj_coord && i + 3 < n && nominal(x, t, n, i + 3) && t[i + 3].cc == P2CI_CC_NONE) {
+          tg = T_ADJ; /* "an orange and white cat": a colour noun conjoined with an adjective before a noun */
+        } else if (i >= 2 && t[i - 1].tag == T_CONJ && t[i - 2].tag == T_ADJ && has_a && !next_nom) {
           tg = T_ADJ; /* "is red and white" */
         } else if (m == 0) {
           /* "something" is not in WordNet: a noun despite its "-ing" */

@@ -146,6 +146,9 @@ START_TEST(exact_small_cases)
      "field;field|by|home;grazing;grazing|in|field;home;home|large;horse"},
     /* "something" is no WordNet word: a noun all the same */
     {"a close up of a child eating something", "child;child|eat|something;close;something"},
+    /* a colour noun conjoined with an adjective before a noun is an adjective */
+    {"an orange and white cat sits inside a black suitcase",
+     "cat;cat|orange;cat|sit inside|suitcase;cat|white;suitcase;suitcase|black"},
     {"", ""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
