@@ -250,7 +250,7 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
         if (adj_coord) next_nom = 1;
         int has_v = (m & P2CI_WN_VERB) != 0, has_n = (m & P2CI_WN_NOUN) != 0, has_a = (m & P2CI_WN_ADJ) != 0;
         int vf = has_v || m == 0 ? verb_form(x, w) : T_OTHER;
-        if (adj_coord && i + 3 < n && nominal(x, t, n, i + 3) && t[i + 3].cc == P2CI_CC_NONE) {
+        if (adj_coord && prev != T_ADJ && i + 3 < n && nominal(x, t, n, i + 3) && t[i + 3].cc == P2CI_CC_NONE) {
           tg = T_ADJ; /* "an orange and white cat": a colour noun conjoined with an adjective before a noun */
         } else if (i >= 2 && t[i - 1].tag == T_CONJ && t[i - 2].tag == T_ADJ && has_a && !next_nom) {
           tg = T_ADJ; /* "is red and white" */
