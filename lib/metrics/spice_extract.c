@@ -598,6 +598,8 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
   group prep_gov = {0, 0};
   int after_close_up = b > 0 && t[b - 1].np_head >= 2;
   int verbs_seen = 0;
+  int finite_seen = 0; /* the sentence has had a finite verb: it is a clause, not a fragment */
+  int last_pobj = 0;    /* the last noun group was a preposition's object */
   int dead = 0; /* inside a relative clause: no relations */
   group clause = {0, 0}; /* subject of the current clause */
   int boundary = 0;      /* a clause may start here */
@@ -652,6 +654,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       while (after < e && t[after].tag == T_ADV) after++;
       int starts_clause = boundary && after < e &&
                           (t[after].tag == T_VERB || t[after].tag == T_BE || t[after].tag == T_HAVE || t[after].tag == T_AUX);
+      int pobj = !starts_clause && prep >= 0;
       if (starts_clause) {
         FLUSH_VERB();
         prep = -1;
@@ -715,7 +718,10 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       /* "sits beside him on the dock": later prepositions hang from the
        * verb, never from the pronoun */
       pron_last = pron_obj;
-      if (!pron_obj) last = g;
+      if (!pron_obj) {
+        last = g;
+        last_pobj = pobj;
+      }
       after_be = 0;
       i = j;
       continue;
@@ -782,6 +788,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
     case T_BE:
       FLUSH_VERB();
       after_be = 1;
+      finite_seen = 1;
       if (clause.count && !there) subj = clause;
       if (i > b && t[i - 1].tag == T_THERE) there = 1;
       break;
@@ -810,9 +817,10 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       int prev_while = i > b && (t[i - 1].w == c->x->w_while || t[i - 1].w == c->x->w_as || t[i - 1].tag == T_TO);
       /* "riding skis across a snow covered slope": SPICE's parser gives the
        * participle between two nouns the pending verb's subject */
-      int noun_participle_noun = tg == T_VBN && !after_be && i > b && t[i - 1].tag == T_NOUN && i + 1 < e &&
-                                 (t[i + 1].tag == T_NOUN || t[i + 1].tag == T_ADJ) && pred_active && subj.count &&
-                                 !dead && vpp_end && vpp_end == last.first + last.count;
+      int npn_shape = tg == T_VBN && !after_be && i > b && t[i - 1].tag == T_NOUN && i + 1 < e &&
+                      (t[i + 1].tag == T_NOUN || t[i + 1].tag == T_ADJ);
+      int noun_participle_noun = npn_shape && pred_active && subj.count && !dead && vpp_end &&
+                                 vpp_end == last.first + last.count;
       group verb_subj = subj;
       FLUSH_VERB();
       verbs_seen++;
@@ -821,6 +829,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       pred_has_obj = 0;
       dobj_end = vpp_end = 0;
       pred_finite = finite && !prev_while;
+      if (pred_finite) finite_seen = 1;
       after_be = 0;
       pred_participle = tg != T_VERB;
       /* "black and white cat sitting on top of a tv": (cat, sit) and
@@ -844,6 +853,12 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
         pred_finite = 0;
       } else if (!finite && i > b && t[i - 1].tag == T_PUNCT && clause.count) {
         subj = clause; /* "..., holding an umbrella": the clause's subject */
+      } else if (npn_shape && last_pobj && !finite_seen && first_np.count && last.count &&
+                 last.first != first_np.first) {
+        /* "man riding a snowboard down a snow covered slope": in a caption
+         * without a finite verb the participle between two nouns hangs from
+         * the caption's first noun (tuple cache: 33 of 48) */
+        subj = first_np;
       } else if (noun_participle_noun) {
         subj = verb_subj;
       } else if (!finite) {

@@ -149,6 +149,10 @@ START_TEST(exact_small_cases)
     /* a colour noun conjoined with an adjective before a noun is an adjective */
     {"an orange and white cat sits inside a black suitcase",
      "cat;cat|orange;cat|sit inside|suitcase;cat|white;suitcase;suitcase|black"},
+    /* in a caption without a finite verb, "N1 covered N2" after a
+     * preposition hangs from the caption's first noun */
+    {"a couple of kids standing on top of a grass covered field",
+     "couple;field;grass;kid;kid|a;kid|cover|field;kid|stand on top of|grass;top"},
     {"", ""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
