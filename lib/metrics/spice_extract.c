@@ -283,6 +283,10 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
           else if (has_v && vf == T_VERB && !ends(x->lex, w, "s") && i > 0 && p2ci_poslex_plural(x->pl, t[i - 1].w) &&
                    i + 1 < n && (t[i + 1].cc == P2CI_CC_PREP || t[i + 1].cc == P2CI_CC_DET || t[i + 1].cc == P2CI_CC_POSS))
             tg = T_VERB; /* "cowboys walk through": agreement with a plural */
+          else if (has_n && i + 1 < n && t[i + 1].cc == P2CI_CC_CONJ && ends(x->lex, w, "s") &&
+                   !(i == 2 && t[0].tag == T_DET))
+            tg = T_NOUN; /* "computer monitors and a laptop": a plural compound head before "and",
+                          * but "a man stands and talks" */
           else if (has_v && (!has_n || (i + 1 < n && (t[i + 1].cc == P2CI_CC_DET || t[i + 1].cc == P2CI_CC_POSS ||
                                                       t[i + 1].cc == P2CI_CC_PRON)) ||
                              tagged(x, w, P2CI_WN_V) > tagged(x, w, P2CI_WN_N)))

@@ -153,6 +153,9 @@ START_TEST(exact_small_cases)
      * preposition hangs from the caption's first noun */
     {"a couple of kids standing on top of a grass covered field",
      "couple;field;grass;kid;kid|a;kid|cover|field;kid|stand on top of|grass;top"},
+    /* a plural after a noun and before "and" is a compound head, not a verb */
+    {"a desk with multiple computer monitors and a laptop",
+     "desk;desk|with|laptop;desk|with|monitor;laptop;monitor|computer;monitor|multiple"},
     {"", ""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
