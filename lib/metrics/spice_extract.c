@@ -455,10 +455,11 @@ static void np_attributes(ctx *c, const np *p)
   int32_t h = noun_lemma(c, p->head);
   int plural = p2ci_poslex_plural(c->x->pl, t[p->head].w);
   /* "black and white cat sitting on ...": SPICE's parser keeps the second
-   * adjective only, two times in three (tuple cache) */
+   * adjective only, two times in three (tuple cache); before "laying" it
+   * keeps both (8 of 8), as it keeps that verb's name (sentence()) */
   size_t k0 = p->start;
   if (p->start == 0 && p->head == 3 && t[0].tag == T_ADJ && t[1].tag == T_CONJ && t[2].tag == T_ADJ &&
-      p->head + 1 < c->n && t[p->head + 1].tag == T_VBG)
+      p->head + 1 < c->n && t[p->head + 1].tag == T_VBG && t[p->head + 1].w != c->x->w_laying)
     k0 = 2;
   for (size_t k = k0; k < p->head; k++) {
     switch (t[k].tag) {
@@ -780,7 +781,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
         /* but "plate of food on a table" opening an article-less caption:
          * the plate, unless the first noun names a picture ("close up of",
          * "view of"); tuple cache */
-        if (of_obj == last.first + 1 && name != c->x->w_of && of_gov.first == 0 && t[b].tag != T_DET &&
+        if (of_obj == last.first + 1 && name != c->x->w_of && of_gov.first == 0 && t[s->nps[0].start].tag != T_DET &&
             !in_list(c->x->view_nouns, c->x->nview, noun_lemma(c, s->nps[of_gov.first].head)))
           prep_gov = of_gov;
         for (size_t q = 0; q < prep_gov.count; q++)

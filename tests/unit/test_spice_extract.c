@@ -156,6 +156,10 @@ START_TEST(exact_small_cases)
     /* a plural after a noun and before "and" is a compound head, not a verb */
     {"a desk with multiple computer monitors and a laptop",
      "desk;desk|with|laptop;desk|with|monitor;laptop;monitor|computer;monitor|multiple"},
+    /* "X of Y P Z": P hangs from X only when X's phrase has no article */
+    {"close up of a plate of food on a table", "food;food|on|table;plate;plate|of|food;table"},
+    /* before "laying" both coordinated adjectives stay */
+    {"black and white cat laying on top of a bed", "bed;cat;cat|black;cat|lay on top of|bed;cat|white;top"},
     {"", ""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
