@@ -160,6 +160,8 @@ START_TEST(exact_small_cases)
     {"close up of a plate of food on a table", "food;food|on|table;plate;plate|of|food;table"},
     /* before "laying" both coordinated adjectives stay */
     {"black and white cat laying on top of a bed", "bed;cat;cat|black;cat|lay on top of|bed;cat|white;top"},
+    /* a past participle after "X of Y" modifies X */
+    {"a line of multiple buses parked along a wall", "bus;bus|multiple;line;line|of|bus;line|park along|wall;wall"},
     {"", ""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
