@@ -734,6 +734,8 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
     int32_t mw_name = -1;
     size_t mw = multiword_prep(c, i, &mw_name);
     if (mw) tg = T_PREP;
+    /* "mounted to a wall": "to" before a noun phrase is a preposition */
+    if (tg == T_TO && i + 1 < e && np_at[i + 1 - b]) tg = T_PREP;
     switch (tg) {
     case T_PREP: {
       int32_t name = mw ? mw_name : t[i].w;

@@ -162,6 +162,8 @@ START_TEST(exact_small_cases)
     {"black and white cat laying on top of a bed", "bed;cat;cat|black;cat|lay on top of|bed;cat|white;top"},
     /* a past participle after "X of Y" modifies X */
     {"a line of multiple buses parked along a wall", "bus;bus|multiple;line;line|of|bus;line|park along|wall;wall"},
+    /* "to" before a noun phrase is a preposition */
+    {"a street sign mounted to the side of a pole", "pole;side;side|of|pole;sign|mount to|side;sign|street"},
     {"", ""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
