@@ -813,6 +813,13 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
     case T_VERB:
     case T_VBG:
     case T_VBN: {
+      if (i >= b + 2 && t[i - 1].tag == T_CONJ && t[i - 2].tag == tg && pred_active && !pred_has_obj && pred >= 0) {
+        /* "is sitting and eating some spaghetti": the parser gives the
+         * objects to the first verb, the second stays intransitive */
+        if (pred_finite && subj.count && !dead) emit_attr(c, s, subj, verb_lemma(c, i));
+        boundary = 0;
+        break;
+      }
       int progressive = after_be && tg == T_VBG;
       int passive = after_be && tg == T_VBN;
       /* "black and white dogs laying on a bed": a caption opening with

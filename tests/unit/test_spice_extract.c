@@ -164,6 +164,8 @@ START_TEST(exact_small_cases)
     {"a line of multiple buses parked along a wall", "bus;bus|multiple;line;line|of|bus;line|park along|wall;wall"},
     /* "to" before a noun phrase is a preposition */
     {"a street sign mounted to the side of a pole", "pole;side;side|of|pole;sign|mount to|side;sign|street"},
+    /* "V1 and V2 object": the object goes to the first verb */
+    {"a girl is sitting and eating some spaghetti", "girl;girl|eat;girl|sit|spaghetti;spaghetti"},
     {"", ""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
