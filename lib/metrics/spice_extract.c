@@ -59,8 +59,8 @@ struct p2ci_sp_extractor {
   p2ci_poslex *pl;
   /* word ids the rules test for (NAMED below) */
   int32_t w_be, w_have, w_a, w_an, w_of, w_s, w_and, w_or, w_while, w_as, w_that, w_who, w_which, w_top;
-  int32_t w_front, w_it, w_him, w_them, w_stop, w_next_to, w_laying;
-  int32_t qnouns[12], particles[8], verb_preps[2], view_nouns[12], nounish_ing[8], amod_nouns[12];
+  int32_t w_front, w_it, w_him, w_them, w_stop, w_next_to, w_laying, w_beside;
+  int32_t qnouns[12], particles[8], verb_preps[3], view_nouns[12], nounish_ing[8], amod_nouns[12];
   size_t nq, nprt, nverb_preps, nview, ning, namod;
   tok t[MAX_TOKENS];
 };
@@ -96,7 +96,7 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
       W(w_s, "'s"),        W(w_and, "and"),     W(w_or, "or"),        W(w_while, "while"), W(w_as, "as"),
       W(w_that, "that"),   W(w_who, "who"),     W(w_which, "which"),  W(w_top, "top"),     W(w_front, "front"),
       W(w_it, "it"),       W(w_him, "him"),     W(w_them, "them"),    W(w_stop, "stop"),   W(w_next_to, "next to"),
-      W(w_laying, "laying"),
+      W(w_laying, "laying"), W(w_beside, "beside"),
 #undef W
   };
   for (size_t i = 0; i < sizeof NAMED / sizeof *NAMED; i++) {
@@ -110,7 +110,7 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
   static const char *const NI[] = {"standing", "grazing", "skiing", "holding", "eating", "playing"};
   static const char *const AN[] = {"laptop", "skate", "teddy", "ski", "video", "luggage", "remote", "skateboard"};
   static const char *const P[] = {"up", "down", "out", "off", "away", "around", "over", "back"};
-  static const char *const VP[] = {"down", "at"};
+  static const char *const VP[] = {"down", "at", "beside"};
   /* first nouns naming a picture: "view of a bathroom with a sink" */
   static const char *const VN[] = {"view",    "picture", "photo",   "photograph", "image", "close",
                                    "closeup", "shot",    "collage", "display",    "side",  "back"};
@@ -231,6 +231,7 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
     case P2CI_CC_PREP:
       tg = T_PREP;
       if ((prev == T_DET || prev == T_POSS) && (m & P2CI_WN_NOUN)) tg = T_NOUN;
+      else if (i + 1 < n && t[i + 1].cc == P2CI_CC_TO) tg = T_ADV; /* "about to swing": no preposition */
       else if (in_list(x->particles, x->nprt, w) && (prev == T_VERB || prev == T_VBG || prev == T_VBN) &&
                (i + 1 >= n || !nominal(x, t, n, i + 1) || t[i + 1].cc == P2CI_CC_PREP))
         tg = (i + 1 < n && t[i + 1].cc == P2CI_CC_DET) ? T_PREP : T_PRT;
@@ -768,6 +769,9 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
          * (no tuple), as do "down" and "at" after any verb's object (tuple
          * cache: relations P +0.016) */
         prep_target = 2;
+      else if (pred_active && vpp_end && vpp_end == last.first + last.count && subj.count && !dead &&
+               name == c->x->w_beside)
+        prep_target = 2; /* "a lamp shines on the nightstand beside the bed": from the verb (7 of 7) */
       else if (pred_active && dobj_end && of_obj == last.first + 1 && of_gov.first + of_gov.count == dobj_end &&
                name != c->x->w_of)
         prep_target = 2; /* "playing a game of frisbee in a field": from the verb */

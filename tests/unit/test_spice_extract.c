@@ -166,6 +166,11 @@ START_TEST(exact_small_cases)
     {"a street sign mounted to the side of a pole", "pole;side;side|of|pole;sign|mount to|side;sign|street"},
     /* "V1 and V2 object": the object goes to the first verb */
     {"a girl is sitting and eating some spaghetti", "girl;girl|eat;girl|sit|spaghetti;spaghetti"},
+    /* "beside" after a verb's prepositional object hangs from the verb */
+    {"a lamp shines on the nightstand beside the bed",
+     "bed;lamp;lamp|shine beside|bed;lamp|shine on|nightstand;nightstand"},
+    /* "about to": no preposition */
+    {"a person about to swing a tennis racket", "person;racket|tennis"},
     {"", ""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
