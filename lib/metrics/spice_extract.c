@@ -59,8 +59,8 @@ struct p2ci_sp_extractor {
   p2ci_poslex *pl;
   /* word ids the rules test for (NAMED below) */
   int32_t w_be, w_have, w_a, w_an, w_of, w_s, w_and, w_or, w_while, w_as, w_that, w_who, w_which, w_top;
-  int32_t w_front, w_it, w_him, w_them, w_stop, w_next_to, w_laying, w_beside;
-  int32_t qnouns[12], particles[8], verb_preps[3], view_nouns[12], nounish_ing[8], amod_nouns[12];
+  int32_t w_front, w_it, w_him, w_them, w_stop, w_next_to, w_laying;
+  int32_t qnouns[12], particles[8], verb_preps[4], view_nouns[12], nounish_ing[8], amod_nouns[12];
   size_t nq, nprt, nverb_preps, nview, ning, namod;
   tok t[MAX_TOKENS];
 };
@@ -96,7 +96,7 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
       W(w_s, "'s"),        W(w_and, "and"),     W(w_or, "or"),        W(w_while, "while"), W(w_as, "as"),
       W(w_that, "that"),   W(w_who, "who"),     W(w_which, "which"),  W(w_top, "top"),     W(w_front, "front"),
       W(w_it, "it"),       W(w_him, "him"),     W(w_them, "them"),    W(w_stop, "stop"),   W(w_next_to, "next to"),
-      W(w_laying, "laying"), W(w_beside, "beside"),
+      W(w_laying, "laying"),
 #undef W
   };
   for (size_t i = 0; i < sizeof NAMED / sizeof *NAMED; i++) {
@@ -110,7 +110,9 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
   static const char *const NI[] = {"standing", "grazing", "skiing", "holding", "eating", "playing"};
   static const char *const AN[] = {"laptop", "skate", "teddy", "ski", "video", "luggage", "remote", "skateboard"};
   static const char *const P[] = {"up", "down", "out", "off", "away", "around", "over", "back"};
-  static const char *const VP[] = {"down", "at", "beside"};
+  /* prepositions hanging from the verb after its direct object and, all
+   * but the last ("at"), after its prepositional object (sentence()) */
+  static const char *const VP[] = {"down", "beside", "by", "at"};
   /* first nouns naming a picture: "view of a bathroom with a sink" */
   static const char *const VN[] = {"view",    "picture", "photo",   "photograph", "image", "close",
                                    "closeup", "shot",    "collage", "display",    "side",  "back"};
@@ -766,12 +768,12 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
                (!subj.count || dead || in_list(c->x->verb_preps, c->x->nverb_preps, name)))
         /* "man riding a motorcycle down a road": a prepositional phrase after
          * the direct object of a verb without subject hangs from the verb
-         * (no tuple), as do "down" and "at" after any verb's object (tuple
-         * cache: relations P +0.016) */
+         * (no tuple), as do "down", "beside", "by" and "at" after any
+         * verb's object (tuple cache: relations P +0.016) */
         prep_target = 2;
       else if (pred_active && vpp_end && vpp_end == last.first + last.count && subj.count && !dead &&
-               name == c->x->w_beside)
-        prep_target = 2; /* "a lamp shines on the nightstand beside the bed": from the verb (7 of 7) */
+               in_list(c->x->verb_preps, c->x->nverb_preps - 1, name))
+        prep_target = 2; /* "a lamp shines on the nightstand beside the bed": from the verb (tuple cache) */
       else if (pred_active && dobj_end && of_obj == last.first + 1 && of_gov.first + of_gov.count == dobj_end &&
                name != c->x->w_of)
         prep_target = 2; /* "playing a game of frisbee in a field": from the verb */

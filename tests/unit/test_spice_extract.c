@@ -171,6 +171,8 @@ START_TEST(exact_small_cases)
      "bed;lamp;lamp|shine beside|bed;lamp|shine on|nightstand;nightstand"},
     /* "about to": no preposition */
     {"a person about to swing a tennis racket", "person;racket|tennis"},
+    {"the lady holds two umbrellas by the water",
+     "lady;lady|hold by|water;lady|hold|umbrella;umbrella;umbrella|two;water"},
     {"", ""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
