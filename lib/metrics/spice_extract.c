@@ -51,6 +51,10 @@ typedef struct tok {
   uint8_t np_start;  /* 1: a noun phrase starts here even after a noun */
 } tok;
 
+/* The first prepositions of p2ci_sp_extractor.verb_preps that hang from
+ * the verb after its prepositional object too. */
+#define VP_AFTER_POBJ 3
+
 /* Longer captions are cut here (a Pix2Cap description has ~25 words). */
 #define MAX_TOKENS 4096
 
@@ -60,7 +64,7 @@ struct p2ci_sp_extractor {
   /* word ids the rules test for (NAMED below) */
   int32_t w_be, w_have, w_a, w_an, w_of, w_s, w_and, w_or, w_while, w_as, w_that, w_who, w_which, w_top;
   int32_t w_front, w_it, w_him, w_them, w_stop, w_next_to, w_laying;
-  int32_t qnouns[12], particles[8], verb_preps[4], view_nouns[12], nounish_ing[8], amod_nouns[12];
+  int32_t qnouns[12], particles[8], verb_preps[8], view_nouns[12], nounish_ing[8], amod_nouns[12];
   size_t nq, nprt, nverb_preps, nview, ning, namod;
   tok t[MAX_TOKENS];
 };
@@ -110,9 +114,9 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
   static const char *const NI[] = {"standing", "grazing", "skiing", "holding", "eating", "playing"};
   static const char *const AN[] = {"laptop", "skate", "teddy", "ski", "video", "luggage", "remote", "skateboard"};
   static const char *const P[] = {"up", "down", "out", "off", "away", "around", "over", "back"};
-  /* prepositions hanging from the verb after its direct object and, all
-   * but the last ("at"), after its prepositional object (sentence()) */
-  static const char *const VP[] = {"down", "beside", "by", "at"};
+  /* prepositions hanging from the verb after its direct object and, the
+   * first VP_AFTER_POBJ of them, after its prepositional object (sentence()) */
+  static const char *const VP[] = {"down", "beside", "by", "at", "in front of", "next to", "through"};
   /* first nouns naming a picture: "view of a bathroom with a sink" */
   static const char *const VN[] = {"view",    "picture", "photo",   "photograph", "image", "close",
                                    "closeup", "shot",    "collage", "display",    "side",  "back"};
@@ -772,7 +776,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
          * verb's object (tuple cache: relations P +0.016) */
         prep_target = 2;
       else if (pred_active && vpp_end && vpp_end == last.first + last.count && subj.count && !dead &&
-               in_list(c->x->verb_preps, c->x->nverb_preps - 1, name))
+               in_list(c->x->verb_preps, VP_AFTER_POBJ, name))
         prep_target = 2; /* "a lamp shines on the nightstand beside the bed": from the verb (tuple cache) */
       else if (pred_active && dobj_end && of_obj == last.first + 1 && of_gov.first + of_gov.count == dobj_end &&
                name != c->x->w_of)

@@ -173,6 +173,8 @@ START_TEST(exact_small_cases)
     {"a person about to swing a tennis racket", "person;racket|tennis"},
     {"the lady holds two umbrellas by the water",
      "lady;lady|hold by|water;lady|hold|umbrella;umbrella;umbrella|two;water"},
+    {"people are riding electric scooters in front of a large building",
+     "building;building|large;front;people;people|ride in front of|building;people|ride|scooter;scooter;scooter|electric"},
     {"", ""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
