@@ -869,6 +869,15 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       int singular_a = first_np_participle && tg == T_VBG && last.count == 1 &&
                        !p2ci_poslex_plural(c->x->pl, t[s->nps[0].head].w) &&
                        (t[s->nps[0].start].w == c->x->w_a || t[s->nps[0].start].w == c->x->w_an || t[s->nps[0].start].tag != T_DET);
+      if (singular_a) {
+        /* "a boy wearing shorts stands on a skateboard": with a finite verb
+         * later the caption is a clause and the participle modifies its
+         * subject (tuple cache) */
+        for (size_t q = i + 1; q < e && singular_a; q++) {
+          if (t[q].tag == T_WH || t[q].tag == T_CONJ || t[q].tag == T_PUNCT) break;
+          if ((t[q].tag == T_VERB && t[q - 1].tag != T_TO) || t[q].tag == T_BE) singular_a = 0;
+        }
+      }
       if (prev_while || passive || (!finite && !last.count) || singular_a) {
         /* a verb without a usable subject (after "while", a passive, or a
          * bare noun + participle fragment, which SPICE's parser leaves as
