@@ -294,8 +294,9 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
                    !(i == 2 && t[0].tag == T_DET))
             tg = T_NOUN; /* "computer monitors and a laptop": a plural compound head before "and",
                           * but "a man stands and talks" */
-          else if (has_v && (!has_n || (i + 1 < n && (t[i + 1].cc == P2CI_CC_DET || t[i + 1].cc == P2CI_CC_POSS ||
-                                                      t[i + 1].cc == P2CI_CC_PRON)) ||
+          else if (has_v && (!has_n ||
+                             (i + 1 < n && (t[i + 1].cc == P2CI_CC_DET || t[i + 1].cc == P2CI_CC_POSS ||
+                                            t[i + 1].cc == P2CI_CC_PRON || t[i + 1].cc == P2CI_CC_WH)) ||
                              tagged(x, w, P2CI_WN_V) > tagged(x, w, P2CI_WN_N)))
             tg = T_VERB;
           else if (has_n) tg = T_NOUN;

@@ -178,6 +178,8 @@ START_TEST(exact_small_cases)
     /* a participle after the first noun keeps its subject when a finite verb follows */
     {"a guy wearing a white shirt holds up a white frisbee",
      "frisbee;frisbee|white;guy;guy|hold up|frisbee;guy|wear|shirt;shirt;shirt|white"},
+    /* a verb form after a noun and before "while", "as": a verb */
+    {"a young child smiles while brushing his teeth", "child;child|have|tooth;child|smile;child|young;tooth"},
     {"", ""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
