@@ -184,6 +184,16 @@ static int verb_form(const p2ci_sp_extractor *x, int32_t w)
   return T_VERB;
 }
 
+/* Whether tokens [0, i) are "a" or "an" and adjectives and nouns, the last
+ * one a singular noun. */
+static int a_np_before(const p2ci_sp_extractor *x, const tok *t, size_t i)
+{
+  if (i < 2 || (t[0].w != x->w_a && t[0].w != x->w_an) || p2ci_poslex_plural(x->pl, t[i - 1].w)) return 0;
+  for (size_t k = 1; k < i; k++)
+    if (t[k].tag != T_ADJ && t[k].tag != T_NOUN) return 0;
+  return 1;
+}
+
 /* Tag every token from its closed class, its WordNet parts of speech and the
  * tag of the previous token. */
 static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
@@ -290,6 +300,8 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
           else if (has_v && vf == T_VERB && !ends(x->lex, w, "s") && i > 0 && p2ci_poslex_plural(x->pl, t[i - 1].w) &&
                    i + 1 < n && (t[i + 1].cc == P2CI_CC_PREP || t[i + 1].cc == P2CI_CC_DET || t[i + 1].cc == P2CI_CC_POSS))
             tg = T_VERB; /* "cowboys walk through": agreement with a plural */
+          else if (has_v && vf == T_VERB && p2ci_poslex_plural(x->pl, w) && a_np_before(x, t, i))
+            tg = T_VERB; /* "a woman walks beside a horse": "a" rules out a plural compound head */
           else if (has_n && i + 1 < n && t[i + 1].cc == P2CI_CC_CONJ && ends(x->lex, w, "s") &&
                    !(i == 2 && t[0].tag == T_DET))
             tg = T_NOUN; /* "computer monitors and a laptop": a plural compound head before "and",

@@ -180,6 +180,9 @@ START_TEST(exact_small_cases)
      "frisbee;frisbee|white;guy;guy|hold up|frisbee;guy|wear|shirt;shirt;shirt|white"},
     /* a verb form after a noun and before "while", "as": a verb */
     {"a young child smiles while brushing his teeth", "child;child|have|tooth;child|smile;child|young;tooth"},
+    /* after "a" and a singular noun an -s form is a verb, not a plural compound head */
+    {"a young toddler walks across the grass in a park",
+     "grass;grass|in|park;park;toddler;toddler|walk across|grass;toddler|young"},
     {"", ""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
