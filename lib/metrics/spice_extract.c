@@ -679,6 +679,17 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       while (after < e && t[after].tag == T_ADV) after++;
       int starts_clause = boundary && after < e &&
                           (t[after].tag == T_VERB || t[after].tag == T_BE || t[after].tag == T_HAVE || t[after].tag == T_AUX);
+      if (boundary && !starts_clause && after < e && (t[after].tag == T_VBN || t[after].tag == T_VBG)) {
+        /* ", and a clock mounted to a wall shows the time": a participle
+         * phrase, then the clause's finite verb */
+        for (size_t q = after + 1; q < e; q++) {
+          if (t[q].tag == T_CONJ || t[q].tag == T_PUNCT || t[q].tag == T_WH) break;
+          if ((t[q].tag == T_VERB && t[q - 1].tag != T_TO) || t[q].tag == T_BE) {
+            starts_clause = 1;
+            break;
+          }
+        }
+      }
       int pobj = !starts_clause && prep >= 0;
       if (starts_clause) {
         FLUSH_VERB();
@@ -859,6 +870,11 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       int noun_participle_noun = npn_shape && pred_active && subj.count && !dead && vpp_end &&
                                  vpp_end == last.first + last.count;
       group verb_subj = subj;
+      /* "is wearing a helmet and riding her bike": a participle after "and"
+       * continues the verb phrase, with its subject when the first verb was
+       * finite, else without (tuple cache: 8 of 8, 34 of 34) */
+      int vp_coord = tg == T_VBG && !after_be && i > b && t[i - 1].tag == T_CONJ && pred >= 0 && verbs_seen > 0;
+      int vp_coord_subj = vp_coord && pred_finite && subj.count;
       FLUSH_VERB();
       verbs_seen++;
       pred = verb_lemma(c, i);
@@ -891,7 +907,10 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
           if ((t[q].tag == T_VERB && t[q - 1].tag != T_TO) || t[q].tag == T_BE) singular_a = 0;
         }
       }
-      if (prev_while || passive || (!finite && !last.count) || singular_a) {
+      if (vp_coord) {
+        subj = vp_coord_subj ? verb_subj : (group){0, 0};
+        pred_finite = 0;
+      } else if (prev_while || passive || (!finite && !last.count) || singular_a) {
         /* a verb without a usable subject (after "while", a passive, or a
          * bare noun + participle fragment, which SPICE's parser leaves as
          * "dep"): its objects stay objects, no relation */

@@ -183,6 +183,10 @@ START_TEST(exact_small_cases)
     /* after "a" and a singular noun an -s form is a verb, not a plural compound head */
     {"a young toddler walks across the grass in a park",
      "grass;grass|in|park;park;toddler;toddler|walk across|grass;toddler|young"},
+    /* a participle after "and" keeps a finite verb's subject, else none */
+    {"a man is holding a surfboard and staring out into the ocean",
+     "man;man|hold|surfboard;man|stare out into|ocean;ocean;surfboard"},
+    {"a person riding an elephant and carrying gas cylinders", "cylinder|gas;elephant;person"},
     {"", ""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
@@ -222,6 +226,15 @@ static const struct {
       "people|play at|table", "table|in front of|television", "television|with|cable", "counter|kitchen",
       "dish|dirty", "people|two", "table|wooden", "cat|white", "window", "card"},
      {"cat|sit next to|window", "full|of|dish", "cable|lot"}},
+    /* a participle after "and" continuing a finite verb phrase, "to" as a
+     * preposition, a clause opening with a participle phrase, "by" after a
+     * verb's object */
+    {"two dogs are sitting on the grass and eating some bread near a red bench , and a large white clock mounted to "
+     "a wall of the old building shows the time while a young boy rides his bike by the fountain",
+     {"dog|sit on|grass", "dog|eat|bread", "bread|near|bench", "clock|mount to|wall", "wall|of|building",
+      "clock|show|time", "boy|ride|bike", "boy|ride by|fountain", "dog|two", "clock|white", "building|old", "boy|young",
+      "bench|red", "fountain"},
+     {"dog|show|time", "grass|eat|bread", "clock|mount|wall", "bike|by|fountain"}},
 };
 
 START_TEST(long_multi_clause_descriptions)
@@ -325,9 +338,9 @@ START_TEST(agreement_with_spice_tuples)
   }
   ck_assert_uint_eq(captions, 5787);
   /* margins ~0.01 below what this version reaches (docs/metrics.md) */
-  ck_assert(p[1] >= 0.925 && r[1] >= 0.907);
-  ck_assert(p[2] >= 0.806 && r[2] >= 0.795);
-  ck_assert(p[3] >= 0.646 && r[3] >= 0.696);
+  ck_assert(p[1] >= 0.929 && r[1] >= 0.913);
+  ck_assert(p[2] >= 0.817 && r[2] >= 0.810);
+  ck_assert(p[3] >= 0.681 && r[3] >= 0.720);
 }
 END_TEST
 
@@ -392,7 +405,7 @@ START_TEST(demo_corpus_against_official)
          "%.4f\n",
          corpus, fabs(corpus - 0.13288891803208092), pearson);
   ck_assert(fabs(corpus - 0.13288891803208092) <= 0.0035);
-  ck_assert(pearson >= 0.925);
+  ck_assert(pearson >= 0.932);
 }
 END_TEST
 
