@@ -566,6 +566,17 @@ static size_t multiword_prep(ctx *c, size_t i, int32_t *name)
   return 0;
 }
 
+/* Whether a finite verb ("shows", "is"; not "to show") comes in [i, e)
+ * before the next conjunction, comma or relative word. */
+static int finite_verb_ahead(const tok *t, size_t i, size_t e)
+{
+  for (size_t q = i; q < e; q++) {
+    if (t[q].tag == T_CONJ || t[q].tag == T_PUNCT || t[q].tag == T_WH) return 0;
+    if ((t[q].tag == T_VERB && t[q - 1].tag != T_TO) || t[q].tag == T_BE) return 1;
+  }
+  return 0;
+}
+
 /* Interpret one sentence [b, e). */
 static void sentence(ctx *c, size_t b, size_t e, sent *s)
 {
@@ -679,17 +690,10 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       while (after < e && t[after].tag == T_ADV) after++;
       int starts_clause = boundary && after < e &&
                           (t[after].tag == T_VERB || t[after].tag == T_BE || t[after].tag == T_HAVE || t[after].tag == T_AUX);
-      if (boundary && !starts_clause && after < e && (t[after].tag == T_VBN || t[after].tag == T_VBG)) {
-        /* ", and a clock mounted to a wall shows the time": a participle
-         * phrase, then the clause's finite verb */
-        for (size_t q = after + 1; q < e; q++) {
-          if (t[q].tag == T_CONJ || t[q].tag == T_PUNCT || t[q].tag == T_WH) break;
-          if ((t[q].tag == T_VERB && t[q - 1].tag != T_TO) || t[q].tag == T_BE) {
-            starts_clause = 1;
-            break;
-          }
-        }
-      }
+      /* ", and a clock mounted to a wall shows the time": a participle
+       * phrase, then the clause's finite verb */
+      if (boundary && !starts_clause && after < e && (t[after].tag == T_VBN || t[after].tag == T_VBG))
+        starts_clause = finite_verb_ahead(t, after + 1, e);
       int pobj = !starts_clause && prep >= 0;
       if (starts_clause) {
         FLUSH_VERB();
@@ -898,15 +902,10 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       int singular_a = first_np_participle && tg == T_VBG && last.count == 1 &&
                        !p2ci_poslex_plural(c->x->pl, t[s->nps[0].head].w) &&
                        (t[s->nps[0].start].w == c->x->w_a || t[s->nps[0].start].w == c->x->w_an || t[s->nps[0].start].tag != T_DET);
-      if (singular_a) {
-        /* "a boy wearing shorts stands on a skateboard": with a finite verb
-         * later the caption is a clause and the participle modifies its
-         * subject (tuple cache) */
-        for (size_t q = i + 1; q < e && singular_a; q++) {
-          if (t[q].tag == T_WH || t[q].tag == T_CONJ || t[q].tag == T_PUNCT) break;
-          if ((t[q].tag == T_VERB && t[q - 1].tag != T_TO) || t[q].tag == T_BE) singular_a = 0;
-        }
-      }
+      /* "a boy wearing shorts stands on a skateboard": with a finite verb
+       * later the caption is a clause and the participle modifies its
+       * subject (tuple cache) */
+      if (singular_a && finite_verb_ahead(t, i + 1, e)) singular_a = 0;
       if (vp_coord) {
         subj = vp_coord_subj ? verb_subj : (group){0, 0};
         pred_finite = 0;
