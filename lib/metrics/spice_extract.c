@@ -818,9 +818,9 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
         /* "a bath and a sink in a room": the phrase hangs from the first
          * conjunct only (tuple cache: first only 78, none 75, last 30) */
         if (prep_gov.count > 1) prep_gov.count = 1;
-        /* but "plate of food on a table" opening an article-less caption:
-         * the plate, unless the first noun names a picture ("close up of",
-         * "view of"); tuple cache */
+        /* but "plate of food on a table" opening a caption, the plate's
+         * phrase without article: the plate, unless it names a picture
+         * ("close up of", "view of"); tuple cache */
         if (of_obj == last.first + 1 && name != c->x->w_of && of_gov.first == 0 && t[s->nps[0].start].tag != T_DET &&
             !in_list(c->x->view_nouns, c->x->nview, noun_lemma(c, s->nps[of_gov.first].head)))
           prep_gov = of_gov;
@@ -876,7 +876,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       group verb_subj = subj;
       /* "is wearing a helmet and riding her bike": a participle after "and"
        * continues the verb phrase, with its subject when the first verb was
-       * finite, else without (tuple cache: 8 of 8, 34 of 34) */
+       * finite, else without (tuple cache) */
       int vp_coord = tg == T_VBG && !after_be && i > b && t[i - 1].tag == T_CONJ && pred >= 0 && verbs_seen > 0;
       int vp_coord_subj = vp_coord && pred_finite && subj.count;
       FLUSH_VERB();
@@ -921,7 +921,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
                  last.first != first_np.first) {
         /* "man riding a snowboard down a snow covered slope": in a caption
          * without a finite verb the participle between two nouns hangs from
-         * the caption's first noun (tuple cache: 33 of 48) */
+         * the caption's first noun (tuple cache) */
         subj = first_np;
       } else if (noun_participle_noun) {
         subj = verb_subj;
