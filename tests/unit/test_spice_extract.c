@@ -174,7 +174,8 @@ START_TEST(exact_small_cases)
     {"the lady holds two umbrellas by the water",
      "lady;lady|hold by|water;lady|hold|umbrella;umbrella;umbrella|two;water"},
     {"people are riding electric scooters in front of a large building",
-     "building;building|large;front;people;people|ride in front of|building;people|ride|scooter;scooter;scooter|electric"},
+     "building;building|large;front;people;people|ride in front of|building;people|ride|scooter;scooter;"
+     "scooter|electric"},
     /* a participle after the first noun keeps its subject when a finite verb follows */
     {"a guy wearing a white shirt holds up a white frisbee",
      "frisbee;frisbee|white;guy;guy|hold up|frisbee;guy|wear|shirt;shirt;shirt|white"},
