@@ -48,7 +48,12 @@ typedef struct tok {
   uint8_t mask;
   uint8_t np_head;   /* 1: head of a noun phrase; 2, 3: "close" of "close up", with and without object */
   uint8_t compound;  /* 1: a noun modifying the next noun */
+  uint8_t np_start;  /* 1: a noun phrase starts here even after a noun */
 } tok;
+
+/* The first prepositions of p2ci_sp_extractor.verb_preps that hang from
+ * the verb after its prepositional object too. */
+#define VP_AFTER_POBJ 3
 
 /* Longer captions are cut here (a Pix2Cap description has ~25 words). */
 #define MAX_TOKENS 4096
@@ -59,7 +64,7 @@ struct p2ci_sp_extractor {
   /* word ids the rules test for (NAMED below) */
   int32_t w_be, w_have, w_a, w_an, w_of, w_s, w_and, w_or, w_while, w_as, w_that, w_who, w_which, w_top;
   int32_t w_front, w_it, w_him, w_them, w_stop, w_next_to, w_laying;
-  int32_t qnouns[12], particles[8], verb_preps[2], view_nouns[12], nounish_ing[8], amod_nouns[12];
+  int32_t qnouns[12], particles[8], verb_preps[8], view_nouns[12], nounish_ing[8], amod_nouns[12];
   size_t nq, nprt, nverb_preps, nview, ning, namod;
   tok t[MAX_TOKENS];
 };
@@ -105,10 +110,13 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
   }
   /* "a couple of N": SPICE's quantifier collapsing gives (N, "a"). */
   static const char *const Q[] = {"couple", "lot", "bunch", "pair", "number", "variety", "lots", "plenty", "dozens"};
+  /* standing and grazing first: nouns after any singular noun (tag_tokens) */
   static const char *const NI[] = {"standing", "grazing", "skiing", "holding", "eating", "playing"};
   static const char *const AN[] = {"laptop", "skate", "teddy", "ski", "video", "luggage", "remote", "skateboard"};
   static const char *const P[] = {"up", "down", "out", "off", "away", "around", "over", "back"};
-  static const char *const VP[] = {"down", "at"};
+  /* prepositions hanging from the verb after its direct object and, the
+   * first VP_AFTER_POBJ of them, after its prepositional object (sentence()) */
+  static const char *const VP[] = {"down", "beside", "by", "at", "in front of", "next to", "through"};
   /* first nouns naming a picture: "view of a bathroom with a sink" */
   static const char *const VN[] = {"view",    "picture", "photo",   "photograph", "image", "close",
                                    "closeup", "shot",    "collage", "display",    "side",  "back"};
@@ -176,6 +184,16 @@ static int verb_form(const p2ci_sp_extractor *x, int32_t w)
   return T_VERB;
 }
 
+/* Whether tokens [0, i) are "a" or "an" and adjectives and nouns, the last
+ * one a singular noun. */
+static int a_np_before(const p2ci_sp_extractor *x, const tok *t, size_t i)
+{
+  if (i < 2 || (t[0].w != x->w_a && t[0].w != x->w_an) || p2ci_poslex_plural(x->pl, t[i - 1].w)) return 0;
+  for (size_t k = 1; k < i; k++)
+    if (t[k].tag != T_ADJ && t[k].tag != T_NOUN) return 0;
+  return 1;
+}
+
 /* Tag every token from its closed class, its WordNet parts of speech and the
  * tag of the previous token. */
 static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
@@ -229,6 +247,7 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
     case P2CI_CC_PREP:
       tg = T_PREP;
       if ((prev == T_DET || prev == T_POSS) && (m & P2CI_WN_NOUN)) tg = T_NOUN;
+      else if (i + 1 < n && t[i + 1].cc == P2CI_CC_TO) tg = T_ADV; /* "about to swing": no preposition */
       else if (in_list(x->particles, x->nprt, w) && (prev == T_VERB || prev == T_VBG || prev == T_VBN) &&
                (i + 1 >= n || !nominal(x, t, n, i + 1) || t[i + 1].cc == P2CI_CC_PREP))
         tg = (i + 1 < n && t[i + 1].cc == P2CI_CC_DET) ? T_PREP : T_PRT;
@@ -243,15 +262,18 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
                       prev == T_PREP;
         int next_nom = i + 1 < n && nominal(x, t, n, i + 1) && t[i + 1].cc == P2CI_CC_NONE;
         /* "black and white dog": an adjective conjoined with an adjective */
-        if (i + 2 < n && t[i + 1].cc == P2CI_CC_CONJ && t[i + 2].cc == P2CI_CC_NONE && (t[i + 2].mask & P2CI_WN_ADJ) &&
-            (m & P2CI_WN_ADJ))
-          next_nom = 1;
+        int adj_coord = i + 2 < n && t[i + 1].cc == P2CI_CC_CONJ && t[i + 2].cc == P2CI_CC_NONE &&
+                        (t[i + 2].mask & P2CI_WN_ADJ) && (m & P2CI_WN_ADJ);
+        if (adj_coord) next_nom = 1;
         int has_v = (m & P2CI_WN_VERB) != 0, has_n = (m & P2CI_WN_NOUN) != 0, has_a = (m & P2CI_WN_ADJ) != 0;
         int vf = has_v || m == 0 ? verb_form(x, w) : T_OTHER;
-        if (i >= 2 && t[i - 1].tag == T_CONJ && t[i - 2].tag == T_ADJ && has_a && !next_nom) {
+        if (adj_coord && prev != T_ADJ && i + 3 < n && nominal(x, t, n, i + 3) && t[i + 3].cc == P2CI_CC_NONE) {
+          tg = T_ADJ; /* "an orange and white cat": a colour noun conjoined with an adjective before a noun */
+        } else if (i >= 2 && t[i - 1].tag == T_CONJ && t[i - 2].tag == T_ADJ && has_a && !next_nom) {
           tg = T_ADJ; /* "is red and white" */
         } else if (m == 0) {
-          tg = (vf == T_VBG) ? T_VBG : (vf == T_VBN && !nom_ctx) ? T_VBN : T_NOUN;
+          /* "something" is not in WordNet: a noun despite its "-ing" */
+          tg = (vf == T_VBG && !ends(x->lex, w, "thing")) ? T_VBG : (vf == T_VBN && !nom_ctx) ? T_VBN : T_NOUN;
         } else if (vf == T_VBG && !(nom_ctx && prev != T_PREP && (p2ci_wnlex_pos(x->lex, w) & P2CI_WN_NOUN)) &&
                    !(nom_ctx && next_nom)) {
           /* "living room", "a sliding door": a participle modifier; else a verb */
@@ -278,8 +300,15 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
           else if (has_v && vf == T_VERB && !ends(x->lex, w, "s") && i > 0 && p2ci_poslex_plural(x->pl, t[i - 1].w) &&
                    i + 1 < n && (t[i + 1].cc == P2CI_CC_PREP || t[i + 1].cc == P2CI_CC_DET || t[i + 1].cc == P2CI_CC_POSS))
             tg = T_VERB; /* "cowboys walk through": agreement with a plural */
-          else if (has_v && (!has_n || (i + 1 < n && (t[i + 1].cc == P2CI_CC_DET || t[i + 1].cc == P2CI_CC_POSS ||
-                                                      t[i + 1].cc == P2CI_CC_PRON)) ||
+          else if (has_v && vf == T_VERB && p2ci_poslex_plural(x->pl, w) && a_np_before(x, t, i))
+            tg = T_VERB; /* "a woman walks beside a horse": "a" rules out a plural compound head */
+          else if (has_n && i + 1 < n && t[i + 1].cc == P2CI_CC_CONJ && ends(x->lex, w, "s") &&
+                   !(i == 2 && t[0].tag == T_DET))
+            tg = T_NOUN; /* "computer monitors and a laptop": a plural compound head before "and",
+                          * but "a man stands and talks" */
+          else if (has_v && (!has_n ||
+                             (i + 1 < n && (t[i + 1].cc == P2CI_CC_DET || t[i + 1].cc == P2CI_CC_POSS ||
+                                            t[i + 1].cc == P2CI_CC_PRON || t[i + 1].cc == P2CI_CC_WH)) ||
                              tagged(x, w, P2CI_WN_V) > tagged(x, w, P2CI_WN_N)))
             tg = T_VERB;
           else if (has_n) tg = T_NOUN;
@@ -308,12 +337,22 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
   /* "giraffe standing in the water": after a first noun introduced by "a"
    * or nothing, SPICE's parser reads standing, grazing, skiing, holding,
    * eating and playing as nouns (the head of a compound) in half the tuple
-   * cache or more; other participles (sitting, wearing, ...) stay verbs. */
+   * cache or more; other participles (sitting, wearing, ...) stay verbs.
+   * Standing and grazing it reads so after any singular noun ("herd of
+   * zebra standing": 234 of 256 in the cache). */
   for (size_t i = 1; i < n; i++) {
     if (t[i].tag != T_VBG || !in_list(x->nounish_ing, x->ning, t[i].w) || t[i - 1].tag != T_NOUN) continue;
     size_t st = i - 1;
     while (st > 0 && (t[st - 1].tag == T_NOUN || t[st - 1].tag == T_ADJ)) st--;
-    if (st == 0 || (st == 1 && (t[0].w == x->w_a || t[0].w == x->w_an))) t[i].tag = T_NOUN;
+    int always = t[i].w == x->nounish_ing[0] || t[i].w == x->nounish_ing[1];
+    if (p2ci_poslex_plural(x->pl, t[i - 1].w)) {
+      if (t[i].w == x->nounish_ing[1]) {
+        t[i].tag = T_NOUN;
+        t[i].np_start = 1;
+      }
+    } else if (st == 0 || (st == 1 && (t[0].w == x->w_a || t[0].w == x->w_an)) || always) {
+      t[i].tag = T_NOUN;
+    }
   }
   /* "stop sign on a pole": a caption opening with "stop" is read by SPICE's
    * parser as an imperative, its sign the object of a verb without subject
@@ -372,7 +411,7 @@ static int scan_np(p2ci_sp_extractor *x, tok *t, size_t n, size_t i, np *out)
       j++; /* "black and white dog" */
     } else if (tg == T_ADV && head == SIZE_MAX && j + 1 < n && t[j + 1].tag == T_ADJ) {
       j++; /* "very small" */
-    } else if (tg == T_NOUN) {
+    } else if (tg == T_NOUN && !(head != SIZE_MAX && t[j].np_start)) {
       head = j++;
     } else {
       break;
@@ -436,10 +475,11 @@ static void np_attributes(ctx *c, const np *p)
   int32_t h = noun_lemma(c, p->head);
   int plural = p2ci_poslex_plural(c->x->pl, t[p->head].w);
   /* "black and white cat sitting on ...": SPICE's parser keeps the second
-   * adjective only, two times in three (tuple cache) */
+   * adjective only, two times in three (tuple cache); before "laying" it
+   * keeps both (8 of 8), as it keeps that verb's name (sentence()) */
   size_t k0 = p->start;
   if (p->start == 0 && p->head == 3 && t[0].tag == T_ADJ && t[1].tag == T_CONJ && t[2].tag == T_ADJ &&
-      p->head + 1 < c->n && t[p->head + 1].tag == T_VBG)
+      p->head + 1 < c->n && t[p->head + 1].tag == T_VBG && t[p->head + 1].w != c->x->w_laying)
     k0 = 2;
   for (size_t k = k0; k < p->head; k++) {
     switch (t[k].tag) {
@@ -526,6 +566,17 @@ static size_t multiword_prep(ctx *c, size_t i, int32_t *name)
   return 0;
 }
 
+/* Whether a finite verb ("shows", "is"; not "to show") comes in [i, e)
+ * before the next conjunction, comma or relative word. */
+static int finite_verb_ahead(const tok *t, size_t i, size_t e)
+{
+  for (size_t q = i; q < e; q++) {
+    if (t[q].tag == T_CONJ || t[q].tag == T_PUNCT || t[q].tag == T_WH) return 0;
+    if ((t[q].tag == T_VERB && t[q - 1].tag != T_TO) || t[q].tag == T_BE) return 1;
+  }
+  return 0;
+}
+
 /* Interpret one sentence [b, e). */
 static void sentence(ctx *c, size_t b, size_t e, sent *s)
 {
@@ -583,6 +634,8 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
   group prep_gov = {0, 0};
   int after_close_up = b > 0 && t[b - 1].np_head >= 2;
   int verbs_seen = 0;
+  int finite_seen = 0; /* the sentence has had a finite verb: it is a clause, not a fragment */
+  int last_pobj = 0;    /* the last noun group was a preposition's object */
   int dead = 0; /* inside a relative clause: no relations */
   group clause = {0, 0}; /* subject of the current clause */
   int boundary = 0;      /* a clause may start here */
@@ -637,6 +690,11 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       while (after < e && t[after].tag == T_ADV) after++;
       int starts_clause = boundary && after < e &&
                           (t[after].tag == T_VERB || t[after].tag == T_BE || t[after].tag == T_HAVE || t[after].tag == T_AUX);
+      /* ", and a clock mounted to a wall shows the time": a participle
+       * phrase, then the clause's finite verb */
+      if (boundary && !starts_clause && after < e && (t[after].tag == T_VBN || t[after].tag == T_VBG))
+        starts_clause = finite_verb_ahead(t, after + 1, e);
+      int pobj = !starts_clause && prep >= 0;
       if (starts_clause) {
         FLUSH_VERB();
         prep = -1;
@@ -700,7 +758,10 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       /* "sits beside him on the dock": later prepositions hang from the
        * verb, never from the pronoun */
       pron_last = pron_obj;
-      if (!pron_obj) last = g;
+      if (!pron_obj) {
+        last = g;
+        last_pobj = pobj;
+      }
       after_be = 0;
       i = j;
       continue;
@@ -708,6 +769,8 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
     int32_t mw_name = -1;
     size_t mw = multiword_prep(c, i, &mw_name);
     if (mw) tg = T_PREP;
+    /* "mounted to a wall": "to" before a noun phrase is a preposition */
+    if (tg == T_TO && i + 1 < e && np_at[i + 1 - b]) tg = T_PREP;
     switch (tg) {
     case T_PREP: {
       int32_t name = mw ? mw_name : t[i].w;
@@ -737,9 +800,12 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
                (!subj.count || dead || in_list(c->x->verb_preps, c->x->nverb_preps, name)))
         /* "man riding a motorcycle down a road": a prepositional phrase after
          * the direct object of a verb without subject hangs from the verb
-         * (no tuple), as do "down" and "at" after any verb's object (tuple
-         * cache: relations P +0.016) */
+         * (no tuple), as do "down", "beside", "by" and "at" after any
+         * verb's object (tuple cache: relations P +0.016) */
         prep_target = 2;
+      else if (pred_active && vpp_end && vpp_end == last.first + last.count && subj.count && !dead &&
+               in_list(c->x->verb_preps, VP_AFTER_POBJ, name))
+        prep_target = 2; /* "a lamp shines on the nightstand beside the bed": from the verb (tuple cache) */
       else if (pred_active && dobj_end && of_obj == last.first + 1 && of_gov.first + of_gov.count == dobj_end &&
                name != c->x->w_of)
         prep_target = 2; /* "playing a game of frisbee in a field": from the verb */
@@ -749,10 +815,13 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
          * attaching to the plate, and the tuple cache has both; the nearest
          * agrees more often (relations P/R +0.006/+0.008 over the cache) */
         prep_gov = last;
-        /* but "plate of food on a table" opening an article-less caption:
-         * the plate, unless the first noun names a picture ("close up of",
-         * "view of"); tuple cache */
-        if (of_obj == last.first + 1 && name != c->x->w_of && of_gov.first == 0 && t[b].tag != T_DET &&
+        /* "a bath and a sink in a room": the phrase hangs from the first
+         * conjunct only (tuple cache: first only 78, none 75, last 30) */
+        if (prep_gov.count > 1) prep_gov.count = 1;
+        /* but "plate of food on a table" opening a caption, the plate's
+         * phrase without article: the plate, unless it names a picture
+         * ("close up of", "view of"); tuple cache */
+        if (of_obj == last.first + 1 && name != c->x->w_of && of_gov.first == 0 && t[s->nps[0].start].tag != T_DET &&
             !in_list(c->x->view_nouns, c->x->nview, noun_lemma(c, s->nps[of_gov.first].head)))
           prep_gov = of_gov;
         for (size_t q = 0; q < prep_gov.count; q++)
@@ -764,6 +833,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
     case T_BE:
       FLUSH_VERB();
       after_be = 1;
+      finite_seen = 1;
       if (clause.count && !there) subj = clause;
       if (i > b && t[i - 1].tag == T_THERE) there = 1;
       break;
@@ -781,6 +851,13 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
     case T_VERB:
     case T_VBG:
     case T_VBN: {
+      if (i >= b + 2 && t[i - 1].tag == T_CONJ && t[i - 2].tag == tg && pred_active && !pred_has_obj && pred >= 0) {
+        /* "is sitting and eating some spaghetti": the parser gives the
+         * objects to the first verb, the second stays intransitive */
+        if (pred_finite && subj.count && !dead) emit_attr(c, s, subj, verb_lemma(c, i));
+        boundary = 0;
+        break;
+      }
       int progressive = after_be && tg == T_VBG;
       int passive = after_be && tg == T_VBN;
       /* "black and white dogs laying on a bed": a caption opening with
@@ -792,10 +869,16 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       int prev_while = i > b && (t[i - 1].w == c->x->w_while || t[i - 1].w == c->x->w_as || t[i - 1].tag == T_TO);
       /* "riding skis across a snow covered slope": SPICE's parser gives the
        * participle between two nouns the pending verb's subject */
-      int noun_participle_noun = tg == T_VBN && !after_be && i > b && t[i - 1].tag == T_NOUN && i + 1 < e &&
-                                 (t[i + 1].tag == T_NOUN || t[i + 1].tag == T_ADJ) && pred_active && subj.count &&
-                                 !dead && vpp_end && vpp_end == last.first + last.count;
+      int npn_shape = tg == T_VBN && !after_be && i > b && t[i - 1].tag == T_NOUN && i + 1 < e &&
+                      (t[i + 1].tag == T_NOUN || t[i + 1].tag == T_ADJ);
+      int noun_participle_noun = npn_shape && pred_active && subj.count && !dead && vpp_end &&
+                                 vpp_end == last.first + last.count;
       group verb_subj = subj;
+      /* "is wearing a helmet and riding her bike": a participle after "and"
+       * continues the verb phrase, with its subject when the first verb was
+       * finite, else without (tuple cache) */
+      int vp_coord = tg == T_VBG && !after_be && i > b && t[i - 1].tag == T_CONJ && pred >= 0 && verbs_seen > 0;
+      int vp_coord_subj = vp_coord && pred_finite && subj.count;
       FLUSH_VERB();
       verbs_seen++;
       pred = verb_lemma(c, i);
@@ -803,6 +886,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       pred_has_obj = 0;
       dobj_end = vpp_end = 0;
       pred_finite = finite && !prev_while;
+      if (pred_finite) finite_seen = 1;
       after_be = 0;
       pred_participle = tg != T_VERB;
       /* "black and white cat sitting on top of a tv": (cat, sit) and
@@ -818,7 +902,14 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       int singular_a = first_np_participle && tg == T_VBG && last.count == 1 &&
                        !p2ci_poslex_plural(c->x->pl, t[s->nps[0].head].w) &&
                        (t[s->nps[0].start].w == c->x->w_a || t[s->nps[0].start].w == c->x->w_an || t[s->nps[0].start].tag != T_DET);
-      if (prev_while || passive || (!finite && !last.count) || singular_a) {
+      /* "a boy wearing shorts stands on a skateboard": with a finite verb
+       * later the caption is a clause and the participle modifies its
+       * subject (tuple cache) */
+      if (singular_a && finite_verb_ahead(t, i + 1, e)) singular_a = 0;
+      if (vp_coord) {
+        subj = vp_coord_subj ? verb_subj : (group){0, 0};
+        pred_finite = 0;
+      } else if (prev_while || passive || (!finite && !last.count) || singular_a) {
         /* a verb without a usable subject (after "while", a passive, or a
          * bare noun + participle fragment, which SPICE's parser leaves as
          * "dep"): its objects stay objects, no relation */
@@ -826,8 +917,18 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
         pred_finite = 0;
       } else if (!finite && i > b && t[i - 1].tag == T_PUNCT && clause.count) {
         subj = clause; /* "..., holding an umbrella": the clause's subject */
+      } else if (npn_shape && last_pobj && !finite_seen && first_np.count && last.count &&
+                 last.first != first_np.first) {
+        /* "man riding a snowboard down a snow covered slope": in a caption
+         * without a finite verb the participle between two nouns hangs from
+         * the caption's first noun (tuple cache) */
+        subj = first_np;
       } else if (noun_participle_noun) {
         subj = verb_subj;
+      } else if (!finite && tg == T_VBN && !npn_shape && of_obj && of_obj == last.first + 1 && of_gov.count) {
+        /* "a line of buses parked along a wall": a past participle after
+         * "X of Y" modifies X (tuple cache: 25 to 14) */
+        subj = of_gov;
       } else if (!finite) {
         /* participle modifier: the subject is the noun before it */
         subj = last;

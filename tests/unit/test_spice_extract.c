@@ -137,6 +137,57 @@ START_TEST(exact_small_cases)
     {"man is sitting on top of it", "man;man|sit on top of|man;top"},
     {"a large bus with a political ad on the side of it",
      "ad;ad|on|side;ad|political;bus;bus|large;bus|with|ad;side;side|of|bus"},
+    /* a phrase after conjoined nouns without a verb hangs from the first */
+    {"a bath and a sink in a room", "bath;bath|in|room;room;sink"},
+    /* "standing", "grazing" after a singular noun: a compound head; "grazing"
+     * after a plural: a noun of its own */
+    {"a herd of zebra standing next to each other", "herd;herd|of|standing;standing|zebra"},
+    {"horses grazing in a field by a large home",
+     "field;field|by|home;grazing;grazing|in|field;home;home|large;horse"},
+    /* "something" is no WordNet word: a noun all the same */
+    {"a close up of a child eating something", "child;child|eat|something;close;something"},
+    /* a colour noun conjoined with an adjective before a noun is an adjective */
+    {"an orange and white cat sits inside a black suitcase",
+     "cat;cat|orange;cat|sit inside|suitcase;cat|white;suitcase;suitcase|black"},
+    /* in a caption without a finite verb, "N1 covered N2" after a
+     * preposition hangs from the caption's first noun */
+    {"a couple of kids standing on top of a grass covered field",
+     "couple;field;grass;kid;kid|a;kid|cover|field;kid|stand on top of|grass;top"},
+    /* a plural after a noun and before "and" is a compound head, not a verb */
+    {"a desk with multiple computer monitors and a laptop",
+     "desk;desk|with|laptop;desk|with|monitor;laptop;monitor|computer;monitor|multiple"},
+    /* "X of Y P Z": P hangs from X only when X's phrase has no article */
+    {"close up of a plate of food on a table", "food;food|on|table;plate;plate|of|food;table"},
+    /* before "laying" both coordinated adjectives stay */
+    {"black and white cat laying on top of a bed", "bed;cat;cat|black;cat|lay on top of|bed;cat|white;top"},
+    /* a past participle after "X of Y" modifies X */
+    {"a line of multiple buses parked along a wall", "bus;bus|multiple;line;line|of|bus;line|park along|wall;wall"},
+    /* "to" before a noun phrase is a preposition */
+    {"a street sign mounted to the side of a pole", "pole;side;side|of|pole;sign|mount to|side;sign|street"},
+    /* "V1 and V2 object": the object goes to the first verb */
+    {"a girl is sitting and eating some spaghetti", "girl;girl|eat;girl|sit|spaghetti;spaghetti"},
+    /* "beside" after a verb's prepositional object hangs from the verb */
+    {"a lamp shines on the nightstand beside the bed",
+     "bed;lamp;lamp|shine beside|bed;lamp|shine on|nightstand;nightstand"},
+    /* "about to": no preposition */
+    {"a person about to swing a tennis racket", "person;racket|tennis"},
+    {"the lady holds two umbrellas by the water",
+     "lady;lady|hold by|water;lady|hold|umbrella;umbrella;umbrella|two;water"},
+    {"people are riding electric scooters in front of a large building",
+     "building;building|large;front;people;people|ride in front of|building;people|ride|scooter;scooter;"
+     "scooter|electric"},
+    /* a participle after the first noun keeps its subject when a finite verb follows */
+    {"a guy wearing a white shirt holds up a white frisbee",
+     "frisbee;frisbee|white;guy;guy|hold up|frisbee;guy|wear|shirt;shirt;shirt|white"},
+    /* a verb form after a noun and before "while", "as": a verb */
+    {"a young child smiles while brushing his teeth", "child;child|have|tooth;child|smile;child|young;tooth"},
+    /* after "a" and a singular noun an -s form is a verb, not a plural compound head */
+    {"a young toddler walks across the grass in a park",
+     "grass;grass|in|park;park;toddler;toddler|walk across|grass;toddler|young"},
+    /* a participle after "and" keeps a finite verb's subject, else none */
+    {"a man is holding a surfboard and staring out into the ocean",
+     "man;man|hold|surfboard;man|stare out into|ocean;ocean;surfboard"},
+    {"a person riding an elephant and carrying gas cylinders", "cylinder|gas;elephant;person"},
     {"", ""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
@@ -176,6 +227,15 @@ static const struct {
       "people|play at|table", "table|in front of|television", "television|with|cable", "counter|kitchen",
       "dish|dirty", "people|two", "table|wooden", "cat|white", "window", "card"},
      {"cat|sit next to|window", "full|of|dish", "cable|lot"}},
+    /* a participle after "and" continuing a finite verb phrase, "to" as a
+     * preposition, a clause opening with a participle phrase, "by" after a
+     * verb's object */
+    {"two dogs are sitting on the grass and eating some bread near a red bench , and a large white clock mounted to "
+     "a wall of the old building shows the time while a young boy rides his bike by the fountain",
+     {"dog|sit on|grass", "dog|eat|bread", "bread|near|bench", "clock|mount to|wall", "wall|of|building",
+      "clock|show|time", "boy|ride|bike", "boy|ride by|fountain", "dog|two", "clock|white", "building|old", "boy|young",
+      "bench|red", "fountain"},
+     {"dog|show|time", "grass|eat|bread", "clock|mount|wall", "bike|by|fountain"}},
 };
 
 START_TEST(long_multi_clause_descriptions)
@@ -279,9 +339,9 @@ START_TEST(agreement_with_spice_tuples)
   }
   ck_assert_uint_eq(captions, 5787);
   /* margins ~0.01 below what this version reaches (docs/metrics.md) */
-  ck_assert(p[1] >= 0.925 && r[1] >= 0.907);
-  ck_assert(p[2] >= 0.806 && r[2] >= 0.795);
-  ck_assert(p[3] >= 0.646 && r[3] >= 0.696);
+  ck_assert(p[1] >= 0.929 && r[1] >= 0.913);
+  ck_assert(p[2] >= 0.817 && r[2] >= 0.810);
+  ck_assert(p[3] >= 0.681 && r[3] >= 0.720);
 }
 END_TEST
 
@@ -346,7 +406,7 @@ START_TEST(demo_corpus_against_official)
          "%.4f\n",
          corpus, fabs(corpus - 0.13288891803208092), pearson);
   ck_assert(fabs(corpus - 0.13288891803208092) <= 0.0035);
-  ck_assert(pearson >= 0.925);
+  ck_assert(pearson >= 0.932);
 }
 END_TEST
 
