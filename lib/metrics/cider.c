@@ -53,7 +53,6 @@ typedef struct ctx {
   double *ref_w;  /* per local id: the current reference's weight (read for the
                      hypothesis' n-grams only: 0 there when not in the reference) */
   uint64_t *full[2]; /* per local id: its key's words */
-  size_t n_caps;     /* of the numbered item */
   /* per longer n-gram of the item, in local id order: */
   uint64_t *key[2];
   uint8_t *counts; /* occurs in a reference */
@@ -70,7 +69,6 @@ static int number_item(ctx *c, size_t first, size_t n)
     return P2C_ERR_NOMEM;
   for (size_t i = 0; i < n; i++)
     c->len[i] = p2ci_set_words(c->set, first + i, P2CI_SPLIT_WS, &c->words[i]);
-  c->n_caps = n;
   return p2ci_ngrams_number(&c->grams, c->words, c->len, n, N);
 }
 
@@ -112,70 +110,41 @@ static int number_whole_item(ctx *c, size_t item)
   return rc ? rc : reserve_local(c, c->grams.n_ids);
 }
 
-/* For each n-gram of the numbered item at its first occurrence, in local id
- * order: p2ci_ngrams_number gives ids in the order of this walk (each
- * caption's 1-grams, then its 2-grams, ...), so an n-gram is new where its id
- * is the next one. first1 runs for a 1-gram (word w[i]), firstk for a k-gram
- * starting at w[i] whose first k - 1 words have the id below[i] (lower, so
- * seen first); id is the n-gram's. */
-#define EACH_FIRST(c, w, i, k, below, id, first1, firstk)                                          \
-  do {                                                                                             \
-    uint32_t next_ = 0;                                                                            \
-    for (size_t cap_ = 0; cap_ < (c)->n_caps; cap_++) {                                            \
-      const uint32_t *ids_ = (c)->grams.ids + (c)->grams.off[cap_], *w = (c)->words[cap_];         \
-      size_t len_ = (c)->len[cap_];                                                                \
-      for (size_t i = 0; i < len_; i++)                                                            \
-        if (ids_[i] == next_) {                                                                    \
-          uint32_t id = next_++;                                                                   \
-          first1                                                                                   \
-        }                                                                                          \
-      for (unsigned k = 2; k <= N && k <= len_; k++) {                                             \
-        const uint32_t *below = ids_;                                                              \
-        (void)below;                                                                               \
-        ids_ += len_ - k + 2;                                                                      \
-        for (size_t i = 0; i + k <= len_; i++)                                                     \
-          if (ids_[i] == next_) {                                                                  \
-            uint32_t id = next_++;                                                                 \
-            firstk                                                                                 \
-          }                                                                                        \
-      }                                                                                            \
-    }                                                                                              \
-  } while (0)
-
 /* The numbered item's share of the document frequencies, given c->in_ref:
  * its 1-grams counted in df1, and the keys and counts of its n-grams of order
  * 2 and more, in local id order, in c->key and c->counts (returns their
- * number). An n-gram's key is that of its first n - 1 words and its last
- * word. */
+ * number). An n-gram's key is that of its first n - 1 words followed by its
+ * last word's, made in id order from the numbering's definitions (text/ngram.h:
+ * both parts have lower ids). */
 static size_t item_records(ctx *c)
 {
-  const int wide = c->wide;
-  const unsigned bits = wide ? 32 : 16;
+  const p2ci_ngrams *g = &c->grams;
+  const uint64_t *restrict def = g->def;
   uint64_t *restrict full0 = c->full[0], *restrict full1 = c->full[1];
   uint64_t *restrict key0 = c->key[0], *restrict key1 = c->key[1];
   const uint8_t *restrict in_ref = c->in_ref;
   uint8_t *restrict counts = c->counts;
   uint32_t *restrict df1 = c->df1;
+  const size_t n = g->n_ids;
+  const int wide = c->wide;
   size_t m = 0;
-  EACH_FIRST(c, w, i, k, below, id, {
-    df1[w[i]] += in_ref[id];
-    full1[id] = 0;
-    full0[id] = (uint64_t)w[i] + 1;
-  }, {
-    const unsigned shift = (k - 1) * bits % 64;
-    uint64_t lo = full0[below[i]];
-    uint64_t last = ((uint64_t)w[i + k - 1] + 1) << shift;
-    if (wide) {
-      uint64_t hi = full1[below[i]];
-      if ((k - 1) * bits >= 64) hi |= last;
-      else lo |= last;
-      full1[id] = key1[m] = hi;
-    } else {
-      lo |= last;
+  for (size_t id = 0; id < n; id++) {
+    uint32_t prefix = (uint32_t)(def[id] >> 32), last = (uint32_t)def[id];
+    if (prefix == P2CI_NGRAM_WORD) {
+      df1[last] += in_ref[id];
+      full0[id] = (uint64_t)last + 1;
+      full1[id] = 0;
+      continue;
     }
-    counts[m] = in_ref[id];
-    full0[id] = key0[m++] = lo;
-  });
+    /* full0[last]: the last word's id + 1 */
+    if (wide) {
+      full1[id] = key1[m] = full1[prefix] << 32 | full0[prefix] >> 32;
+      full0[id] = key0[m] = full0[prefix] << 32 | full0[last];
+    } else {
+      full0[id] = key0[m] = full0[prefix] << 16 | full0[last];
+    }
+    counts[m++] = in_ref[id];
+  }
   return m;
 }
 
@@ -212,10 +181,13 @@ static int item_idf(ctx *c, size_t item)
   const double *restrict log_df = c->log_df;
   double *restrict idf = c->idf;
   const double ref_len = c->ref_len;
+  const uint64_t *restrict def = c->grams.def;
+  const size_t n = c->grams.n_ids;
   size_t m = 0;
   /* np.log(float(len(crefs))) - np.log(max(1.0, df)) */
-  EACH_FIRST(c, w, i, k, below, id, { idf[id] = ref_len - log_df[df1[w[i]]]; },
-             { idf[id] = ref_len - log_df[dfs[m++]]; });
+  for (size_t id = 0; id < n; id++)
+    idf[id] = ref_len - log_df[(uint32_t)(def[id] >> 32) == P2CI_NGRAM_WORD ? df1[(uint32_t)def[id]]
+                                                                              : dfs[m++]];
   return P2C_OK;
 }
 

@@ -25,6 +25,7 @@ void p2ci_ngrams_release(p2ci_ngrams *g)
   if (!g) return;
   free(g->word_id);
   free(g->ids_buf);
+  free(g->def_buf);
   free(g->off_buf);
   free(g->slots);
   memset(g, 0, sizeof *g);
@@ -45,7 +46,9 @@ static int reserve(p2ci_ngrams *g, size_t total, size_t n_captions)
     size_t cap = total + total / 2;
     uint32_t *ids = realloc(g->ids_buf, cap * sizeof *ids);
     if (ids) g->ids_buf = ids;
-    if (!ids) return P2C_ERR_NOMEM;
+    uint64_t *def = realloc(g->def_buf, cap * sizeof *def);
+    if (def) g->def_buf = def;
+    if (!ids || !def) return P2C_ERR_NOMEM;
     g->cap = cap;
   }
   /* load factor at most 1/2 */
@@ -79,6 +82,8 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
   int rc = reserve(g, total, n_captions);
   if (rc) return rc;
   uint32_t *ids = g->ids_buf, n = 0;
+  uint64_t *restrict def = g->def_buf;
+  size_t first_ids = 0;
   const uint32_t gen = g->gen;
   const size_t mask = g->mask;
   p2ci_ngram_slot *slots = g->slots;
@@ -95,6 +100,7 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
       }
       uint64_t *wi = &g->word_id[w[i]];
       if ((uint32_t)(*wi >> 32) != gen) {
+        def[n] = P2CI_NGRAM_DEF(P2CI_NGRAM_WORD, w[i]);
         *wi = (uint64_t)gen << 32 | n++;
       }
       out[i] = (uint32_t)*wi;
@@ -104,7 +110,7 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
     for (unsigned k = 2; k <= max_n && k <= m; k++) {
       size_t cnt = m - k + 1;
       for (size_t i = 0; i < cnt; i++) {
-        uint64_t key = (uint64_t)below[i] << 32 | last[i + k - 1];
+        uint64_t key = P2CI_NGRAM_DEF(below[i], last[i + k - 1]);
         size_t j = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
         for (;;) {
           p2ci_ngram_slot *s = &slots[j];
@@ -112,6 +118,7 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
             s->key = key;
             s->gen = gen;
             s->id = n;
+            def[n] = key;
             out[i] = n++;
             break;
           }
@@ -126,6 +133,7 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
       out += cnt;
     }
     pos = (size_t)(out - ids);
+    if (c == 0) first_ids = n;
   }
   g->off_buf[n_captions] = pos;
 done:
@@ -133,5 +141,7 @@ done:
   g->ids = ids;
   g->off = g->off_buf;
   g->n_ids = n;
+  g->first_ids = first_ids;
+  g->def = def;
   return P2C_OK;
 }

@@ -18,6 +18,9 @@
 
 #define P2CI_NGRAM_MAX 4
 
+#define P2CI_NGRAM_WORD UINT32_MAX /* never an id: ids are below 2^32 - 1 */
+#define P2CI_NGRAM_DEF(prefix, last) ((uint64_t)(prefix) << 32 | (uint32_t)(last))
+
 typedef struct p2ci_ngram_slot p2ci_ngram_slot;
 
 typedef struct p2ci_ngrams {
@@ -27,10 +30,17 @@ typedef struct p2ci_ngrams {
                           the 2-grams, ...): p2ci_ngrams_count(len[c], max_n) ids */
   const size_t *off;   /* n_captions + 1 */
   size_t n_ids;        /* distinct n-grams */
+  size_t first_ids;    /* distinct n-grams of caption 0: the ids below this */
+  /* per id: what it stands for, so that a caller can give each id a value
+   * from its parts in one loop over the ids (each part has a lower id): an
+   * n-gram of order 2 or more is P2CI_NGRAM_DEF(id of its first n-1 words,
+   * id of its last word), a 1-gram P2CI_NGRAM_DEF(P2CI_NGRAM_WORD, word id) */
+  const uint64_t *def;
   /* private */
   size_t n_words;
   uint64_t *word_id; /* per word id: gen << 32 | local id (other gens: not seen) */
   uint32_t *ids_buf;
+  uint64_t *def_buf;
   size_t *off_buf, off_cap;
   size_t cap;
   p2ci_ngram_slot *slots;
