@@ -130,7 +130,7 @@ static int bleu_compute(void *state, const p2ci_caption_set *set, double *corpus
   (void)state;
   scratch m;
   memset(&m, 0, sizeof m);
-  int rc = p2ci_ngrams_init(&m.grams, p2ci_vocab_size(set->vocab));
+  int rc = p2ci_ngrams_init(&m.grams, p2ci_vocab_size(set->vocab), 0);
   counts total = {0};
   size_t i = 0;
   for (; i < set->n_items && !rc; i++) {

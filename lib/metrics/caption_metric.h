@@ -88,8 +88,8 @@ extern const p2ci_caption_metric p2ci_metric_bleu;
 extern const p2ci_caption_metric p2ci_metric_rouge_l;
 extern const p2ci_caption_metric p2ci_metric_cider_d;
 
-/* Tests only: non-zero makes CIDEr-D key its n-gram table with 32 bits per
- * word, as it does for vocabularies of 65535 words and more. */
+/* Tests only: non-zero makes CIDEr-D key its n-grams with 32 bits per word,
+ * in two 64-bit words, as it does for vocabularies of 65536 words and more. */
 extern int p2ci_cider_wide_keys;
 
 #endif

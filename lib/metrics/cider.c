@@ -33,15 +33,15 @@ typedef struct vec {
 
 typedef struct ctx {
   const p2ci_caption_set *set;
-  /* The corpus-wide key of an n-gram: its word ids + 1 (0: no word), 16 bits
-   * each in one word when the vocabulary has fewer than 65535 words, else
-   * (wide) 32 bits each in two. */
+  /* The corpus-wide key of an n-gram: its word ids + 1 (0: no word), `bits`
+   * bits each (as many as the vocabulary's size takes), the first word's
+   * highest; in one word (key0) when N * bits <= 64, else (wide) in two. */
+  unsigned bits;
   int wide;
   uint32_t *df1;        /* 1-grams: per word id */
   /* longer n-grams: one record per item and distinct n-gram, in local id
    * order, added in the document-frequency pass and read back while scoring */
   p2ci_ngram_df df;
-  uint32_t *records; /* per item: its records in df */
   const double *log_df; /* log(max(1, d)) for d = 0 .. N */
   double ref_len;       /* log(N) */
   p2ci_ngrams grams;    /* the item's n-grams */
@@ -52,11 +52,11 @@ typedef struct ctx {
   uint32_t *tf;   /* per local id, 0 between uses */
   double *ref_w;  /* per local id: the current reference's weight (read for the
                      hypothesis' n-grams only: 0 there when not in the reference) */
-  uint64_t *full[2]; /* per local id: its key's words */
-  /* per longer n-gram of the item, in local id order: */
+  /* per longer n-gram of the item (a record of df), in local id order: */
   uint64_t *key[2];
   uint8_t *counts; /* occurs in a reference */
   uint32_t *dfs;
+  uint32_t *rid; /* its local id */
   size_t local_cap;
   vec hyp, ref;
 } ctx;
@@ -80,25 +80,22 @@ static int reserve_local(ctx *c, size_t n)
   free(c->idf);
   free(c->tf);
   free(c->ref_w);
-  for (int i = 0; i < 2; i++) {
-    free(c->full[i]);
-    free(c->key[i]);
-  }
+  for (int i = 0; i < 2; i++) free(c->key[i]);
   free(c->counts);
   free(c->dfs);
+  free(c->rid);
   c->in_ref = malloc(cap * sizeof *c->in_ref);
   c->idf = malloc(cap * sizeof *c->idf);
   c->tf = calloc(cap, sizeof *c->tf);
   c->ref_w = malloc(cap * sizeof *c->ref_w);
-  int keys = 1;
-  for (int i = 0; i < 2; i++) {
-    c->full[i] = malloc(cap * sizeof *c->full[i]);
-    c->key[i] = malloc(cap * sizeof *c->key[i]);
-    keys = keys && c->full[i] && c->key[i];
-  }
+  for (int i = 0; i < 2; i++) c->key[i] = malloc(cap * sizeof *c->key[i]);
   c->counts = malloc(cap * sizeof *c->counts);
   c->dfs = malloc(cap * sizeof *c->dfs);
-  c->local_cap = c->in_ref && c->idf && c->tf && c->ref_w && keys && c->counts && c->dfs ? cap : 0;
+  c->rid = malloc(cap * sizeof *c->rid);
+  c->local_cap = c->in_ref && c->idf && c->tf && c->ref_w && c->key[0] && c->key[1] && c->counts &&
+                         c->dfs && c->rid
+                     ? cap
+                     : 0;
   return c->local_cap ? P2C_OK : P2C_ERR_NOMEM;
 }
 
@@ -110,40 +107,36 @@ static int number_whole_item(ctx *c, size_t item)
   return rc ? rc : reserve_local(c, c->grams.n_ids);
 }
 
-/* The numbered item's share of the document frequencies, given c->in_ref:
- * its 1-grams counted in df1, and the keys and counts of its n-grams of order
- * 2 and more, in local id order, in c->key and c->counts (returns their
- * number). An n-gram's key is that of its first n - 1 words followed by its
- * last word's, made in id order from the numbering's definitions (text/ngram.h:
- * both parts have lower ids). */
-static size_t item_records(ctx *c)
+/* The numbered item's records for df: the keys of its n-grams of order 2 and
+ * more (text/ngram.h gives every id's key), in local id order, in c->key, and
+ * their ids in c->rid (returns their number); when counting, also whether
+ * each occurs in a reference (from c->in_ref) in c->counts, and the 1-grams'
+ * share of the document frequencies in df1; else the 1-grams' idf. */
+static size_t item_records(ctx *c, int counting)
 {
   const p2ci_ngrams *g = &c->grams;
-  const uint64_t *restrict def = g->def;
-  uint64_t *restrict full0 = c->full[0], *restrict full1 = c->full[1];
+  const uint64_t *restrict full0 = g->key[0], *restrict full1 = g->key[1];
   uint64_t *restrict key0 = c->key[0], *restrict key1 = c->key[1];
   const uint8_t *restrict in_ref = c->in_ref;
   uint8_t *restrict counts = c->counts;
-  uint32_t *restrict df1 = c->df1;
+  uint32_t *restrict df1 = c->df1, *restrict rid = c->rid;
+  const double *restrict log_df = c->log_df;
+  double *restrict idf = c->idf;
+  const double ref_len = c->ref_len;
   const size_t n = g->n_ids;
-  const int wide = c->wide;
+  const uint64_t words = (uint64_t)1 << c->bits; /* 1-grams' keys are below */
   size_t m = 0;
   for (size_t id = 0; id < n; id++) {
-    uint32_t prefix = (uint32_t)(def[id] >> 32), last = (uint32_t)def[id];
-    if (prefix == P2CI_NGRAM_WORD) {
-      df1[last] += in_ref[id];
-      full0[id] = (uint64_t)last + 1;
-      full1[id] = 0;
+    uint64_t k = full0[id];
+    if (k < words && !(full1 && full1[id])) {
+      if (counting) df1[k - 1] += in_ref[id];
+      else idf[id] = ref_len - log_df[df1[k - 1]]; /* as in item_idf */
       continue;
     }
-    /* full0[last]: the last word's id + 1 */
-    if (wide) {
-      full1[id] = key1[m] = full1[prefix] << 32 | full0[prefix] >> 32;
-      full0[id] = key0[m] = full0[prefix] << 32 | full0[last];
-    } else {
-      full0[id] = key0[m] = full0[prefix] << 16 | full0[last];
-    }
-    counts[m++] = in_ref[id];
+    key0[m] = k;
+    if (full1) key1[m] = full1[id];
+    if (counting) counts[m] = in_ref[id];
+    rid[m++] = (uint32_t)id;
   }
   return m;
 }
@@ -163,31 +156,26 @@ static int document_frequency(ctx *c, int *any)
     if (g->n_ids) memset(c->in_ref, 0, g->n_ids); /* in_ref is NULL before the first n-gram */
     for (size_t i = g->off[1]; i < refs_end; i++) c->in_ref[g->ids[i]] = 1;
     if (refs_end > g->off[1]) *any = 1;
-    size_t n = item_records(c);
-    c->records[item] = (uint32_t)n; /* n <= 4 * words < 2^32 (p2ci_ngrams_number) */
+    size_t n = item_records(c, 1);
     if ((rc = p2ci_ngram_df_add(&c->df, c->key[0], c->wide ? c->key[1] : NULL, c->counts, n)))
       return rc;
   }
   return p2ci_ngram_df_count(&c->df);
 }
 
-/* idf of every n-gram of the numbered item, in local id order: the 1-grams'
- * df by word, the longer ones' from c->df. */
-static int item_idf(ctx *c, size_t item)
+/* idf of every n-gram of the numbered item: the 1-grams' from their df by
+ * word, the longer ones' from c->df. */
+static int item_idf(ctx *c)
 {
-  int rc = p2ci_ngram_df_next(&c->df, c->dfs, c->records[item]);
+  size_t m = item_records(c, 0);
+  int rc = p2ci_ngram_df_next(&c->df, c->key[0], c->wide ? c->key[1] : NULL, c->dfs, m);
   if (rc) return rc;
-  const uint32_t *restrict dfs = c->dfs, *restrict df1 = c->df1;
+  const uint32_t *restrict dfs = c->dfs, *restrict rid = c->rid;
   const double *restrict log_df = c->log_df;
   double *restrict idf = c->idf;
   const double ref_len = c->ref_len;
-  const uint64_t *restrict def = c->grams.def;
-  const size_t n = c->grams.n_ids;
-  size_t m = 0;
   /* np.log(float(len(crefs))) - np.log(max(1.0, df)) */
-  for (size_t id = 0; id < n; id++)
-    idf[id] = ref_len - log_df[(uint32_t)(def[id] >> 32) == P2CI_NGRAM_WORD ? df1[(uint32_t)def[id]]
-                                                                              : dfs[m++]];
+  for (size_t i = 0; i < m; i++) idf[rid[i]] = ref_len - log_df[dfs[i]];
   return P2C_OK;
 }
 
@@ -259,7 +247,7 @@ static int cider_item(ctx *c, size_t item, double *out)
 {
   size_t n_refs = p2ci_set_num_refs(c->set, item);
   int rc = number_whole_item(c, item);
-  if (!rc) rc = item_idf(c, item);
+  if (!rc) rc = item_idf(c);
   if (rc) return rc;
   const p2ci_ngrams *g = &c->grams;
   rc = hyp_vec(c, g->ids + g->off[0], c->len[0], &c->hyp);
@@ -306,14 +294,16 @@ static int cider_compute(void *state, const p2ci_caption_set *set, double *corpu
     size_t n1 = set->words[P2CI_SPLIT_WS][i].len;
     longer += p2ci_ngrams_count(n1, N) - n1;
   }
-  c.wide = n_words >= 0xffff || p2ci_cider_wide_keys;
+  c.bits = 1;
+  while (c.bits < 32 && (n_words >> c.bits)) c.bits++; /* word ids + 1 <= n_words */
+  if (p2ci_cider_wide_keys) c.bits = 32;
+  c.wide = N * c.bits > 64; /* as in text/ngram.c */
   double *log_df = p2ci_malloc_array(set->n_items + 1, sizeof *log_df);
   c.df1 = p2ci_calloc_array(n_words ? n_words : 1, sizeof *c.df1);
-  c.records = p2ci_malloc_array(set->n_items, sizeof *c.records);
-  int rc = p2ci_ngrams_init(&c.grams, n_words), any = 0;
+  int rc = p2ci_ngrams_init(&c.grams, n_words, c.bits), any = 0;
   /* at most one record per occurrence of a longer n-gram */
-  if (!rc) rc = p2ci_ngram_df_init(&c.df, c.wide ? 2 : 1, longer);
-  if (!rc && (!log_df || !c.df1 || !c.records)) rc = P2C_ERR_NOMEM;
+  if (!rc) rc = p2ci_ngram_df_init(&c.df, N * c.bits, longer);
+  if (!rc && (!log_df || !c.df1)) rc = P2C_ERR_NOMEM;
   if (!rc) rc = document_frequency(&c, &any);
   if (rc) goto done;
   if (!any) {
@@ -339,7 +329,6 @@ done:
   p2ci_ngrams_release(&c.grams);
   p2ci_ngram_df_release(&c.df);
   free(c.df1);
-  free(c.records);
   free(log_df);
   free(c.words);
   free(c.len);
@@ -347,12 +336,10 @@ done:
   free(c.idf);
   free(c.tf);
   free(c.ref_w);
-  for (int i = 0; i < 2; i++) {
-    free(c.full[i]);
-    free(c.key[i]);
-  }
+  for (int i = 0; i < 2; i++) free(c.key[i]);
   free(c.counts);
   free(c.dfs);
+  free(c.rid);
   free(c.hyp.gram);
   free(c.hyp.w);
   return rc;

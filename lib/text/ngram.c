@@ -12,10 +12,13 @@ struct p2ci_ngram_slot {
   uint32_t id, gen;
 };
 
-int p2ci_ngrams_init(p2ci_ngrams *g, size_t n_words)
+int p2ci_ngrams_init(p2ci_ngrams *g, size_t n_words, unsigned key_bits)
 {
   memset(g, 0, sizeof *g);
+  if (key_bits > 32 || (key_bits && (n_words >> key_bits))) return P2C_ERR_INVALID_ARG;
   g->n_words = n_words;
+  g->key_bits = key_bits;
+  g->wide = P2CI_NGRAM_MAX * key_bits > 64;
   g->word_id = calloc(n_words ? n_words : 1, sizeof *g->word_id);
   return g->word_id ? P2C_OK : P2C_ERR_NOMEM;
 }
@@ -25,7 +28,8 @@ void p2ci_ngrams_release(p2ci_ngrams *g)
   if (!g) return;
   free(g->word_id);
   free(g->ids_buf);
-  free(g->def_buf);
+  free(g->key_buf[0]);
+  free(g->key_buf[1]);
   free(g->off_buf);
   free(g->slots);
   memset(g, 0, sizeof *g);
@@ -46,9 +50,12 @@ static int reserve(p2ci_ngrams *g, size_t total, size_t n_captions)
     size_t cap = total + total / 2;
     uint32_t *ids = realloc(g->ids_buf, cap * sizeof *ids);
     if (ids) g->ids_buf = ids;
-    uint64_t *def = realloc(g->def_buf, cap * sizeof *def);
-    if (def) g->def_buf = def;
-    if (!ids || !def) return P2C_ERR_NOMEM;
+    for (unsigned i = 0; i < (g->key_bits ? 1 + g->wide : 0u); i++) {
+      uint64_t *key = realloc(g->key_buf[i], cap * sizeof *key);
+      if (!key) return P2C_ERR_NOMEM;
+      g->key_buf[i] = key;
+    }
+    if (!ids) return P2C_ERR_NOMEM;
     g->cap = cap;
   }
   /* load factor at most 1/2 */
@@ -82,7 +89,8 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
   int rc = reserve(g, total, n_captions);
   if (rc) return rc;
   uint32_t *ids = g->ids_buf, n = 0;
-  uint64_t *restrict def = g->def_buf;
+  uint64_t *restrict key0 = g->key_buf[0], *restrict key1 = g->key_buf[1];
+  const unsigned bits = g->key_bits, wide = g->wide;
   size_t first_ids = 0;
   const uint32_t gen = g->gen;
   const size_t mask = g->mask;
@@ -100,7 +108,10 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
       }
       uint64_t *wi = &g->word_id[w[i]];
       if ((uint32_t)(*wi >> 32) != gen) {
-        def[n] = P2CI_NGRAM_DEF(P2CI_NGRAM_WORD, w[i]);
+        if (bits) {
+          key0[n] = (uint64_t)w[i] + 1;
+          if (wide) key1[n] = 0;
+        }
         *wi = (uint64_t)gen << 32 | n++;
       }
       out[i] = (uint32_t)*wi;
@@ -110,7 +121,7 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
     for (unsigned k = 2; k <= max_n && k <= m; k++) {
       size_t cnt = m - k + 1;
       for (size_t i = 0; i < cnt; i++) {
-        uint64_t key = P2CI_NGRAM_DEF(below[i], last[i + k - 1]);
+        uint64_t key = (uint64_t)below[i] << 32 | last[i + k - 1];
         size_t j = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
         for (;;) {
           p2ci_ngram_slot *s = &slots[j];
@@ -118,7 +129,11 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
             s->key = key;
             s->gen = gen;
             s->id = n;
-            def[n] = key;
+            if (bits) {
+              uint64_t prefix = key0[below[i]];
+              if (wide) key1[n] = key1[below[i]] << bits | prefix >> (64 - bits);
+              key0[n] = prefix << bits | key0[last[i + k - 1]];
+            }
             out[i] = n++;
             break;
           }
@@ -142,6 +157,7 @@ done:
   g->off = g->off_buf;
   g->n_ids = n;
   g->first_ids = first_ids;
-  g->def = def;
+  g->key[0] = key0;
+  g->key[1] = wide ? key1 : NULL;
   return P2C_OK;
 }
