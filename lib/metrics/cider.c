@@ -112,7 +112,7 @@ static int number_whole_item(ctx *c, size_t item)
  * their ids in c->rid (returns their number); when counting, also whether
  * each occurs in a reference (from c->in_ref) in c->counts, and the 1-grams'
  * share of the document frequencies in df1; else the 1-grams' idf. */
-static size_t item_records(ctx *c, int counting)
+static P2CI_ALWAYS_INLINE size_t records(ctx *c, const int counting, const int wide)
 {
   const p2ci_ngrams *g = &c->grams;
   const uint64_t *restrict full0 = g->key[0], *restrict full1 = g->key[1];
@@ -128,17 +128,23 @@ static size_t item_records(ctx *c, int counting)
   size_t m = 0;
   for (size_t id = 0; id < n; id++) {
     uint64_t k = full0[id];
-    if (k < words && !(full1 && full1[id])) {
+    if (k < words && !(wide && full1[id])) {
       if (counting) df1[k - 1] += in_ref[id];
       else idf[id] = ref_len - log_df[df1[k - 1]]; /* as in item_idf */
       continue;
     }
     key0[m] = k;
-    if (full1) key1[m] = full1[id];
+    if (wide) key1[m] = full1[id];
     if (counting) counts[m] = in_ref[id];
     rid[m++] = (uint32_t)id;
   }
   return m;
+}
+
+static size_t item_records(ctx *c, int counting)
+{
+  if (c->wide) return counting ? records(c, 1, 1) : records(c, 0, 1);
+  return counting ? records(c, 1, 0) : records(c, 0, 0);
 }
 
 /* Document frequency: in how many items' reference sets each n-gram occurs.

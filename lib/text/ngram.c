@@ -79,18 +79,17 @@ static int reserve(p2ci_ngrams *g, size_t total, size_t n_captions)
   return P2C_OK;
 }
 
-int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_t *len,
-                       size_t n_captions, unsigned max_n)
+/* The numbering, for keys (0/1) of two words or one (wide 1/0); g reserved. */
+static P2CI_ALWAYS_INLINE int number(p2ci_ngrams *g, const uint32_t *const *words, const size_t *len,
+                                     size_t n_captions, unsigned max_n, const int keys,
+                                     const int wide)
 {
-  if (max_n < 1 || max_n > P2CI_NGRAM_MAX) return P2C_ERR_INVALID_ARG;
-  size_t total = 0;
-  for (size_t c = 0; c < n_captions; c++) total += p2ci_ngrams_count(len[c], max_n);
-  if (total >= UINT32_MAX) return P2C_ERR_LIMIT;
-  int rc = reserve(g, total, n_captions);
-  if (rc) return rc;
-  uint32_t *ids = g->ids_buf, n = 0;
+  int rc = P2C_OK;
+  uint32_t *restrict ids = g->ids_buf, n = 0;
   uint64_t *restrict key0 = g->key_buf[0], *restrict key1 = g->key_buf[1];
-  const unsigned bits = g->key_bits, wide = g->wide;
+  uint64_t *restrict word_id = g->word_id;
+  const size_t n_words = g->n_words;
+  const unsigned bits = g->key_bits;
   size_t first_ids = 0;
   const uint32_t gen = g->gen;
   const size_t mask = g->mask;
@@ -102,13 +101,13 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
     g->off_buf[c] = pos;
     uint32_t *out = ids + pos;
     for (size_t i = 0; i < m; i++) {
-      if (w[i] >= g->n_words) {
+      if (w[i] >= n_words) {
         rc = P2C_ERR_INVALID_ARG;
         goto done;
       }
-      uint64_t *wi = &g->word_id[w[i]];
+      uint64_t *wi = &word_id[w[i]];
       if ((uint32_t)(*wi >> 32) != gen) {
-        if (bits) {
+        if (keys) {
           key0[n] = (uint64_t)w[i] + 1;
           if (wide) key1[n] = 0;
         }
@@ -129,7 +128,7 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
             s->key = key;
             s->gen = gen;
             s->id = n;
-            if (bits) {
+            if (keys) {
               uint64_t prefix = key0[below[i]];
               if (wide) key1[n] = key1[below[i]] << bits | prefix >> (64 - bits);
               key0[n] = prefix << bits | key0[last[i + k - 1]];
@@ -160,4 +159,18 @@ done:
   g->key[0] = key0;
   g->key[1] = wide ? key1 : NULL;
   return P2C_OK;
+}
+
+int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_t *len,
+                       size_t n_captions, unsigned max_n)
+{
+  if (max_n < 1 || max_n > P2CI_NGRAM_MAX) return P2C_ERR_INVALID_ARG;
+  size_t total = 0;
+  for (size_t c = 0; c < n_captions; c++) total += p2ci_ngrams_count(len[c], max_n);
+  if (total >= UINT32_MAX) return P2C_ERR_LIMIT;
+  int rc = reserve(g, total, n_captions);
+  if (rc) return rc;
+  if (!g->key_bits) return number(g, words, len, n_captions, max_n, 0, 0);
+  if (!g->wide) return number(g, words, len, n_captions, max_n, 1, 0);
+  return number(g, words, len, n_captions, max_n, 1, 1);
 }

@@ -130,23 +130,24 @@ static hasher hasher_of(const p2ci_ngram_df *d)
   return h;
 }
 
-static inline uint64_t key_hash(hasher h, uint64_t key0, uint64_t key1)
+static P2CI_ALWAYS_INLINE uint64_t key_hash(hasher h, uint64_t key0, uint64_t key1, const int two)
 {
-  if (!h.k) return p2ci_hash_mix(key0 ^ key1 * 0x9e3779b97f4a7c15ULL);
+  if (two) return p2ci_hash_mix(key0 ^ key1 * 0x9e3779b97f4a7c15ULL);
   return mix_bits(key0, h.k, h.mask);
 }
 
-int p2ci_ngram_df_add(p2ci_ngram_df *d, const uint64_t *key0, const uint64_t *key1,
-                      const uint8_t *counts, size_t n)
+/* The loop of p2ci_ngram_df_add, for keys of one word or two (two: 0/1). */
+static P2CI_ALWAYS_INLINE int add(p2ci_ngram_df *d, const uint64_t *restrict key0,
+                                  const uint64_t *restrict key1, const uint8_t *restrict counts,
+                                  size_t n, const int two)
 {
-  if (d->counted || (d->key_bits > 64) != (key1 != NULL)) return P2C_ERR_INVALID_ARG;
-  if (n > d->max_records - d->added) return P2C_ERR_LIMIT;
   const unsigned shift = hash_bits(d) - d->bits, rec = d->rec, rec0 = d->rec0;
   const uint64_t low = d->mask0 >> 1;
   const hasher hs = hasher_of(d);
+  p2ci_ngram_df_part *restrict part = d->part;
   for (size_t i = 0; i < n; i++) {
-    uint64_t h = key_hash(hs, key0[i], key1 ? key1[i] : 0);
-    p2ci_ngram_df_part *q = &d->part[h >> shift];
+    uint64_t h = key_hash(hs, key0[i], two ? key1[i] : 0, two);
+    p2ci_ngram_df_part *q = &part[h >> shift];
     if (q->w == q->wend) {
       if (d->used == d->blocks) return P2C_ERR_LIMIT; /* cannot happen: see init */
       uint32_t b = (uint32_t)d->used++;
@@ -158,12 +159,20 @@ int p2ci_ngram_df_add(p2ci_ngram_df *d, const uint64_t *key0, const uint64_t *ke
     }
     /* the partition number is implied: its bits make room for the flag */
     store8(q->w, (h & low) << 1 | counts[i]);
-    if (key1) store8(q->w + rec0, key1[i]);
+    if (two) store8(q->w + rec0, key1[i]);
     q->w += rec;
     q->n++;
   }
   d->added += n;
   return P2C_OK;
+}
+
+int p2ci_ngram_df_add(p2ci_ngram_df *d, const uint64_t *key0, const uint64_t *key1,
+                      const uint8_t *counts, size_t n)
+{
+  if (d->counted || (d->key_bits > 64) != (key1 != NULL)) return P2C_ERR_INVALID_ARG;
+  if (n > d->max_records - d->added) return P2C_ERR_LIMIT;
+  return key1 ? add(d, key0, key1, counts, n, 1) : add(d, key0, NULL, counts, n, 0);
 }
 
 typedef struct slot {
@@ -240,16 +249,17 @@ int p2ci_ngram_df_count(p2ci_ngram_df *d)
   return P2C_OK;
 }
 
-int p2ci_ngram_df_next(p2ci_ngram_df *d, const uint64_t *key0, const uint64_t *key1,
-                       uint32_t *df, size_t n)
+/* The loop of p2ci_ngram_df_next, for keys of one word or two (two: 0/1). */
+static P2CI_ALWAYS_INLINE int next(p2ci_ngram_df *d, const uint64_t *restrict key0,
+                                   const uint64_t *restrict key1, uint32_t *restrict df, size_t n,
+                                   const int two)
 {
-  if (!d->counted || n > d->added - d->read || (d->key_bits > 64) != (key1 != NULL))
-    return P2C_ERR_INVALID_ARG;
   const unsigned shift = hash_bits(d) - d->bits, rec = d->rec;
   const uint64_t count_mask = d->rec0 >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << 8 * d->rec0) - 1;
   const hasher hs = hasher_of(d);
+  p2ci_ngram_df_part *restrict part = d->part;
   for (size_t i = 0; i < n; i++) {
-    p2ci_ngram_df_part *q = &d->part[key_hash(hs, key0[i], key1 ? key1[i] : 0) >> shift];
+    p2ci_ngram_df_part *q = &part[key_hash(hs, key0[i], two ? key1[i] : 0, two) >> shift];
     if (q->r == q->rend) { /* the next block, if the partition has one */
       if (!q->n || q->rblock == q->tail) return P2C_ERR_INVALID_ARG;
       q->rblock = d->next[q->rblock];
@@ -261,4 +271,12 @@ int p2ci_ngram_df_next(p2ci_ngram_df *d, const uint64_t *key0, const uint64_t *k
   }
   d->read += n;
   return P2C_OK;
+}
+
+int p2ci_ngram_df_next(p2ci_ngram_df *d, const uint64_t *key0, const uint64_t *key1,
+                       uint32_t *df, size_t n)
+{
+  if (!d->counted || n > d->added - d->read || (d->key_bits > 64) != (key1 != NULL))
+    return P2C_ERR_INVALID_ARG;
+  return key1 ? next(d, key0, key1, df, n, 1) : next(d, key0, NULL, df, n, 0);
 }
