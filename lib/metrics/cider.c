@@ -14,8 +14,6 @@
 
 #define N 4
 
-int p2ci_cider_wide_keys = 0;
-
 /* One caption as a tf-idf vector: its distinct n-grams of each order in
  * first-occurrence order (the order Python's dict iterates counts2vec's
  * input), their weights, the norms, and its number of bigrams (a reference
@@ -42,11 +40,10 @@ typedef struct ctx {
   /* longer n-grams: one record per item and distinct n-gram, in local id
    * order, added in the document-frequency pass and read back while scoring */
   p2ci_ngram_df df;
-  const double *log_df; /* log(max(1, d)) for d = 0 .. N */
-  double ref_len;       /* log(N) */
-  p2ci_ngrams grams;    /* the item's n-grams */
-  const uint32_t **words;
-  size_t *len, words_cap, len_cap;
+  double *log_df;  /* log(max(1, d)) for d = 0 .. N */
+  double ref_len;  /* log(N) */
+  p2ci_item_ngrams pass1; /* the numbering of the document-frequency pass */
+  const p2ci_item_ngrams *it; /* the item's n-grams (the scorer's while scoring) */
   uint8_t *in_ref; /* per local id: occurs in a reference */
   double *idf;    /* per local id: log(N) - log(max(1, df)) */
   uint32_t *tf;   /* per local id, 0 between uses */
@@ -60,17 +57,6 @@ typedef struct ctx {
   size_t local_cap;
   vec hyp, ref;
 } ctx;
-
-/* Number the n-grams of the item's captions first .. first + n - 1. */
-static int number_item(ctx *c, size_t first, size_t n)
-{
-  if (p2ci_grow(&c->words, &c->words_cap, n, sizeof *c->words) ||
-      p2ci_grow(&c->len, &c->len_cap, n, sizeof *c->len))
-    return P2C_ERR_NOMEM;
-  for (size_t i = 0; i < n; i++)
-    c->len[i] = p2ci_set_words(c->set, first + i, P2CI_SPLIT_WS, &c->words[i]);
-  return p2ci_ngrams_number(&c->grams, c->words, c->len, n, N);
-}
 
 static int reserve_local(ctx *c, size_t n)
 {
@@ -99,14 +85,6 @@ static int reserve_local(ctx *c, size_t n)
   return c->local_cap ? P2C_OK : P2C_ERR_NOMEM;
 }
 
-/* Number the n-grams of the item's hypothesis and references (caption 0: the
- * hypothesis), with room for per-id arrays. */
-static int number_whole_item(ctx *c, size_t item)
-{
-  int rc = number_item(c, p2ci_set_hyp(c->set, item), p2ci_set_num_refs(c->set, item) + 1);
-  return rc ? rc : reserve_local(c, c->grams.n_ids);
-}
-
 /* The numbered item's records for df: the keys of its n-grams of order 2 and
  * more (text/ngram.h gives every id's key), in local id order, in c->key, and
  * their ids in c->rid (returns their number); when counting, also whether
@@ -114,7 +92,7 @@ static int number_whole_item(ctx *c, size_t item)
  * share of the document frequencies in df1; else the 1-grams' idf. */
 static P2CI_ALWAYS_INLINE size_t records(ctx *c, const int counting, const int wide)
 {
-  const p2ci_ngrams *g = &c->grams;
+  const p2ci_ngrams *g = &c->it->g;
   const uint64_t *restrict full0 = g->key[0], *restrict full1 = g->key[1];
   uint64_t *restrict key0 = c->key[0], *restrict key1 = c->key[1];
   const uint8_t *restrict in_ref = c->in_ref;
@@ -155,9 +133,11 @@ static int document_frequency(ctx *c, int *any)
   const p2ci_caption_set *set = c->set;
   *any = 0;
   for (size_t item = 0; item < set->n_items; item++) {
-    int rc = number_whole_item(c, item);
+    int rc = p2ci_item_ngrams_number(&c->pass1, set, item);
+    const p2ci_ngrams *g = &c->pass1.g;
+    if (!rc) rc = reserve_local(c, g->n_ids);
     if (rc) return rc;
-    const p2ci_ngrams *g = &c->grams;
+    c->it = &c->pass1;
     size_t refs_end = g->off[p2ci_set_num_refs(set, item) + 1];
     if (g->n_ids) memset(c->in_ref, 0, g->n_ids); /* in_ref is NULL before the first n-gram */
     for (size_t i = g->off[1]; i < refs_end; i++) c->in_ref[g->ids[i]] = 1;
@@ -249,14 +229,15 @@ static void ref_vec(ctx *c, const uint32_t *g, size_t n1, vec *v, double *dense)
   v->length = bigrams(n1);
 }
 
-static int cider_item(ctx *c, size_t item, double *out)
+/* The item's score, from its n-grams it. */
+static int item_score(ctx *c, const p2ci_item_ngrams *it, double *out)
 {
-  size_t n_refs = p2ci_set_num_refs(c->set, item);
-  int rc = number_whole_item(c, item);
+  size_t n_refs = it->n_captions - 1;
+  const p2ci_ngrams *g = &it->g;
+  c->it = it;
+  int rc = reserve_local(c, g->n_ids);
   if (!rc) rc = item_idf(c);
-  if (rc) return rc;
-  const p2ci_ngrams *g = &c->grams;
-  rc = hyp_vec(c, g->ids + g->off[0], c->len[0], &c->hyp);
+  if (!rc) rc = hyp_vec(c, g->ids + g->off[0], it->len[0], &c->hyp);
   if (rc) return rc;
   const vec *h = &c->hyp, *r = &c->ref;
   size_t hyp_ids = h->start[N - 1] + h->n[N - 1];
@@ -264,7 +245,7 @@ static int cider_item(ctx *c, size_t item, double *out)
   for (size_t j = 1; j <= n_refs; j++) {
     /* weights of the previous reference (or item) where this one has none */
     if (hyp_ids) memset(c->ref_w, 0, hyp_ids * sizeof *c->ref_w);
-    ref_vec(c, g->ids + g->off[j], c->len[j], &c->ref, c->ref_w);
+    ref_vec(c, g->ids + g->off[j], it->len[j], &c->ref, c->ref_w);
     double delta = (double)h->length - (double)r->length;
     /* np.e ** (-(delta ** 2) / (2 * sigma ** 2)): a pow of e, not exp */
     double penalty = pow(2.718281828459045, -(delta * delta) / 72.0);
@@ -286,75 +267,86 @@ static int cider_item(ctx *c, size_t item, double *out)
   return P2C_OK;
 }
 
-static int cider_compute(void *state, const p2ci_caption_set *set, double *corpus,
-                         double *per_item, p2c_error *err)
+/* Frees the run c; with corpus, gives the corpus score first. */
+static int cider_finish(void *p, const double *per_item, double *corpus, p2c_error *err)
+{
+  (void)err;
+  ctx *c = p;
+  if (corpus) *corpus = p2ci_mean_numpy(per_item, c->set->n_items);
+  p2ci_item_ngrams_release(&c->pass1);
+  p2ci_ngram_df_release(&c->df);
+  free(c->df1);
+  free(c->log_df);
+  free(c->in_ref);
+  free(c->idf);
+  free(c->tf);
+  free(c->ref_w);
+  for (int i = 0; i < 2; i++) free(c->key[i]);
+  free(c->counts);
+  free(c->dfs);
+  free(c->rid);
+  free(c->hyp.gram);
+  free(c->hyp.w);
+  free(c);
+  return P2C_OK;
+}
+
+/* The document frequencies, before any item is scored. */
+static int cider_start(void *state, const p2ci_caption_set *set, void **run, p2c_error *err)
 {
   (void)state;
   if (set->n_items >= UINT32_MAX)
     return p2ci_error(err, P2C_ERR_LIMIT, "CIDEr: more than 2^32 - 2 items");
-  ctx c;
-  memset(&c, 0, sizeof c);
-  c.set = set;
-  size_t n_words = p2ci_vocab_size(set->vocab), longer = 0, item = 0;
+  ctx *c = calloc(1, sizeof *c);
+  if (!c) return p2ci_error(err, P2C_ERR_NOMEM, "CIDEr: out of memory");
+  c->set = set;
+  size_t n_words = p2ci_vocab_size(set->vocab), longer = 0;
   for (size_t i = 0; i < set->first[set->n_items]; i++) {
     size_t n1 = set->words[P2CI_SPLIT_WS][i].len;
     longer += p2ci_ngrams_count(n1, N) - n1;
   }
-  c.bits = 1;
-  while (c.bits < 32 && (n_words >> c.bits)) c.bits++; /* word ids + 1 <= n_words */
-  if (p2ci_cider_wide_keys) c.bits = 32;
-  c.wide = N * c.bits > 64; /* as in text/ngram.c */
-  double *log_df = p2ci_malloc_array(set->n_items + 1, sizeof *log_df);
-  c.df1 = p2ci_calloc_array(n_words ? n_words : 1, sizeof *c.df1);
-  int rc = p2ci_ngrams_init(&c.grams, n_words, c.bits), any = 0;
+  c->bits = p2ci_item_ngrams_key_bits(set);
+  c->wide = N * c->bits > 64; /* as in text/ngram.c */
+  c->log_df = p2ci_malloc_array(set->n_items + 1, sizeof *c->log_df);
+  c->df1 = p2ci_calloc_array(n_words ? n_words : 1, sizeof *c->df1);
+  int rc = p2ci_item_ngrams_init(&c->pass1, set, 1), any = 0;
   /* at most one record per occurrence of a longer n-gram */
-  if (!rc) rc = p2ci_ngram_df_init(&c.df, N * c.bits, longer);
-  if (!rc && (!log_df || !c.df1)) rc = P2C_ERR_NOMEM;
-  if (!rc) rc = document_frequency(&c, &any);
-  if (rc) goto done;
-  if (!any) {
+  if (!rc) rc = p2ci_ngram_df_init(&c->df, N * c->bits, longer);
+  if (!rc && (!c->log_df || !c->df1)) rc = P2C_ERR_NOMEM;
+  if (!rc) rc = document_frequency(c, &any);
+  if (!rc && !any)
     rc = p2ci_error(err, P2C_ERR_EMPTY,
                     "CIDEr: no reference holds any word, so there is no document frequency "
                     "(pycocoevalcap fails here with \"max() arg is an empty sequence\")");
-    goto done;
-  }
-  /* one log per df value */
-  for (size_t d = 0; d <= set->n_items; d++) log_df[d] = log(d > 1 ? (double)d : 1.0);
-  c.log_df = log_df;
-  c.ref_len = log((double)set->n_items);
-  for (item = 0; item < set->n_items && !rc; item++) rc = cider_item(&c, item, &per_item[item]);
-  if (rc) {
-    item--;
-    goto done;
-  }
-  *corpus = p2ci_mean_numpy(per_item, set->n_items);
-done:
   if (rc == P2C_ERR_NOMEM) p2ci_error(err, rc, "CIDEr: out of memory");
   else if (rc == P2C_ERR_LIMIT) p2ci_error(err, rc, "CIDEr: too many n-grams");
   else if (rc && rc != P2C_ERR_EMPTY) p2ci_error(err, rc, "CIDEr: internal error");
-  p2ci_ngrams_release(&c.grams);
-  p2ci_ngram_df_release(&c.df);
-  free(c.df1);
-  free(log_df);
-  free(c.words);
-  free(c.len);
-  free(c.in_ref);
-  free(c.idf);
-  free(c.tf);
-  free(c.ref_w);
-  for (int i = 0; i < 2; i++) free(c.key[i]);
-  free(c.counts);
-  free(c.dfs);
-  free(c.rid);
-  free(c.hyp.gram);
-  free(c.hyp.w);
-  return rc;
+  if (rc) {
+    cider_finish(c, NULL, NULL, NULL);
+    return rc;
+  }
+  /* one log per df value */
+  for (size_t d = 0; d <= set->n_items; d++) c->log_df[d] = log(d > 1 ? (double)d : 1.0);
+  c->ref_len = log((double)set->n_items);
+  p2ci_item_ngrams_release(&c->pass1);
+  *run = c;
+  return P2C_OK;
+}
+
+static int cider_item(void *p, size_t item, const p2ci_item_ngrams *it, double *out, p2c_error *err)
+{
+  int rc = item_score(p, it, out);
+  if (rc == P2C_ERR_NOMEM) return p2ci_error(err, rc, "CIDEr: out of memory");
+  if (rc) return p2ci_error(err, rc, "CIDEr: key '%s': internal error", ((ctx *)p)->set->keys[item]);
+  return P2C_OK;
 }
 
 const p2ci_caption_metric p2ci_metric_cider_d = {
     .name = "CIDEr",
-    .flags = P2CI_METRIC_DEFAULT,
+    .flags = P2CI_METRIC_DEFAULT | P2CI_METRIC_NGRAM_KEYS,
     .n_outputs = 1,
     .outputs = {"CIDEr"},
-    .compute = cider_compute,
+    .start = cider_start,
+    .item = cider_item,
+    .finish = cider_finish,
 };

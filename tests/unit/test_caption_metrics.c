@@ -181,10 +181,10 @@ END_TEST
  * the same bits as its narrow ones. */
 START_TEST(coco_demo_1000_wide_keys)
 {
-  p2ci_cider_wide_keys = 1;
+  p2ci_ngram_wide_keys = 1;
   corpus_case("captions/coco_demo_1000.json", "input", P2C_TEXT_TOKENIZED,
               "captions coco_demo_1000 (tokenized input, CIDEr-D wide keys)");
-  p2ci_cider_wide_keys = 0;
+  p2ci_ngram_wide_keys = 0;
 }
 END_TEST
 
