@@ -101,15 +101,14 @@ static inline unsigned char *block_start(const p2ci_ngram_df *d, uint32_t block)
 }
 
 /* A bijection of the keys of k bits (k <= 64; mask = 2^k - 1): xorshifts
- * within k bits and multiplications by odd numbers mod 2^k, in the pattern of
- * splitmix64's finalizer. */
+ * within k bits around a multiplication by an odd number mod 2^k (half of
+ * splitmix64's finalizer: the top bits, the partition, depend on every key
+ * bit, and the low ones, the counting table's slot, on the top ones). */
 static inline uint64_t mix_bits(uint64_t x, unsigned k, uint64_t mask)
 {
   const unsigned s = (k + 1) / 2;
   x ^= x >> s;
   x = x * 0xff51afd7ed558ccdULL & mask;
-  x ^= x >> s;
-  x = x * 0xc4ceb9fe1a85ec53ULL & mask;
   x ^= x >> s;
   return x;
 }
