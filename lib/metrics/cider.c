@@ -38,8 +38,9 @@ typedef struct ctx {
   int wide;
   uint32_t *df1;        /* 1-grams: per word id */
   /* longer n-grams: one record per item and distinct n-gram, in local id
-   * order, added in the document-frequency pass and read back while scoring */
-  p2ci_ngram_df df;
+   * order, added in the document-frequency pass and read back while scoring;
+   * one counter per order (2, 3, 4), as the shorter keys take fewer bytes */
+  p2ci_ngram_df df[N - 1];
   double *log_df;  /* log(max(1, d)) for d = 0 .. N */
   double ref_len;  /* log(N) */
   p2ci_item_ngrams pass1; /* the numbering of the document-frequency pass */
@@ -49,11 +50,11 @@ typedef struct ctx {
   uint32_t *tf;   /* per local id, 0 between uses */
   double *ref_w;  /* per local id: the current reference's weight (read for the
                      hypothesis' n-grams only: 0 there when not in the reference) */
-  /* per longer n-gram of the item (a record of df), in local id order: */
+  /* per longer n-gram of the item (a record of df), by order, from
+   * (order - 2) * local_cap on, in local id order: */
   uint64_t *key[2];
   uint8_t *counts; /* occurs in a reference */
   uint32_t *dfs;
-  uint32_t *rid; /* its local id */
   size_t local_cap;
   vec hyp, ref;
 } ctx;
@@ -69,60 +70,63 @@ static int reserve_local(ctx *c, size_t n)
   for (int i = 0; i < 2; i++) free(c->key[i]);
   free(c->counts);
   free(c->dfs);
-  free(c->rid);
   c->in_ref = malloc(cap * sizeof *c->in_ref);
   c->idf = malloc(cap * sizeof *c->idf);
   c->tf = calloc(cap, sizeof *c->tf);
   c->ref_w = malloc(cap * sizeof *c->ref_w);
-  for (int i = 0; i < 2; i++) c->key[i] = malloc(cap * sizeof *c->key[i]);
-  c->counts = malloc(cap * sizeof *c->counts);
-  c->dfs = malloc(cap * sizeof *c->dfs);
-  c->rid = malloc(cap * sizeof *c->rid);
+  for (int i = 0; i < 2; i++) c->key[i] = p2ci_malloc_array(cap, (N - 1) * sizeof *c->key[i]);
+  c->counts = p2ci_malloc_array(cap, N - 1);
+  c->dfs = p2ci_malloc_array(cap, (N - 1) * sizeof *c->dfs);
   c->local_cap = c->in_ref && c->idf && c->tf && c->ref_w && c->key[0] && c->key[1] && c->counts &&
-                         c->dfs && c->rid
+                         c->dfs
                      ? cap
                      : 0;
   return c->local_cap ? P2C_OK : P2C_ERR_NOMEM;
 }
 
 /* The numbered item's records for df: the keys of its n-grams of order 2 and
- * more (text/ngram.h gives every id's key), in local id order, in c->key, and
- * their ids in c->rid (returns their number); when counting, also whether
- * each occurs in a reference (from c->in_ref) in c->counts, and the 1-grams'
- * share of the document frequencies in df1; else the 1-grams' idf. */
-static P2CI_ALWAYS_INLINE size_t records(ctx *c, const int counting, const int wide)
+ * more (text/ngram.h gives every id's key and the ids of each order), by
+ * order, in local id order, in c->key (order o + 2 from o * c->local_cap on);
+ * when counting, also whether each occurs in a reference (from c->in_ref) in
+ * c->counts, and the 1-grams' share of the document frequencies in df1; else
+ * the 1-grams' idf. */
+static P2CI_ALWAYS_INLINE void records(ctx *c, const int counting, const int wide)
 {
   const p2ci_ngrams *g = &c->it->g;
   const uint64_t *restrict full0 = g->key[0], *restrict full1 = g->key[1];
-  uint64_t *restrict key0 = c->key[0], *restrict key1 = c->key[1];
   const uint8_t *restrict in_ref = c->in_ref;
-  uint8_t *restrict counts = c->counts;
-  uint32_t *restrict df1 = c->df1, *restrict rid = c->rid;
-  const double *restrict log_df = c->log_df;
-  double *restrict idf = c->idf;
-  const double ref_len = c->ref_len;
-  const size_t n = g->n_ids;
-  const uint64_t words = (uint64_t)1 << c->bits; /* 1-grams' keys are below */
-  size_t m = 0;
-  for (size_t id = 0; id < n; id++) {
-    uint64_t k = full0[id];
-    if (k < words && !(wide && full1[id])) {
-      if (counting) df1[k - 1] += in_ref[id];
-      else idf[id] = ref_len - log_df[df1[k - 1]]; /* as in item_idf */
-      continue;
-    }
-    key0[m] = k;
-    if (wide) key1[m] = full1[id];
-    if (counting) counts[m] = in_ref[id];
-    rid[m++] = (uint32_t)id;
+  const uint32_t *restrict ids = g->of_order[0];
+  if (counting) {
+    uint32_t *restrict df1 = c->df1;
+    for (size_t i = 0; i < g->n_of_order[0]; i++) df1[full0[ids[i]] - 1] += in_ref[ids[i]];
+  } else {
+    const double *restrict log_df = c->log_df;
+    const uint32_t *restrict df1 = c->df1;
+    double *restrict idf = c->idf;
+    const double ref_len = c->ref_len;
+    for (size_t i = 0; i < g->n_of_order[0]; i++)
+      idf[ids[i]] = ref_len - log_df[df1[full0[ids[i]] - 1]]; /* as in item_idf */
   }
-  return m;
+  for (size_t o = 0; o < N - 1; o++) {
+    size_t at = o * c->local_cap, m = g->n_of_order[o + 1];
+    uint64_t *restrict key0 = c->key[0] + at, *restrict key1 = c->key[1] + at;
+    uint8_t *restrict counts = c->counts + at;
+    ids = g->of_order[o + 1];
+    for (size_t i = 0; i < m; i++) {
+      key0[i] = full0[ids[i]];
+      if (wide) key1[i] = full1[ids[i]];
+      if (counting) counts[i] = in_ref[ids[i]];
+    }
+  }
 }
 
-static size_t item_records(ctx *c, int counting)
+/* Whether the keys of order o + 2 take two words. */
+static int two_words(const ctx *c, size_t o) { return (o + 2) * c->bits > 64; }
+
+static void item_records(ctx *c, int counting)
 {
-  if (c->wide) return counting ? records(c, 1, 1) : records(c, 0, 1);
-  return counting ? records(c, 1, 0) : records(c, 0, 0);
+  if (c->wide) counting ? records(c, 1, 1) : records(c, 0, 1);
+  else counting ? records(c, 1, 0) : records(c, 0, 0);
 }
 
 /* Document frequency: in how many items' reference sets each n-gram occurs.
@@ -142,26 +146,37 @@ static int document_frequency(ctx *c, int *any)
     if (g->n_ids) memset(c->in_ref, 0, g->n_ids); /* in_ref is NULL before the first n-gram */
     for (size_t i = g->off[1]; i < refs_end; i++) c->in_ref[g->ids[i]] = 1;
     if (refs_end > g->off[1]) *any = 1;
-    size_t n = item_records(c, 1);
-    if ((rc = p2ci_ngram_df_add(&c->df, c->key[0], c->wide ? c->key[1] : NULL, c->counts, n)))
-      return rc;
+    item_records(c, 1);
+    for (size_t o = 0; o < N - 1 && !rc; o++) {
+      size_t at = o * c->local_cap;
+      rc = p2ci_ngram_df_add(&c->df[o], c->key[0] + at, two_words(c, o) ? c->key[1] + at : NULL,
+                             c->counts + at, g->n_of_order[o + 1]);
+    }
+    if (rc) return rc;
   }
-  return p2ci_ngram_df_count(&c->df);
+  int rc = P2C_OK;
+  for (size_t o = 0; o < N - 1 && !rc; o++) rc = p2ci_ngram_df_count(&c->df[o]);
+  return rc;
 }
 
 /* idf of every n-gram of the numbered item: the 1-grams' from their df by
  * word, the longer ones' from c->df. */
 static int item_idf(ctx *c)
 {
-  size_t m = item_records(c, 0);
-  int rc = p2ci_ngram_df_next(&c->df, c->key[0], c->wide ? c->key[1] : NULL, c->dfs, m);
-  if (rc) return rc;
-  const uint32_t *restrict dfs = c->dfs, *restrict rid = c->rid;
+  item_records(c, 0);
+  const p2ci_ngrams *g = &c->it->g;
   const double *restrict log_df = c->log_df;
   double *restrict idf = c->idf;
   const double ref_len = c->ref_len;
-  /* np.log(float(len(crefs))) - np.log(max(1.0, df)) */
-  for (size_t i = 0; i < m; i++) idf[rid[i]] = ref_len - log_df[dfs[i]];
+  for (size_t o = 0; o < N - 1; o++) {
+    size_t at = o * c->local_cap, m = g->n_of_order[o + 1];
+    const uint32_t *restrict dfs = c->dfs + at, *restrict ids = g->of_order[o + 1];
+    int rc = p2ci_ngram_df_next(&c->df[o], c->key[0] + at, two_words(c, o) ? c->key[1] + at : NULL,
+                                c->dfs + at, m);
+    if (rc) return rc;
+    /* np.log(float(len(crefs))) - np.log(max(1.0, df)) */
+    for (size_t i = 0; i < m; i++) idf[ids[i]] = ref_len - log_df[dfs[i]];
+  }
   return P2C_OK;
 }
 
@@ -274,7 +289,7 @@ static int cider_finish(void *p, const double *per_item, double *corpus, p2c_err
   ctx *c = p;
   if (corpus) *corpus = p2ci_mean_numpy(per_item, c->set->n_items);
   p2ci_item_ngrams_release(&c->pass1);
-  p2ci_ngram_df_release(&c->df);
+  for (size_t o = 0; o < N - 1; o++) p2ci_ngram_df_release(&c->df[o]);
   free(c->df1);
   free(c->log_df);
   free(c->in_ref);
@@ -284,7 +299,6 @@ static int cider_finish(void *p, const double *per_item, double *corpus, p2c_err
   for (int i = 0; i < 2; i++) free(c->key[i]);
   free(c->counts);
   free(c->dfs);
-  free(c->rid);
   free(c->hyp.gram);
   free(c->hyp.w);
   free(c);
@@ -300,18 +314,18 @@ static int cider_start(void *state, const p2ci_caption_set *set, void **run, p2c
   ctx *c = calloc(1, sizeof *c);
   if (!c) return p2ci_error(err, P2C_ERR_NOMEM, "CIDEr: out of memory");
   c->set = set;
-  size_t n_words = p2ci_vocab_size(set->vocab), longer = 0;
-  for (size_t i = 0; i < set->first[set->n_items]; i++) {
-    size_t n1 = set->words[P2CI_SPLIT_WS][i].len;
-    longer += p2ci_ngrams_count(n1, N) - n1;
-  }
+  size_t n_words = p2ci_vocab_size(set->vocab), occurrences[N - 1] = {0};
+  for (size_t i = 0; i < set->first[set->n_items]; i++)
+    for (size_t k = 2, n1 = set->words[P2CI_SPLIT_WS][i].len; k <= N && k <= n1; k++)
+      occurrences[k - 2] += n1 - k + 1;
   c->bits = p2ci_item_ngrams_key_bits(set);
   c->wide = N * c->bits > 64; /* as in text/ngram.c */
   c->log_df = p2ci_malloc_array(set->n_items + 1, sizeof *c->log_df);
   c->df1 = p2ci_calloc_array(n_words ? n_words : 1, sizeof *c->df1);
   int rc = p2ci_item_ngrams_init(&c->pass1, set, 1), any = 0;
-  /* at most one record per occurrence of a longer n-gram */
-  if (!rc) rc = p2ci_ngram_df_init(&c->df, N * c->bits, longer);
+  /* at most one record per occurrence, and one counted per item and n-gram */
+  for (size_t o = 0; o < N - 1 && !rc; o++)
+    rc = p2ci_ngram_df_init(&c->df[o], (unsigned)(o + 2) * c->bits, occurrences[o], set->n_items);
   if (!rc && (!c->log_df || !c->df1)) rc = P2C_ERR_NOMEM;
   if (!rc) rc = document_frequency(c, &any);
   if (!rc && !any)

@@ -28,6 +28,7 @@ void p2ci_ngrams_release(p2ci_ngrams *g)
   if (!g) return;
   free(g->word_id);
   free(g->ids_buf);
+  free(g->order_buf);
   free(g->key_buf[0]);
   free(g->key_buf[1]);
   free(g->off_buf);
@@ -50,12 +51,14 @@ static int reserve(p2ci_ngrams *g, size_t total, size_t n_captions)
     size_t cap = total + total / 2;
     uint32_t *ids = realloc(g->ids_buf, cap * sizeof *ids);
     if (ids) g->ids_buf = ids;
+    uint32_t *order = realloc(g->order_buf, cap * sizeof *order);
+    if (order) g->order_buf = order;
     for (unsigned i = 0; i < (g->key_bits ? 1 + g->wide : 0u); i++) {
       uint64_t *key = realloc(g->key_buf[i], cap * sizeof *key);
       if (!key) return P2C_ERR_NOMEM;
       g->key_buf[i] = key;
     }
-    if (!ids) return P2C_ERR_NOMEM;
+    if (!ids || !order) return P2C_ERR_NOMEM;
     g->cap = cap;
   }
   /* load factor at most 1/2 */
@@ -84,6 +87,14 @@ static P2CI_ALWAYS_INLINE int number(p2ci_ngrams *g, const uint32_t *const *word
                                      size_t n_captions, unsigned max_n, const int keys,
                                      const int wide)
 {
+  /* the ids of order k from start[k] on in order_buf: room for every
+   * occurrence of the orders below */
+  uint32_t *start[P2CI_NGRAM_MAX], *of_order[P2CI_NGRAM_MAX];
+  size_t at = 0;
+  for (unsigned k = 1; k <= max_n; k++) {
+    start[k - 1] = of_order[k - 1] = g->order_buf + at;
+    for (size_t c = 0; c < n_captions; c++) at += len[c] >= k ? len[c] - k + 1 : 0;
+  }
   int rc = P2C_OK;
   uint32_t *restrict ids = g->ids_buf, n = 0;
   uint64_t *restrict key0 = g->key_buf[0], *restrict key1 = g->key_buf[1];
@@ -111,6 +122,7 @@ static P2CI_ALWAYS_INLINE int number(p2ci_ngrams *g, const uint32_t *const *word
           key0[n] = (uint64_t)w[i] + 1;
           if (wide) key1[n] = 0;
         }
+        *of_order[0]++ = n;
         *wi = (uint64_t)gen << 32 | n++;
       }
       out[i] = (uint32_t)*wi;
@@ -119,6 +131,7 @@ static P2CI_ALWAYS_INLINE int number(p2ci_ngrams *g, const uint32_t *const *word
     out += m;
     for (unsigned k = 2; k <= max_n && k <= m; k++) {
       size_t cnt = m - k + 1;
+      uint32_t *restrict new_id = of_order[k - 1];
       for (size_t i = 0; i < cnt; i++) {
         uint64_t key = (uint64_t)below[i] << 32 | last[i + k - 1];
         size_t j = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
@@ -133,6 +146,7 @@ static P2CI_ALWAYS_INLINE int number(p2ci_ngrams *g, const uint32_t *const *word
               if (wide) key1[n] = key1[below[i]] << bits | prefix >> (64 - bits);
               key0[n] = prefix << bits | key0[last[i + k - 1]];
             }
+            *new_id++ = n;
             out[i] = n++;
             break;
           }
@@ -143,6 +157,7 @@ static P2CI_ALWAYS_INLINE int number(p2ci_ngrams *g, const uint32_t *const *word
           j = (j + 1) & mask;
         }
       }
+      of_order[k - 1] = new_id;
       below = out;
       out += cnt;
     }
@@ -156,6 +171,10 @@ done:
   g->off = g->off_buf;
   g->n_ids = n;
   g->first_ids = first_ids;
+  for (unsigned k = 0; k < P2CI_NGRAM_MAX; k++) {
+    g->of_order[k] = k < max_n ? start[k] : NULL;
+    g->n_of_order[k] = k < max_n ? (size_t)(of_order[k] - start[k]) : 0;
+  }
   g->key[0] = key0;
   g->key[1] = wide ? key1 : NULL;
   return P2C_OK;

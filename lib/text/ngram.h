@@ -29,6 +29,10 @@ typedef struct p2ci_ngrams {
   const size_t *off;   /* n_captions + 1 */
   size_t n_ids;        /* distinct n-grams */
   size_t first_ids;    /* distinct n-grams of caption 0: the ids below this */
+  /* the ids of the n-grams of order k + 1, increasing: of_order[k][0 ..
+   * n_of_order[k]) (k < max_n) */
+  const uint32_t *of_order[P2CI_NGRAM_MAX];
+  size_t n_of_order[P2CI_NGRAM_MAX];
   /* With key bits b (p2ci_ngrams_init), per id: the n-gram's corpus-wide
    * key, its word ids + 1 in b bits each, the first word's highest: the low
    * 64 bits in key[0], the others in key[1] when P2CI_NGRAM_MAX * b > 64
@@ -40,7 +44,7 @@ typedef struct p2ci_ngrams {
   unsigned key_bits, wide;
   size_t n_words;
   uint64_t *word_id; /* per word id: gen << 32 | local id (other gens: not seen) */
-  uint32_t *ids_buf;
+  uint32_t *ids_buf, *order_buf;
   uint64_t *key_buf[2];
   size_t *off_buf, off_cap;
   size_t cap;

@@ -46,7 +46,7 @@ static unsigned bytes_for(unsigned bits) { return (bits + 7) / 8; }
 /* The bits of the hash: the key's for keys up to 64 bits, else 64. */
 static unsigned hash_bits(const p2ci_ngram_df *d) { return d->key_bits < 64 ? d->key_bits : 64; }
 
-int p2ci_ngram_df_init(p2ci_ngram_df *d, unsigned key_bits, size_t max_records)
+int p2ci_ngram_df_init(p2ci_ngram_df *d, unsigned key_bits, size_t max_records, size_t max_count)
 {
   memset(d, 0, sizeof *d);
   if (key_bits < 1 || key_bits > 128) return P2C_ERR_INVALID_ARG;
@@ -55,9 +55,10 @@ int p2ci_ngram_df_init(p2ci_ngram_df *d, unsigned key_bits, size_t max_records)
   d->bits = 1;
   while (d->bits < MAX_BITS && d->bits < hb && (max_records >> d->bits) > PART_RECORDS) d->bits++;
   /* a record: the hash below the partition number, then the flag; after
-   * counting, the count (at most max_records) */
+   * counting, the count */
+  if (max_count > max_records) max_count = max_records;
   unsigned count_bits = 1;
-  while (count_bits < 64 && (max_records >> count_bits)) count_bits++;
+  while (count_bits < 32 && (max_count >> count_bits)) count_bits++;
   unsigned rest = hb - d->bits + 1;
   d->rec0 = bytes_for(rest > count_bits ? rest : count_bits);
   d->rec = d->rec0 + (key_bits > 64 ? bytes_for(key_bits - 64) : 0);
@@ -216,9 +217,11 @@ int p2ci_ngram_df_count(p2ci_ngram_df *d)
     while (mask < 2 * q->n) mask *= 2;
     mask--;
     EACH_RECORD(d, q, r, i, {
+      /* the bytes past the record are another's: masked off */
       const uint64_t v = load8(r);
+      const uint64_t key = v & mask0;
       /* the hash's bits below the partition number */
-      size_t j = (size_t)(v >> 1) & mask;
+      size_t j = (size_t)(key >> 1) & mask;
       for (;;) {
         slot *s = &slots[j];
         if (s->gen != gen) {
@@ -227,7 +230,7 @@ int p2ci_ngram_df_count(p2ci_ngram_df *d)
           s->gen = gen;
           break;
         }
-        if (!((load8(s->first) ^ v) & mask0) &&
+        if ((load8(s->first) & mask0) == key &&
             (!mask1 || !((load8(s->first + rec0) ^ load8(r + rec0)) & mask1)))
           break;
         j = (j + 1) & mask;

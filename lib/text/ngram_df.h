@@ -20,7 +20,7 @@
  * more than the rest): the hash is a bijection of the key's bits, so the hash
  * bits below the partition number are the key, exactly; a record keeps only
  * those and the flag, in as few bytes as they take (5 for 48-bit keys and
- * 4096 partitions). Keys of more than 64 bits come in two words: the hash is
+ * 4096 partitions), or the largest count. Keys of more than 64 bits come in two words: the hash is
  * a bijection of the first for a given second, which is kept as it is. The
  * second pass finds each record's partition from its key again. */
 #ifndef P2C_TEXT_NGRAM_DF_H
@@ -45,10 +45,11 @@ typedef struct p2ci_ngram_df {
   int counted;
 } p2ci_ngram_df;
 
-/* For keys of key_bits bits (1..128: key0 holds the low 64, key1 the rest) and
- * at most max_records records. Returns 0 or P2C_ERR_NOMEM / P2C_ERR_LIMIT /
+/* For keys of key_bits bits (1..128: key0 holds the low 64, key1 the rest), at
+ * most max_records records and at most max_count counted records per key
+ * (CIDEr-D: one per item). Returns 0 or P2C_ERR_NOMEM / P2C_ERR_LIMIT /
  * P2C_ERR_INVALID_ARG. */
-int p2ci_ngram_df_init(p2ci_ngram_df *d, unsigned key_bits, size_t max_records);
+int p2ci_ngram_df_init(p2ci_ngram_df *d, unsigned key_bits, size_t max_records, size_t max_count);
 void p2ci_ngram_df_release(p2ci_ngram_df *d);
 
 /* Add n records: keys key0[i] (and key1[i] for keys of more than 64 bits;

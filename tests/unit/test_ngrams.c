@@ -25,8 +25,9 @@ static uint64_t low_bits(unsigned k) { return k >= 64 ? ~(uint64_t)0 : ((uint64_
 
 /* Records with keys of key_bits bits from a pool of DISTINCT keys (the
  * extremes among them), added in batches of 1..500 and read back the same
- * way, against a count per pool index. rec: the record size expected. */
-static void check_counts(unsigned key_bits, size_t n, unsigned rec)
+ * way, against a count per pool index. At most max_count records count per
+ * key; rec: the record size expected. */
+static void check_counts(unsigned key_bits, size_t n, size_t max_count, unsigned rec)
 {
   static uint64_t pool[DISTINCT][2];
   const int two = key_bits > 64;
@@ -60,13 +61,13 @@ static void check_counts(unsigned key_bits, size_t n, unsigned rec)
     which[i] = (uint32_t)same[next_u64() % DISTINCT];
     key0[i] = pool[which[i]][0];
     key1[i] = pool[which[i]][1];
-    counts[i] = (uint8_t)(next_u64() % 3 == 0);
+    counts[i] = (uint8_t)(next_u64() % 3 == 0 && expect[which[i]] < max_count);
     expect[which[i]] += counts[i];
   }
 
   p2ci_ngram_df d;
   const uint64_t *k1 = two ? key1 : NULL;
-  ck_assert_int_eq(p2ci_ngram_df_init(&d, key_bits, n), P2C_OK);
+  ck_assert_int_eq(p2ci_ngram_df_init(&d, key_bits, n, max_count), P2C_OK);
   ck_assert_uint_eq(d.rec, rec);
   ck_assert_uint_gt(d.bits, key_bits > 2 ? 2 : 0); /* several partitions */
   ck_assert_int_eq(p2ci_ngram_df_next(&d, key0, k1, df, 1), P2C_ERR_INVALID_ARG); /* not counted yet */
@@ -99,25 +100,34 @@ static void check_counts(unsigned key_bits, size_t n, unsigned rec)
 }
 
 /* 300,000 records: 64 partitions (bits = 7); a record keeps the key's bits
- * below the partition number and the flag, and holds a count up to 300,000
- * (19 bits) */
-START_TEST(df_48_bit_keys) { check_counts(48, 300000, 6); }
+ * below the partition number and the flag, and holds a count up to
+ * max_count */
+START_TEST(df_48_bit_keys)
+{
+  check_counts(48, 300000, 300000, 6); /* 42 bits */
+  check_counts(40, 300000, 300000, 5);
+}
 END_TEST
 
-START_TEST(df_64_bit_keys) { check_counts(64, 300000, 8); }
+START_TEST(df_64_bit_keys) { check_counts(64, 300000, 300000, 8); }
 END_TEST
 
-START_TEST(df_narrow_keys) { check_counts(13, 300000, 3); }
+START_TEST(df_narrow_keys)
+{
+  check_counts(13, 300000, 300000, 3); /* the count takes 19 bits */
+  check_counts(13, 300000, 255, 1);    /* 7 bits; counts up to 255 */
+  check_counts(24, 300000, 60, 3);     /* 18 bits */
+}
 END_TEST
 
 START_TEST(df_two_word_keys)
 {
-  check_counts(128, 300000, 8 + 8);
-  check_counts(65, 100000, 8 + 1); /* 58 bits + flag in 8 bytes, 1 bit in 1 */
+  check_counts(128, 300000, 300000, 8 + 8);
+  check_counts(65, 100000, 100000, 8 + 1); /* 58 bits + flag in 8 bytes, 1 bit in 1 */
 }
 END_TEST
 
-START_TEST(df_one_bit_keys) { check_counts(1, 1000, 2); } /* the count takes 2 bytes */
+START_TEST(df_one_bit_keys) { check_counts(1, 1000, 1000, 2); } /* the count takes 2 bytes */
 END_TEST
 
 START_TEST(df_edges)
@@ -126,17 +136,17 @@ START_TEST(df_edges)
   uint64_t k[2] = {0, 0}, other = 1;
   uint8_t flags[2] = {1, 0};
   uint32_t df[2] = {99, 99};
-  ck_assert_int_eq(p2ci_ngram_df_init(&d, 0, 10), P2C_ERR_INVALID_ARG);
-  ck_assert_int_eq(p2ci_ngram_df_init(&d, 129, 10), P2C_ERR_INVALID_ARG);
+  ck_assert_int_eq(p2ci_ngram_df_init(&d, 0, 10, 10), P2C_ERR_INVALID_ARG);
+  ck_assert_int_eq(p2ci_ngram_df_init(&d, 129, 10, 10), P2C_ERR_INVALID_ARG);
   /* no record at all */
-  ck_assert_int_eq(p2ci_ngram_df_init(&d, 16, 0), P2C_OK);
+  ck_assert_int_eq(p2ci_ngram_df_init(&d, 16, 0, 0), P2C_OK);
   ck_assert_int_eq(p2ci_ngram_df_add(&d, k, NULL, flags, 1), P2C_ERR_LIMIT);
   ck_assert_int_eq(p2ci_ngram_df_count(&d), P2C_OK);
   ck_assert_int_eq(p2ci_ngram_df_next(&d, k, NULL, df, 0), P2C_OK);
   ck_assert_int_eq(p2ci_ngram_df_next(&d, k, NULL, df, 1), P2C_ERR_INVALID_ARG);
   p2ci_ngram_df_release(&d);
   /* the key size must match */
-  ck_assert_int_eq(p2ci_ngram_df_init(&d, 100, 4), P2C_OK);
+  ck_assert_int_eq(p2ci_ngram_df_init(&d, 100, 4, 4), P2C_OK);
   ck_assert_int_eq(p2ci_ngram_df_add(&d, k, NULL, flags, 1), P2C_ERR_INVALID_ARG);
   ck_assert_int_eq(p2ci_ngram_df_add(&d, k, k, flags, 2), P2C_OK);
   ck_assert_int_eq(p2ci_ngram_df_add(&d, k, k, flags, 1), P2C_OK);
@@ -148,7 +158,7 @@ START_TEST(df_edges)
   /* a key that was not added, in a partition without records: an error,
    * not a read past the records (keys of 1 bit: 0 and 1 have partitions of
    * their own) */
-  ck_assert_int_eq(p2ci_ngram_df_init(&d, 1, 2), P2C_OK);
+  ck_assert_int_eq(p2ci_ngram_df_init(&d, 1, 2, 1), P2C_OK);
   ck_assert_uint_eq(d.bits, 1);
   ck_assert_int_eq(p2ci_ngram_df_add(&d, k, NULL, flags, 2), P2C_OK);
   ck_assert_int_eq(p2ci_ngram_df_count(&d), P2C_OK);
