@@ -59,10 +59,9 @@ typedef struct ctx {
   vec hyp, ref;
 } ctx;
 
-static int reserve_local(ctx *c, size_t n)
+/* The per-id arrays. */
+static void free_local(ctx *c)
 {
-  if (n <= c->local_cap) return P2C_OK;
-  size_t cap = n * 2;
   free(c->in_ref);
   free(c->idf);
   free(c->tf);
@@ -70,6 +69,13 @@ static int reserve_local(ctx *c, size_t n)
   for (int i = 0; i < 2; i++) free(c->key[i]);
   free(c->counts);
   free(c->dfs);
+}
+
+static int reserve_local(ctx *c, size_t n)
+{
+  if (n <= c->local_cap) return P2C_OK;
+  size_t cap = n * 2;
+  free_local(c);
   c->in_ref = malloc(cap * sizeof *c->in_ref);
   c->idf = malloc(cap * sizeof *c->idf);
   c->tf = calloc(cap, sizeof *c->tf);
@@ -292,13 +298,7 @@ static int cider_finish(void *p, const double *per_item, double *corpus, p2c_err
   for (size_t o = 0; o < N - 1; o++) p2ci_ngram_df_release(&c->df[o]);
   free(c->df1);
   free(c->log_df);
-  free(c->in_ref);
-  free(c->idf);
-  free(c->tf);
-  free(c->ref_w);
-  for (int i = 0; i < 2; i++) free(c->key[i]);
-  free(c->counts);
-  free(c->dfs);
+  free_local(c);
   free(c->hyp.gram);
   free(c->hyp.w);
   free(c);
