@@ -2,6 +2,7 @@
  * (../shared/parity/captions): every corpus and per-key value, counted
  * bit-identical with p2ct_cmp; at worst 1e-12 relative. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -242,6 +243,63 @@ START_TEST(item_order_changes_no_item_score)
 }
 END_TEST
 
+/* Scores of a small corpus with one caption of 40,000 words (alternating "a"
+ * and distinct words), an empty hypothesis and an empty reference, with the
+ * n-grams' keys in one word and in two: the document frequencies are counted
+ * with other key and record sizes, the scores must be the same bits. */
+static void score_odd_corpus(double *out, size_t n_out)
+{
+  enum { BIG = 40000 };
+  char *big = malloc(BIG * 8);
+  ck_assert_ptr_nonnull(big);
+  size_t at = 0;
+  for (int i = 0; i < BIG; i++)
+    at += i % 2 ? (size_t)sprintf(big + at, "w%d ", i) : (size_t)sprintf(big + at, "a ");
+  big[at - 1] = '\0';
+  const char *refs1[] = {big, "a man rides a horse", ""};
+  const char *refs2[] = {"a man rides a horse on a beach", "a horse"};
+  const char *refs3[] = {"two dogs play in the snow", "a dog in the snow"};
+  p2c_captions_options opts = P2C_CAPTIONS_OPTIONS_INIT;
+  opts.text = P2C_TEXT_TOKENIZED;
+  p2c_captions *c;
+  p2c_error err;
+  ck_assert_int_eq(p2c_captions_create(&opts, &c, &err), 0);
+  ck_assert_int_eq(p2c_captions_add(c, "big", refs1, 3, "a w1 a w3 a man rides"), 0);
+  ck_assert_int_eq(p2c_captions_add(c, "empty", refs2, 2, ""), 0);
+  ck_assert_int_eq(p2c_captions_add(c, "dogs", refs3, 2, big), 0);
+  ck_assert_int_eq(p2c_captions_score(c), 0);
+  ck_assert_uint_eq(p2c_captions_num_metrics(c) * p2c_captions_num_items(c) + p2c_captions_num_metrics(c),
+                    n_out);
+  size_t k = 0;
+  for (size_t m = 0; m < p2c_captions_num_metrics(c); m++) {
+    ck_assert_int_eq(p2c_captions_corpus(c, m, &out[k++]), 0);
+    for (size_t i = 0; i < p2c_captions_num_items(c); i++)
+      ck_assert_int_eq(p2c_captions_item_score(c, i, m, &out[k++]), 0);
+  }
+  p2c_captions_free(c);
+  free(big);
+}
+
+START_TEST(huge_caption_and_empty_ones_with_both_key_sizes)
+{
+  double narrow[6 * 4], wide[6 * 4];
+  score_odd_corpus(narrow, 24);
+  p2ci_ngram_wide_keys = 1;
+  score_odd_corpus(wide, 24);
+  p2ci_ngram_wide_keys = 0;
+  p2ct_cmp cmp;
+  p2ct_cmp_init(&cmp, "captions with a 40,000-word caption and empty ones, wide keys against narrow", 0);
+  for (int i = 0; i < 24; i++) ck_assert_msg(p2ct_cmp_add(&cmp, wide[i], narrow[i]), "value %d", i);
+  p2ct_cmp_report(&cmp);
+  ck_assert_uint_eq(cmp.identical, 24);
+  /* CIDEr-D (output 5: corpus, then the items) of the empty hypothesis is 0,
+   * as is that of the huge one, whose only word in its references, "a", is
+   * in every item's (idf 0); the first item's is not */
+  ck_assert(narrow[5 * 4 + 1] > 0.0);
+  ck_assert(narrow[5 * 4 + 2] == 0.0 && narrow[5 * 4 + 3] == 0.0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("caption_metrics");
@@ -254,6 +312,7 @@ static Suite *suite(void)
   tcase_add_test(tc, coco_demo_1000_raw);
   tcase_add_test(tc, coco_demo_1000_wide_keys);
   tcase_add_test(tc, item_order_changes_no_item_score);
+  tcase_add_test(tc, huge_caption_and_empty_ones_with_both_key_sizes);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -201,6 +201,70 @@ START_TEST(numbering_across_generation_wrap)
 }
 END_TEST
 
+/* Every occurrence's id has the key of its words (word ids + 1, bits bits
+ * each, the first highest), and the lists of ids by order hold every id once,
+ * increasing, with keys of that order. Captions: repeats, an empty one, one
+ * word, and one of 3,000 words alternating 0 and others (many distinct
+ * n-grams after one prefix). */
+static void check_keys(unsigned bits)
+{
+  static uint32_t big[3000];
+  for (size_t i = 0; i < 3000; i++) big[i] = i % 2 ? 1 + (uint32_t)(i * 7 % 4000) : 0;
+  static const uint32_t a[] = {1, 2, 3, 1, 2, 3, 4, 4001}, b[] = {4};
+  const uint32_t *w[] = {a, NULL, b, big, a};
+  const size_t len[] = {8, 0, 1, 3000, 8};
+  p2ci_ngrams g;
+  ck_assert_int_eq(p2ci_ngrams_init(&g, 4002, bits), P2C_OK);
+  ck_assert_int_eq(p2ci_ngrams_number(&g, w, len, 5, 4), P2C_OK);
+  ck_assert((g.key[1] != NULL) == (4 * bits > 64));
+  size_t wrong = 0;
+  for (size_t c = 0; c < 5; c++) {
+    const uint32_t *id = g.ids + g.off[c];
+    for (size_t k = 1; k <= 4 && k <= len[c]; k++)
+      for (size_t i = 0; i + k <= len[c]; i++, id++) {
+        uint64_t lo = 0, hi = 0;
+        for (size_t j = 0; j < k; j++) {
+          hi = bits < 64 ? hi << bits | lo >> (64 - bits) : lo;
+          lo = lo << bits | (w[c][i + j] + 1);
+        }
+        wrong += g.key[0][*id] != lo || (g.key[1] ? g.key[1][*id] != hi : hi != 0);
+      }
+  }
+  ck_assert_uint_eq(wrong, 0);
+  uint8_t *seen = calloc(g.n_ids, 1);
+  size_t listed = 0;
+  ck_assert_ptr_nonnull(seen);
+  for (size_t k = 0; k < 4; k++)
+    for (size_t i = 0; i < g.n_of_order[k]; i++) {
+      uint32_t id = g.of_order[k][i];
+      ck_assert_uint_lt(id, g.n_ids);
+      ck_assert(i == 0 || id > g.of_order[k][i - 1]);
+      seen[id]++;
+      listed++;
+      /* a key of order k + 1 is below 2^((k + 1) bits) and not below 2^(k bits) */
+      uint64_t lo = g.key[0][id], hi = g.key[1] ? g.key[1][id] : 0;
+      unsigned size = hi ? 64 + 64 - (unsigned)__builtin_clzll(hi) : 64 - (unsigned)__builtin_clzll(lo);
+      ck_assert_uint_eq((size + bits - 1) / bits, k + 1);
+    }
+  ck_assert_uint_eq(listed, g.n_ids);
+  for (size_t i = 0; i < g.n_ids; i++) ck_assert_uint_eq(seen[i], 1);
+  /* caption 0's ids come first */
+  for (size_t i = g.off[0]; i < g.off[1]; i++) ck_assert_uint_lt(g.ids[i], g.first_ids);
+  free(seen);
+  p2ci_ngrams_release(&g);
+}
+
+START_TEST(numbering_keys_and_orders)
+{
+  check_keys(12); /* 4002 words */
+  check_keys(16);
+  check_keys(32); /* two key words */
+  p2ci_ngrams g;
+  ck_assert_int_eq(p2ci_ngrams_init(&g, 4096, 12), P2C_ERR_INVALID_ARG); /* word id + 1 = 4096 */
+  ck_assert_int_eq(p2ci_ngrams_init(&g, 10, 33), P2C_ERR_INVALID_ARG);
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("ngrams");
@@ -213,6 +277,7 @@ static Suite *suite(void)
   tcase_add_test(tc, df_one_bit_keys);
   tcase_add_test(tc, df_edges);
   tcase_add_test(tc, numbering_across_generation_wrap);
+  tcase_add_test(tc, numbering_keys_and_orders);
   suite_add_tcase(s, tc);
   return s;
 }
