@@ -7,7 +7,7 @@
 #include "text/ngram_df.h"
 
 /* Bytes per block. */
-#define BLOCK 4096
+#define BLOCK 2048
 /* Records per partition aimed at: the counting table (16-byte slots at load
  * 1/2 at most) then stays within a 256 KB share of the L2 cache. */
 #define PART_RECORDS 4096
