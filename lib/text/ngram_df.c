@@ -176,19 +176,21 @@ int p2ci_ngram_df_add(p2ci_ngram_df *d, const uint64_t *key0, const uint64_t *ke
 }
 
 typedef struct slot {
-  const unsigned char *first; /* the key's first record */
+  uint64_t key; /* its first record's key bits (for two-word keys, see first) */
   uint32_t count;
   uint32_t gen; /* the partition's number + 1; other values: empty */
 } slot;
 
-/* body, for each record r (the i-th, from 0) of partition q in the order added. */
-#define EACH_RECORD(d, q, r, i, body)                                                              \
+/* body, for each record r (the i-th, from 0) of partition q in the order
+ * added; rec and per_block: d's, in registers. */
+#define EACH_RECORD(d, q, r, i, rec, per_block, body)                                              \
   do {                                                                                             \
+    const size_t n_ = (q)->n;                                                                      \
     size_t i = 0;                                                                                  \
-    for (uint32_t blk_ = (q)->head; i < (q)->n; blk_ = (d)->next[blk_]) {                          \
-      size_t end_ = (q)->n - i < (d)->per_block ? (q)->n - i : (d)->per_block;                     \
+    for (uint32_t blk_ = (q)->head; i < n_; blk_ = (d)->next[blk_]) {                              \
+      size_t end_ = n_ - i < (per_block) ? n_ - i : (per_block);                                   \
       unsigned char *r = block_start((d), blk_);                                                   \
-      for (size_t k_ = 0; k_ < end_; k_++, i++, r += (d)->rec) body                                \
+      for (size_t k_ = 0; k_ < end_; k_++, i++, r += (rec)) body                                   \
     }                                                                                              \
   } while (0)
 
@@ -200,15 +202,19 @@ int p2ci_ngram_df_count(p2ci_ngram_df *d)
     if (d->part[p].n > most) most = d->part[p].n;
   size_t size = 16;
   while (size < 2 * most) size *= 2;
+  const uint64_t mask0 = d->mask0, mask1 = d->mask1;
   slot *slots = p2ci_calloc_array(size, sizeof *slots);
   uint32_t *at = p2ci_malloc_array(most ? most : 1, sizeof *at);
-  if (!slots || !at) {
+  /* two-word keys: each slot's first record, for its second word */
+  const unsigned char **first = mask1 ? p2ci_malloc_array(size, sizeof *first) : NULL;
+  if (!slots || !at || (mask1 && !first)) {
     free(slots);
     free(at);
+    free(first);
     return P2C_ERR_NOMEM;
   }
-  const unsigned rec0 = d->rec0;
-  const uint64_t mask0 = d->mask0, mask1 = d->mask1;
+  const unsigned rec0 = d->rec0, rec = d->rec;
+  const size_t per_block = d->per_block;
   for (size_t p = 0; p < parts; p++) {
     p2ci_ngram_df_part *q = &d->part[p];
     if (!q->n) continue;
@@ -216,7 +222,7 @@ int p2ci_ngram_df_count(p2ci_ngram_df *d)
     size_t mask = 16;
     while (mask < 2 * q->n) mask *= 2;
     mask--;
-    EACH_RECORD(d, q, r, i, {
+    EACH_RECORD(d, q, r, i, rec, per_block, {
       /* the bytes past the record are another's: masked off */
       const uint64_t v = load8(r);
       const uint64_t key = v & mask0;
@@ -225,13 +231,13 @@ int p2ci_ngram_df_count(p2ci_ngram_df *d)
       for (;;) {
         slot *s = &slots[j];
         if (s->gen != gen) {
-          s->first = r;
+          s->key = key;
           s->count = 0;
           s->gen = gen;
+          if (first) first[j] = r;
           break;
         }
-        if ((load8(s->first) & mask0) == key &&
-            (!mask1 || !((load8(s->first + rec0) ^ load8(r + rec0)) & mask1)))
+        if (s->key == key && (!first || !((load8(first[j] + rec0) ^ load8(r + rec0)) & mask1)))
           break;
         j = (j + 1) & mask;
       }
@@ -240,13 +246,14 @@ int p2ci_ngram_df_count(p2ci_ngram_df *d)
     });
     /* every key compared: the records may now hold their counts (each write
      * runs into the next record, which is written next) */
-    EACH_RECORD(d, q, r, i, { store8(r, slots[at[i]].count); });
+    EACH_RECORD(d, q, r, i, rec, per_block, { store8(r, slots[at[i]].count); });
     q->rblock = q->head;
     q->r = block_start(d, q->head);
-    q->rend = q->head == q->tail ? q->w : q->r + d->per_block * d->rec;
+    q->rend = q->head == q->tail ? q->w : q->r + per_block * rec;
   }
   free(slots);
   free(at);
+  free(first);
   d->counted = 1;
   return P2C_OK;
 }
