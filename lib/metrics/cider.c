@@ -129,6 +129,7 @@ static P2CI_ALWAYS_INLINE void records(ctx *c, const int counting, const int wid
 /* Whether the keys of order o + 2 take two words. */
 static int two_words(const ctx *c, size_t o) { return (o + 2) * c->bits > 64; }
 
+/* records(), compiled for each pass and key size. */
 static void item_records(ctx *c, int counting)
 {
   if (c->wide) counting ? records(c, 1, 1) : records(c, 0, 1);
