@@ -16,6 +16,14 @@
 #define P2CI_PRINTF(f, a)
 #endif
 
+/* For a hot loop written once and compiled once per value of its constant
+ * arguments (called with constants; -O2 does not unswitch loops). */
+#if defined(__GNUC__)
+#define P2CI_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define P2CI_ALWAYS_INLINE inline
+#endif
+
 /* Fill *err (if not NULL) and return code, so callers can write
  * `return p2ci_error(err, P2C_ERR_IO, "%s: cannot open", path);`. */
 int p2ci_error(p2c_error *err, int code, const char *fmt, ...) P2CI_PRINTF(3, 4);

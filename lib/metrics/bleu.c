@@ -34,32 +34,23 @@ static void bleu_of(const counts *c, double out[N])
   }
 }
 
-/* Scratch of one item: counts indexed by the item's local n-gram ids (see
- * text/ngram.h), small enough to stay in cache. */
-typedef struct scratch {
-  p2ci_ngrams grams;
-  const uint32_t **words;
-  size_t *len, words_cap, len_cap;
+/* A run: the corpus counts so far, and the scratch of one item: counts
+ * indexed by the item's local n-gram ids (see text/ngram.h), small enough to
+ * stay in cache. */
+typedef struct run {
+  counts total;
   uint32_t *maxref; /* largest count in one reference */
   uint32_t *count;  /* count in the current caption, 0 between captions */
   size_t cap;
-} scratch;
+} run;
 
 /* The counts of one item: references clip each n-gram to its largest count in
  * any single reference; the effective reference length is the closest one,
  * ties going to the shorter (min over (|r - L|, r)). */
-static int item_counts(const p2ci_caption_set *set, size_t item, scratch *m, counts *c)
+static int item_counts(const p2ci_item_ngrams *it, run *m, counts *c)
 {
-  size_t n_refs = p2ci_set_num_refs(set, item);
-  size_t n_caps = n_refs + 1; /* caption 0: the hypothesis */
-  if (p2ci_grow(&m->words, &m->words_cap, n_caps, sizeof *m->words) ||
-      p2ci_grow(&m->len, &m->len_cap, n_caps, sizeof *m->len))
-    return P2C_ERR_NOMEM;
-  for (size_t r = 0; r < n_caps; r++)
-    m->len[r] = p2ci_set_words(set, p2ci_set_hyp(set, item) + r, P2CI_SPLIT_WS, &m->words[r]);
-  int rc = p2ci_ngrams_number(&m->grams, m->words, m->len, n_caps, N);
-  if (rc) return rc;
-  const p2ci_ngrams *g = &m->grams;
+  size_t n_caps = it->n_captions; /* caption 0: the hypothesis */
+  const p2ci_ngrams *g = &it->g;
   if (g->n_ids >= m->cap) { /* one more for the references' other n-grams */
     size_t cap = g->n_ids * 2 + 1;
     free(m->maxref);
@@ -70,13 +61,10 @@ static int item_counts(const p2ci_caption_set *set, size_t item, scratch *m, cou
     if (!m->cap) return P2C_ERR_NOMEM;
   }
   const uint32_t *id = g->ids + g->off[0];
-  size_t n1 = m->len[0], ng = g->off[1] - g->off[0];
+  size_t n1 = it->len[0], ng = g->off[1] - g->off[0];
   /* Only the hypothesis' n-grams are clipped, and it is numbered first: they
-   * are the ids below its number of distinct n-grams (one more than its
-   * largest id). */
-  size_t hyp_ids = 0;
-  for (size_t i = 0; i < ng; i++)
-    if (id[i] >= hyp_ids) hyp_ids = (size_t)id[i] + 1;
+   * are the ids below its number of distinct n-grams. */
+  size_t hyp_ids = g->first_ids;
   if (hyp_ids) memset(m->maxref, 0, hyp_ids * sizeof *m->maxref); /* maxref is NULL before the first n-gram */
 
   for (size_t r = 1; r < n_caps; r++) {
@@ -113,7 +101,7 @@ static int item_counts(const p2ci_caption_set *set, size_t item, scratch *m, cou
 
   int64_t best = -1, best_diff = 0;
   for (size_t r = 1; r < n_caps; r++) {
-    int64_t l = (int64_t)m->len[r];
+    int64_t l = (int64_t)it->len[r];
     int64_t d = l > c->testlen ? l - c->testlen : c->testlen - l;
     if (best < 0 || d < best_diff || (d == best_diff && l < best)) {
       best = l;
@@ -124,35 +112,39 @@ static int item_counts(const p2ci_caption_set *set, size_t item, scratch *m, cou
   return P2C_OK;
 }
 
-static int bleu_compute(void *state, const p2ci_caption_set *set, double *corpus,
-                        double *per_item, p2c_error *err)
+static int bleu_start(void *state, const p2ci_caption_set *set, void **out, p2c_error *err)
 {
   (void)state;
-  scratch m;
-  memset(&m, 0, sizeof m);
-  int rc = p2ci_ngrams_init(&m.grams, p2ci_vocab_size(set->vocab));
-  counts total = {0};
-  size_t i = 0;
-  for (; i < set->n_items && !rc; i++) {
-    counts c;
-    rc = item_counts(set, i, &m, &c);
-    if (rc) break; /* i: the failing item */
-    bleu_of(&c, per_item + i * N);
-    total.testlen += c.testlen;
-    total.reflen += c.reflen;
-    for (int k = 0; k < N; k++) {
-      total.guess[k] += c.guess[k];
-      total.correct[k] += c.correct[k];
-    }
+  (void)set;
+  *out = calloc(1, sizeof(run));
+  return *out ? P2C_OK : p2ci_error(err, P2C_ERR_NOMEM, "BLEU: out of memory");
+}
+
+static int bleu_item(void *p, size_t item, const p2ci_item_ngrams *it, double *out, p2c_error *err)
+{
+  (void)item;
+  run *m = p;
+  counts c;
+  if (item_counts(it, m, &c)) return p2ci_error(err, P2C_ERR_NOMEM, "BLEU: out of memory");
+  bleu_of(&c, out);
+  m->total.testlen += c.testlen;
+  m->total.reflen += c.reflen;
+  for (int k = 0; k < N; k++) {
+    m->total.guess[k] += c.guess[k];
+    m->total.correct[k] += c.correct[k];
   }
-  if (!rc) bleu_of(&total, corpus);
-  p2ci_ngrams_release(&m.grams);
-  free(m.words);
-  free(m.len);
-  free(m.maxref);
-  free(m.count);
-  if (rc == P2C_ERR_NOMEM) return p2ci_error(err, rc, "BLEU: out of memory");
-  if (rc) return p2ci_error(err, rc, "BLEU: key '%s': too many words", set->keys[i]);
+  return P2C_OK;
+}
+
+static int bleu_finish(void *p, const double *per_item, double *corpus, p2c_error *err)
+{
+  (void)per_item;
+  (void)err;
+  run *m = p;
+  if (corpus) bleu_of(&m->total, corpus);
+  free(m->maxref);
+  free(m->count);
+  free(m);
   return P2C_OK;
 }
 
@@ -161,5 +153,7 @@ const p2ci_caption_metric p2ci_metric_bleu = {
     .flags = P2CI_METRIC_DEFAULT,
     .n_outputs = N,
     .outputs = {"Bleu_1", "Bleu_2", "Bleu_3", "Bleu_4"},
-    .compute = bleu_compute,
+    .start = bleu_start,
+    .item = bleu_item,
+    .finish = bleu_finish,
 };

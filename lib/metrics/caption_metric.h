@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "p2ceval.h"
+#include "text/ngram.h"
 #include "text/vocab.h"
 
 /* How pycocoevalcap's scorers cut the tokenized caption string. */
@@ -53,15 +54,38 @@ static inline size_t p2ci_set_words(const p2ci_caption_set *s, size_t c, p2ci_sp
   return sp.len;
 }
 
+/* One item's n-grams, numbered by text/ngram.h: orders 1..P2CI_NGRAM_MAX of
+ * the P2CI_SPLIT_WS words, caption 0 the hypothesis (so its n-grams have the
+ * lowest ids), then the references in order. */
+typedef struct p2ci_item_ngrams {
+  p2ci_ngrams g;
+  const uint32_t **words; /* per caption */
+  size_t *len;
+  size_t n_captions;
+  /* private */
+  size_t words_cap, len_cap;
+} p2ci_item_ngrams;
+
+/* With corpus keys (text/ngram.h) when keys is non-zero, of
+ * p2ci_item_ngrams_key_bits(set) bits per word. Returns 0 or P2C_ERR_NOMEM. */
+int p2ci_item_ngrams_init(p2ci_item_ngrams *it, const p2ci_caption_set *set, int keys);
+void p2ci_item_ngrams_release(p2ci_item_ngrams *it);
+/* Number item's captions. Returns 0 or P2C_ERR_NOMEM / P2C_ERR_LIMIT. */
+int p2ci_item_ngrams_number(p2ci_item_ngrams *it, const p2ci_caption_set *set, size_t item);
+/* Bits per word of the corpus keys: as many as the vocabulary's size takes
+ * (32 when p2ci_ngram_wide_keys is set). */
+unsigned p2ci_item_ngrams_key_bits(const p2ci_caption_set *set);
+
 #define P2CI_METRIC_MAX_OUTPUTS 8
 
 /* Flags of a metric. */
 enum {
-  P2CI_METRIC_DEFAULT = 1 /* computed when the caller names no metric */
+  P2CI_METRIC_DEFAULT = 1,   /* computed when the caller names no metric */
+  P2CI_METRIC_NGRAM_KEYS = 2 /* its item() needs the n-grams' corpus keys */
 };
 
 /* One metric family, e.g. BLEU with outputs Bleu_1..Bleu_4. All functions but
- * compute may be NULL. */
+ * compute, or start, item and finish, may be NULL. */
 typedef struct p2ci_caption_metric {
   const char *name;    /* family name, the prefix of its options: "Bleu" */
   unsigned flags;
@@ -78,6 +102,16 @@ typedef struct p2ci_caption_metric {
    * check every allocation, and must say in err which key a failure concerns. */
   int (*compute)(void *state, const p2ci_caption_set *set, double *corpus, double *per_item,
                  p2c_error *err);
+  /* Instead of compute, for a metric scored item by item from the item's
+   * n-grams (BLEU, CIDEr-D): the scorer numbers each item once for all such
+   * metrics. start() prepares a run (it may first make a pass of its own over
+   * the set: CIDEr-D's document frequencies), item() scores one item into
+   * out[0 .. n_outputs), in item order, and finish() gives the corpus values
+   * from the per-item ones and frees the run (corpus NULL: only frees it).
+   * Same duties as compute. */
+  int (*start)(void *state, const p2ci_caption_set *set, void **run, p2c_error *err);
+  int (*item)(void *run, size_t item, const p2ci_item_ngrams *it, double *out, p2c_error *err);
+  int (*finish)(void *run, const double *per_item, double *corpus, p2c_error *err);
   /* Optional: the name of the definition computed with the current options
    * (e.g. "meteor-1.5-nopara"), for reports; static storage. */
   const char *(*variant)(void *state);
@@ -88,8 +122,8 @@ extern const p2ci_caption_metric p2ci_metric_bleu;
 extern const p2ci_caption_metric p2ci_metric_rouge_l;
 extern const p2ci_caption_metric p2ci_metric_cider_d;
 
-/* Tests only: non-zero makes CIDEr-D key its n-gram table with 32 bits per
- * word, as it does for vocabularies of 65535 words and more. */
-extern int p2ci_cider_wide_keys;
+/* Tests only: non-zero makes the n-grams' corpus keys 32 bits per word, in
+ * two 64-bit words, as they are for vocabularies of 65536 words and more. */
+extern int p2ci_ngram_wide_keys;
 
 #endif

@@ -10,7 +10,9 @@
  *     (the interface and what compute() receives are in caption_metric.h).
  *     compute() gets every item with its words as vocabulary ids, split both
  *     ways pycocoevalcap's scorers split the tokenized caption; it fills the
- *     corpus value and the per-item values of each output.
+ *     corpus value and the per-item values of each output. A metric that
+ *     counts n-grams item by item gives start, item and finish instead: the
+ *     scorer then numbers each item's n-grams once for all such metrics.
  *  2. Declare it with one line in this file's "extern" block and add it in
  *     its slot of metric_table below (the table order is the result order,
  *     pycocoevalcap's: Bleu, METEOR, ROUGE_L, CIDEr, SPICE). Slots are
@@ -339,6 +341,44 @@ int p2c_captions_add(p2c_captions *c, const char *key, const char *const *refs, 
 
 /* ---- scoring -------------------------------------------------------------- */
 
+/* The metrics scored item by item (start/item/finish): each item is numbered
+ * once for all of them. */
+static int score_items(p2c_captions *c, const p2ci_caption_set *set)
+{
+  int started[N_FAMILIES] = {0}, keys = 0, any = 0, rc = P2C_OK;
+  void *run[N_FAMILIES] = {NULL};
+  p2ci_item_ngrams it;
+  memset(&it, 0, sizeof it);
+  for (size_t f = 0; f < N_FAMILIES && !rc; f++) {
+    const p2ci_caption_metric *m = metric_table[f];
+    if (!c->fam[f].selected || !m->item) continue;
+    any = 1;
+    keys |= (m->flags & P2CI_METRIC_NGRAM_KEYS) != 0;
+    rc = m->start(c->fam[f].state, set, &run[f], &c->err);
+    started[f] = !rc;
+  }
+  if (!rc && any && p2ci_item_ngrams_init(&it, set, keys)) rc = fail(c, P2C_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < set->n_items && any && !rc; i++) {
+    if ((rc = p2ci_item_ngrams_number(&it, set, i))) {
+      if (rc == P2C_ERR_NOMEM) fail(c, rc, "key '%s': out of memory", set->keys[i]);
+      else fail(c, rc, "key '%s': too many words", set->keys[i]);
+      break;
+    }
+    for (size_t f = 0; f < N_FAMILIES && !rc; f++)
+      if (started[f])
+        rc = metric_table[f]->item(run[f], i, &it, c->fam[f].per_item + i * metric_table[f]->n_outputs,
+                                   &c->err);
+  }
+  for (size_t f = 0; f < N_FAMILIES; f++)
+    if (started[f]) {
+      family *fa = &c->fam[f];
+      int frc = metric_table[f]->finish(run[f], fa->per_item, rc ? NULL : fa->corpus, &c->err);
+      if (!rc) rc = frc;
+    }
+  p2ci_item_ngrams_release(&it);
+  return rc;
+}
+
 int p2c_captions_score(p2c_captions *c)
 {
   if (!c) return P2C_ERR_INVALID_ARG;
@@ -366,8 +406,9 @@ int p2c_captions_score(p2c_captions *c)
       rc = fail(c, P2C_ERR_NOMEM, "out of memory");
       break;
     }
-    rc = m->compute(fa->state, &set, fa->corpus, fa->per_item, &c->err);
+    if (m->compute) rc = m->compute(fa->state, &set, fa->corpus, fa->per_item, &c->err);
   }
+  if (!rc) rc = score_items(c, &set);
   if (rc) return rc;
   c->scored = 1;
   p2ci_error_clear(&c->err);

@@ -14,8 +14,6 @@
 
 #define N 4
 
-int p2ci_cider_wide_keys = 0;
-
 /* One caption as a tf-idf vector: its distinct n-grams of each order in
  * first-occurrence order (the order Python's dict iterates counts2vec's
  * input), their weights, the norms, and its number of bigrams (a reference
@@ -33,28 +31,27 @@ typedef struct vec {
 
 typedef struct ctx {
   const p2ci_caption_set *set;
-  /* The corpus-wide key of an n-gram: its word ids + 1 (0: no word), 16 bits
-   * each in one word when the vocabulary has fewer than 65535 words, else
-   * (wide) 32 bits each in two. */
+  /* The corpus-wide key of an n-gram: its word ids + 1 (0: no word), `bits`
+   * bits each (as many as the vocabulary's size takes), the first word's
+   * highest; in one word (key0) when N * bits <= 64, else (wide) in two. */
+  unsigned bits;
   int wide;
   uint32_t *df1;        /* 1-grams: per word id */
   /* longer n-grams: one record per item and distinct n-gram, in local id
-   * order, added in the document-frequency pass and read back while scoring */
-  p2ci_ngram_df df;
-  uint32_t *records; /* per item: its records in df */
-  const double *log_df; /* log(max(1, d)) for d = 0 .. N */
-  double ref_len;       /* log(N) */
-  p2ci_ngrams grams;    /* the item's n-grams */
-  const uint32_t **words;
-  size_t *len, words_cap, len_cap;
+   * order, added in the document-frequency pass and read back while scoring;
+   * one counter per order (2, 3, 4), as the shorter keys take fewer bytes */
+  p2ci_ngram_df df[N - 1];
+  double *log_df;  /* log(max(1, d)) for d = 0 .. N */
+  double ref_len;  /* log(N) */
+  p2ci_item_ngrams pass1; /* the numbering of the document-frequency pass */
+  const p2ci_item_ngrams *it; /* the item's n-grams (the scorer's while scoring) */
   uint8_t *in_ref; /* per local id: occurs in a reference */
   double *idf;    /* per local id: log(N) - log(max(1, df)) */
   uint32_t *tf;   /* per local id, 0 between uses */
   double *ref_w;  /* per local id: the current reference's weight (read for the
                      hypothesis' n-grams only: 0 there when not in the reference) */
-  uint64_t *full[2]; /* per local id: its key's words */
-  size_t n_caps;     /* of the numbered item */
-  /* per longer n-gram of the item, in local id order: */
+  /* per longer n-gram of the item (a record of df), by order, from
+   * (order - 2) * local_cap on, in local id order: */
   uint64_t *key[2];
   uint8_t *counts; /* occurs in a reference */
   uint32_t *dfs;
@@ -62,121 +59,81 @@ typedef struct ctx {
   vec hyp, ref;
 } ctx;
 
-/* Number the n-grams of the item's captions first .. first + n - 1. */
-static int number_item(ctx *c, size_t first, size_t n)
+/* The per-id arrays. */
+static void free_local(ctx *c)
 {
-  if (p2ci_grow(&c->words, &c->words_cap, n, sizeof *c->words) ||
-      p2ci_grow(&c->len, &c->len_cap, n, sizeof *c->len))
-    return P2C_ERR_NOMEM;
-  for (size_t i = 0; i < n; i++)
-    c->len[i] = p2ci_set_words(c->set, first + i, P2CI_SPLIT_WS, &c->words[i]);
-  c->n_caps = n;
-  return p2ci_ngrams_number(&c->grams, c->words, c->len, n, N);
+  free(c->in_ref);
+  free(c->idf);
+  free(c->tf);
+  free(c->ref_w);
+  for (int i = 0; i < 2; i++) free(c->key[i]);
+  free(c->counts);
+  free(c->dfs);
 }
 
 static int reserve_local(ctx *c, size_t n)
 {
   if (n <= c->local_cap) return P2C_OK;
   size_t cap = n * 2;
-  free(c->in_ref);
-  free(c->idf);
-  free(c->tf);
-  free(c->ref_w);
-  for (int i = 0; i < 2; i++) {
-    free(c->full[i]);
-    free(c->key[i]);
-  }
-  free(c->counts);
-  free(c->dfs);
+  free_local(c);
   c->in_ref = malloc(cap * sizeof *c->in_ref);
   c->idf = malloc(cap * sizeof *c->idf);
   c->tf = calloc(cap, sizeof *c->tf);
   c->ref_w = malloc(cap * sizeof *c->ref_w);
-  int keys = 1;
-  for (int i = 0; i < 2; i++) {
-    c->full[i] = malloc(cap * sizeof *c->full[i]);
-    c->key[i] = malloc(cap * sizeof *c->key[i]);
-    keys = keys && c->full[i] && c->key[i];
-  }
-  c->counts = malloc(cap * sizeof *c->counts);
-  c->dfs = malloc(cap * sizeof *c->dfs);
-  c->local_cap = c->in_ref && c->idf && c->tf && c->ref_w && keys && c->counts && c->dfs ? cap : 0;
+  for (int i = 0; i < 2; i++) c->key[i] = p2ci_malloc_array(cap, (N - 1) * sizeof *c->key[i]);
+  c->counts = p2ci_malloc_array(cap, N - 1);
+  c->dfs = p2ci_malloc_array(cap, (N - 1) * sizeof *c->dfs);
+  c->local_cap = c->in_ref && c->idf && c->tf && c->ref_w && c->key[0] && c->key[1] && c->counts &&
+                         c->dfs
+                     ? cap
+                     : 0;
   return c->local_cap ? P2C_OK : P2C_ERR_NOMEM;
 }
 
-/* Number the n-grams of the item's hypothesis and references (caption 0: the
- * hypothesis), with room for per-id arrays. */
-static int number_whole_item(ctx *c, size_t item)
+/* The numbered item's records for df: the keys of its n-grams of order 2 and
+ * more (text/ngram.h gives every id's key and the ids of each order), by
+ * order, in local id order, in c->key (order o + 2 from o * c->local_cap on);
+ * when counting, also whether each occurs in a reference (from c->in_ref) in
+ * c->counts, and the 1-grams' share of the document frequencies in df1; else
+ * the 1-grams' idf. */
+static P2CI_ALWAYS_INLINE void records(ctx *c, const int counting, const int wide)
 {
-  int rc = number_item(c, p2ci_set_hyp(c->set, item), p2ci_set_num_refs(c->set, item) + 1);
-  return rc ? rc : reserve_local(c, c->grams.n_ids);
+  const p2ci_ngrams *g = &c->it->g;
+  const uint64_t *restrict full0 = g->key[0], *restrict full1 = g->key[1];
+  const uint8_t *restrict in_ref = c->in_ref;
+  const uint32_t *restrict ids = g->of_order[0];
+  if (counting) {
+    uint32_t *restrict df1 = c->df1;
+    for (size_t i = 0; i < g->n_of_order[0]; i++) df1[full0[ids[i]] - 1] += in_ref[ids[i]];
+  } else {
+    const double *restrict log_df = c->log_df;
+    const uint32_t *restrict df1 = c->df1;
+    double *restrict idf = c->idf;
+    const double ref_len = c->ref_len;
+    for (size_t i = 0; i < g->n_of_order[0]; i++)
+      idf[ids[i]] = ref_len - log_df[df1[full0[ids[i]] - 1]]; /* as in item_idf */
+  }
+  for (size_t o = 0; o < N - 1; o++) {
+    size_t at = o * c->local_cap, m = g->n_of_order[o + 1];
+    uint64_t *restrict key0 = c->key[0] + at, *restrict key1 = c->key[1] + at;
+    uint8_t *restrict counts = c->counts + at;
+    ids = g->of_order[o + 1];
+    for (size_t i = 0; i < m; i++) {
+      key0[i] = full0[ids[i]];
+      if (wide) key1[i] = full1[ids[i]];
+      if (counting) counts[i] = in_ref[ids[i]];
+    }
+  }
 }
 
-/* For each n-gram of the numbered item at its first occurrence, in local id
- * order: p2ci_ngrams_number gives ids in the order of this walk (each
- * caption's 1-grams, then its 2-grams, ...), so an n-gram is new where its id
- * is the next one. first1 runs for a 1-gram (word w[i]), firstk for a k-gram
- * starting at w[i] whose first k - 1 words have the id below[i] (lower, so
- * seen first); id is the n-gram's. */
-#define EACH_FIRST(c, w, i, k, below, id, first1, firstk)                                          \
-  do {                                                                                             \
-    uint32_t next_ = 0;                                                                            \
-    for (size_t cap_ = 0; cap_ < (c)->n_caps; cap_++) {                                            \
-      const uint32_t *ids_ = (c)->grams.ids + (c)->grams.off[cap_], *w = (c)->words[cap_];         \
-      size_t len_ = (c)->len[cap_];                                                                \
-      for (size_t i = 0; i < len_; i++)                                                            \
-        if (ids_[i] == next_) {                                                                    \
-          uint32_t id = next_++;                                                                   \
-          first1                                                                                   \
-        }                                                                                          \
-      for (unsigned k = 2; k <= N && k <= len_; k++) {                                             \
-        const uint32_t *below = ids_;                                                              \
-        (void)below;                                                                               \
-        ids_ += len_ - k + 2;                                                                      \
-        for (size_t i = 0; i + k <= len_; i++)                                                     \
-          if (ids_[i] == next_) {                                                                  \
-            uint32_t id = next_++;                                                                 \
-            firstk                                                                                 \
-          }                                                                                        \
-      }                                                                                            \
-    }                                                                                              \
-  } while (0)
+/* Whether the keys of order o + 2 take two words. */
+static int two_words(const ctx *c, size_t o) { return (o + 2) * c->bits > 64; }
 
-/* The numbered item's share of the document frequencies, given c->in_ref:
- * its 1-grams counted in df1, and the keys and counts of its n-grams of order
- * 2 and more, in local id order, in c->key and c->counts (returns their
- * number). An n-gram's key is that of its first n - 1 words and its last
- * word. */
-static size_t item_records(ctx *c)
+/* records(), compiled for each pass and key size. */
+static void item_records(ctx *c, int counting)
 {
-  const int wide = c->wide;
-  const unsigned bits = wide ? 32 : 16;
-  uint64_t *restrict full0 = c->full[0], *restrict full1 = c->full[1];
-  uint64_t *restrict key0 = c->key[0], *restrict key1 = c->key[1];
-  const uint8_t *restrict in_ref = c->in_ref;
-  uint8_t *restrict counts = c->counts;
-  uint32_t *restrict df1 = c->df1;
-  size_t m = 0;
-  EACH_FIRST(c, w, i, k, below, id, {
-    df1[w[i]] += in_ref[id];
-    full1[id] = 0;
-    full0[id] = (uint64_t)w[i] + 1;
-  }, {
-    const unsigned shift = (k - 1) * bits % 64;
-    uint64_t lo = full0[below[i]];
-    uint64_t last = ((uint64_t)w[i + k - 1] + 1) << shift;
-    if (wide) {
-      uint64_t hi = full1[below[i]];
-      if ((k - 1) * bits >= 64) hi |= last;
-      else lo |= last;
-      full1[id] = key1[m] = hi;
-    } else {
-      lo |= last;
-    }
-    counts[m] = in_ref[id];
-    full0[id] = key0[m++] = lo;
-  });
-  return m;
+  if (c->wide) counting ? records(c, 1, 1) : records(c, 0, 1);
+  else counting ? records(c, 1, 0) : records(c, 0, 0);
 }
 
 /* Document frequency: in how many items' reference sets each n-gram occurs.
@@ -187,35 +144,46 @@ static int document_frequency(ctx *c, int *any)
   const p2ci_caption_set *set = c->set;
   *any = 0;
   for (size_t item = 0; item < set->n_items; item++) {
-    int rc = number_whole_item(c, item);
+    int rc = p2ci_item_ngrams_number(&c->pass1, set, item);
+    const p2ci_ngrams *g = &c->pass1.g;
+    if (!rc) rc = reserve_local(c, g->n_ids);
     if (rc) return rc;
-    const p2ci_ngrams *g = &c->grams;
+    c->it = &c->pass1;
     size_t refs_end = g->off[p2ci_set_num_refs(set, item) + 1];
     if (g->n_ids) memset(c->in_ref, 0, g->n_ids); /* in_ref is NULL before the first n-gram */
     for (size_t i = g->off[1]; i < refs_end; i++) c->in_ref[g->ids[i]] = 1;
     if (refs_end > g->off[1]) *any = 1;
-    size_t n = item_records(c);
-    c->records[item] = (uint32_t)n; /* n <= 4 * words < 2^32 (p2ci_ngrams_number) */
-    if ((rc = p2ci_ngram_df_add(&c->df, c->key[0], c->wide ? c->key[1] : NULL, c->counts, n)))
-      return rc;
+    item_records(c, 1);
+    for (size_t o = 0; o < N - 1 && !rc; o++) {
+      size_t at = o * c->local_cap;
+      rc = p2ci_ngram_df_add(&c->df[o], c->key[0] + at, two_words(c, o) ? c->key[1] + at : NULL,
+                             c->counts + at, g->n_of_order[o + 1]);
+    }
+    if (rc) return rc;
   }
-  return p2ci_ngram_df_count(&c->df);
+  int rc = P2C_OK;
+  for (size_t o = 0; o < N - 1 && !rc; o++) rc = p2ci_ngram_df_count(&c->df[o]);
+  return rc;
 }
 
-/* idf of every n-gram of the numbered item, in local id order: the 1-grams'
- * df by word, the longer ones' from c->df. */
-static int item_idf(ctx *c, size_t item)
+/* idf of every n-gram of the numbered item: the 1-grams' from their df by
+ * word, the longer ones' from c->df. */
+static int item_idf(ctx *c)
 {
-  int rc = p2ci_ngram_df_next(&c->df, c->dfs, c->records[item]);
-  if (rc) return rc;
-  const uint32_t *restrict dfs = c->dfs, *restrict df1 = c->df1;
+  item_records(c, 0);
+  const p2ci_ngrams *g = &c->it->g;
   const double *restrict log_df = c->log_df;
   double *restrict idf = c->idf;
   const double ref_len = c->ref_len;
-  size_t m = 0;
-  /* np.log(float(len(crefs))) - np.log(max(1.0, df)) */
-  EACH_FIRST(c, w, i, k, below, id, { idf[id] = ref_len - log_df[df1[w[i]]]; },
-             { idf[id] = ref_len - log_df[dfs[m++]]; });
+  for (size_t o = 0; o < N - 1; o++) {
+    size_t at = o * c->local_cap, m = g->n_of_order[o + 1];
+    const uint32_t *restrict dfs = c->dfs + at, *restrict ids = g->of_order[o + 1];
+    int rc = p2ci_ngram_df_next(&c->df[o], c->key[0] + at, two_words(c, o) ? c->key[1] + at : NULL,
+                                c->dfs + at, m);
+    if (rc) return rc;
+    /* np.log(float(len(crefs))) - np.log(max(1.0, df)) */
+    for (size_t i = 0; i < m; i++) idf[ids[i]] = ref_len - log_df[dfs[i]];
+  }
   return P2C_OK;
 }
 
@@ -283,14 +251,15 @@ static void ref_vec(ctx *c, const uint32_t *g, size_t n1, vec *v, double *dense)
   v->length = bigrams(n1);
 }
 
-static int cider_item(ctx *c, size_t item, double *out)
+/* The item's score, from its n-grams it. */
+static int item_score(ctx *c, const p2ci_item_ngrams *it, double *out)
 {
-  size_t n_refs = p2ci_set_num_refs(c->set, item);
-  int rc = number_whole_item(c, item);
-  if (!rc) rc = item_idf(c, item);
-  if (rc) return rc;
-  const p2ci_ngrams *g = &c->grams;
-  rc = hyp_vec(c, g->ids + g->off[0], c->len[0], &c->hyp);
+  size_t n_refs = it->n_captions - 1;
+  const p2ci_ngrams *g = &it->g;
+  c->it = it;
+  int rc = reserve_local(c, g->n_ids);
+  if (!rc) rc = item_idf(c);
+  if (!rc) rc = hyp_vec(c, g->ids + g->off[0], it->len[0], &c->hyp);
   if (rc) return rc;
   const vec *h = &c->hyp, *r = &c->ref;
   size_t hyp_ids = h->start[N - 1] + h->n[N - 1];
@@ -298,7 +267,7 @@ static int cider_item(ctx *c, size_t item, double *out)
   for (size_t j = 1; j <= n_refs; j++) {
     /* weights of the previous reference (or item) where this one has none */
     if (hyp_ids) memset(c->ref_w, 0, hyp_ids * sizeof *c->ref_w);
-    ref_vec(c, g->ids + g->off[j], c->len[j], &c->ref, c->ref_w);
+    ref_vec(c, g->ids + g->off[j], it->len[j], &c->ref, c->ref_w);
     double delta = (double)h->length - (double)r->length;
     /* np.e ** (-(delta ** 2) / (2 * sigma ** 2)): a pow of e, not exp */
     double penalty = pow(2.718281828459045, -(delta * delta) / 72.0);
@@ -320,76 +289,79 @@ static int cider_item(ctx *c, size_t item, double *out)
   return P2C_OK;
 }
 
-static int cider_compute(void *state, const p2ci_caption_set *set, double *corpus,
-                         double *per_item, p2c_error *err)
+/* Frees the run c; with corpus, gives the corpus score first. */
+static int cider_finish(void *p, const double *per_item, double *corpus, p2c_error *err)
+{
+  (void)err;
+  ctx *c = p;
+  if (corpus) *corpus = p2ci_mean_numpy(per_item, c->set->n_items);
+  p2ci_item_ngrams_release(&c->pass1);
+  for (size_t o = 0; o < N - 1; o++) p2ci_ngram_df_release(&c->df[o]);
+  free(c->df1);
+  free(c->log_df);
+  free_local(c);
+  free(c->hyp.gram);
+  free(c->hyp.w);
+  free(c);
+  return P2C_OK;
+}
+
+/* The document frequencies, before any item is scored. */
+static int cider_start(void *state, const p2ci_caption_set *set, void **run, p2c_error *err)
 {
   (void)state;
   if (set->n_items >= UINT32_MAX)
     return p2ci_error(err, P2C_ERR_LIMIT, "CIDEr: more than 2^32 - 2 items");
-  ctx c;
-  memset(&c, 0, sizeof c);
-  c.set = set;
-  size_t n_words = p2ci_vocab_size(set->vocab), longer = 0, item = 0;
-  for (size_t i = 0; i < set->first[set->n_items]; i++) {
-    size_t n1 = set->words[P2CI_SPLIT_WS][i].len;
-    longer += p2ci_ngrams_count(n1, N) - n1;
-  }
-  c.wide = n_words >= 0xffff || p2ci_cider_wide_keys;
-  double *log_df = p2ci_malloc_array(set->n_items + 1, sizeof *log_df);
-  c.df1 = p2ci_calloc_array(n_words ? n_words : 1, sizeof *c.df1);
-  c.records = p2ci_malloc_array(set->n_items, sizeof *c.records);
-  int rc = p2ci_ngrams_init(&c.grams, n_words), any = 0;
-  /* at most one record per occurrence of a longer n-gram */
-  if (!rc) rc = p2ci_ngram_df_init(&c.df, c.wide ? 2 : 1, longer);
-  if (!rc && (!log_df || !c.df1 || !c.records)) rc = P2C_ERR_NOMEM;
-  if (!rc) rc = document_frequency(&c, &any);
-  if (rc) goto done;
-  if (!any) {
+  ctx *c = calloc(1, sizeof *c);
+  if (!c) return p2ci_error(err, P2C_ERR_NOMEM, "CIDEr: out of memory");
+  c->set = set;
+  size_t n_words = p2ci_vocab_size(set->vocab), occurrences[N - 1] = {0};
+  for (size_t i = 0; i < set->first[set->n_items]; i++)
+    for (size_t k = 2, n1 = set->words[P2CI_SPLIT_WS][i].len; k <= N && k <= n1; k++)
+      occurrences[k - 2] += n1 - k + 1;
+  c->bits = p2ci_item_ngrams_key_bits(set);
+  c->wide = N * c->bits > 64; /* as in text/ngram.c */
+  c->log_df = p2ci_malloc_array(set->n_items + 1, sizeof *c->log_df);
+  c->df1 = p2ci_calloc_array(n_words ? n_words : 1, sizeof *c->df1);
+  int rc = p2ci_item_ngrams_init(&c->pass1, set, 1), any = 0;
+  /* at most one record per occurrence, and one counted per item and n-gram */
+  for (size_t o = 0; o < N - 1 && !rc; o++)
+    rc = p2ci_ngram_df_init(&c->df[o], (unsigned)(o + 2) * c->bits, occurrences[o], set->n_items);
+  if (!rc && (!c->log_df || !c->df1)) rc = P2C_ERR_NOMEM;
+  if (!rc) rc = document_frequency(c, &any);
+  if (!rc && !any)
     rc = p2ci_error(err, P2C_ERR_EMPTY,
                     "CIDEr: no reference holds any word, so there is no document frequency "
                     "(pycocoevalcap fails here with \"max() arg is an empty sequence\")");
-    goto done;
-  }
-  /* one log per df value */
-  for (size_t d = 0; d <= set->n_items; d++) log_df[d] = log(d > 1 ? (double)d : 1.0);
-  c.log_df = log_df;
-  c.ref_len = log((double)set->n_items);
-  for (item = 0; item < set->n_items && !rc; item++) rc = cider_item(&c, item, &per_item[item]);
-  if (rc) {
-    item--;
-    goto done;
-  }
-  *corpus = p2ci_mean_numpy(per_item, set->n_items);
-done:
   if (rc == P2C_ERR_NOMEM) p2ci_error(err, rc, "CIDEr: out of memory");
   else if (rc == P2C_ERR_LIMIT) p2ci_error(err, rc, "CIDEr: too many n-grams");
   else if (rc && rc != P2C_ERR_EMPTY) p2ci_error(err, rc, "CIDEr: internal error");
-  p2ci_ngrams_release(&c.grams);
-  p2ci_ngram_df_release(&c.df);
-  free(c.df1);
-  free(c.records);
-  free(log_df);
-  free(c.words);
-  free(c.len);
-  free(c.in_ref);
-  free(c.idf);
-  free(c.tf);
-  free(c.ref_w);
-  for (int i = 0; i < 2; i++) {
-    free(c.full[i]);
-    free(c.key[i]);
+  if (rc) {
+    cider_finish(c, NULL, NULL, NULL);
+    return rc;
   }
-  free(c.counts);
-  free(c.dfs);
-  free(c.hyp.gram);
-  free(c.hyp.w);
-  return rc;
+  /* one log per df value */
+  for (size_t d = 0; d <= set->n_items; d++) c->log_df[d] = log(d > 1 ? (double)d : 1.0);
+  c->ref_len = log((double)set->n_items);
+  p2ci_item_ngrams_release(&c->pass1);
+  *run = c;
+  return P2C_OK;
+}
+
+static int cider_item(void *p, size_t item, const p2ci_item_ngrams *it, double *out, p2c_error *err)
+{
+  int rc = item_score(p, it, out);
+  if (rc == P2C_ERR_NOMEM) return p2ci_error(err, rc, "CIDEr: out of memory");
+  if (rc) return p2ci_error(err, rc, "CIDEr: key '%s': internal error", ((ctx *)p)->set->keys[item]);
+  return P2C_OK;
 }
 
 const p2ci_caption_metric p2ci_metric_cider_d = {
     .name = "CIDEr",
-    .flags = P2CI_METRIC_DEFAULT,
+    .flags = P2CI_METRIC_DEFAULT | P2CI_METRIC_NGRAM_KEYS,
     .n_outputs = 1,
     .outputs = {"CIDEr"},
-    .compute = cider_compute,
+    .start = cider_start,
+    .item = cider_item,
+    .finish = cider_finish,
 };

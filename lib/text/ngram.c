@@ -12,10 +12,13 @@ struct p2ci_ngram_slot {
   uint32_t id, gen;
 };
 
-int p2ci_ngrams_init(p2ci_ngrams *g, size_t n_words)
+int p2ci_ngrams_init(p2ci_ngrams *g, size_t n_words, unsigned key_bits)
 {
   memset(g, 0, sizeof *g);
+  if (key_bits > 32 || (key_bits && (n_words >> key_bits))) return P2C_ERR_INVALID_ARG;
   g->n_words = n_words;
+  g->key_bits = key_bits;
+  g->wide = P2CI_NGRAM_MAX * key_bits > 64;
   g->word_id = calloc(n_words ? n_words : 1, sizeof *g->word_id);
   return g->word_id ? P2C_OK : P2C_ERR_NOMEM;
 }
@@ -25,6 +28,9 @@ void p2ci_ngrams_release(p2ci_ngrams *g)
   if (!g) return;
   free(g->word_id);
   free(g->ids_buf);
+  free(g->order_buf);
+  free(g->key_buf[0]);
+  free(g->key_buf[1]);
   free(g->off_buf);
   free(g->slots);
   memset(g, 0, sizeof *g);
@@ -45,7 +51,14 @@ static int reserve(p2ci_ngrams *g, size_t total, size_t n_captions)
     size_t cap = total + total / 2;
     uint32_t *ids = realloc(g->ids_buf, cap * sizeof *ids);
     if (ids) g->ids_buf = ids;
-    if (!ids) return P2C_ERR_NOMEM;
+    uint32_t *order = realloc(g->order_buf, cap * sizeof *order);
+    if (order) g->order_buf = order;
+    for (unsigned i = 0; i < (g->key_bits ? 1 + g->wide : 0u); i++) {
+      uint64_t *key = realloc(g->key_buf[i], cap * sizeof *key);
+      if (!key) return P2C_ERR_NOMEM;
+      g->key_buf[i] = key;
+    }
+    if (!ids || !order) return P2C_ERR_NOMEM;
     g->cap = cap;
   }
   /* load factor at most 1/2 */
@@ -69,16 +82,26 @@ static int reserve(p2ci_ngrams *g, size_t total, size_t n_captions)
   return P2C_OK;
 }
 
-int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_t *len,
-                       size_t n_captions, unsigned max_n)
+/* The numbering, for keys (0/1) of two words or one (wide 1/0); g reserved. */
+static P2CI_ALWAYS_INLINE int number(p2ci_ngrams *g, const uint32_t *const *words, const size_t *len,
+                                     size_t n_captions, unsigned max_n, const int keys,
+                                     const int wide)
 {
-  if (max_n < 1 || max_n > P2CI_NGRAM_MAX) return P2C_ERR_INVALID_ARG;
-  size_t total = 0;
-  for (size_t c = 0; c < n_captions; c++) total += p2ci_ngrams_count(len[c], max_n);
-  if (total >= UINT32_MAX) return P2C_ERR_LIMIT;
-  int rc = reserve(g, total, n_captions);
-  if (rc) return rc;
-  uint32_t *ids = g->ids_buf, n = 0;
+  /* the ids of order k from start[k] on in order_buf: room for every
+   * occurrence of the orders below */
+  uint32_t *start[P2CI_NGRAM_MAX], *of_order[P2CI_NGRAM_MAX];
+  size_t at = 0;
+  for (unsigned k = 1; k <= max_n; k++) {
+    start[k - 1] = of_order[k - 1] = g->order_buf + at;
+    for (size_t c = 0; c < n_captions; c++) at += len[c] >= k ? len[c] - k + 1 : 0;
+  }
+  int rc = P2C_OK;
+  uint32_t *restrict ids = g->ids_buf, n = 0;
+  uint64_t *restrict key0 = g->key_buf[0], *restrict key1 = g->key_buf[1];
+  uint64_t *restrict word_id = g->word_id;
+  const size_t n_words = g->n_words;
+  const unsigned bits = g->key_bits;
+  size_t first_ids = 0;
   const uint32_t gen = g->gen;
   const size_t mask = g->mask;
   p2ci_ngram_slot *slots = g->slots;
@@ -89,12 +112,17 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
     g->off_buf[c] = pos;
     uint32_t *out = ids + pos;
     for (size_t i = 0; i < m; i++) {
-      if (w[i] >= g->n_words) {
+      if (w[i] >= n_words) {
         rc = P2C_ERR_INVALID_ARG;
         goto done;
       }
-      uint64_t *wi = &g->word_id[w[i]];
+      uint64_t *wi = &word_id[w[i]];
       if ((uint32_t)(*wi >> 32) != gen) {
+        if (keys) {
+          key0[n] = (uint64_t)w[i] + 1;
+          if (wide) key1[n] = 0;
+        }
+        *of_order[0]++ = n;
         *wi = (uint64_t)gen << 32 | n++;
       }
       out[i] = (uint32_t)*wi;
@@ -103,6 +131,7 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
     out += m;
     for (unsigned k = 2; k <= max_n && k <= m; k++) {
       size_t cnt = m - k + 1;
+      uint32_t *restrict new_id = of_order[k - 1];
       for (size_t i = 0; i < cnt; i++) {
         uint64_t key = (uint64_t)below[i] << 32 | last[i + k - 1];
         size_t j = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
@@ -112,6 +141,12 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
             s->key = key;
             s->gen = gen;
             s->id = n;
+            if (keys) {
+              uint64_t prefix = key0[below[i]];
+              if (wide) key1[n] = key1[below[i]] << bits | prefix >> (64 - bits);
+              key0[n] = prefix << bits | key0[last[i + k - 1]];
+            }
+            *new_id++ = n;
             out[i] = n++;
             break;
           }
@@ -122,10 +157,12 @@ int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_
           j = (j + 1) & mask;
         }
       }
+      of_order[k - 1] = new_id;
       below = out;
       out += cnt;
     }
     pos = (size_t)(out - ids);
+    if (c == 0) first_ids = n;
   }
   g->off_buf[n_captions] = pos;
 done:
@@ -133,5 +170,26 @@ done:
   g->ids = ids;
   g->off = g->off_buf;
   g->n_ids = n;
+  g->first_ids = first_ids;
+  for (unsigned k = 0; k < P2CI_NGRAM_MAX; k++) {
+    g->of_order[k] = k < max_n ? start[k] : NULL;
+    g->n_of_order[k] = k < max_n ? (size_t)(of_order[k] - start[k]) : 0;
+  }
+  g->key[0] = key0;
+  g->key[1] = wide ? key1 : NULL;
   return P2C_OK;
+}
+
+int p2ci_ngrams_number(p2ci_ngrams *g, const uint32_t *const *words, const size_t *len,
+                       size_t n_captions, unsigned max_n)
+{
+  if (max_n < 1 || max_n > P2CI_NGRAM_MAX) return P2C_ERR_INVALID_ARG;
+  size_t total = 0;
+  for (size_t c = 0; c < n_captions; c++) total += p2ci_ngrams_count(len[c], max_n);
+  if (total >= UINT32_MAX) return P2C_ERR_LIMIT;
+  int rc = reserve(g, total, n_captions);
+  if (rc) return rc;
+  if (!g->key_bits) return number(g, words, len, n_captions, max_n, 0, 0);
+  if (!g->wide) return number(g, words, len, n_captions, max_n, 1, 0);
+  return number(g, words, len, n_captions, max_n, 1, 1);
 }

@@ -6,38 +6,80 @@
 #include "text/hash.h"
 #include "text/ngram_df.h"
 
-/* Records per block: 4 KB of 1-word records. */
-#define BLOCK 512
+/* Bytes per block. */
+#define BLOCK 2048
 /* Records per partition aimed at: the counting table (16-byte slots at load
  * 1/2 at most) then stays within a 256 KB share of the L2 cache. */
 #define PART_RECORDS 4096
-#define MAX_BITS 12 /* partition numbers are kept in 16 bits */
+/* More partitions would spread the write heads beyond the L1 cache. */
+#define MAX_BITS 12
 
 struct p2ci_ngram_df_part {
-  uint64_t *w, *wend;          /* write cursor and the end of its block */
-  const uint64_t *r, *rend;    /* read cursor and the end of its block's records */
-  uint32_t head, tail, rblock; /* first, last and read block */
-  size_t n;                    /* records */
+  unsigned char *w, *wend;       /* write cursor and the end of its block */
+  const unsigned char *r, *rend; /* read cursor and the end of its block's records */
+  uint32_t head, tail, rblock;   /* first, last and read block */
+  size_t n;                      /* records */
 };
 
-int p2ci_ngram_df_init(p2ci_ngram_df *d, unsigned words, size_t max_records)
+/* Records are read and written 8 bytes at a time, little-endian: the bytes
+ * past a record are the next record's (or the block's spare tail). */
+static inline uint64_t load8(const unsigned char *p)
+{
+  uint64_t v;
+  memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  v = __builtin_bswap64(v);
+#endif
+  return v;
+}
+
+static inline void store8(unsigned char *p, uint64_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  v = __builtin_bswap64(v);
+#endif
+  memcpy(p, &v, 8);
+}
+
+static unsigned bytes_for(unsigned bits) { return (bits + 7) / 8; }
+
+/* The bits of the hash: the key's for keys up to 64 bits, else 64. */
+static unsigned hash_bits(const p2ci_ngram_df *d) { return d->key_bits < 64 ? d->key_bits : 64; }
+
+int p2ci_ngram_df_init(p2ci_ngram_df *d, unsigned key_bits, size_t max_records, size_t max_count)
 {
   memset(d, 0, sizeof *d);
-  if (words < 1 || words > 2) return P2C_ERR_INVALID_ARG;
-  d->words = words;
-  d->bits = 1; /* at least one bit: the flag's place */
-  while (d->bits < MAX_BITS && (max_records >> d->bits) > PART_RECORDS) d->bits++;
+  if (key_bits < 1 || key_bits > 128) return P2C_ERR_INVALID_ARG;
+  d->key_bits = key_bits;
+  const unsigned hb = hash_bits(d);
+  d->bits = 1;
+  while (d->bits < MAX_BITS && d->bits < hb && (max_records >> d->bits) > PART_RECORDS) d->bits++;
+  /* a record: the hash below the partition number, then the flag; after
+   * counting, the count */
+  if (max_count > max_records) max_count = max_records;
+  unsigned count_bits = 1;
+  while (count_bits < 32 && (max_count >> count_bits)) count_bits++;
+  unsigned rest = hb - d->bits + 1;
+  d->rec0 = bytes_for(rest > count_bits ? rest : count_bits);
+  d->rec = d->rec0 + (key_bits > 64 ? bytes_for(key_bits - 64) : 0);
+  d->mask0 = (((uint64_t)1 << (hb - d->bits)) - 1) << 1;
+  d->mask1 = key_bits >= 128 ? ~(uint64_t)0
+             : key_bits > 64 ? ((uint64_t)1 << (key_bits - 64)) - 1
+                             : 0;
+  /* every record's 8-byte reads and writes (of its second part at rec0 for
+   * long keys) stay in its block */
+  size_t tail = (key_bits > 64 ? d->rec0 : 0) + 8;
+  d->per_block = (BLOCK - tail) / d->rec + 1;
   size_t parts = (size_t)1 << d->bits;
   /* each partition's last block may be partly empty */
-  size_t blocks = max_records / BLOCK + 1 + parts;
+  size_t blocks = max_records / d->per_block + 1 + parts;
   if (blocks >= UINT32_MAX) return P2C_ERR_LIMIT;
   d->max_records = max_records;
   d->part = calloc(parts, sizeof *d->part); /* w == wend: no block yet */
   d->next = p2ci_malloc_array(blocks, sizeof *d->next);
   /* pages never written cost nothing */
-  d->arena = p2ci_big_calloc(blocks, (size_t)BLOCK * words * sizeof *d->arena);
-  d->route = p2ci_big_calloc(max_records ? max_records : 1, sizeof *d->route);
-  if (!d->part || !d->next || !d->arena || !d->route) {
+  d->arena = p2ci_big_calloc(blocks, BLOCK);
+  if (!d->part || !d->next || !d->arena) {
     p2ci_ngram_df_release(d);
     return P2C_ERR_NOMEM;
   }
@@ -48,29 +90,64 @@ int p2ci_ngram_df_init(p2ci_ngram_df *d, unsigned words, size_t max_records)
 void p2ci_ngram_df_release(p2ci_ngram_df *d)
 {
   if (!d) return;
-  if (d->arena) p2ci_big_free(d->arena, d->blocks, (size_t)BLOCK * d->words * sizeof *d->arena);
-  if (d->route) p2ci_big_free(d->route, d->max_records ? d->max_records : 1, sizeof *d->route);
+  if (d->arena) p2ci_big_free(d->arena, d->blocks, BLOCK);
   free(d->next);
   free(d->part);
   memset(d, 0, sizeof *d);
 }
 
-static inline uint64_t *block_start(const p2ci_ngram_df *d, uint32_t block)
+static inline unsigned char *block_start(const p2ci_ngram_df *d, uint32_t block)
 {
-  return d->arena + (size_t)block * BLOCK * d->words;
+  return d->arena + (size_t)block * BLOCK;
 }
 
-int p2ci_ngram_df_add(p2ci_ngram_df *d, const uint64_t *key0, const uint64_t *key1,
-                      const uint8_t *counts, size_t n)
+/* A bijection of the keys of k bits (k <= 64; mask = 2^k - 1): xorshifts
+ * within k bits around a multiplication by an odd number mod 2^k (half of
+ * splitmix64's finalizer: the top bits, the partition, depend on every key
+ * bit, and the low ones, the counting table's slot, on the top ones). */
+static inline uint64_t mix_bits(uint64_t x, unsigned k, uint64_t mask)
 {
-  if (d->counted || (d->words == 2) != (key1 != NULL)) return P2C_ERR_INVALID_ARG;
-  if (n > d->max_records - d->added) return P2C_ERR_LIMIT;
-  const unsigned words = d->words, shift = 64 - d->bits, bits = d->bits;
-  uint16_t *route = d->route + d->added;
+  const unsigned s = (k + 1) / 2;
+  x ^= x >> s;
+  x = x * 0xff51afd7ed558ccdULL & mask;
+  x ^= x >> s;
+  return x;
+}
+
+/* The key's hash: its top bits are the partition, the others (those of
+ * d->mask0 >> 1) with the key's second word tell the key. In a struct of its
+ * own, so that loops keep it in registers (the records' byte writes could
+ * alias the handle's fields). */
+typedef struct hasher {
+  unsigned k;    /* key bits, or 0 for keys of two words */
+  uint64_t mask; /* 2^k - 1 */
+} hasher;
+
+static hasher hasher_of(const p2ci_ngram_df *d)
+{
+  hasher h = {d->key_bits > 64 ? 0 : d->key_bits, ~(uint64_t)0};
+  if (h.k && h.k < 64) h.mask = ((uint64_t)1 << h.k) - 1;
+  return h;
+}
+
+static P2CI_ALWAYS_INLINE uint64_t key_hash(hasher h, uint64_t key0, uint64_t key1, const int two)
+{
+  if (two) return p2ci_hash_mix(key0 ^ key1 * 0x9e3779b97f4a7c15ULL);
+  return mix_bits(key0, h.k, h.mask);
+}
+
+/* The loop of p2ci_ngram_df_add, for keys of one word or two (two: 0/1). */
+static P2CI_ALWAYS_INLINE int add(p2ci_ngram_df *d, const uint64_t *restrict key0,
+                                  const uint64_t *restrict key1, const uint8_t *restrict counts,
+                                  size_t n, const int two)
+{
+  const unsigned shift = hash_bits(d) - d->bits, rec = d->rec, rec0 = d->rec0;
+  const uint64_t low = d->mask0 >> 1;
+  const hasher hs = hasher_of(d);
+  p2ci_ngram_df_part *restrict part = d->part;
   for (size_t i = 0; i < n; i++) {
-    /* a bijection of key0 for a given key1 (splitmix64's finalizer) */
-    uint64_t h = p2ci_hash_mix(words == 1 ? key0[i] : key0[i] ^ key1[i] * 0x9e3779b97f4a7c15ULL);
-    p2ci_ngram_df_part *q = &d->part[h >> shift];
+    uint64_t h = key_hash(hs, key0[i], two ? key1[i] : 0, two);
+    p2ci_ngram_df_part *q = &part[h >> shift];
     if (q->w == q->wend) {
       if (d->used == d->blocks) return P2C_ERR_LIMIT; /* cannot happen: see init */
       uint32_t b = (uint32_t)d->used++;
@@ -78,33 +155,42 @@ int p2ci_ngram_df_add(p2ci_ngram_df *d, const uint64_t *key0, const uint64_t *ke
       else q->head = b;
       q->tail = b;
       q->w = block_start(d, b);
-      q->wend = q->w + (size_t)BLOCK * words;
+      q->wend = q->w + d->per_block * rec;
     }
     /* the partition number is implied: its bits make room for the flag */
-    q->w[0] = h << bits | counts[i];
-    if (words == 2) q->w[1] = key1[i];
-    q->w += words;
+    store8(q->w, (h & low) << 1 | counts[i]);
+    if (two) store8(q->w + rec0, key1[i]);
+    q->w += rec;
     q->n++;
-    route[i] = (uint16_t)(h >> shift);
   }
   d->added += n;
   return P2C_OK;
 }
 
+int p2ci_ngram_df_add(p2ci_ngram_df *d, const uint64_t *key0, const uint64_t *key1,
+                      const uint8_t *counts, size_t n)
+{
+  if (d->counted || (d->key_bits > 64) != (key1 != NULL)) return P2C_ERR_INVALID_ARG;
+  if (n > d->max_records - d->added) return P2C_ERR_LIMIT;
+  return key1 ? add(d, key0, key1, counts, n, 1) : add(d, key0, NULL, counts, n, 0);
+}
+
 typedef struct slot {
-  const uint64_t *first; /* the key's first record */
+  uint64_t key; /* its first record's key bits (for two-word keys, see first) */
   uint32_t count;
   uint32_t gen; /* the partition's number + 1; other values: empty */
 } slot;
 
-/* body, for each record r (the i-th, from 0) of partition q in the order added. */
-#define EACH_RECORD(d, q, r, i, body)                                                              \
+/* body, for each record r (the i-th, from 0) of partition q in the order
+ * added; rec and per_block: d's, in registers. */
+#define EACH_RECORD(d, q, r, i, rec, per_block, body)                                              \
   do {                                                                                             \
+    const size_t n_ = (q)->n;                                                                      \
     size_t i = 0;                                                                                  \
-    for (uint32_t blk_ = (q)->head; i < (q)->n; blk_ = (d)->next[blk_]) {                          \
-      size_t end_ = (q)->n - i < BLOCK ? (q)->n - i : BLOCK;                                       \
-      uint64_t *r = block_start((d), blk_);                                                        \
-      for (size_t k_ = 0; k_ < end_; k_++, i++, r += (d)->words) body                              \
+    for (uint32_t blk_ = (q)->head; i < n_; blk_ = (d)->next[blk_]) {                              \
+      size_t end_ = n_ - i < (per_block) ? n_ - i : (per_block);                                   \
+      unsigned char *r = block_start((d), blk_);                                                   \
+      for (size_t k_ = 0; k_ < end_; k_++, i++, r += (rec)) body                                   \
     }                                                                                              \
   } while (0)
 
@@ -116,14 +202,19 @@ int p2ci_ngram_df_count(p2ci_ngram_df *d)
     if (d->part[p].n > most) most = d->part[p].n;
   size_t size = 16;
   while (size < 2 * most) size *= 2;
+  const uint64_t mask0 = d->mask0, mask1 = d->mask1;
   slot *slots = p2ci_calloc_array(size, sizeof *slots);
   uint32_t *at = p2ci_malloc_array(most ? most : 1, sizeof *at);
-  if (!slots || !at) {
+  /* two-word keys: each slot's first record, for its second word */
+  const unsigned char **first = mask1 ? p2ci_malloc_array(size, sizeof *first) : NULL;
+  if (!slots || !at || (mask1 && !first)) {
     free(slots);
     free(at);
+    free(first);
     return P2C_ERR_NOMEM;
   }
-  const unsigned words = d->words, bits = d->bits;
+  const unsigned rec0 = d->rec0, rec = d->rec;
+  const size_t per_block = d->per_block;
   for (size_t p = 0; p < parts; p++) {
     p2ci_ngram_df_part *q = &d->part[p];
     if (!q->n) continue;
@@ -131,50 +222,70 @@ int p2ci_ngram_df_count(p2ci_ngram_df *d)
     size_t mask = 16;
     while (mask < 2 * q->n) mask *= 2;
     mask--;
-    EACH_RECORD(d, q, r, i, {
+    EACH_RECORD(d, q, r, i, rec, per_block, {
+      /* the bytes past the record are another's: masked off */
+      const uint64_t v = load8(r);
+      const uint64_t key = v & mask0;
       /* the hash's bits below the partition number */
-      size_t j = (size_t)(r[0] >> bits) & mask;
+      size_t j = (size_t)(key >> 1) & mask;
       for (;;) {
         slot *s = &slots[j];
         if (s->gen != gen) {
-          s->first = r;
+          s->key = key;
           s->count = 0;
           s->gen = gen;
+          if (first) first[j] = r;
           break;
         }
-        if ((s->first[0] | 1) == (r[0] | 1) && (words == 1 || s->first[1] == r[1])) break;
+        if (s->key == key && (!first || !((load8(first[j] + rec0) ^ load8(r + rec0)) & mask1)))
+          break;
         j = (j + 1) & mask;
       }
-      slots[j].count += (uint32_t)(r[0] & 1);
+      slots[j].count += (uint32_t)(v & 1);
       at[i] = (uint32_t)j;
     });
-    /* every key compared: the records may now hold their counts */
-    EACH_RECORD(d, q, r, i, { r[0] = slots[at[i]].count; });
+    /* every key compared: the records may now hold their counts (each write
+     * runs into the next record, which is written next) */
+    EACH_RECORD(d, q, r, i, rec, per_block, { store8(r, slots[at[i]].count); });
     q->rblock = q->head;
     q->r = block_start(d, q->head);
-    q->rend = q->head == q->tail ? q->w : q->r + (size_t)BLOCK * words;
+    q->rend = q->head == q->tail ? q->w : q->r + per_block * rec;
   }
   free(slots);
   free(at);
+  free(first);
   d->counted = 1;
   return P2C_OK;
 }
 
-int p2ci_ngram_df_next(p2ci_ngram_df *d, uint32_t *df, size_t n)
+/* The loop of p2ci_ngram_df_next, for keys of one word or two (two: 0/1). */
+static P2CI_ALWAYS_INLINE int next(p2ci_ngram_df *d, const uint64_t *restrict key0,
+                                   const uint64_t *restrict key1, uint32_t *restrict df, size_t n,
+                                   const int two)
 {
-  if (!d->counted || n > d->added - d->read) return P2C_ERR_INVALID_ARG;
-  const unsigned words = d->words;
-  const uint16_t *route = d->route + d->read;
+  const unsigned shift = hash_bits(d) - d->bits, rec = d->rec;
+  const uint64_t count_mask = d->rec0 >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << 8 * d->rec0) - 1;
+  const hasher hs = hasher_of(d);
+  p2ci_ngram_df_part *restrict part = d->part;
   for (size_t i = 0; i < n; i++) {
-    p2ci_ngram_df_part *q = &d->part[route[i]];
-    if (q->r == q->rend) { /* the next block: there is one, as reads <= records */
+    p2ci_ngram_df_part *q = &part[key_hash(hs, key0[i], two ? key1[i] : 0, two) >> shift];
+    if (q->r == q->rend) { /* the next block, if the partition has one */
+      if (!q->n || q->rblock == q->tail) return P2C_ERR_INVALID_ARG;
       q->rblock = d->next[q->rblock];
       q->r = block_start(d, q->rblock);
-      q->rend = q->rblock == q->tail ? q->w : q->r + (size_t)BLOCK * words;
+      q->rend = q->rblock == q->tail ? q->w : q->r + d->per_block * rec;
     }
-    df[i] = (uint32_t)*q->r;
-    q->r += words;
+    df[i] = (uint32_t)(load8(q->r) & count_mask);
+    q->r += rec;
   }
   d->read += n;
   return P2C_OK;
+}
+
+int p2ci_ngram_df_next(p2ci_ngram_df *d, const uint64_t *key0, const uint64_t *key1,
+                       uint32_t *df, size_t n)
+{
+  if (!d->counted || n > d->added - d->read || (d->key_bits > 64) != (key1 != NULL))
+    return P2C_ERR_INVALID_ARG;
+  return key1 ? next(d, key0, key1, df, n, 1) : next(d, key0, NULL, df, n, 0);
 }

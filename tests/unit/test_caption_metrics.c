@@ -2,6 +2,7 @@
  * (../shared/parity/captions): every corpus and per-key value, counted
  * bit-identical with p2ct_cmp; at worst 1e-12 relative. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -181,10 +182,10 @@ END_TEST
  * the same bits as its narrow ones. */
 START_TEST(coco_demo_1000_wide_keys)
 {
-  p2ci_cider_wide_keys = 1;
+  p2ci_ngram_wide_keys = 1;
   corpus_case("captions/coco_demo_1000.json", "input", P2C_TEXT_TOKENIZED,
               "captions coco_demo_1000 (tokenized input, CIDEr-D wide keys)");
-  p2ci_cider_wide_keys = 0;
+  p2ci_ngram_wide_keys = 0;
 }
 END_TEST
 
@@ -242,6 +243,68 @@ START_TEST(item_order_changes_no_item_score)
 }
 END_TEST
 
+/* Scores of a small corpus with one caption of 140,000 words (alternating
+ * "a" and 70,000 distinct words, so that a word takes 17 bits: 2- and 3-gram
+ * keys in one 64-bit word, 4-gram keys in two), an empty hypothesis and an
+ * empty reference, with those keys and with every key in two words of 32 bits
+ * per word: the document frequencies are counted with other key and record
+ * sizes, the scores must be the same bits. */
+static void score_odd_corpus(double *out, size_t n_out)
+{
+  enum { BIG = 140000 };
+  char *big = malloc(BIG * 8);
+  ck_assert_ptr_nonnull(big);
+  size_t at = 0;
+  for (int i = 0; i < BIG; i++)
+    at += i % 2 ? (size_t)sprintf(big + at, "w%d ", i) : (size_t)sprintf(big + at, "a ");
+  big[at - 1] = '\0';
+  const char *refs1[] = {big, "a man rides a horse", ""};
+  const char *refs2[] = {"a man rides a horse on a beach", "a horse"};
+  const char *refs3[] = {"two dogs play in the snow", "a dog in the snow"};
+  p2c_captions_options opts = P2C_CAPTIONS_OPTIONS_INIT;
+  opts.text = P2C_TEXT_TOKENIZED;
+  /* the metrics that count n-grams (ROUGE-L's bit masks of a 140,000-word
+   * hypothesis would take a gigabyte) */
+  opts.metrics = "Bleu_1,Bleu_2,Bleu_3,Bleu_4,CIDEr";
+  p2c_captions *c;
+  p2c_error err;
+  ck_assert_int_eq(p2c_captions_create(&opts, &c, &err), 0);
+  ck_assert_int_eq(p2c_captions_add(c, "big", refs1, 3, "a w1 a w3 a man rides"), 0);
+  ck_assert_int_eq(p2c_captions_add(c, "empty", refs2, 2, ""), 0);
+  ck_assert_int_eq(p2c_captions_add(c, "dogs", refs3, 2, big), 0);
+  ck_assert_int_eq(p2c_captions_score(c), 0);
+  ck_assert_uint_eq(p2c_captions_num_metrics(c) * p2c_captions_num_items(c) + p2c_captions_num_metrics(c),
+                    n_out);
+  size_t k = 0;
+  for (size_t m = 0; m < p2c_captions_num_metrics(c); m++) {
+    ck_assert_int_eq(p2c_captions_corpus(c, m, &out[k++]), 0);
+    for (size_t i = 0; i < p2c_captions_num_items(c); i++)
+      ck_assert_int_eq(p2c_captions_item_score(c, i, m, &out[k++]), 0);
+  }
+  p2c_captions_free(c);
+  free(big);
+}
+
+START_TEST(huge_caption_and_empty_ones_with_both_key_sizes)
+{
+  double narrow[5 * 4], wide[5 * 4];
+  score_odd_corpus(narrow, 20);
+  p2ci_ngram_wide_keys = 1;
+  score_odd_corpus(wide, 20);
+  p2ci_ngram_wide_keys = 0;
+  p2ct_cmp cmp;
+  p2ct_cmp_init(&cmp, "captions with a 140,000-word caption and empty ones, 32-bit words in keys against 17", 0);
+  for (int i = 0; i < 20; i++) ck_assert_msg(p2ct_cmp_add(&cmp, wide[i], narrow[i]), "value %d", i);
+  p2ct_cmp_report(&cmp);
+  ck_assert_uint_eq(cmp.identical, 20);
+  /* CIDEr-D (output 4: corpus, then the items) of the empty hypothesis is 0,
+   * as is that of the huge one, whose only word in its references, "a", is
+   * in every item's (idf 0); the first item's is not */
+  ck_assert(narrow[4 * 4 + 1] > 0.0);
+  ck_assert(narrow[4 * 4 + 2] == 0.0 && narrow[4 * 4 + 3] == 0.0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("caption_metrics");
@@ -254,6 +317,7 @@ static Suite *suite(void)
   tcase_add_test(tc, coco_demo_1000_raw);
   tcase_add_test(tc, coco_demo_1000_wide_keys);
   tcase_add_test(tc, item_order_changes_no_item_score);
+  tcase_add_test(tc, huge_caption_and_empty_ones_with_both_key_sizes);
   suite_add_tcase(s, tc);
   return s;
 }
