@@ -16,7 +16,7 @@ def export(model, vocab, categories, stuff, path):
         blobs.append(b)
         off += len(b)
     header["__metadata__"] = {
-        "format": "p2c-refmodel-1",
+        "format": "p2c-refmodel-2",
         "vocab": json.dumps(vocab),
         "categories": json.dumps(categories),
         "stuff": json.dumps([int(s) for s in stuff]),

@@ -62,11 +62,22 @@ class RefModel(nn.Module):
         self.c4 = nn.Conv2d(128, 128, 3, 1, 1)
         self.mem_proj = nn.Linear(128, D)
         self.pos = nn.Parameter(torch.randn(256, D) * 0.02)
+        # the decoder's 32x32 memory: the 16x16 memory upsampled plus a
+        # projection of the 32x32 features (zero at initialisation, so that a
+        # 16x16-memory model's weights start out computing the same thing)
+        self.mem32 = nn.Linear(64, D)
+        self.pos32 = nn.Parameter(torch.zeros(1024, D))
+        nn.init.zeros_(self.mem32.weight)
+        nn.init.zeros_(self.mem32.bias)
         self.l16 = nn.Conv2d(128, 64, 1)
         self.l32 = nn.Conv2d(64, 64, 1)
         self.s32 = nn.Conv2d(64, 32, 3, 1, 1)
         self.o32 = nn.Conv2d(32, EMB, 1)
         self.l64 = nn.Conv2d(32, EMB, 1)
+        self.s64 = nn.Conv2d(EMB, EMB, 3, 1, 1)   # residual 3x3 at 64x64, for small things' edges
+        with torch.no_grad():
+            self.s64.weight.mul_(0.1)
+            self.s64.bias.zero_()
         self.e64 = nn.Conv2d(EMB, EMB, 1)
         self.query = nn.Parameter(torch.randn(QUERIES, D) * 0.1)
         self.layers = nn.ModuleList(Layer() for _ in range(LAYERS))
@@ -83,19 +94,22 @@ class RefModel(nn.Module):
 
     # ---- segmentation -----------------------------------------------------
     def encode(self, img):
-        x = (img.float() / 255.0 - 0.5) / 0.25
+        x = (img.to(self.c1.weight.dtype) / 255.0 - 0.5) / 0.25
         c1 = F.relu(self.c1(x))
         c2 = F.relu(self.c2(c1))
         c3 = F.relu(self.c3(c2))
         c4 = F.relu(self.c4(c3))
         B = img.shape[0]
-        mem = self.mem_proj(c4.flatten(2).transpose(1, 2)) + self.pos
+        mem = self.mem_proj(c4.flatten(2).transpose(1, 2)) + self.pos      # B,256,D
         f16 = self.l16(c4)
-        f32 = F.relu(self.l32(c2) + F.interpolate(f16, scale_factor=2.0, mode="nearest"))
-        f32 = F.relu(self.s32(f32))
+        f32a = F.relu(self.l32(c2) + F.interpolate(f16, scale_factor=2.0, mode="nearest"))
+        up = F.interpolate(mem.transpose(1, 2).reshape(B, D, 16, 16), scale_factor=2.0, mode="nearest")
+        mem32 = up.flatten(2).transpose(1, 2) + self.mem32(f32a.flatten(2).transpose(1, 2)) + self.pos32
+        f32 = F.relu(self.s32(f32a))
         f64 = F.relu(self.l64(c1) + F.interpolate(self.o32(f32), scale_factor=2.0, mode="nearest"))
+        f64 = f64 + F.relu(self.s64(f64))
         emb = self.e64(f64)                       # B,EMB,64,64
-        return mem, emb
+        return mem, mem32, emb
 
     def heads(self, q):
         qn = self.dec_norm(q)
@@ -107,20 +121,20 @@ class RefModel(nn.Module):
         """Per layer (class logits, mask embeddings); the per-pixel embedding
         (B,EMB,64,64), the final query tokens and the memory. Mask logits are
         <mask embedding, pixel embedding> (masks())."""
-        mem, emb = self.encode(img)
-        # the attention masks need the logits' 4x4 averages: the same as the
-        # logits of 4x4-averaged embeddings (linear), at 1/16 of the cost
-        emb16 = F.avg_pool2d(emb, 4).flatten(2)                       # B,EMB,256
+        mem, mem32, emb = self.encode(img)
+        # the attention masks need the logits' 2x2 averages: the same as the
+        # logits of 2x2-averaged embeddings (linear), at 1/4 of the cost
+        emb32 = F.avg_pool2d(emb, 2).flatten(2)                       # B,EMB,1024
         B = img.shape[0]
         q = self.query.expand(B, -1, -1)
         outs = []
         for layer in self.layers:
             qn, logits, e = self.heads(q)
             outs.append((logits, e))
-            # Mask2Former's masked attention at the memory's 16x16 resolution
-            block = (e @ emb16 < 0.0).detach()
+            # Mask2Former's masked attention at the memory's 32x32 resolution
+            block = (e @ emb32 < 0.0).detach()
             block[block.all(-1)] = False
-            q = layer(q, mem, block)
+            q = layer(q, mem32, block)
         qn, logits, e = self.heads(q)
         outs.append((logits, e))
         return outs, emb, qn, mem

@@ -3,8 +3,10 @@
 
     /usr/bin/python3 reference-model/parity.py WEIGHTS IMAGES.json IMAGES_DIR OUT.bin
 
-Loads WEIGHTS (safetensors) into model.RefModel, runs the forward pass on the
-first two images and writes, per image, the final class logits (Q x (C+1))
+Loads WEIGHTS (safetensors) into model.RefModel, runs the forward pass in
+float64 (so that the test measures the C float32 pass against the exact
+result, not against another float32 summation order) on the first two images
+and writes, per image, the final class logits (Q x (C+1))
 and every 4th pixel of the mask logits (Q x 1024), little-endian float32.
 tests/unit/test_refmodel.c compares the C forward pass with OUT.bin
 (fixtures/refmodel/torch_forward.f32).
@@ -49,6 +51,7 @@ def load_model(path):
 def main():
     weights, images_json, images_dir, out = sys.argv[1:5]
     m, _, _, _ = load_model(weights)
+    m.double()  # the input stays (x / 255 - 0.5) / 0.25 as in C, computed in float64
     gt = json.load(open(images_json))
     imgs = []
     for im in gt["images"][:2]:

@@ -223,7 +223,13 @@ def main():
 
     model = RefModel(len(cats), len(vocab))
     if args.resume:
-        model.load_state_dict(torch.load(args.resume)["model"])
+        # parameters the checkpoint lacks keep their initialisation (a
+        # checkpoint of an earlier architecture: see README "The committed run")
+        missing, unexpected = model.load_state_dict(torch.load(args.resume)["model"], strict=False)
+        if unexpected:
+            raise SystemExit(f"{args.resume}: parameters this model does not have: {unexpected}")
+        if missing:
+            print(f"{args.resume}: new parameters, initialised: {missing}", flush=True)
     nparams = sum(p.numel() for p in model.parameters())
     print(f"{nparams} parameters, {len(images)} training images, vocab {len(vocab)}", flush=True)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)

@@ -1,6 +1,6 @@
 /* p2ci_gemm: a blocked matrix product, vectorised with GCC's vector
- * extensions (SSE2 everywhere on x86-64; AVX when the CPU has it, chosen at
- * run time). No FMA: -ffp-contract=off keeps every term a multiply then an
+ * extensions (SSE2 everywhere on x86-64; AVX or AVX-512 when the CPU has
+ * it, chosen at run time). No FMA: -ffp-contract=off keeps every term a multiply then an
  * add, so all variants give the same bits as the plain loop. */
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("O3")
@@ -34,10 +34,32 @@ typedef int v8i __attribute__((vector_size(32)));
 #define KNAME(x) x##_v8
 #define KTARGET __attribute__((target("avx")))
 #include "refmodel/gemm_kernel.h"
+
+#if !defined(P2CI_NO_AVX512)
+#define HAVE_AVX512_VARIANT 1
+typedef float v16 __attribute__((vector_size(64)));
+typedef int v16i __attribute__((vector_size(64)));
+#define V v16
+#define MR 8 /* 16 accumulators + 2 operands + 1 broadcast: 19 of the 32 zmm registers */
+#define VI v16i
+#define W 16
+#define KNAME(x) x##_v16
+#define KTARGET __attribute__((target("avx512f")))
+#include "refmodel/gemm_kernel.h"
+#endif
 #endif
 
 int p2ci_gemm_variant(int avx, int m, int n, int k, const float *a, size_t lda, const float *b,
                       size_t ldb, float *c, size_t ldc, const float *bias, int flags) {
+  if (avx == 2) {
+#ifdef HAVE_AVX512_VARIANT
+    if (!__builtin_cpu_supports("avx512f")) return -1;
+    gemm_v16(m, n, k, a, lda, b, ldb, c, ldc, bias, flags);
+    return 0;
+#else
+    return -1;
+#endif
+  }
   if (avx) {
 #ifdef HAVE_AVX_VARIANT
     if (!__builtin_cpu_supports("avx")) return -1;
@@ -53,7 +75,8 @@ int p2ci_gemm_variant(int avx, int m, int n, int k, const float *a, size_t lda, 
 
 void p2ci_gemm(int m, int n, int k, const float *a, size_t lda, const float *b, size_t ldb,
                float *c, size_t ldc, const float *bias, int flags) {
-  if (p2ci_gemm_variant(1, m, n, k, a, lda, b, ldb, c, ldc, bias, flags) != 0)
+  if (p2ci_gemm_variant(2, m, n, k, a, lda, b, ldb, c, ldc, bias, flags) != 0 &&
+      p2ci_gemm_variant(1, m, n, k, a, lda, b, ldb, c, ldc, bias, flags) != 0)
     p2ci_gemm_variant(0, m, n, k, a, lda, b, ldb, c, ldc, bias, flags);
 }
 

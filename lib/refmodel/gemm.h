@@ -15,10 +15,11 @@ enum {
  * Every element is summed over k in order, starting from +0 (one multiply,
  * then one add, per term), then the bias is added: the result does not
  * depend on the blocking, the vector width or the CPU, so the model's
- * outputs are the same bytes with or without AVX as from the plain loop. */
+ * outputs are the same bytes with any instruction set as from the plain loop. */
 void p2ci_gemm(int m, int n, int k, const float *a, size_t lda, const float *b, size_t ldb,
                float *c, size_t ldc, const float *bias, int flags);
-/* One variant of it, for tests: avx 0 is the 4-wide one, 1 the AVX one;
+/* One variant of it, for tests: avx 0 is the 4-wide one, 1 the AVX one, 2
+ * the AVX-512 one;
  * -1 (and c untouched) when that variant is not built or the CPU lacks it. */
 int p2ci_gemm_variant(int avx, int m, int n, int k, const float *a, size_t lda, const float *b,
                       size_t ldb, float *c, size_t ldc, const float *bias, int flags);

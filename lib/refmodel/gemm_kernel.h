@@ -84,7 +84,17 @@ static KTARGET void KNAME(gemm)(int m, int n, int k, const float *a, size_t lda,
     int j = 0;
     for (; j + NV * W <= n; j += NV * W) {
       ep.col_bias = cb ? cb + j : NULL;
-      KNAME(rows)(NV, m, kn, ak, lda, bk + j, ldb, c + j, ldc, resume, ep);
+      if (m > MR) {
+        /* the panel is read once per tile of rows: copied to contiguous
+         * memory first, since rows of b a plane apart (a convolution's
+         * im2col: 16 KB at 64x64) fall into the same cache sets */
+        float panel[KC * NV * W] __attribute__((aligned(64)));
+        for (size_t kk = 0; kk < kn; kk++)
+          memcpy(panel + kk * NV * W, bk + kk * ldb + j, sizeof(float) * NV * W);
+        KNAME(rows)(NV, m, kn, ak, lda, panel, NV * W, c + j, ldc, resume, ep);
+      } else {
+        KNAME(rows)(NV, m, kn, ak, lda, bk + j, ldb, c + j, ldc, resume, ep);
+      }
     }
     for (; j + W <= n; j += W) {
       ep.col_bias = cb ? cb + j : NULL;

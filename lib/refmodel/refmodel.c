@@ -33,7 +33,8 @@ enum {
   EMB = 32,
   HID = 256,
   WORD = 128,
-  T16 = 256, /* memory tokens: 16 x 16 */
+  T16 = 256,  /* the caption's memory tokens: 16 x 16 */
+  T32 = 1024, /* the decoder's memory tokens: 32 x 32 */
   MAX_TOKENS = 48,
   MAX_VOCAB = 65536,
   MAX_CLASSES = 4096
@@ -68,9 +69,9 @@ struct p2c_refmodel {
   char **vocab;
   int64_t *category_ids;
   unsigned char *is_stuff;
-  conv c1, c2, c3, c4, l16, l32, s32, o32, l64, e64;
-  lin mem_proj, cls, m1, m2, m3, h0, att, comb, out;
-  const float *pos, *query, *word, *gru_wih, *gru_whh, *gru_bih, *gru_bhh;
+  conv c1, c2, c3, c4, l16, l32, s32, o32, l64, s64, e64;
+  lin mem_proj, mem32, cls, m1, m2, m3, h0, att, comb, out;
+  const float *pos, *pos32, *query, *word, *gru_wih, *gru_whh, *gru_bih, *gru_bhh;
   layer layers[LAYERS];
   norm dec_norm;
   lin gru_ih, gru_hh;
@@ -179,8 +180,9 @@ static cJSON *meta_array(const p2ci_safetensors *st, const char *path, const cha
 
 static int load_meta(p2c_refmodel *m, const char *path, p2c_error *err) {
   const char *fmt = p2ci_safetensors_meta(m->st, "format");
-  if (!fmt || strcmp(fmt, "p2c-refmodel-1") != 0)
-    return p2ci_error(err, P2C_ERR_VERSION, "%s: __metadata__.format is not p2c-refmodel-1", path);
+  if (!fmt || strcmp(fmt, "p2c-refmodel-2") != 0)
+    return p2ci_error(err, P2C_ERR_VERSION, "%s: __metadata__.format is %s%s%s, not p2c-refmodel-2",
+                      path, fmt ? "'" : "", fmt ? fmt : "missing", fmt ? "'" : "");
   int nv, nc, ns;
   cJSON *v = meta_array(m->st, path, "vocab", &nv, err);
   if (!v) return err ? err->code : P2C_ERR_SCHEMA;
@@ -265,11 +267,14 @@ P2C_API int p2c_refmodel_load(const char *path, p2c_refmodel **out, p2c_error *e
   m->c4 = get_conv(&L, "c4", 128, 128, 3, 1);
   m->mem_proj = get_lin(&L, "mem_proj", D, 128, 1);
   m->pos = get(&L, "pos", 2, T16, D, 0, 0);
+  m->mem32 = get_lin(&L, "mem32", D, 64, 1);
+  m->pos32 = get(&L, "pos32", 2, T32, D, 0, 0);
   m->l16 = get_conv(&L, "l16", 64, 128, 1, 1);
   m->l32 = get_conv(&L, "l32", 64, 64, 1, 1);
   m->s32 = get_conv(&L, "s32", 32, 64, 3, 1);
   m->o32 = get_conv(&L, "o32", EMB, 32, 1, 1);
   m->l64 = get_conv(&L, "l64", EMB, 32, 1, 1);
+  m->s64 = get_conv(&L, "s64", EMB, EMB, 3, 1);
   m->e64 = get_conv(&L, "e64", EMB, EMB, 1, 1);
   m->query = get(&L, "query", 2, NQ, D, 0, 0);
   for (int i = 0; i < LAYERS; i++) {
@@ -420,20 +425,22 @@ static void softmax(float *a, int n, const unsigned char *skip) {
 /* ---- the forward pass --------------------------------------------------------- */
 
 typedef struct work {
-  float *c1, *c2, *c3, *c4, *f16, *f32a, *f32, *t32, *f64, *emb;
-  float *col, *tok, *mem, *keys, *keys_t;          /* T16 x D each; keys reused for (Q + T16) x D */
-  float *q, *qn, *tmp, *tmp2, *ffn; /* query rows */
-  float *kbuf, *vbuf, *kt, *scores; /* scores: NQ x T16 */
-  float *cls, *masks, *emb16, *e, *h1;
+  float *c1, *c2, *c3, *c4, *f16, *f32a, *f32, *t32, *f64, *r64, *emb;
+  float *col, *tok, *mem, *keys, *keys_t; /* the caption's memory T16 x D; keys (Q + T16) x D */
+  float *tok32, *mem32;                   /* the decoder's memory T32 x D */
+  float *q, *qn, *tmp, *tmp2, *ffn;       /* query rows */
+  float *kbuf, *vbuf, *kt, *scores;       /* up to T32 rows; scores: NQ x T32 */
+  float *cls, *masks, *emb32, *e, *h1;
   unsigned char *block;
   float g[D];
 } work;
 
 static void work_free(work *w) {
-  float **f[] = {&w->c1,  &w->c2,  &w->c3,   &w->c4,   &w->f16,    &w->f32a, &w->f32,
-                 &w->t32, &w->f64, &w->emb,  &w->tok,  &w->mem,    &w->keys, &w->keys_t, &w->q,
-                 &w->qn,  &w->tmp, &w->tmp2, &w->ffn, &w->col,  &w->kbuf,   &w->vbuf, &w->kt, &w->scores,
-                 &w->cls, &w->masks, &w->emb16, &w->e,  &w->h1};
+  float **f[] = {&w->c1,    &w->c2,     &w->c3,    &w->c4,     &w->f16,   &w->f32a, &w->f32,
+                 &w->t32,   &w->f64,    &w->r64,   &w->emb,    &w->tok,   &w->mem,  &w->keys,
+                 &w->keys_t, &w->tok32, &w->mem32, &w->q,      &w->qn,    &w->tmp,  &w->tmp2,
+                 &w->ffn,   &w->col,    &w->kbuf,  &w->vbuf,   &w->kt,    &w->scores, &w->cls,
+                 &w->masks, &w->emb32,  &w->e,     &w->h1};
   for (size_t i = 0; i < sizeof f / sizeof *f; i++) free(*f[i]);
   free(w->block);
 }
@@ -443,14 +450,16 @@ static int work_init(work *w, int nc) {
 #define A(p, n) (w->p = p2ci_malloc_array((size_t)(n), sizeof(float)))
   int ok = A(c1, 32 * IMG * IMG) && A(c2, 64 * 32 * 32) && A(c3, 128 * 256) && A(c4, 128 * 256) &&
            A(f16, 64 * 256) && A(f32a, 64 * 32 * 32) && A(f32, 32 * 32 * 32) &&
-           A(t32, EMB * 32 * 32) && A(f64, EMB * IMG * IMG) && A(emb, EMB * IMG * IMG) &&
-           A(col, 576 * 32 * 32) && /* the largest im2col: s32 */
-           A(tok, T16 * 128) && A(mem, T16 * D) && A(keys, (NQ + T16) * D) && A(keys_t, (NQ + T16) * D) && A(q, NQ * D) &&
+           A(t32, EMB * 32 * 32) && A(f64, EMB * IMG * IMG) && A(r64, EMB * IMG * IMG) &&
+           A(emb, EMB * IMG * IMG) && A(col, EMB * 9 * IMG * IMG) && /* the largest im2col: s64 */
+           A(tok, T16 * 128) && A(mem, T16 * D) && A(keys, (NQ + T16) * D) &&
+           A(keys_t, (NQ + T16) * D) && A(tok32, T32 * 64) && A(mem32, T32 * D) && A(q, NQ * D) &&
            A(qn, NQ * D) && A(tmp, NQ * D) && A(tmp2, NQ * D) && A(ffn, NQ * FFN) &&
-           A(kbuf, T16 * D) && A(vbuf, T16 * D) && A(kt, T16 * D) && A(scores, NQ * T16) && A(cls, NQ * (nc + 1)) &&
-           A(masks, NQ * IMG * IMG) && A(emb16, EMB * T16) && A(e, NQ * EMB) && A(h1, NQ * D);
+           A(kbuf, T32 * D) && A(vbuf, T32 * D) && A(kt, T32 * D) && A(scores, NQ * T32) &&
+           A(cls, NQ * (nc + 1)) && A(masks, NQ * IMG * IMG) && A(emb32, EMB * T32) &&
+           A(e, NQ * EMB) && A(h1, NQ * D);
 #undef A
-  w->block = malloc((size_t)NQ * T16);
+  w->block = malloc((size_t)NQ * T32);
   if (!ok || !w->block) {
     work_free(w);
     return P2C_ERR_NOMEM;
@@ -475,11 +484,22 @@ static void encode(const p2c_refmodel *m, const uint8_t *rgb, work *w) {
   conv2d(&m->l32, w->c2, 32, 32, w->f32a, w->col, 0);
   add_up2(w->f32a, w->f16, 64, 16, 16);
   relu(w->f32a, 64 * 32 * 32);
+  /* the decoder's memory: (memory upsampled + mem32(f32a)) + pos32 */
+  for (int t = 0; t < T32; t++)
+    for (int c = 0; c < 64; c++) w->tok32[t * 64 + c] = w->f32a[c * T32 + t];
+  linear(&m->mem32, w->tok32, T32, w->mem32);
+  for (int t = 0; t < T32; t++) {
+    const float *up = w->mem + ((t / 32 / 2) * 16 + t % 32 / 2) * D;
+    float *row = w->mem32 + (size_t)t * D;
+    for (int i = 0; i < D; i++) row[i] = (up[i] + row[i]) + m->pos32[(size_t)t * D + i];
+  }
   conv2d(&m->s32, w->f32a, 32, 32, w->f32, w->col, 1);
   conv2d(&m->o32, w->f32, 32, 32, w->t32, w->col, 0);
   conv2d(&m->l64, w->c1, IMG, IMG, w->f64, w->col, 0);
   add_up2(w->f64, w->t32, EMB, 32, 32);
   relu(w->f64, EMB * IMG * IMG);
+  conv2d(&m->s64, w->f64, IMG, IMG, w->r64, w->col, 1);
+  for (int i = 0; i < EMB * IMG * IMG; i++) w->f64[i] += w->r64[i];
   conv2d(&m->e64, w->f64, IMG, IMG, w->emb, w->col, 0);
 }
 
@@ -528,32 +548,32 @@ static void add_norm(const norm *n, float *q, const float *y) {
 static void segment(const p2c_refmodel *m, const uint8_t *rgb, work *w) {
   encode(m, rgb, w);
   for (int c = 0; c < EMB; c++)
-    for (int t = 0; t < T16; t++) {
-      int ty = t / 16, tx = t % 16;
+    for (int t = 0; t < T32; t++) {
+      int ty = t / 32, tx = t % 32;
       float s = 0.0f;
-      for (int dy = 0; dy < 4; dy++)
-        for (int dx = 0; dx < 4; dx++) s += w->emb[(size_t)c * IMG * IMG + (ty * 4 + dy) * IMG + tx * 4 + dx];
-      w->emb16[c * T16 + t] = s / 16.0f;
+      for (int dy = 0; dy < 2; dy++)
+        for (int dx = 0; dx < 2; dx++) s += w->emb[(size_t)c * IMG * IMG + (ty * 2 + dy) * IMG + tx * 2 + dx];
+      w->emb32[c * T32 + t] = s / 4.0f;
     }
   memcpy(w->q, m->query, sizeof(float) * NQ * D);
   for (int l = 0; l < LAYERS; l++) {
     const layer *ly = &m->layers[l];
     heads(m, w, 0);
     /* masked attention: a memory token is blocked when the query's mask logit
-     * on the 4x4-averaged pixel embedding there is negative; a query blocked
+     * on the 2x2-averaged pixel embedding there is negative; a query blocked
      * everywhere is not blocked at all */
-    p2ci_gemm(NQ, T16, EMB, w->e, EMB, w->emb16, T16, w->scores, T16, NULL, 0);
+    p2ci_gemm(NQ, T32, EMB, w->e, EMB, w->emb32, T32, w->scores, T32, NULL, 0);
     for (int q = 0; q < NQ; q++) {
-      unsigned char *b = w->block + q * T16;
+      unsigned char *b = w->block + q * T32;
       int all = 1;
-      for (int t = 0; t < T16; t++) {
-        b[t] = w->scores[q * T16 + t] < 0.0f;
+      for (int t = 0; t < T32; t++) {
+        b[t] = w->scores[q * T32 + t] < 0.0f;
         all &= b[t];
       }
-      if (all) memset(b, 0, T16);
+      if (all) memset(b, 0, T32);
     }
     float *y = w->ffn; /* NQ x D fits in NQ x FFN */
-    attention(&ly->cross, w->q, NQ, w->mem, T16, w->block, w, y);
+    attention(&ly->cross, w->q, NQ, w->mem32, T32, w->block, w, y);
     add_norm(&ly->n1, w->q, y);
     attention(&ly->self_, w->q, NQ, w->q, NQ, NULL, w, w->tmp);
     add_norm(&ly->n2, w->q, w->tmp);

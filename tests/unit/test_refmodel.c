@@ -150,7 +150,7 @@ START_TEST(forward_matches_pytorch)
         max_abs = fmax(max_abs, fabs(b));
       }
   }
-  printf("refmodel forward vs PyTorch: %zu logits, max abs diff %.3g (largest |logit| %.3g)\n", n,
+  printf("refmodel forward vs PyTorch (float64): %zu logits, max abs diff %.3g (largest |logit| %.3g)\n", n,
          max_diff, max_abs);
   ck_assert_msg(max_diff <= 1e-4, "max abs diff %g", max_diff);
   free(want);
