@@ -49,42 +49,43 @@ typedef int v16i __attribute__((vector_size(64)));
 #endif
 #endif
 
-int p2ci_gemm_variant(int avx, int m, int n, int k, const float *a, size_t lda, const float *b,
-                      size_t ldb, float *c, size_t ldc, const float *bias, int flags) {
-  if (avx == 2) {
-#ifdef HAVE_AVX512_VARIANT
-    if (!__builtin_cpu_supports("avx512f")) return -1;
-    gemm_v16(m, n, k, a, lda, b, ldb, c, ldc, bias, flags);
-    return 0;
-#else
-    return -1;
-#endif
-  }
-  if (avx) {
+typedef void gemm_fn(int m, int n, int k, const float *a, size_t lda, const float *b, size_t ldb,
+                     float *c, size_t ldc, const float *bias, int flags);
+
+/* The variant of that level, or NULL when it is not built or the CPU lacks it. */
+static gemm_fn *variant(int level) {
+  switch (level) {
+    case 0: return gemm_v4;
 #ifdef HAVE_AVX_VARIANT
-    if (!__builtin_cpu_supports("avx")) return -1;
-    gemm_v8(m, n, k, a, lda, b, ldb, c, ldc, bias, flags);
-    return 0;
-#else
-    return -1;
+    case 1: return __builtin_cpu_supports("avx") ? gemm_v8 : NULL;
 #endif
+#ifdef HAVE_AVX512_VARIANT
+    case 2: return __builtin_cpu_supports("avx512f") ? gemm_v16 : NULL;
+#endif
+    default: return NULL;
   }
-  gemm_v4(m, n, k, a, lda, b, ldb, c, ldc, bias, flags);
+}
+
+int p2ci_gemm_variant(int level, int m, int n, int k, const float *a, size_t lda, const float *b,
+                      size_t ldb, float *c, size_t ldc, const float *bias, int flags) {
+  gemm_fn *f = variant(level);
+  if (!f) return -1;
+  f(m, n, k, a, lda, b, ldb, c, ldc, bias, flags);
   return 0;
 }
 
 void p2ci_gemm(int m, int n, int k, const float *a, size_t lda, const float *b, size_t ldb,
                float *c, size_t ldc, const float *bias, int flags) {
-  if (p2ci_gemm_variant(2, m, n, k, a, lda, b, ldb, c, ldc, bias, flags) != 0 &&
-      p2ci_gemm_variant(1, m, n, k, a, lda, b, ldb, c, ldc, bias, flags) != 0)
-    p2ci_gemm_variant(0, m, n, k, a, lda, b, ldb, c, ldc, bias, flags);
+  gemm_fn *f = NULL;
+  for (int level = 2; !f; level--) f = variant(level); /* the widest there is */
+  f(m, n, k, a, lda, b, ldb, c, ldc, bias, flags);
 }
 
 #else
 
-int p2ci_gemm_variant(int avx, int m, int n, int k, const float *a, size_t lda, const float *b,
+int p2ci_gemm_variant(int level, int m, int n, int k, const float *a, size_t lda, const float *b,
                       size_t ldb, float *c, size_t ldc, const float *bias, int flags) {
-  if (avx) return -1;
+  if (level) return -1;
   p2ci_gemm(m, n, k, a, lda, b, ldb, c, ldc, bias, flags);
   return 0;
 }

@@ -18,10 +18,10 @@ enum {
  * outputs are the same bytes with any instruction set as from the plain loop. */
 void p2ci_gemm(int m, int n, int k, const float *a, size_t lda, const float *b, size_t ldb,
                float *c, size_t ldc, const float *bias, int flags);
-/* One variant of it, for tests: avx 0 is the 4-wide one, 1 the AVX one, 2
+/* One variant of it, for tests: level 0 is the 4-wide one, 1 the AVX one, 2
  * the AVX-512 one;
  * -1 (and c untouched) when that variant is not built or the CPU lacks it. */
-int p2ci_gemm_variant(int avx, int m, int n, int k, const float *a, size_t lda, const float *b,
+int p2ci_gemm_variant(int level, int m, int n, int k, const float *a, size_t lda, const float *b,
                       size_t ldb, float *c, size_t ldc, const float *bias, int flags);
 
 #endif
