@@ -1132,7 +1132,9 @@ typedef struct p2c_refmodel_segment {
 } p2c_refmodel_segment;
 
 /* Read and check a weights file (untrusted input: every size and offset is
- * bounds-checked; only F32 tensors). Caller frees with p2c_refmodel_free. The
+ * bounds-checked; only F32 tensors). A file of another architecture
+ * (__metadata__.format other than "p2c-refmodel-2", e.g. the first
+ * release's "p2c-refmodel-1") gives P2C_ERR_VERSION. Caller frees with p2c_refmodel_free. The
  * model is read-only afterwards: any number of threads may call
  * p2c_refmodel_predict / p2c_refmodel_forward on it at once. */
 P2C_API int p2c_refmodel_load(const char *path, p2c_refmodel **out, p2c_error *err);

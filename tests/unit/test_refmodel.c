@@ -89,6 +89,12 @@ START_TEST(safetensors_rejects_malformed_files)
   p2c_refmodel *m = NULL;
   ck_assert_int_eq(p2c_refmodel_load(p, &m, &err), P2C_ERR_VERSION);
   ck_assert_ptr_null(m);
+  /* weights of the first architecture (16x16 decoder memory) name their format */
+  write_st(p, "{\"__metadata__\":{\"format\":\"p2c-refmodel-1\"},"
+              "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", d, 8);
+  ck_assert_int_eq(p2c_refmodel_load(p, &m, &err), P2C_ERR_VERSION);
+  ck_assert_ptr_null(m);
+  ck_assert_msg(strstr(err.message, "is 'p2c-refmodel-1', not p2c-refmodel-2"), "%s", err.message);
   p2c_refmodel_free(NULL);
 }
 END_TEST
