@@ -384,6 +384,13 @@ static void conv2d(const conv *c, const float *in, int h, int w, float *out, flo
             P2CI_GEMM_ROW_BIAS | (relu ? P2CI_GEMM_RELU : 0));
 }
 
+/* dst (cols x rows) = src (rows x cols) transposed: channel planes to
+ * token rows and back. */
+static void transpose_rows(const float *src, int rows, int cols, float *dst) {
+  for (int r = 0; r < rows; r++)
+    for (int c = 0; c < cols; c++) dst[(size_t)c * rows + r] = src[(size_t)r * cols + c];
+}
+
 static void relu(float *x, size_t n) {
   for (size_t i = 0; i < n; i++) x[i] = x[i] > 0.0f ? x[i] : 0.0f; /* NaN and -0 give +0 */
 }
@@ -476,8 +483,7 @@ static void encode(const p2c_refmodel *m, const uint8_t *rgb, work *w) {
   conv2d(&m->c2, w->c1, IMG, IMG, w->c2, w->col, 1);
   conv2d(&m->c3, w->c2, 32, 32, w->c3, w->col, 1);
   conv2d(&m->c4, w->c3, 16, 16, w->c4, w->col, 1);
-  for (int t = 0; t < T16; t++)
-    for (int c = 0; c < 128; c++) w->tok[t * 128 + c] = w->c4[c * T16 + t];
+  transpose_rows(w->c4, 128, T16, w->tok);
   linear(&m->mem_proj, w->tok, T16, w->mem);
   for (int i = 0; i < T16 * D; i++) w->mem[i] += m->pos[i];
   conv2d(&m->l16, w->c4, 16, 16, w->f16, w->col, 0);
@@ -485,8 +491,7 @@ static void encode(const p2c_refmodel *m, const uint8_t *rgb, work *w) {
   add_up2(w->f32a, w->f16, 64, 16, 16);
   relu(w->f32a, 64 * 32 * 32);
   /* the decoder's memory: (memory upsampled + mem32(f32a)) + pos32 */
-  for (int t = 0; t < T32; t++)
-    for (int c = 0; c < 64; c++) w->tok32[t * 64 + c] = w->f32a[c * T32 + t];
+  transpose_rows(w->f32a, 64, T32, w->tok32);
   linear(&m->mem32, w->tok32, T32, w->mem32);
   for (int t = 0; t < T32; t++) {
     const float *up = w->mem + ((t / 32 / 2) * 16 + t % 32 / 2) * D;
@@ -521,8 +526,7 @@ static void attention(const attn *a, const float *x, int nq, const float *mem, i
   linear(&a->q, x, nq, qb);
   linear(&a->k, mem, nt, w->kbuf);
   linear(&a->v, mem, nt, w->vbuf);
-  for (int t = 0; t < nt; t++)
-    for (int i = 0; i < D; i++) w->kt[(size_t)i * nt + t] = w->kbuf[(size_t)t * D + i];
+  transpose_rows(w->kbuf, nt, D, w->kt);
   float *ctx = w->h1;
   const float scale = sqrtf((float)DH);
   for (int h = 0; h < HEADS; h++) {
@@ -819,8 +823,7 @@ P2C_API int p2c_refmodel_predict(const p2c_refmodel *m, const uint8_t *rgb, int 
   }
   memcpy(w.keys, w.qn, sizeof(float) * NQ * D);
   memcpy(w.keys + NQ * D, w.mem, sizeof(float) * T16 * D);
-  for (int k = 0; k < NQ + T16; k++)
-    for (int i = 0; i < D; i++) w.keys_t[(size_t)i * (NQ + T16) + k] = w.keys[(size_t)k * D + i];
+  transpose_rows(w.keys, NQ + T16, D, w.keys_t);
   int qs[NQ];
   for (size_t s = 0; s < r->n; s++) qs[s] = r->seg[s].query;
   if (r->n > 0 && captions(m, &w, qs, (int)r->n, r->captions))
