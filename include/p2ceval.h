@@ -882,7 +882,7 @@ P2C_API int p2c_pq_compute_instances(const p2c_dataset *gt, const p2c_instances 
  * on every non-void pixel (a prediction has no void: it covers the ground
  * truth's void pixels with the segment drawn there, and predicts a crowd as
  * one plain segment). */
-#define P2C_SYNTH_OPTIONS_VERSION 1
+#define P2C_SYNTH_OPTIONS_VERSION 2
 typedef struct p2c_synth_options {
   unsigned version;        /* P2C_SYNTH_OPTIONS_VERSION */
   int images;              /* number of images, 1..1000000 */
@@ -908,13 +908,19 @@ typedef struct p2c_synth_options {
   double p_caption_empty;     /* "" */
   /* execution */
   int threads; /* 0: one per online CPU (at most P2C_SYNTH_MAX_THREADS); the output does not depend on it */
+  /* version 2 */
+  int caption_draw; /* 0: the captions of seed; k in 1..1000000: the captions drawn
+                     * again (stream k) for the same scenes: same images, same GT and
+                     * predicted masks, other wording; measures how far a caption metric
+                     * can go on these scenes */
 } p2c_synth_options;
 #define P2C_SYNTH_MAX_THREADS 64
 #define P2C_SYNTH_OPTIONS_INIT                                                              \
   {P2C_SYNTH_OPTIONS_VERSION, 8, 128, 96, 1, 0, 1, 3, 2, 6, 0.08, 0.3, 0.3, 0.1, 0.15, 0.15, \
-   0.15, 0.08, 4, 6, 2, 0.3, 0.5, 0.15, 0.02, 0}
+   0.15, 0.08, 4, 6, 2, 0.3, 0.5, 0.15, 0.02, 0, 0}
 
-/* Generate the data set described by opts (NULL: the defaults) into out_dir,
+/* Generate the data set described by opts (NULL: the defaults; a version 1
+ * struct, which ends at threads, means caption_draw 0) into out_dir,
  * creating it and its sub-folders as needed. Every file is written to a
  * temporary name and renamed into place; the JSON files are written last, so
  * an interrupted run leaves no gt.json or pred.json. On failure err names the

@@ -12,6 +12,7 @@ static void usage(FILE *out)
   fprintf(out,
           "usage: p2c-synth --out DIR [--images N] [--width W] [--height H] [--seed S] [--rgb]\n"
           "                 [--perfect] [--no-manifest] [--png-level L] [--threads T]\n"
+          "                 [--caption-draw K]\n"
           "\n"
           "Writes DIR/gt.json, DIR/gt/, DIR/pred.json, DIR/pred/, DIR/manifest.json\n"
           "(and DIR/images/ with --rgb). The same arguments give the same bytes.\n"
@@ -26,6 +27,8 @@ static void usage(FILE *out)
           "  --no-manifest   do not write DIR/manifest.json\n"
           "  --png-level L   zlib level of the PNGs, 0..9 (default 3)\n"
           "  --threads T     worker threads (default 0: one per CPU); same output for any T\n"
+          "  --caption-draw K  0 (default): the captions of --seed; 1..1000000: another\n"
+          "                  draw of the captions of the same scenes (same images and masks)\n"
           "\n"
           "See docs/synth.md for what the scenes, captions and perturbations are.\n");
 }
@@ -68,6 +71,7 @@ int main(int argc, char **argv)
       P2C_CLI_INT("--height", &o.height, 16, 8192),
       P2C_CLI_INT("--png-level", &o.png_level, 0, 9),
       P2C_CLI_INT("--threads", &o.threads, 0, P2C_SYNTH_MAX_THREADS),
+      P2C_CLI_INT("--caption-draw", &o.caption_draw, 0, 1000000),
       P2C_CLI_CALL("--seed", &o.seed, parse_seed),
       P2C_CLI_END,
   };

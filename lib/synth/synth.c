@@ -1,6 +1,7 @@
 /* p2c_synth_write: scenes -> id PNGs, RGB PNGs, gt.json, pred.json, manifest.json. */
 #include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,9 @@ static int check_options(const p2c_synth_options *o, p2c_error *err)
 {
 #define BAD(...) p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c-synth: " __VA_ARGS__)
   if (o->version != P2C_SYNTH_OPTIONS_VERSION)
-    return BAD("options version %u, expected %u", o->version, (unsigned)P2C_SYNTH_OPTIONS_VERSION);
+    return BAD("options version %u, expected 1..%u", o->version, (unsigned)P2C_SYNTH_OPTIONS_VERSION);
+  if (o->caption_draw < 0 || o->caption_draw > 1000000)
+    return BAD("caption_draw must be 0..1000000, not %d", o->caption_draw);
   if (o->images < 1 || o->images > 1000000) return BAD("images must be 1..1000000, not %d", o->images);
   if (o->width < 16 || o->width > 8192 || o->height < 16 || o->height > 8192)
     return BAD("width and height must be 16..8192, not %dx%d", o->width, o->height);
@@ -118,6 +121,7 @@ static void write_info(p2ci_sb *b, const p2c_synth_options *o)
                  "\"width\": %d, \"height\": %d, \"rgb\": %d, \"things_min\": %d, \"things_max\": %d",
                  SYNTH_FORMAT, (unsigned long long)o->seed, o->images, o->width, o->height,
                  o->rgb ? 1 : 0, o->things_min, o->things_max);
+  if (o->caption_draw) p2ci_sb_printf(b, ", \"caption_draw\": %d", o->caption_draw);
   const struct {
     const char *name;
     double v;
@@ -285,7 +289,7 @@ static int one_image(synth_worker *w, int index, image_out *out)
   /* Things hidden almost entirely make poor examples: drop them and repaint. */
   int64_t min_area = (int64_t)o->width * o->height / 4000;
   if (p2ci_scene_drop_small(w->gt, min_area < 12 ? 12 : min_area)) p2ci_scene_render(w->gt, w->rgb, 1);
-  p2ci_rng_seed(&r, o->seed, (uint64_t)index, STREAM_GT_TEXT);
+  p2ci_rng_seed(&r, o->seed, (uint64_t)index, STREAM_GT_TEXT | (uint64_t)o->caption_draw << 8);
   for (int i = 0; i < w->gt->nsegs; i++) {
     if (w->gt->segs[i].area == 0) continue;
     if (!(w->gt->segs[i].text = p2ci_describe(w->gt, i, &r)))
@@ -392,8 +396,14 @@ static int default_threads(void)
 
 P2C_API int p2c_synth_write(const char *out_dir, const p2c_synth_options *opts, p2c_error *err)
 {
-  p2c_synth_options defaults = P2C_SYNTH_OPTIONS_INIT;
+  p2c_synth_options defaults = P2C_SYNTH_OPTIONS_INIT, v1;
   const p2c_synth_options *o = opts ? opts : &defaults;
+  if (opts && opts->version == 1) { /* a version 1 struct ends before caption_draw */
+    v1 = defaults;
+    memcpy(&v1, opts, offsetof(p2c_synth_options, caption_draw));
+    v1.version = P2C_SYNTH_OPTIONS_VERSION;
+    o = &v1;
+  }
   if (!out_dir || !*out_dir) return p2ci_error(err, P2C_ERR_INVALID_ARG, "p2c-synth: no output folder");
   int rc = check_options(o, err);
   if (rc) return rc;

@@ -200,6 +200,54 @@ START_TEST(images_are_independent_of_the_count)
 }
 END_TEST
 
+/* Another caption draw: the same pixels everywhere, the same segments, other
+ * wording for most of them; a version 1 options struct (no caption_draw field)
+ * gives draw 0. */
+START_TEST(caption_draw_changes_only_the_wording)
+{
+  p2c_synth_options o = small_options(42, 6);
+  o.rgb = 1;
+  char *a = generate(&o);
+  o.caption_draw = 3;
+  char *b = generate(&o);
+  ck_assert(trees_equal(a, b, "gt"));
+  ck_assert(trees_equal(a, b, "pred"));
+  ck_assert(trees_equal(a, b, "images"));
+  cJSON *ga = load_json(a, "gt.json"), *gb = load_json(b, "gt.json");
+  ck_assert_int_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(gb, "info"), "caption_draw")->valueint, 3);
+  ck_assert_ptr_null(cJSON_GetObjectItem(cJSON_GetObjectItem(ga, "info"), "caption_draw"));
+  const cJSON *x, *y = cJSON_GetObjectItem(gb, "annotations")->child;
+  int segments = 0, reworded = 0;
+  cJSON_ArrayForEach(x, cJSON_GetObjectItem(ga, "annotations")) {
+    const cJSON *s, *t = cJSON_GetObjectItem(y, "segments_info")->child;
+    cJSON_ArrayForEach(s, cJSON_GetObjectItem(x, "segments_info")) {
+      ck_assert_ptr_nonnull(t);
+      ck_assert_double_eq(cJSON_GetObjectItem(s, "id")->valuedouble, cJSON_GetObjectItem(t, "id")->valuedouble);
+      ck_assert_int_eq(cJSON_GetObjectItem(s, "category_id")->valueint, cJSON_GetObjectItem(t, "category_id")->valueint);
+      ck_assert_int_eq(cJSON_GetObjectItem(s, "area")->valueint, cJSON_GetObjectItem(t, "area")->valueint);
+      segments++;
+      reworded += strcmp(cJSON_GetObjectItem(s, "description")->valuestring,
+                         cJSON_GetObjectItem(t, "description")->valuestring) != 0;
+      t = t->next;
+    }
+    ck_assert_ptr_null(t);
+    y = y->next;
+  }
+  ck_assert_int_ge(segments, 20);
+  ck_assert_int_ge(reworded, segments / 2);
+  cJSON_Delete(ga);
+  cJSON_Delete(gb);
+  remove_dir(b);
+  o.version = 1; /* caption_draw (3) lies beyond a version 1 struct: not read */
+  b = generate(&o);
+  o.version = P2C_SYNTH_OPTIONS_VERSION;
+  o.caption_draw = 0;
+  char *c = generate(&o);
+  assert_same_output(b, c, "between a version 1 struct and caption_draw 0");
+  remove_dir(a);
+}
+END_TEST
+
 /* ---- the JSON says what the PNGs hold -------------------------------------- */
 
 static void check_consistent(const char *dir, const char *json, const char *sub, int pred)
@@ -673,6 +721,10 @@ START_TEST(bad_options_are_rejected_with_a_message)
   o.version = 99;
   ck_assert_int_eq(p2c_synth_write("/tmp/unused", &o, &e), P2C_ERR_INVALID_ARG);
   o = small_options(1, 1);
+  o.caption_draw = -1;
+  ck_assert_int_eq(p2c_synth_write("/tmp/unused", &o, &e), P2C_ERR_INVALID_ARG);
+  ck_assert_ptr_nonnull(strstr(e.message, "caption_draw"));
+  o = small_options(1, 1);
   o.threads = -1;
   ck_assert_int_eq(p2c_synth_write("/tmp/unused", &o, &e), P2C_ERR_INVALID_ARG);
   ck_assert_ptr_nonnull(strstr(e.message, "threads"));
@@ -762,6 +814,7 @@ static Suite *suite(void)
   tcase_add_test(t, thread_count_does_not_change_output);
   tcase_add_test(t, different_seed_different_data);
   tcase_add_test(t, images_are_independent_of_the_count);
+  tcase_add_test(t, caption_draw_changes_only_the_wording);
   tcase_add_test(t, png_ids_areas_and_boxes_match_the_json);
   tcase_add_test(t, ground_truth_has_things_stuff_void_and_crowds);
   tcase_add_test(t, output_passes_validation);
