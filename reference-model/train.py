@@ -51,14 +51,13 @@ def encode_caption(words, vocab_index):
     return ids
 
 
-POINTS = 1024
-
-
-def losses(model, img, tgts, caps, num_classes):
+def losses(model, img, tgts, caps, num_classes, points=1024):
     outs, emb, qn, mem = model.segment(img)
     B, Q = img.shape[0], qn.shape[1]
-    # mask losses on POINTS random pixels per batch (Mask2Former samples points too)
-    pts = torch.randperm(emb.shape[-1] * emb.shape[-2])[:POINTS]
+    # mask losses on `points` random pixels per batch (Mask2Former samples points
+    # too); 0: every pixel
+    hw = emb.shape[-1] * emb.shape[-2]
+    pts = torch.randperm(hw)[:points] if 0 < points < hw else torch.arange(hw)
     embp = emb.flatten(2)[:, :, pts]                                  # B,EMB,P
     tgts = [[(c, m.flatten()[pts], d) for c, m, d in t] for t in tgts]
     final_logits, final_e = outs[-1]
@@ -192,6 +191,8 @@ def main():
     ap.add_argument("--resume", help="start from this checkpoint's weights (a fresh optimizer)")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N training images")
     ap.add_argument("--val-limit", type=int, default=200)
+    ap.add_argument("--points", type=int, default=1024,
+                    help="pixels per batch for the mask losses (0: every pixel)")
     ap.add_argument("--write-val", action="store_true",
                     help="also write the held-out predictions to RUN/val-pred/ (pred.json + PNGs)")
     args = ap.parse_args()
@@ -257,7 +258,8 @@ def main():
         for i in range(steps_per_epoch):
             idx = order[step * args.batch:(step + 1) * args.batch]
             img = torch.from_numpy(images[idx])
-            loss, parts = losses(model, img, [tm[j] for j in idx], [caps[j] for j in idx], len(cats))
+            loss, parts = losses(model, img, [tm[j] for j in idx], [caps[j] for j in idx], len(cats),
+                                 args.points)
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
