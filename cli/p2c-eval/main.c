@@ -45,7 +45,8 @@ static void usage(FILE *out)
           "       p2c-eval --version | --help\n\ncommands:\n");
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].summary);
-  fprintf(out, "\nRun 'p2c-eval COMMAND --help' for a command's options.\n");
+  fprintf(out, "\nRun 'p2c-eval GT.json PRED.json --help' for the evaluation's options (--json,\n"
+               "--protocol, --per-segment, ...) and 'p2c-eval COMMAND --help' for a command's.\n");
 }
 
 int main(int argc, char **argv)
