@@ -534,36 +534,74 @@ static void emit_attr(ctx *c, sent *s, group a, int32_t attr)
 }
 
 /* Multi-word prepositions SPICE collapses into one relation name. */
-static size_t multiword_prep(ctx *c, size_t i, int32_t *name)
+static const char *const MULTIWORD_PREPS[][4] = {
+    {"in", "front", "of", NULL}, {"on", "top", "of", NULL},  {"next", "to", NULL, NULL},    {"close", "to", NULL, NULL},
+    {"in", "between", NULL, NULL}, {"out", "of", NULL, NULL}, {"on", "side", "of", NULL},    {"along", "side", NULL, NULL},
+    {"because", "of", NULL, NULL}, {"ahead", "of", NULL, NULL}, {"away", "from", NULL, NULL}, {"up", "to", NULL, NULL},
+    {"instead", "of", NULL, NULL}, {"inside", "of", NULL, NULL}, {"outside", "of", NULL, NULL}};
+
+/* The number of words of the multi-word preposition at i (0: none); *m its
+ * index in MULTIWORD_PREPS. */
+static size_t multiword_len(const ctx *c, size_t i, size_t *m)
 {
-  static const char *const MW[][4] = {{"in", "front", "of", NULL},   {"on", "top", "of", NULL},
-                                      {"next", "to", NULL, NULL},     {"close", "to", NULL, NULL},
-                                      {"in", "between", NULL, NULL},  {"out", "of", NULL, NULL},
-                                      {"on", "side", "of", NULL},     {"along", "side", NULL, NULL},
-                                      {"because", "of", NULL, NULL},  {"ahead", "of", NULL, NULL},
-                                      {"away", "from", NULL, NULL},   {"up", "to", NULL, NULL},
-                                      {"instead", "of", NULL, NULL},  {"inside", "of", NULL, NULL},
-                                      {"outside", "of", NULL, NULL}};
-  for (size_t m = 0; m < sizeof MW / sizeof *MW; m++) {
+  for (*m = 0; *m < sizeof MULTIWORD_PREPS / sizeof *MULTIWORD_PREPS; (*m)++) {
+    const char *const *mw = MULTIWORD_PREPS[*m];
     size_t k = 0;
-    for (; k < 4 && MW[m][k]; k++) {
-      if (i + k >= c->n) break;
-      const char *w = p2ci_wnlex_word(c->x->lex, c->t[i + k].w);
-      if (strcmp(w, MW[m][k])) break;
-    }
-    if (k >= 2 && (k == 4 || !MW[m][k])) {
-      char buf[64];
-      buf[0] = '\0';
-      for (size_t q = 0; q < k; q++) {
-        if (q) strcat(buf, " ");
-        strcat(buf, MW[m][q]);
-      }
-      *name = p2ci_wnlex_intern(c->x->lex, buf, strlen(buf));
-      if (*name < 0) c->rc = P2C_ERR_NOMEM;
-      return k;
-    }
+    while (k < 4 && mw[k] && i + k < c->n && !strcmp(p2ci_wnlex_word(c->x->lex, c->t[i + k].w), mw[k])) k++;
+    if (k >= 2 && (k == 4 || !mw[k])) return k;
   }
   return 0;
+}
+
+/* The multi-word preposition at i: its length, and its name in *name. */
+static size_t multiword_prep(ctx *c, size_t i, int32_t *name)
+{
+  size_t m, k = multiword_len(c, i, &m);
+  if (!k) return 0;
+  char buf[64];
+  buf[0] = '\0';
+  for (size_t q = 0; q < k; q++) {
+    if (q) strcat(buf, " ");
+    strcat(buf, MULTIWORD_PREPS[m][q]);
+  }
+  *name = p2ci_wnlex_intern(c->x->lex, buf, strlen(buf));
+  if (*name < 0) c->rc = P2C_ERR_NOMEM;
+  return k;
+}
+
+/* The prepositions of [b, e) when it is a fragment without verb, conjunction
+ * or relative clause ("a group of people in a boat in the water"), else 0. */
+static size_t fragment_preps(const ctx *c, size_t b, size_t e)
+{
+  size_t count = 0;
+  for (size_t i = b; i < e; i++) {
+    switch (c->t[i].tag) {
+    case T_VERB:
+    case T_VBG:
+    case T_VBN:
+    case T_BE:
+    case T_HAVE:
+    case T_AUX:
+    case T_CONJ:
+    case T_WH:
+    case T_PUNCT:
+    case T_TO:
+      return 0;
+    default:
+      /* "young boy holding a frisbee in a field": a verb for SPICE's parser,
+       * though tagged as a noun here ("standing" it reads as a noun) */
+      if (in_list(c->x->nounish_ing + 1, c->x->ning - 1, c->t[i].w)) return 0;
+      break;
+    }
+    size_t m, k = multiword_len(c, i, &m);
+    if (k) {
+      count++;
+      i += k - 1;
+    } else if (c->t[i].tag == T_PREP && (c->t[i].w != c->x->w_of || !count)) {
+      count++; /* "in the middle of the water": a later "of" does not count */
+    }
+  }
+  return count;
 }
 
 /* Whether a finite verb ("shows", "is"; not "to show") comes in [i, e)
@@ -634,6 +672,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
   group prep_gov = {0, 0};
   int after_close_up = b > 0 && t[b - 1].np_head >= 2;
   int verbs_seen = 0;
+  size_t frag_preps = fragment_preps(c, b, e), preps_seen = 0;
   int finite_seen = 0; /* the sentence has had a finite verb: it is a clause, not a fragment */
   int last_pobj = 0;    /* the last noun group was a preposition's object */
   int dead = 0; /* inside a relative clause: no relations */
@@ -826,7 +865,19 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
           prep_gov = of_gov;
         for (size_t q = 0; q < prep_gov.count; q++)
           if (s->nps[prep_gov.first + q].quant) prep_gov.count = 0; /* quantifier: no "of" relation */
+        /* "holding a frisbee on top of a field", "a wagon with a surfboard
+         * on top of it": after a verb, or before a pronoun, SPICE's parser
+         * keeps "on top of" whole (tuple cache: 36 to 3); it splits it
+         * after the nouns of a caption without verb */
+        if (mw_inner == c->x->w_top && (verbs_seen || finite_seen || (i + 3 < e && t[i + 3].tag == T_PRON)))
+          mw_inner = -1;
+        /* "a group of people in a boat in the water": in a fragment without
+         * verb with three prepositions SPICE's parser hangs the later ones
+         * from the first noun, a quantifier noun included (tuple cache:
+         * 159 to 57), "of" excepted */
+        if (frag_preps >= 3 && preps_seen && name != c->x->w_of && s->nnp) prep_gov = (group){0, 1};
       }
+      preps_seen++;
       i += k ? k : 1;
       continue;
     }

@@ -188,6 +188,20 @@ START_TEST(exact_small_cases)
     {"a man is holding a surfboard and staring out into the ocean",
      "man;man|hold|surfboard;man|stare out into|ocean;ocean;surfboard"},
     {"a person riding an elephant and carrying gas cylinders", "cylinder|gas;elephant;person"},
+    /* after a verb "on top of" stays whole */
+    {"a cat is laying in an open suitcase on top of some clothes",
+     "cat;cat|lay in|suitcase;clothes;suitcase;suitcase|on top of|clothes;suitcase|open;top"},
+    {"a bed sitting underneath a painting on top of a hard wood floor",
+     "bed;floor|hard;floor|wood;painting;painting|on top of|floor;top"},
+    /* a fragment without verb with three prepositions: the later ones hang
+     * from the first noun, a quantifier noun included; a later "of" does not
+     * count */
+    {"a group of people in a boat in the water", "boat;group;group|in|boat;group|in|water;group|of|people;people;water"},
+    {"a couple of doughnuts on a napkin on a table",
+     "couple;couple|on|napkin;couple|on|table;doughnut;doughnut|a;napkin;table"},
+    {"a man with a jack hammer on the sidewalk next to a parking meter",
+     "hammer|jack;man;man|next to|meter;man|on|sidewalk;man|with|hammer;meter|parking;sidewalk"},
+    {"a dog on a boat in the middle of the water", "boat;boat|in|middle;dog;dog|on|boat;middle;middle|of|water;water"},
     {"", ""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
