@@ -668,6 +668,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
   size_t vpp_end = 0;  /* 1 + last np of the pending verb's prepositional object, 0 none */
   int after_be = 0, there = 0;
   int32_t prep = -1, mw_inner = -1, mw_first = -1;
+  int mw_of_first = 0; /* the split "of" part hangs from the first noun */
   int prep_target = 0; /* 1 noun (the last one), 2 verb, 3 copula, 4 there */
   group prep_gov = {0, 0};
   int after_close_up = b > 0 && t[b - 1].np_head >= 2;
@@ -761,7 +762,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
              * (X, on, top) and (X, of, Y) */
             for (size_t q = 0; q < prep_gov.count; q++)
               emit(c, 3, noun_lemma(c, s->nps[prep_gov.first + q].head), mw_first, mw_inner);
-            emit_rel(c, s, prep_gov, c->x->w_of, g);
+            emit_rel(c, s, mw_of_first ? (group){0, 1} : prep_gov, c->x->w_of, g);
           } else {
             emit_rel(c, s, prep_gov, prep, g);
             if (prep == c->x->w_of) {
@@ -815,8 +816,12 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       int32_t name = mw ? mw_name : t[i].w;
       size_t k = mw;
       mw_inner = -1;
+      /* "street sign on a pole in front of a building": in a fragment
+       * without verb "in front of" as the second preposition is split,
+       * (pole, in, front) and (sign, of, building) (tuple cache: 20 to 15) */
+      mw_of_first = k == 3 && t[i + 1].w == c->x->w_front && frag_preps == 2 && preps_seen == 1;
       if (k == 3 && i + 2 < e && t[i + 2].w == c->x->w_of && (t[i + 1].mask & P2CI_WN_NOUN) &&
-          (t[i + 1].w == c->x->w_top ||
+          (t[i + 1].w == c->x->w_top || mw_of_first ||
            (t[i + 1].w == c->x->w_front && last.count && last.first == 0 && t[b].tag != T_DET) ||
            (t[i + 1].w == c->x->w_front && dead))) {
         /* "on top of": SPICE keeps "top" as a noun and after a noun mostly

@@ -202,6 +202,12 @@ START_TEST(exact_small_cases)
     {"a man with a jack hammer on the sidewalk next to a parking meter",
      "hammer|jack;man;man|next to|meter;man|on|sidewalk;man|with|hammer;meter|parking;sidewalk"},
     {"a dog on a boat in the middle of the water", "boat;boat|in|middle;dog;dog|on|boat;middle;middle|of|water;water"},
+    /* in a fragment without verb, "in front of" as the second preposition
+     * splits, its "of" part hanging from the first noun */
+    {"street sign on a pole in front of a building",
+     "building;front;pole;pole|in|front;sign|of|building;sign|on|pole;sign|street"},
+    {"a group of people in front of a white building",
+     "building;building|white;front;group;group|of|building;group|of|people;people;people|in|front"},
     {"", ""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
