@@ -615,6 +615,20 @@ static int finite_verb_ahead(const tok *t, size_t i, size_t e)
   return 0;
 }
 
+/* Whether "N1 covered N2" (a past participle between two nouns) comes in
+ * [i, e) before the next conjunction, comma or relative word. */
+static int participle_between_nouns_ahead(const tok *t, size_t i, size_t e)
+{
+  int prep = 0; /* not the verb's own object: "riding a horse drawn carriage" */
+  for (size_t q = i; q + 1 < e; q++) {
+    if (t[q].tag == T_CONJ || t[q].tag == T_PUNCT || t[q].tag == T_WH) return 0;
+    if (t[q].tag == T_PREP) prep = 1;
+    if (prep && t[q].tag == T_VBN && t[q - 1].tag == T_NOUN && (t[q + 1].tag == T_NOUN || t[q + 1].tag == T_ADJ))
+      return 1;
+  }
+  return 0;
+}
+
 /* Interpret one sentence [b, e). */
 static void sentence(ctx *c, size_t b, size_t e, sent *s)
 {
@@ -669,6 +683,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
   int after_be = 0, there = 0;
   int32_t prep = -1, mw_inner = -1, mw_first = -1;
   int mw_of_first = 0; /* the split "of" part hangs from the first noun */
+  int subject_participle = 0; /* the pending participle's phrase is SPICE's subject of a later verb */
   int prep_target = 0; /* 1 noun (the last one), 2 verb, 3 copula, 4 there */
   group prep_gov = {0, 0};
   int after_close_up = b > 0 && t[b - 1].np_head >= 2;
@@ -841,7 +856,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       else if (pred_active && !pred_has_obj) prep_target = 2;
       else if (pred_active && pron_last) prep_target = 2;
       else if (pred_active && dobj_end && dobj_end == last.first + last.count && name != c->x->w_of &&
-               (!subj.count || dead || in_list(c->x->verb_preps, c->x->nverb_preps, name)))
+               (!subj.count || dead || subject_participle || in_list(c->x->verb_preps, c->x->nverb_preps, name)))
         /* "man riding a motorcycle down a road": a prepositional phrase after
          * the direct object of a verb without subject hangs from the verb
          * (no tuple), as do "down", "beside", "by" and "at" after any
@@ -882,6 +897,11 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
          * 159 to 57), "of" excepted */
         if (frag_preps >= 3 && preps_seen && name != c->x->w_of && s->nnp) prep_gov = (group){0, 1};
       }
+      /* "riding skis down a snow covered slope": no tuple from "down" before
+       * the participle's first noun (tuple cache: 7 of 7) */
+      if (subject_participle && prep_target == 2 && name == c->x->verb_preps[0] && i + 1 < e && np_at[i + 1 - b] &&
+          s->nps[np_at[i + 1 - b] - 1].end < e && t[s->nps[np_at[i + 1 - b] - 1].end].tag == T_VBN)
+        prep_target = 0;
       preps_seen++;
       i += k ? k : 1;
       continue;
@@ -945,6 +965,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
       if (pred_finite) finite_seen = 1;
       after_be = 0;
       pred_participle = tg != T_VERB;
+      subject_participle = 0;
       /* "black and white cat sitting on top of a tv": (cat, sit) and
        * (cat, on top of, tv) in the tuple cache (26 of 27 captions); with
        * "laying" the relation keeps the verb (8 of 9) */
@@ -962,6 +983,13 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
        * later the caption is a clause and the participle modifies its
        * subject (tuple cache) */
       if (singular_a && finite_verb_ahead(t, i + 1, e)) singular_a = 0;
+      /* "a man riding skis on top of a snow covered slope": SPICE's parser
+       * reads "covered" as the finite verb, the participle phrase as part of
+       * its subject (tuple cache: 21 to 8) */
+      if (singular_a && participle_between_nouns_ahead(t, i + 2, e)) {
+        singular_a = 0;
+        subject_participle = 1;
+      }
       if (vp_coord) {
         subj = vp_coord_subj ? verb_subj : (group){0, 0};
         pred_finite = 0;

@@ -208,6 +208,13 @@ START_TEST(exact_small_cases)
      "building;front;pole;pole|in|front;sign|of|building;sign|on|pole;sign|street"},
     {"a group of people in front of a white building",
      "building;building|white;front;group;group|of|building;group|of|people;people;people|in|front"},
+    /* "N1 covered N2" later in the caption is SPICE's finite verb: the
+     * opening participle phrase is its subject's modifier, with relations;
+     * "down" before N1 gives none */
+    {"a woman riding skis across a snow covered slope",
+     "ski;slope;snow;woman;woman|cover|slope;woman|ride across|snow;woman|ride|ski"},
+    {"a young girl riding skis down a snow covered slope",
+     "girl;girl|cover|slope;girl|ride|ski;girl|young;ski;slope;snow"},
     {"", ""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
