@@ -629,6 +629,18 @@ static int participle_between_nouns_ahead(const tok *t, size_t i, size_t e)
   return 0;
 }
 
+/* Whether a participle read as a noun comes in [b, e): "man holding",
+ * and "a zebra standing" but not "zebra standing" without article. */
+static int nounish_before(const ctx *c, size_t b, size_t e)
+{
+  const p2ci_sp_extractor *x = c->x;
+  for (size_t q = b; q < e; q++)
+    if (c->t[q].tag == T_NOUN && in_list(x->nounish_ing, x->ning, c->t[q].w) &&
+        (c->t[b].tag == T_DET || !in_list(x->nounish_ing, 2, c->t[q].w)))
+      return 1;
+  return 0;
+}
+
 /* Interpret one sentence [b, e). */
 static void sentence(ctx *c, size_t b, size_t e, sent *s)
 {
@@ -886,10 +898,12 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
         for (size_t q = 0; q < prep_gov.count; q++)
           if (s->nps[prep_gov.first + q].quant) prep_gov.count = 0; /* quantifier: no "of" relation */
         /* "holding a frisbee on top of a field", "a wagon with a surfboard
-         * on top of it": after a verb, or before a pronoun, SPICE's parser
-         * keeps "on top of" whole (tuple cache: 36 to 3); it splits it
-         * after the nouns of a caption without verb */
-        if (mw_inner == c->x->w_top && (verbs_seen || finite_seen || (i + 3 < e && t[i + 3].tag == T_PRON)))
+         * on top of it": after a verb (a participle read as a noun
+         * included), or before a pronoun, SPICE's parser keeps "on top of"
+         * whole (tuple cache: 47 to 3); it splits it after the nouns of a
+         * caption without verb */
+        if (mw_inner == c->x->w_top &&
+            (verbs_seen || finite_seen || nounish_before(c, b, i) || (i + 3 < e && t[i + 3].tag == T_PRON)))
           mw_inner = -1;
         /* "a group of people in a boat in the water": in a fragment without
          * verb with three prepositions SPICE's parser hangs the later ones

@@ -193,6 +193,8 @@ START_TEST(exact_small_cases)
      "cat;cat|lay in|suitcase;clothes;suitcase;suitcase|on top of|clothes;suitcase|open;top"},
     {"a bed sitting underneath a painting on top of a hard wood floor",
      "bed;floor|hard;floor|wood;painting;painting|on top of|floor;top"},
+    {"a man holding a white frisbee on top of a field",
+     "field;frisbee;frisbee|on top of|field;frisbee|white;holding|man;top"},
     /* a fragment without verb with three prepositions: the later ones hang
      * from the first noun, a quantifier noun included; a later "of" does not
      * count */
