@@ -476,11 +476,18 @@ static void np_attributes(ctx *c, const np *p)
   int plural = p2ci_poslex_plural(c->x->pl, t[p->head].w);
   /* "black and white cat sitting on ...": SPICE's parser keeps the second
    * adjective only, two times in three (tuple cache); before "laying" it
-   * keeps both (8 of 8), as it keeps that verb's name (sentence()) */
+   * keeps both (8 of 8), as it keeps that verb's name (sentence()), and so
+   * before a finite verb */
   size_t k0 = p->start;
-  if (p->start == 0 && p->head == 3 && t[0].tag == T_ADJ && t[1].tag == T_CONJ && t[2].tag == T_ADJ &&
-      p->head + 1 < c->n && t[p->head + 1].tag == T_VBG && t[p->head + 1].w != c->x->w_laying)
-    k0 = 2;
+  if (p->start == 0 && p->head == 3 && t[0].tag == T_ADJ && t[1].tag == T_CONJ && t[2].tag == T_ADJ) {
+    /* the same with a participle later, before any finite verb: "black
+     * and white photo of a train traveling down the tracks" (tuple cache) */
+    size_t q = p->head + 1;
+    while (q < c->n && t[q].tag != T_STOP && t[q].tag != T_VBG && t[q].tag != T_VBN && t[q].tag != T_BE &&
+           t[q].tag != T_VERB)
+      q++;
+    if (q < c->n && (t[q].tag == T_VBG || t[q].tag == T_VBN) && t[q].w != c->x->w_laying) k0 = 2;
+  }
   for (size_t k = k0; k < p->head; k++) {
     switch (t[k].tag) {
     case T_ADJ: {

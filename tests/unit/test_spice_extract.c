@@ -158,6 +158,9 @@ START_TEST(exact_small_cases)
      "desk;desk|with|laptop;desk|with|monitor;laptop;monitor|computer;monitor|multiple"},
     /* "X of Y P Z": P hangs from X only when X's phrase has no article */
     {"close up of a plate of food on a table", "food;food|on|table;plate;plate|of|food;table"},
+    /* so with a participle later, before any finite verb */
+    {"black and white photo of a train traveling down the tracks",
+     "photo;photo|of|train;photo|white;track;train;train|travel down|track"},
     /* before "laying" both coordinated adjectives stay */
     {"black and white cat laying on top of a bed", "bed;cat;cat|black;cat|lay on top of|bed;cat|white;top"},
     /* a past participle after "X of Y" modifies X */
