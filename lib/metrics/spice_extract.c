@@ -194,6 +194,17 @@ static int a_np_before(const p2ci_sp_extractor *x, const tok *t, size_t i)
   return 1;
 }
 
+/* Whether tokens from i are a noun phrase with a determiner that ends the
+ * sentence: "man holding a cell phone". */
+static int object_ends_sentence(const tok *t, size_t n, size_t i)
+{
+  if (i >= n || (t[i].tag != T_DET && t[i].tag != T_POSS)) return 0;
+  while (i < n && (t[i].tag == T_DET || t[i].tag == T_POSS || t[i].tag == T_NUM || t[i].tag == T_ADJ ||
+                   t[i].tag == T_NOUN))
+    i++;
+  return i >= n || t[i].tag == T_STOP;
+}
+
 /* Tag every token from its closed class, its WordNet parts of speech and the
  * tag of the previous token. */
 static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
@@ -337,7 +348,9 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
   /* "giraffe standing in the water": after a first noun introduced by "a"
    * or nothing, SPICE's parser reads standing, grazing, skiing, holding,
    * eating and playing as nouns (the head of a compound) in half the tuple
-   * cache or more; other participles (sitting, wearing, ...) stay verbs.
+   * cache or more, but not before an object ending the sentence ("man
+   * holding a cell phone": 2 of 19); other participles (sitting, wearing,
+   * ...) stay verbs.
    * Standing and grazing it reads so after any singular noun ("herd of
    * zebra standing": 234 of 256 in the cache). */
   for (size_t i = 1; i < n; i++) {
@@ -350,7 +363,8 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
         t[i].tag = T_NOUN;
         t[i].np_start = 1;
       }
-    } else if (st == 0 || (st == 1 && (t[0].w == x->w_a || t[0].w == x->w_an)) || always) {
+    } else if (always || ((st == 0 || (st == 1 && (t[0].w == x->w_a || t[0].w == x->w_an))) &&
+                          !object_ends_sentence(t, n, i + 1))) {
       t[i].tag = T_NOUN;
     }
   }

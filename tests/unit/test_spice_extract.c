@@ -102,6 +102,9 @@ START_TEST(exact_small_cases)
     {"a close up of a black travel bag", "bag|black;bag|travel;close"},
     /* "holding" after a bare noun: a compound head, as SPICE's parser mostly reads it */
     {"young girl holding a kite in a field", "field;holding|girl;holding|young;kite;kite|in|field"},
+    /* but not when its object ends the caption */
+    {"young boy holding a cell phone", "boy;boy|young;phone|cell"},
+    {"woman holding a red umbrella", "umbrella;umbrella|red;woman"},
     /* after the object of a verb without subject a prepositional phrase hangs
      * from the verb: no tuple; "at" and "down" do so after any verb's object */
     {"a person flying a blue kite in an open field", "field;field|open;kite;kite|blue;person"},
