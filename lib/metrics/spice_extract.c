@@ -63,7 +63,7 @@ struct p2ci_sp_extractor {
   p2ci_poslex *pl;
   /* word ids the rules test for (NAMED below) */
   int32_t w_be, w_have, w_a, w_an, w_of, w_s, w_and, w_or, w_while, w_as, w_that, w_who, w_which, w_top;
-  int32_t w_front, w_it, w_him, w_them, w_stop, w_next_to, w_laying;
+  int32_t w_front, w_it, w_him, w_them, w_stop, w_next_to, w_laying, w_man, w_in, w_tie;
   int32_t qnouns[12], particles[8], verb_preps[8], view_nouns[12], nounish_ing[8], amod_nouns[12];
   size_t nq, nprt, nverb_preps, nview, ning, namod;
   tok t[MAX_TOKENS];
@@ -100,7 +100,7 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
       W(w_s, "'s"),        W(w_and, "and"),     W(w_or, "or"),        W(w_while, "while"), W(w_as, "as"),
       W(w_that, "that"),   W(w_who, "who"),     W(w_which, "which"),  W(w_top, "top"),     W(w_front, "front"),
       W(w_it, "it"),       W(w_him, "him"),     W(w_them, "them"),    W(w_stop, "stop"),   W(w_next_to, "next to"),
-      W(w_laying, "laying"),
+      W(w_laying, "laying"), W(w_man, "man"),       W(w_in, "in"),         W(w_tie, "tie"),
 #undef W
   };
   for (size_t i = 0; i < sizeof NAMED / sizeof *NAMED; i++) {
@@ -372,6 +372,20 @@ static void tag_tokens(p2ci_sp_extractor *x, tok *t, size_t n)
    * parser as an imperative, its sign the object of a verb without subject
    * (tuple cache) */
   if (n > 2 && t[0].w == x->w_stop && t[1].tag == T_NOUN) t[0].tag = T_VERB;
+  /* "man in a suit and tie": an opening bare "man" before "in" in a
+   * caption without other verb, or with "and tie", SPICE's parser reads as
+   * an imperative verb ("tie" a second one); tuple cache: 6 of 6 */
+  if (n > 2 && t[0].w == x->w_man) {
+    size_t tie = 0, verb = 0;
+    for (size_t i = 1; i < n && t[i].tag != T_STOP; i++) {
+      if (t[i].tag == T_VERB || t[i].tag == T_VBG || t[i].tag == T_VBN || t[i].tag == T_BE || t[i].tag == T_HAVE ||
+          in_list(x->nounish_ing, x->ning, t[i].w))
+        verb = 1;
+      if (t[i].w == x->w_tie && t[i - 1].tag == T_CONJ) tie = i;
+    }
+    if (tie || (!verb && t[1].w == x->w_in)) t[0].tag = T_VERB;
+    if (tie) t[tie].tag = T_VERB;
+  }
   /* "a room full of computers": an adjective after a noun, its "of" phrase
    * hangs from the noun (tuple cache) */
   for (size_t i = 1; i + 1 < n; i++)

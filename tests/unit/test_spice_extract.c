@@ -128,6 +128,12 @@ START_TEST(exact_small_cases)
     /* an opening "stop" is an imperative verb: no (sign, stop), its PPs no tuple */
     {"stop sign on the side of a street", "side;side|of|street;sign;street"},
     {"stop sign sitting on the side of a building", "building;side;side|of|building;sign;sign|sit on|side"},
+    /* an opening bare "man" before "in" without other verb, or with "and
+     * tie", is an imperative verb for SPICE's parser */
+    {"man in a suit and tie", "suit"},
+    {"man wearing a hat and tie", "hat"},
+    {"man in a wetsuit on top of a blue and white surfboard",
+     "surfboard;surfboard|blue;surfboard|white;top;wetsuit;wetsuit|on top of|surfboard"},
     /* "X of Y P Z" opening an article-less caption: P hangs from X */
     {"bowl of fruit and vegetables on a table",
      "bowl;bowl|of|fruit;bowl|of|vegetable;bowl|on|table;fruit;table;vegetable"},
