@@ -55,6 +55,14 @@ typedef struct tok {
  * the verb after its prepositional object too. */
 #define VP_AFTER_POBJ 3
 
+/* Multi-word prepositions SPICE collapses into one relation name. */
+static const char *const MULTIWORD_PREPS[][4] = {
+    {"in", "front", "of", NULL}, {"on", "top", "of", NULL},  {"next", "to", NULL, NULL},    {"close", "to", NULL, NULL},
+    {"in", "between", NULL, NULL}, {"out", "of", NULL, NULL}, {"on", "side", "of", NULL},    {"along", "side", NULL, NULL},
+    {"because", "of", NULL, NULL}, {"ahead", "of", NULL, NULL}, {"away", "from", NULL, NULL}, {"up", "to", NULL, NULL},
+    {"instead", "of", NULL, NULL}, {"inside", "of", NULL, NULL}, {"outside", "of", NULL, NULL}};
+#define NMULTIWORD (sizeof MULTIWORD_PREPS / sizeof *MULTIWORD_PREPS)
+
 /* Longer captions are cut here (a Pix2Cap description has ~25 words). */
 #define MAX_TOKENS 4096
 
@@ -66,6 +74,7 @@ struct p2ci_sp_extractor {
   int32_t w_front, w_it, w_him, w_them, w_stop, w_next_to, w_laying, w_man, w_in, w_tie;
   int32_t qnouns[12], particles[8], verb_preps[8], view_nouns[12], nounish_ing[8], amod_nouns[12];
   size_t nq, nprt, nverb_preps, nview, ning, namod;
+  int32_t mw_words[NMULTIWORD][4], mw_names[NMULTIWORD]; /* MULTIWORD_PREPS interned, -1 after the last word */
   tok t[MAX_TOKENS];
 };
 
@@ -123,6 +132,17 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
   if (LIST(Q, x->qnouns, &x->nq) || LIST(NI, x->nounish_ing, &x->ning) || LIST(AN, x->amod_nouns, &x->namod) ||
       LIST(P, x->particles, &x->nprt) || LIST(VP, x->verb_preps, &x->nverb_preps) || LIST(VN, x->view_nouns, &x->nview))
     goto nomem;
+  for (size_t m = 0; m < NMULTIWORD; m++) {
+    char name[64] = "";
+    for (size_t k = 0; k < 4; k++) {
+      x->mw_words[m][k] = -1;
+      if (!MULTIWORD_PREPS[m][k]) continue;
+      if ((x->mw_words[m][k] = intern(lex, MULTIWORD_PREPS[m][k])) < 0) goto nomem;
+      if (k) strcat(name, " ");
+      strcat(name, MULTIWORD_PREPS[m][k]);
+    }
+    if ((x->mw_names[m] = intern(lex, name)) < 0) goto nomem;
+  }
   *out = x;
   return P2C_OK;
 nomem:
@@ -568,40 +588,20 @@ static void emit_attr(ctx *c, sent *s, group a, int32_t attr)
   for (size_t i = 0; i < a.count; i++) emit(c, 2, noun_lemma(c, s->nps[a.first + i].head), attr, -1);
 }
 
-/* Multi-word prepositions SPICE collapses into one relation name. */
-static const char *const MULTIWORD_PREPS[][4] = {
-    {"in", "front", "of", NULL}, {"on", "top", "of", NULL},  {"next", "to", NULL, NULL},    {"close", "to", NULL, NULL},
-    {"in", "between", NULL, NULL}, {"out", "of", NULL, NULL}, {"on", "side", "of", NULL},    {"along", "side", NULL, NULL},
-    {"because", "of", NULL, NULL}, {"ahead", "of", NULL, NULL}, {"away", "from", NULL, NULL}, {"up", "to", NULL, NULL},
-    {"instead", "of", NULL, NULL}, {"inside", "of", NULL, NULL}, {"outside", "of", NULL, NULL}};
-
-/* The number of words of the multi-word preposition at i (0: none); *m its
- * index in MULTIWORD_PREPS. */
-static size_t multiword_len(const ctx *c, size_t i, size_t *m)
+/* The multi-word preposition at i: its number of words (0: none) and its
+ * name in *name ("in front of"). */
+static size_t multiword_prep(const ctx *c, size_t i, int32_t *name)
 {
-  for (*m = 0; *m < sizeof MULTIWORD_PREPS / sizeof *MULTIWORD_PREPS; (*m)++) {
-    const char *const *mw = MULTIWORD_PREPS[*m];
+  const p2ci_sp_extractor *x = c->x;
+  for (size_t m = 0; m < NMULTIWORD; m++) {
     size_t k = 0;
-    while (k < 4 && mw[k] && i + k < c->n && !strcmp(p2ci_wnlex_word(c->x->lex, c->t[i + k].w), mw[k])) k++;
-    if (k >= 2 && (k == 4 || !mw[k])) return k;
+    while (k < 4 && x->mw_words[m][k] >= 0 && i + k < c->n && c->t[i + k].w == x->mw_words[m][k]) k++;
+    if (k == 4 || (k >= 2 && x->mw_words[m][k] < 0)) {
+      *name = x->mw_names[m];
+      return k;
+    }
   }
   return 0;
-}
-
-/* The multi-word preposition at i: its length, and its name in *name. */
-static size_t multiword_prep(ctx *c, size_t i, int32_t *name)
-{
-  size_t m, k = multiword_len(c, i, &m);
-  if (!k) return 0;
-  char buf[64];
-  buf[0] = '\0';
-  for (size_t q = 0; q < k; q++) {
-    if (q) strcat(buf, " ");
-    strcat(buf, MULTIWORD_PREPS[m][q]);
-  }
-  *name = p2ci_wnlex_intern(c->x->lex, buf, strlen(buf));
-  if (*name < 0) c->rc = P2C_ERR_NOMEM;
-  return k;
 }
 
 /* The prepositions of [b, e) when it is a fragment without verb, conjunction
@@ -628,7 +628,8 @@ static size_t fragment_preps(const ctx *c, size_t b, size_t e)
       if (in_list(c->x->nounish_ing + 1, c->x->ning - 1, c->t[i].w)) return 0;
       break;
     }
-    size_t m, k = multiword_len(c, i, &m);
+    int32_t name;
+    size_t k = multiword_prep(c, i, &name);
     if (k) {
       count++;
       i += k - 1;
