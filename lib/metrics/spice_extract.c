@@ -57,9 +57,10 @@ typedef struct tok {
 
 /* Multi-word prepositions SPICE collapses into one relation name. */
 static const char *const MULTIWORD_PREPS[][4] = {
-    {"in", "front", "of", NULL}, {"on", "top", "of", NULL},  {"next", "to", NULL, NULL},    {"close", "to", NULL, NULL},
-    {"in", "between", NULL, NULL}, {"out", "of", NULL, NULL}, {"on", "side", "of", NULL},    {"along", "side", NULL, NULL},
-    {"because", "of", NULL, NULL}, {"ahead", "of", NULL, NULL}, {"away", "from", NULL, NULL}, {"up", "to", NULL, NULL},
+    {"in", "front", "of", NULL},  {"on", "top", "of", NULL},    {"next", "to", NULL, NULL},
+    {"close", "to", NULL, NULL},  {"in", "between", NULL, NULL}, {"out", "of", NULL, NULL},
+    {"on", "side", "of", NULL},   {"along", "side", NULL, NULL}, {"because", "of", NULL, NULL},
+    {"ahead", "of", NULL, NULL},  {"away", "from", NULL, NULL},  {"up", "to", NULL, NULL},
     {"instead", "of", NULL, NULL}, {"inside", "of", NULL, NULL}, {"outside", "of", NULL, NULL}};
 #define NMULTIWORD (sizeof MULTIWORD_PREPS / sizeof *MULTIWORD_PREPS)
 
@@ -944,7 +945,7 @@ static void sentence(ctx *c, size_t b, size_t e, sent *s)
         /* "a group of people in a boat in the water": in a fragment without
          * verb with three prepositions SPICE's parser hangs the later ones
          * from the first noun, a quantifier noun included (tuple cache:
-         * 159 to 57), "of" excepted */
+         * 193 to 81), "of" excepted */
         if (frag_preps >= 3 && preps_seen && name != c->x->w_of && s->nnp) prep_gov = (group){0, 1};
       }
       /* "riding skis down a snow covered slope": no tuple from "down" before

@@ -210,7 +210,8 @@ START_TEST(exact_small_cases)
     /* a fragment without verb with three prepositions: the later ones hang
      * from the first noun, a quantifier noun included; a later "of" does not
      * count */
-    {"a group of people in a boat in the water", "boat;group;group|in|boat;group|in|water;group|of|people;people;water"},
+    {"a group of people in a boat in the water",
+     "boat;group;group|in|boat;group|in|water;group|of|people;people;water"},
     {"a couple of doughnuts on a napkin on a table",
      "couple;couple|on|napkin;couple|on|table;doughnut;doughnut|a;napkin;table"},
     {"a man with a jack hammer on the sidewalk next to a parking meter",
