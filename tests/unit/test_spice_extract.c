@@ -102,6 +102,9 @@ START_TEST(exact_small_cases)
     {"a close up of a black travel bag", "bag|black;bag|travel;close"},
     /* "holding" after a bare noun: a compound head, as SPICE's parser mostly reads it */
     {"young girl holding a kite in a field", "field;holding|girl;holding|young;kite;kite|in|field"},
+    /* but not when its object ends the caption */
+    {"young boy holding a cell phone", "boy;boy|young;phone|cell"},
+    {"woman holding a red umbrella", "umbrella;umbrella|red;woman"},
     /* after the object of a verb without subject a prepositional phrase hangs
      * from the verb: no tuple; "at" and "down" do so after any verb's object */
     {"a person flying a blue kite in an open field", "field;field|open;kite;kite|blue;person"},
@@ -125,6 +128,12 @@ START_TEST(exact_small_cases)
     /* an opening "stop" is an imperative verb: no (sign, stop), its PPs no tuple */
     {"stop sign on the side of a street", "side;side|of|street;sign;street"},
     {"stop sign sitting on the side of a building", "building;side;side|of|building;sign;sign|sit on|side"},
+    /* an opening bare "man" before "in" without other verb, or with "and
+     * tie", is an imperative verb for SPICE's parser */
+    {"man in a suit and tie", "suit"},
+    {"man wearing a hat and tie", "hat"},
+    {"man in a wetsuit on top of a blue and white surfboard",
+     "surfboard;surfboard|blue;surfboard|white;top;wetsuit;wetsuit|on top of|surfboard"},
     /* "X of Y P Z" opening an article-less caption: P hangs from X */
     {"bowl of fruit and vegetables on a table",
      "bowl;bowl|of|fruit;bowl|of|vegetable;bowl|on|table;fruit;table;vegetable"},
@@ -158,6 +167,9 @@ START_TEST(exact_small_cases)
      "desk;desk|with|laptop;desk|with|monitor;laptop;monitor|computer;monitor|multiple"},
     /* "X of Y P Z": P hangs from X only when X's phrase has no article */
     {"close up of a plate of food on a table", "food;food|on|table;plate;plate|of|food;table"},
+    /* so with a participle later, before any finite verb */
+    {"black and white photo of a train traveling down the tracks",
+     "photo;photo|of|train;photo|white;track;train;train|travel down|track"},
     /* before "laying" both coordinated adjectives stay */
     {"black and white cat laying on top of a bed", "bed;cat;cat|black;cat|lay on top of|bed;cat|white;top"},
     /* a past participle after "X of Y" modifies X */
@@ -188,6 +200,36 @@ START_TEST(exact_small_cases)
     {"a man is holding a surfboard and staring out into the ocean",
      "man;man|hold|surfboard;man|stare out into|ocean;ocean;surfboard"},
     {"a person riding an elephant and carrying gas cylinders", "cylinder|gas;elephant;person"},
+    /* after a verb "on top of" stays whole */
+    {"a cat is laying in an open suitcase on top of some clothes",
+     "cat;cat|lay in|suitcase;clothes;suitcase;suitcase|on top of|clothes;suitcase|open;top"},
+    {"a bed sitting underneath a painting on top of a hard wood floor",
+     "bed;floor|hard;floor|wood;painting;painting|on top of|floor;top"},
+    {"a man holding a white frisbee on top of a field",
+     "field;frisbee;frisbee|on top of|field;frisbee|white;holding|man;top"},
+    /* a fragment without verb with three prepositions: the later ones hang
+     * from the first noun, a quantifier noun included; a later "of" does not
+     * count */
+    {"a group of people in a boat in the water",
+     "boat;group;group|in|boat;group|in|water;group|of|people;people;water"},
+    {"a couple of doughnuts on a napkin on a table",
+     "couple;couple|on|napkin;couple|on|table;doughnut;doughnut|a;napkin;table"},
+    {"a man with a jack hammer on the sidewalk next to a parking meter",
+     "hammer|jack;man;man|next to|meter;man|on|sidewalk;man|with|hammer;meter|parking;sidewalk"},
+    {"a dog on a boat in the middle of the water", "boat;boat|in|middle;dog;dog|on|boat;middle;middle|of|water;water"},
+    /* in a fragment without verb, "in front of" as the second preposition
+     * splits, its "of" part hanging from the first noun */
+    {"street sign on a pole in front of a building",
+     "building;front;pole;pole|in|front;sign|of|building;sign|on|pole;sign|street"},
+    {"a group of people in front of a white building",
+     "building;building|white;front;group;group|of|building;group|of|people;people;people|in|front"},
+    /* "N1 covered N2" later in the caption is SPICE's finite verb: the
+     * opening participle phrase is its subject's modifier, with relations;
+     * "down" before N1 gives none */
+    {"a woman riding skis across a snow covered slope",
+     "ski;slope;snow;woman;woman|cover|slope;woman|ride across|snow;woman|ride|ski"},
+    {"a young girl riding skis down a snow covered slope",
+     "girl;girl|cover|slope;girl|ride|ski;girl|young;ski;slope;snow"},
     {"", ""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
@@ -339,9 +381,9 @@ START_TEST(agreement_with_spice_tuples)
   }
   ck_assert_uint_eq(captions, 5787);
   /* margins ~0.01 below what this version reaches (docs/metrics.md) */
-  ck_assert(p[1] >= 0.929 && r[1] >= 0.913);
-  ck_assert(p[2] >= 0.817 && r[2] >= 0.810);
-  ck_assert(p[3] >= 0.681 && r[3] >= 0.720);
+  ck_assert(p[1] >= 0.930 && r[1] >= 0.914);
+  ck_assert(p[2] >= 0.820 && r[2] >= 0.810);
+  ck_assert(p[3] >= 0.701 && r[3] >= 0.743);
 }
 END_TEST
 
@@ -405,8 +447,9 @@ START_TEST(demo_corpus_against_official)
   printf("spice-style on the demo corpus: %.5f (official SPICE 0.13289, |diff| %.4f); per-image Pearson with SPICE "
          "%.4f\n",
          corpus, fabs(corpus - 0.13288891803208092), pearson);
-  ck_assert(fabs(corpus - 0.13288891803208092) <= 0.0035);
-  ck_assert(pearson >= 0.932);
+  /* margins below what this version reaches (|diff| 0.0019, Pearson 0.951) */
+  ck_assert(fabs(corpus - 0.13288891803208092) <= 0.0025);
+  ck_assert(pearson >= 0.945);
 }
 END_TEST
 
