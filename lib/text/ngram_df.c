@@ -75,6 +75,8 @@ int p2ci_ngram_df_init(p2ci_ngram_df *d, unsigned key_bits, size_t max_records, 
   size_t blocks = max_records / d->per_block + 1 + parts;
   if (blocks >= UINT32_MAX) return P2C_ERR_LIMIT;
   d->max_records = max_records;
+  d->hasher.k = key_bits > 64 ? 0 : key_bits;
+  d->hasher.mask = d->hasher.k && d->hasher.k < 64 ? ((uint64_t)1 << d->hasher.k) - 1 : ~(uint64_t)0;
   d->part = calloc(parts, sizeof *d->part); /* w == wend: no block yet */
   d->next = p2ci_malloc_array(blocks, sizeof *d->next);
   /* pages never written cost nothing */
@@ -101,52 +103,18 @@ static inline unsigned char *block_start(const p2ci_ngram_df *d, uint32_t block)
   return d->arena + (size_t)block * BLOCK;
 }
 
-/* A bijection of the keys of k bits (k <= 64; mask = 2^k - 1): xorshifts
- * within k bits around a multiplication by an odd number mod 2^k (half of
- * splitmix64's finalizer: the top bits, the partition, depend on every key
- * bit, and the low ones, the counting table's slot, on the top ones). */
-static inline uint64_t mix_bits(uint64_t x, unsigned k, uint64_t mask)
-{
-  const unsigned s = (k + 1) / 2;
-  x ^= x >> s;
-  x = x * 0xff51afd7ed558ccdULL & mask;
-  x ^= x >> s;
-  return x;
-}
-
-/* The key's hash: its top bits are the partition, the others (those of
- * d->mask0 >> 1) with the key's second word tell the key. In a struct of its
- * own, so that loops keep it in registers (the records' byte writes could
- * alias the handle's fields). */
-typedef struct hasher {
-  unsigned k;    /* key bits, or 0 for keys of two words */
-  uint64_t mask; /* 2^k - 1 */
-} hasher;
-
-static hasher hasher_of(const p2ci_ngram_df *d)
-{
-  hasher h = {d->key_bits > 64 ? 0 : d->key_bits, ~(uint64_t)0};
-  if (h.k && h.k < 64) h.mask = ((uint64_t)1 << h.k) - 1;
-  return h;
-}
-
-static P2CI_ALWAYS_INLINE uint64_t key_hash(hasher h, uint64_t key0, uint64_t key1, const int two)
-{
-  if (two) return p2ci_hash_mix(key0 ^ key1 * 0x9e3779b97f4a7c15ULL);
-  return mix_bits(key0, h.k, h.mask);
-}
-
-/* The loop of p2ci_ngram_df_add, for keys of one word or two (two: 0/1). */
+/* The loop of p2ci_ngram_df_add, for keys of one word or two (two: 0/1),
+ * given their keys (key0) or hashes (hashed: 1). */
 static P2CI_ALWAYS_INLINE int add(p2ci_ngram_df *d, const uint64_t *restrict key0,
                                   const uint64_t *restrict key1, const uint8_t *restrict counts,
-                                  size_t n, const int two)
+                                  size_t n, const int two, const int hashed)
 {
   const unsigned shift = hash_bits(d) - d->bits, rec = d->rec, rec0 = d->rec0;
   const uint64_t low = d->mask0 >> 1;
-  const hasher hs = hasher_of(d);
+  const p2ci_ngram_df_hasher hs = d->hasher;
   p2ci_ngram_df_part *restrict part = d->part;
   for (size_t i = 0; i < n; i++) {
-    uint64_t h = key_hash(hs, key0[i], two ? key1[i] : 0, two);
+    uint64_t h = hashed ? key0[i] : p2ci_ngram_df_hash(hs, key0[i], two ? key1[i] : 0);
     p2ci_ngram_df_part *q = &part[h >> shift];
     if (q->w == q->wend) {
       if (d->used == d->blocks) return P2C_ERR_LIMIT; /* cannot happen: see init */
@@ -172,7 +140,15 @@ int p2ci_ngram_df_add(p2ci_ngram_df *d, const uint64_t *key0, const uint64_t *ke
 {
   if (d->counted || (d->key_bits > 64) != (key1 != NULL)) return P2C_ERR_INVALID_ARG;
   if (n > d->max_records - d->added) return P2C_ERR_LIMIT;
-  return key1 ? add(d, key0, key1, counts, n, 1) : add(d, key0, NULL, counts, n, 0);
+  return key1 ? add(d, key0, key1, counts, n, 1, 0) : add(d, key0, NULL, counts, n, 0, 0);
+}
+
+int p2ci_ngram_df_add_hashed(p2ci_ngram_df *d, const uint64_t *hash, const uint64_t *key1,
+                             const uint8_t *counts, size_t n)
+{
+  if (d->counted || (d->key_bits > 64) != (key1 != NULL)) return P2C_ERR_INVALID_ARG;
+  if (n > d->max_records - d->added) return P2C_ERR_LIMIT;
+  return key1 ? add(d, hash, key1, counts, n, 1, 1) : add(d, hash, NULL, counts, n, 0, 1);
 }
 
 typedef struct slot {
@@ -258,17 +234,19 @@ int p2ci_ngram_df_count(p2ci_ngram_df *d)
   return P2C_OK;
 }
 
-/* The loop of p2ci_ngram_df_next, for keys of one word or two (two: 0/1). */
+/* The loop of p2ci_ngram_df_next, for keys of one word or two (two: 0/1),
+ * the i-th at ids[i] (else at i). */
 static P2CI_ALWAYS_INLINE int next(p2ci_ngram_df *d, const uint64_t *restrict key0,
-                                   const uint64_t *restrict key1, uint32_t *restrict df, size_t n,
-                                   const int two)
+                                   const uint64_t *restrict key1, const uint32_t *restrict ids,
+                                   uint32_t *restrict df, size_t n, const int two)
 {
   const unsigned shift = hash_bits(d) - d->bits, rec = d->rec;
   const uint64_t count_mask = d->rec0 >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << 8 * d->rec0) - 1;
-  const hasher hs = hasher_of(d);
+  const p2ci_ngram_df_hasher hs = d->hasher;
   p2ci_ngram_df_part *restrict part = d->part;
   for (size_t i = 0; i < n; i++) {
-    p2ci_ngram_df_part *q = &part[key_hash(hs, key0[i], two ? key1[i] : 0, two) >> shift];
+    const size_t at = ids ? ids[i] : i;
+    p2ci_ngram_df_part *q = &part[p2ci_ngram_df_hash(hs, key0[at], two ? key1[at] : 0) >> shift];
     if (q->r == q->rend) { /* the next block, if the partition has one */
       if (!q->n || q->rblock == q->tail) return P2C_ERR_INVALID_ARG;
       q->rblock = d->next[q->rblock];
@@ -285,7 +263,14 @@ static P2CI_ALWAYS_INLINE int next(p2ci_ngram_df *d, const uint64_t *restrict ke
 int p2ci_ngram_df_next(p2ci_ngram_df *d, const uint64_t *key0, const uint64_t *key1,
                        uint32_t *df, size_t n)
 {
+  return p2ci_ngram_df_next_of(d, key0, key1, NULL, df, n);
+}
+
+int p2ci_ngram_df_next_of(p2ci_ngram_df *d, const uint64_t *key0, const uint64_t *key1,
+                          const uint32_t *ids, uint32_t *df, size_t n)
+{
   if (!d->counted || n > d->added - d->read || (d->key_bits > 64) != (key1 != NULL))
     return P2C_ERR_INVALID_ARG;
-  return key1 ? next(d, key0, key1, df, n, 1) : next(d, key0, NULL, df, n, 0);
+  if (key1) return next(d, key0, key1, ids, df, n, 1);
+  return ids ? next(d, key0, NULL, ids, df, n, 0) : next(d, key0, NULL, NULL, df, n, 0);
 }

@@ -29,7 +29,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "text/hash.h"
+
 typedef struct p2ci_ngram_df_part p2ci_ngram_df_part;
+
+/* What p2ci_ngram_df_hash needs; a struct of its own so that loops keep it in
+ * registers (stores through byte pointers could alias a handle's fields). */
+typedef struct p2ci_ngram_df_hasher {
+  unsigned k;    /* key bits, or 0 for keys of two words */
+  uint64_t mask; /* 2^k - 1 */
+} p2ci_ngram_df_hasher;
 
 typedef struct p2ci_ngram_df {
   unsigned key_bits;       /* per key, 1 .. 128 */
@@ -43,6 +52,7 @@ typedef struct p2ci_ngram_df {
   p2ci_ngram_df_part *part;
   size_t max_records, added, read;
   int counted;
+  p2ci_ngram_df_hasher hasher;
 } p2ci_ngram_df;
 
 /* For keys of key_bits bits (1..128: key0 holds the low 64, key1 the rest), at
@@ -59,6 +69,28 @@ void p2ci_ngram_df_release(p2ci_ngram_df *d);
 int p2ci_ngram_df_add(p2ci_ngram_df *d, const uint64_t *key0, const uint64_t *key1,
                       const uint8_t *counts, size_t n);
 
+/* The hash p2ci_ngram_df_add gives a key, with d->hasher (for p2ci_ngram_df_add_hashed, and
+ * for a caller's own table of keys: it is a bijection of the key's bits for
+ * keys up to 64 bits, and mixes every bit of longer ones). A bijection of k
+ * bits (mask = 2^k - 1): xorshifts within k bits around a multiplication by
+ * an odd number mod 2^k (half of splitmix64's finalizer: the top bits, the
+ * partition, depend on every key bit, and the low ones, the counting table's
+ * slot, on the top ones). */
+static inline uint64_t p2ci_ngram_df_hash(p2ci_ngram_df_hasher h, uint64_t key0, uint64_t key1)
+{
+  if (!h.k) return p2ci_hash_mix(key0 ^ key1 * 0x9e3779b97f4a7c15ULL);
+  const unsigned s = (h.k + 1) / 2;
+  key0 ^= key0 >> s;
+  key0 = key0 * 0xff51afd7ed558ccdULL & h.mask;
+  key0 ^= key0 >> s;
+  return key0;
+}
+
+/* p2ci_ngram_df_add for keys whose hashes are known: hash[i] =
+ * p2ci_ngram_df_hash(d->hasher, key0[i], key1[i]). */
+int p2ci_ngram_df_add_hashed(p2ci_ngram_df *d, const uint64_t *hash, const uint64_t *key1,
+                             const uint8_t *counts, size_t n);
+
 /* The counting, once every record is added. Returns 0 or P2C_ERR_NOMEM. */
 int p2ci_ngram_df_count(p2ci_ngram_df *d);
 
@@ -69,5 +101,9 @@ int p2ci_ngram_df_count(p2ci_ngram_df *d);
  * says). */
 int p2ci_ngram_df_next(p2ci_ngram_df *d, const uint64_t *key0, const uint64_t *key1,
                        uint32_t *df, size_t n);
+
+/* The same for the keys key0[ids[i]] (and key1[ids[i]]). */
+int p2ci_ngram_df_next_of(p2ci_ngram_df *d, const uint64_t *key0, const uint64_t *key1,
+                          const uint32_t *ids, uint32_t *df, size_t n);
 
 #endif
