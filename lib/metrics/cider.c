@@ -30,9 +30,11 @@ typedef struct vec {
 } vec;
 
 /* An entry of the document-frequency pass's table of one item's n-grams of
- * one order: the key's low word and where the n-gram is in its order's list. */
+ * one order: the key's low word, its record, and (wide keys) where its second
+ * word is. */
 typedef struct seen {
   uint64_t key0;
+  unsigned char *record;
   uint32_t gen; /* (item, order) of the entry; other values: empty */
   uint32_t at;
 } seen;
@@ -57,9 +59,8 @@ typedef struct ctx {
    * keys, order by order, without numbering them: */
   uint32_t *word_item; /* per word id: the last item + 1 whose references have it */
   uint64_t *roll[2];   /* per word of the item: the key of the n-gram it starts */
-  uint64_t *hash;      /* the item's distinct n-grams of one order: their hashes */
-  uint64_t *key1;      /* (wide) their keys' second words */
-  uint8_t *in_ref;     /* whether they occur in a reference */
+  uint64_t *key1;      /* (wide) the second words of the keys of the item's
+                          distinct n-grams of one order */
   size_t words_cap;
   seen *seen;
   size_t seen_mask;
@@ -103,15 +104,11 @@ static int reserve_words(ctx *c, size_t words)
   if (words > c->words_cap) {
     size_t cap = words + words / 2;
     for (int i = 0; i < 2; i++) free(c->roll[i]);
-    free(c->hash);
     free(c->key1);
-    free(c->in_ref);
     c->roll[0] = p2ci_malloc_array(cap, sizeof *c->roll[0]);
     c->roll[1] = c->wide ? p2ci_malloc_array(cap, sizeof *c->roll[1]) : NULL;
-    c->hash = p2ci_malloc_array(cap, sizeof *c->hash);
     c->key1 = c->wide ? p2ci_malloc_array(cap, sizeof *c->key1) : NULL;
-    c->in_ref = malloc(cap);
-    int ok = c->roll[0] && c->hash && c->in_ref && (!c->wide || (c->roll[1] && c->key1));
+    int ok = c->roll[0] && (!c->wide || (c->roll[1] && c->key1));
     c->words_cap = ok ? cap : 0;
     if (!ok) return P2C_ERR_NOMEM;
   }
@@ -173,14 +170,15 @@ static P2CI_ALWAYS_INLINE int item_df(ctx *c, size_t item, int *any, const int w
     pos += span[j].len;
   }
   const unsigned bits = c->bits;
-  uint64_t *restrict hash = c->hash, *restrict key1 = c->key1;
-  uint8_t *restrict in_ref = c->in_ref;
+  uint64_t *restrict key1 = c->key1;
   seen *restrict tab = c->seen;
   const size_t mask = c->seen_mask;
-  for (size_t k = 2; k <= N && !rc; k++) {
-    const p2ci_ngram_df_hasher hs = c->df[k - 2].hasher;
+  for (size_t k = 2; k <= N; k++) {
+    p2ci_ngram_df *d = &c->df[k - 2];
+    const p2ci_ngram_df_hasher hs = d->hasher;
+    const int two = wide && k * bits > 64;
     const uint32_t gen = next_seen_gen(c);
-    size_t n = 0;
+    uint32_t n = 0;
     for (size_t j = 0, pos = 0; j < n_caps; pos += span[j].len, j++) {
       const uint32_t *w = pool + span[j].off;
       const size_t m = span[j].len;
@@ -197,24 +195,28 @@ static P2CI_ALWAYS_INLINE int item_df(ctx *c, size_t item, int *any, const int w
         for (size_t s = (size_t)h & mask;; s = (s + 1) & mask) {
           seen *e = &tab[s];
           if (e->gen != gen) {
+            /* the n-gram's record, counted once a reference has it */
+            unsigned char *r = p2ci_ngram_df_put(d, h, two ? &k1 : NULL);
+            if (!r) return P2C_ERR_LIMIT;
+            if (ref) p2ci_ngram_df_mark(r);
             e->key0 = k0;
+            e->record = r;
             e->gen = gen;
-            e->at = (uint32_t)n;
-            hash[n] = h;
-            if (wide) key1[n] = k1;
-            in_ref[n++] = ref;
+            if (wide) {
+              e->at = n;
+              key1[n++] = k1;
+            }
             break;
           }
           if (e->key0 == k0 && (!wide || key1[e->at] == k1)) {
-            in_ref[e->at] |= ref;
+            if (ref) p2ci_ngram_df_mark(e->record);
             break;
           }
         }
       }
     }
-    rc = p2ci_ngram_df_add_hashed(&c->df[k - 2], hash, two_words(c, k - 2) ? key1 : NULL, in_ref, n);
   }
-  return rc;
+  return P2C_OK;
 }
 
 /* Document frequency: in how many items' reference sets each n-gram occurs.
@@ -358,13 +360,10 @@ static void free_pass(ctx *c)
 {
   free(c->word_item);
   for (int i = 0; i < 2; i++) free(c->roll[i]);
-  free(c->hash);
   free(c->key1);
-  free(c->in_ref);
   free(c->seen);
   c->word_item = NULL;
-  c->roll[0] = c->roll[1] = c->hash = c->key1 = NULL;
-  c->in_ref = NULL;
+  c->roll[0] = c->roll[1] = c->key1 = NULL;
   c->seen = NULL;
   c->words_cap = 0;
 }

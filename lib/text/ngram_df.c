@@ -7,22 +7,13 @@
 #include "text/ngram_df.h"
 
 /* Bytes per block. */
-#define BLOCK 2048
+#define BLOCK 1024
 /* Records per partition aimed at: the counting table (16-byte slots at load
  * 1/2 at most) then stays within a 256 KB share of the L2 cache. */
 #define PART_RECORDS 4096
 /* More partitions would spread the write heads beyond the L1 cache. */
 #define MAX_BITS 12
 
-struct p2ci_ngram_df_part {
-  unsigned char *w, *wend;       /* write cursor and the end of its block */
-  const unsigned char *r, *rend; /* read cursor and the end of its block's records */
-  uint32_t head, tail, rblock;   /* first, last and read block */
-  size_t n;                      /* records */
-};
-
-/* Records are read and written 8 bytes at a time, little-endian: the bytes
- * past a record are the next record's (or the block's spare tail). */
 static inline uint64_t load8(const unsigned char *p)
 {
   uint64_t v;
@@ -33,13 +24,7 @@ static inline uint64_t load8(const unsigned char *p)
   return v;
 }
 
-static inline void store8(unsigned char *p, uint64_t v)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  v = __builtin_bswap64(v);
-#endif
-  memcpy(p, &v, 8);
-}
+#define store8 p2ci_ngram_df_store8
 
 static unsigned bytes_for(unsigned bits) { return (bits + 7) / 8; }
 
@@ -75,6 +60,8 @@ int p2ci_ngram_df_init(p2ci_ngram_df *d, unsigned key_bits, size_t max_records, 
   size_t blocks = max_records / d->per_block + 1 + parts;
   if (blocks >= UINT32_MAX) return P2C_ERR_LIMIT;
   d->max_records = max_records;
+  d->shift = hb - d->bits;
+  d->low = d->mask0 >> 1;
   d->hasher.k = key_bits > 64 ? 0 : key_bits;
   d->hasher.mask = d->hasher.k && d->hasher.k < 64 ? ((uint64_t)1 << d->hasher.k) - 1 : ~(uint64_t)0;
   d->part = calloc(parts, sizeof *d->part); /* w == wend: no block yet */
@@ -103,28 +90,31 @@ static inline unsigned char *block_start(const p2ci_ngram_df *d, uint32_t block)
   return d->arena + (size_t)block * BLOCK;
 }
 
-/* The loop of p2ci_ngram_df_add, for keys of one word or two (two: 0/1),
- * given their keys (key0) or hashes (hashed: 1). */
+int p2ci_ngram_df_new_block(p2ci_ngram_df *d, p2ci_ngram_df_part *q)
+{
+  if (d->used == d->blocks) return P2C_ERR_LIMIT; /* cannot happen: see init */
+  uint32_t b = (uint32_t)d->used++;
+  if (q->n) d->next[q->tail] = b;
+  else q->head = b;
+  q->tail = b;
+  q->w = block_start(d, b);
+  q->wend = q->w + d->per_block * d->rec;
+  return P2C_OK;
+}
+
+/* The loop of p2ci_ngram_df_add, for keys of one word or two (two: 0/1). */
 static P2CI_ALWAYS_INLINE int add(p2ci_ngram_df *d, const uint64_t *restrict key0,
                                   const uint64_t *restrict key1, const uint8_t *restrict counts,
-                                  size_t n, const int two, const int hashed)
+                                  size_t n, const int two)
 {
-  const unsigned shift = hash_bits(d) - d->bits, rec = d->rec, rec0 = d->rec0;
-  const uint64_t low = d->mask0 >> 1;
+  const unsigned shift = d->shift, rec = d->rec, rec0 = d->rec0;
+  const uint64_t low = d->low;
   const p2ci_ngram_df_hasher hs = d->hasher;
   p2ci_ngram_df_part *restrict part = d->part;
   for (size_t i = 0; i < n; i++) {
-    uint64_t h = hashed ? key0[i] : p2ci_ngram_df_hash(hs, key0[i], two ? key1[i] : 0);
+    uint64_t h = p2ci_ngram_df_hash(hs, key0[i], two ? key1[i] : 0);
     p2ci_ngram_df_part *q = &part[h >> shift];
-    if (q->w == q->wend) {
-      if (d->used == d->blocks) return P2C_ERR_LIMIT; /* cannot happen: see init */
-      uint32_t b = (uint32_t)d->used++;
-      if (q->n) d->next[q->tail] = b;
-      else q->head = b;
-      q->tail = b;
-      q->w = block_start(d, b);
-      q->wend = q->w + d->per_block * rec;
-    }
+    if (q->w == q->wend && p2ci_ngram_df_new_block(d, q)) return P2C_ERR_LIMIT;
     /* the partition number is implied: its bits make room for the flag */
     store8(q->w, (h & low) << 1 | counts[i]);
     if (two) store8(q->w + rec0, key1[i]);
@@ -140,15 +130,7 @@ int p2ci_ngram_df_add(p2ci_ngram_df *d, const uint64_t *key0, const uint64_t *ke
 {
   if (d->counted || (d->key_bits > 64) != (key1 != NULL)) return P2C_ERR_INVALID_ARG;
   if (n > d->max_records - d->added) return P2C_ERR_LIMIT;
-  return key1 ? add(d, key0, key1, counts, n, 1, 0) : add(d, key0, NULL, counts, n, 0, 0);
-}
-
-int p2ci_ngram_df_add_hashed(p2ci_ngram_df *d, const uint64_t *hash, const uint64_t *key1,
-                             const uint8_t *counts, size_t n)
-{
-  if (d->counted || (d->key_bits > 64) != (key1 != NULL)) return P2C_ERR_INVALID_ARG;
-  if (n > d->max_records - d->added) return P2C_ERR_LIMIT;
-  return key1 ? add(d, hash, key1, counts, n, 1, 1) : add(d, hash, NULL, counts, n, 0, 1);
+  return key1 ? add(d, key0, key1, counts, n, 1) : add(d, key0, NULL, counts, n, 0);
 }
 
 typedef struct slot {
@@ -240,7 +222,7 @@ static P2CI_ALWAYS_INLINE int next(p2ci_ngram_df *d, const uint64_t *restrict ke
                                    const uint64_t *restrict key1, const uint32_t *restrict ids,
                                    uint32_t *restrict df, size_t n, const int two)
 {
-  const unsigned shift = hash_bits(d) - d->bits, rec = d->rec;
+  const unsigned shift = d->shift, rec = d->rec;
   const uint64_t count_mask = d->rec0 >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << 8 * d->rec0) - 1;
   const p2ci_ngram_df_hasher hs = d->hasher;
   p2ci_ngram_df_part *restrict part = d->part;

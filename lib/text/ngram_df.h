@@ -28,10 +28,18 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "text/hash.h"
 
-typedef struct p2ci_ngram_df_part p2ci_ngram_df_part;
+/* A partition: its chain of blocks, and where its records are written and
+ * read. */
+typedef struct p2ci_ngram_df_part {
+  unsigned char *w, *wend;       /* write cursor and the end of its block */
+  const unsigned char *r, *rend; /* read cursor and the end of its block's records */
+  uint32_t head, tail, rblock;   /* first, last and read block */
+  size_t n;                      /* records */
+} p2ci_ngram_df_part;
 
 /* What p2ci_ngram_df_hash needs; a struct of its own so that loops keep it in
  * registers (stores through byte pointers could alias a handle's fields). */
@@ -53,6 +61,8 @@ typedef struct p2ci_ngram_df {
   size_t max_records, added, read;
   int counted;
   p2ci_ngram_df_hasher hasher;
+  unsigned shift; /* a hash's partition: hash >> shift */
+  uint64_t low;   /* the hash bits a record keeps: hash & low */
 } p2ci_ngram_df;
 
 /* For keys of key_bits bits (1..128: key0 holds the low 64, key1 the rest), at
@@ -69,8 +79,8 @@ void p2ci_ngram_df_release(p2ci_ngram_df *d);
 int p2ci_ngram_df_add(p2ci_ngram_df *d, const uint64_t *key0, const uint64_t *key1,
                       const uint8_t *counts, size_t n);
 
-/* The hash p2ci_ngram_df_add gives a key, with d->hasher (for p2ci_ngram_df_add_hashed, and
- * for a caller's own table of keys: it is a bijection of the key's bits for
+/* The hash p2ci_ngram_df_add gives a key, with d->hasher (for
+ * p2ci_ngram_df_put, and for a caller's own table of keys: it is a bijection of the key's bits for
  * keys up to 64 bits, and mixes every bit of longer ones). A bijection of k
  * bits (mask = 2^k - 1): xorshifts within k bits around a multiplication by
  * an odd number mod 2^k (half of splitmix64's finalizer: the top bits, the
@@ -86,10 +96,40 @@ static inline uint64_t p2ci_ngram_df_hash(p2ci_ngram_df_hasher h, uint64_t key0,
   return key0;
 }
 
-/* p2ci_ngram_df_add for keys whose hashes are known: hash[i] =
- * p2ci_ngram_df_hash(d->hasher, key0[i], key1[i]). */
-int p2ci_ngram_df_add_hashed(p2ci_ngram_df *d, const uint64_t *hash, const uint64_t *key1,
-                             const uint8_t *counts, size_t n);
+/* Records are read and written 8 bytes at a time, little-endian: the bytes
+ * past a record are the next record's (or the block's spare tail); the flag
+ * is the first byte's lowest bit. */
+static inline void p2ci_ngram_df_store8(unsigned char *p, uint64_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  v = __builtin_bswap64(v);
+#endif
+  memcpy(p, &v, 8);
+}
+
+/* Gives partition q a block to write. Returns 0 or P2C_ERR_LIMIT. */
+int p2ci_ngram_df_new_block(p2ci_ngram_df *d, p2ci_ngram_df_part *q);
+
+/* Adds one record, not counted, of a key of hash h (p2ci_ngram_df_hash) and,
+ * for keys of more than 64 bits, second word *key1 (else key1 is NULL);
+ * returns it, for p2ci_ngram_df_mark, or NULL when max_records are added.
+ * For callers that learn whether a record counts after adding it (and later
+ * ones). Only before p2ci_ngram_df_count. */
+static inline unsigned char *p2ci_ngram_df_put(p2ci_ngram_df *d, uint64_t h, const uint64_t *key1)
+{
+  p2ci_ngram_df_part *q = &d->part[h >> d->shift];
+  if (d->added == d->max_records || (q->w == q->wend && p2ci_ngram_df_new_block(d, q))) return NULL;
+  unsigned char *r = q->w;
+  p2ci_ngram_df_store8(r, (h & d->low) << 1);
+  if (key1) p2ci_ngram_df_store8(r + d->rec0, *key1);
+  q->w += d->rec;
+  q->n++;
+  d->added++;
+  return r;
+}
+
+/* Makes a record that p2ci_ngram_df_put returned count. */
+static inline void p2ci_ngram_df_mark(unsigned char *record) { record[0] |= 1; }
 
 /* The counting, once every record is added. Returns 0 or P2C_ERR_NOMEM. */
 int p2ci_ngram_df_count(p2ci_ngram_df *d);
