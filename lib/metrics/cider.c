@@ -70,7 +70,6 @@ typedef struct ctx {
   uint32_t *tf;   /* 0 between uses */
   double *ref_w;  /* the current reference's weight (read for the hypothesis'
                      n-grams only: 0 there when not in the reference) */
-  uint32_t *dfs;  /* the document frequencies of one order's n-grams */
   size_t local_cap;
   vec hyp, ref;
 } ctx;
@@ -81,7 +80,6 @@ static void free_local(ctx *c)
   free(c->idf);
   free(c->tf);
   free(c->ref_w);
-  free(c->dfs);
 }
 
 static int reserve_local(ctx *c, size_t n)
@@ -92,8 +90,7 @@ static int reserve_local(ctx *c, size_t n)
   c->idf = p2ci_malloc_array(cap, sizeof *c->idf);
   c->tf = p2ci_calloc_array(cap, sizeof *c->tf);
   c->ref_w = p2ci_malloc_array(cap, sizeof *c->ref_w);
-  c->dfs = p2ci_malloc_array(cap, sizeof *c->dfs);
-  c->local_cap = c->idf && c->tf && c->ref_w && c->dfs ? cap : 0;
+  c->local_cap = c->idf && c->tf && c->ref_w ? cap : 0;
   return c->local_cap ? P2C_OK : P2C_ERR_NOMEM;
 }
 
@@ -134,9 +131,6 @@ static uint32_t next_seen_gen(ctx *c)
   return c->seen_gen;
 }
 
-/* Whether the keys of order o + 2 take two words. */
-static int two_words(const ctx *c, size_t o) { return (o + 2) * c->bits > 64; }
-
 /* The document-frequency pass over one item, for keys of one word or two
  * (wide: 0/1): its references' words count in df1, and each of its distinct
  * n-grams of order 2 and more gives a record of c->df, counted when it occurs
@@ -174,8 +168,8 @@ static P2CI_ALWAYS_INLINE int item_df(ctx *c, size_t item, int *any, const int w
   seen *restrict tab = c->seen;
   const size_t mask = c->seen_mask;
   for (size_t k = 2; k <= N; k++) {
-    p2ci_ngram_df *d = &c->df[k - 2];
-    const p2ci_ngram_df_hasher hs = d->hasher;
+    const p2ci_ngram_df_hasher hs = c->df[k - 2].hasher;
+    p2ci_ngram_df_cursor cur = p2ci_ngram_df_cursor_start(&c->df[k - 2]);
     const int two = wide && k * bits > 64;
     const uint32_t gen = next_seen_gen(c);
     uint32_t n = 0;
@@ -196,9 +190,8 @@ static P2CI_ALWAYS_INLINE int item_df(ctx *c, size_t item, int *any, const int w
           seen *e = &tab[s];
           if (e->gen != gen) {
             /* the n-gram's record, counted once a reference has it */
-            unsigned char *r = p2ci_ngram_df_put(d, h, two ? &k1 : NULL);
-            if (!r) return P2C_ERR_LIMIT;
-            if (ref) p2ci_ngram_df_mark(r);
+            unsigned char *r = p2ci_ngram_df_put(&cur, h, two ? &k1 : NULL, ref);
+            if (!r) return P2C_ERR_LIMIT; /* cannot happen: see cider_start */
             e->key0 = k0;
             e->record = r;
             e->gen = gen;
@@ -215,6 +208,7 @@ static P2CI_ALWAYS_INLINE int item_df(ctx *c, size_t item, int *any, const int w
         }
       }
     }
+    p2ci_ngram_df_cursor_end(&cur);
   }
   return P2C_OK;
 }
@@ -231,25 +225,31 @@ static int document_frequency(ctx *c, int *any)
   return rc;
 }
 
-/* idf of every n-gram of the numbered item g: the 1-grams' from their df by
- * word, the longer ones' from c->df. */
-static int item_idf(ctx *c, const p2ci_ngrams *g)
+/* idf of every n-gram of the numbered item g, for keys of one word or two
+ * (wide: 0/1): the 1-grams' from their df by word, the longer ones' from
+ * c->df. */
+static P2CI_ALWAYS_INLINE int item_idf(ctx *c, const p2ci_ngrams *g, const int wide)
 {
   const double *restrict log_df = c->log_df;
   double *restrict idf = c->idf;
   const double ref_len = c->ref_len;
   const uint32_t *restrict df1 = c->df1, *restrict ids = g->of_order[0];
-  const uint64_t *restrict key0 = g->key[0];
+  const uint64_t *restrict key0 = g->key[0], *restrict key1 = g->key[1];
   /* np.log(float(len(crefs))) - np.log(max(1.0, df)) */
   for (size_t i = 0; i < g->n_of_order[0]; i++) idf[ids[i]] = ref_len - log_df[df1[key0[ids[i]] - 1]];
   for (size_t o = 0; o < N - 1; o++) {
-    size_t m = g->n_of_order[o + 1];
-    const uint32_t *restrict dfs = c->dfs;
+    const p2ci_ngram_df_hasher hs = c->df[o].hasher;
+    p2ci_ngram_df_cursor cur = p2ci_ngram_df_cursor_start(&c->df[o]);
+    int rc = P2C_OK;
     ids = g->of_order[o + 1];
-    int rc = p2ci_ngram_df_next_of(&c->df[o], key0, two_words(c, o) ? g->key[1] : NULL, ids,
-                                   c->dfs, m);
+    for (size_t i = 0, m = g->n_of_order[o + 1]; i < m && !rc; i++) {
+      const uint32_t id = ids[i];
+      uint32_t df;
+      rc = p2ci_ngram_df_get(&cur, p2ci_ngram_df_hash(hs, key0[id], wide ? key1[id] : 0), &df);
+      idf[id] = ref_len - log_df[rc ? 0 : df];
+    }
+    p2ci_ngram_df_cursor_end(&cur);
     if (rc) return rc;
-    for (size_t i = 0; i < m; i++) idf[ids[i]] = ref_len - log_df[dfs[i]];
   }
   return P2C_OK;
 }
@@ -324,7 +324,7 @@ static int item_score(ctx *c, const p2ci_item_ngrams *it, double *out)
   size_t n_refs = it->n_captions - 1;
   const p2ci_ngrams *g = &it->g;
   int rc = reserve_local(c, g->n_ids);
-  if (!rc) rc = item_idf(c, g);
+  if (!rc) rc = c->wide ? item_idf(c, g, 1) : item_idf(c, g, 0);
   if (!rc) rc = hyp_vec(c, g->ids + g->off[0], it->len[0], &c->hyp);
   if (rc) return rc;
   const vec *h = &c->hyp, *r = &c->ref;
