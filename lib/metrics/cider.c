@@ -185,7 +185,7 @@ static P2CI_ALWAYS_INLINE int item_df(ctx *c, size_t item, int *any, const int w
           roll1[pos + i] = k1;
         }
         roll0[pos + i] = k0;
-        const uint64_t h = p2ci_ngram_df_hash(hs, k0, k1);
+        const uint64_t h = wide ? p2ci_ngram_df_hash(hs, k0, k1) : p2ci_ngram_df_hash1(hs, k0);
         for (size_t s = (size_t)h & mask;; s = (s + 1) & mask) {
           seen *e = &tab[s];
           if (e->gen != gen) {
@@ -245,7 +245,8 @@ static P2CI_ALWAYS_INLINE int item_idf(ctx *c, const p2ci_ngrams *g, const int w
     for (size_t i = 0, m = g->n_of_order[o + 1]; i < m && !rc; i++) {
       const uint32_t id = ids[i];
       uint32_t df;
-      rc = p2ci_ngram_df_get(&cur, p2ci_ngram_df_hash(hs, key0[id], wide ? key1[id] : 0), &df);
+      const uint64_t h = wide ? p2ci_ngram_df_hash(hs, key0[id], key1[id]) : p2ci_ngram_df_hash1(hs, key0[id]);
+      rc = p2ci_ngram_df_get(&cur, h, &df);
       idf[id] = ref_len - log_df[rc ? 0 : df];
     }
     p2ci_ngram_df_cursor_end(&cur);

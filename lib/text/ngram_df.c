@@ -129,7 +129,7 @@ static P2CI_ALWAYS_INLINE int add(p2ci_ngram_df *d, const uint64_t *restrict key
   p2ci_ngram_df_cursor c = p2ci_ngram_df_cursor_start(d);
   int rc = P2C_OK;
   for (size_t i = 0; i < n && !rc; i++)
-    if (!p2ci_ngram_df_put(&c, p2ci_ngram_df_hash(hs, key0[i], two ? key1[i] : 0),
+    if (!p2ci_ngram_df_put(&c, two ? p2ci_ngram_df_hash(hs, key0[i], key1[i]) : p2ci_ngram_df_hash1(hs, key0[i]),
                            two ? &key1[i] : NULL, counts[i]))
       rc = P2C_ERR_LIMIT; /* cannot happen: n was checked */
   p2ci_ngram_df_cursor_end(&c);

@@ -80,20 +80,25 @@ void p2ci_ngram_df_release(p2ci_ngram_df *d);
 int p2ci_ngram_df_add(p2ci_ngram_df *d, const uint64_t *key0, const uint64_t *key1,
                       const uint8_t *counts, size_t n);
 
-/* The hash p2ci_ngram_df_add gives a key, with d->hasher (for
- * p2ci_ngram_df_put and _get, and for a caller's own table of keys: it is a bijection of the key's bits for
- * keys up to 64 bits, and mixes every bit of longer ones). A bijection of k
- * bits (mask = 2^k - 1): xorshifts within k bits around a multiplication by
- * an odd number mod 2^k (half of splitmix64's finalizer: the top bits, the
- * partition, depend on every key bit, and the low ones, the counting table's
- * slot, on the top ones). */
+/* The hash p2ci_ngram_df_add gives a key, with d->hasher: for
+ * p2ci_ngram_df_put and _get, and for a caller's own table of keys. For keys
+ * of up to 64 bits (d->hasher.k != 0; hash1 takes only those) a bijection of
+ * their k bits (mask = 2^k - 1): xorshifts within k bits around a
+ * multiplication by an odd number mod 2^k (half of splitmix64's finalizer:
+ * the top bits, the partition, depend on every key bit, and the low ones, the
+ * counting table's slot, on the top ones); longer keys' bits all mixed. */
+static inline uint64_t p2ci_ngram_df_hash1(p2ci_ngram_df_hasher h, uint64_t key)
+{
+  key ^= key >> h.s;
+  key = key * 0xff51afd7ed558ccdULL & h.mask;
+  key ^= key >> h.s;
+  return key;
+}
+
 static inline uint64_t p2ci_ngram_df_hash(p2ci_ngram_df_hasher h, uint64_t key0, uint64_t key1)
 {
   if (!h.k) return p2ci_hash_mix(key0 ^ key1 * 0x9e3779b97f4a7c15ULL);
-  key0 ^= key0 >> h.s;
-  key0 = key0 * 0xff51afd7ed558ccdULL & h.mask;
-  key0 ^= key0 >> h.s;
-  return key0;
+  return p2ci_ngram_df_hash1(h, key0);
 }
 
 /* The counting, once every record is added. Returns 0 or P2C_ERR_NOMEM. */
@@ -176,12 +181,12 @@ static inline unsigned char *p2ci_ngram_df_put(p2ci_ngram_df_cursor *c, uint64_t
 static inline void p2ci_ngram_df_mark(unsigned char *record) { record[0] |= 1; }
 
 /* The count of the next record, of a key of hash h: *df = the number of
- * counted records with its key. Returns 0 or P2C_ERR_INVALID_ARG (every
- * record read, or none left in h's partition). */
+ * counted records with its key. Returns 0 or P2C_ERR_INVALID_ARG (no record
+ * left in h's partition). */
 static inline int p2ci_ngram_df_get(p2ci_ngram_df_cursor *c, uint64_t h, uint32_t *df)
 {
   p2ci_ngram_df_part *q = &c->part[h >> c->shift];
-  if (!c->left || (q->r == q->rend && p2ci_ngram_df_read_block(c->d, q))) return P2C_ERR_INVALID_ARG;
+  if (q->r == q->rend && p2ci_ngram_df_read_block(c->d, q)) return P2C_ERR_INVALID_ARG;
   *df = (uint32_t)(p2ci_ngram_df_load8(q->r) & c->count_mask);
   q->r += c->rec;
   c->left--;
