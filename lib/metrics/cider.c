@@ -14,14 +14,14 @@
 
 #define N 4
 
-/* One caption as a tf-idf vector: its distinct n-grams of each order in
- * first-occurrence order (the order Python's dict iterates counts2vec's
- * input), their weights, the norms, and its number of bigrams (a reference
+/* One caption as a tf-idf vector: the weights of its distinct n-grams of
+ * each order in first-occurrence order (the order Python's dict iterates
+ * counts2vec's input), the norms, and its number of bigrams (a reference
  * keeps only its norms and length: its weights go to a dense array). N-grams
  * are the item's local ids (text/ngram.h), so that every array touched per
- * occurrence stays in cache. */
+ * occurrence stays in cache; the hypothesis is numbered first, so that its
+ * n-grams in that order are the ids 0, 1, ...: its i-th weight is id i's. */
 typedef struct vec {
-  uint32_t *gram; /* local ids */
   double *w;
   size_t n[N], start[N];
   size_t cap;
@@ -68,8 +68,9 @@ typedef struct ctx {
   /* Scoring, per local id of the item (text/ngram.h): */
   double *idf;    /* log(N) - log(max(1, df)) */
   uint32_t *tf;   /* 0 between uses */
-  double *ref_w;  /* the current reference's weight (read for the hypothesis'
-                     n-grams only: 0 there when not in the reference) */
+  double *ref_w;  /* the current reference's weight (kept for the hypothesis'
+                     n-grams only, those marked in hit) */
+  uint64_t *hit;  /* bits by id: the hypothesis' n-grams in the current reference */
   size_t local_cap;
   vec hyp, ref;
 } ctx;
@@ -80,6 +81,7 @@ static void free_local(ctx *c)
   free(c->idf);
   free(c->tf);
   free(c->ref_w);
+  free(c->hit);
 }
 
 static int reserve_local(ctx *c, size_t n)
@@ -90,7 +92,8 @@ static int reserve_local(ctx *c, size_t n)
   c->idf = p2ci_malloc_array(cap, sizeof *c->idf);
   c->tf = p2ci_calloc_array(cap, sizeof *c->tf);
   c->ref_w = p2ci_malloc_array(cap, sizeof *c->ref_w);
-  c->local_cap = c->idf && c->tf && c->ref_w ? cap : 0;
+  c->hit = p2ci_malloc_array(cap / 64 + 1, sizeof *c->hit);
+  c->local_cap = c->idf && c->tf && c->ref_w && c->hit ? cap : 0;
   return c->local_cap ? P2C_OK : P2C_ERR_NOMEM;
 }
 
@@ -262,12 +265,7 @@ static size_t bigrams(size_t n1) { return n1 > 1 ? n1 - 1 : 0; }
 static int hyp_vec(ctx *c, const uint32_t *g, size_t n1, vec *v)
 {
   size_t total = p2ci_ngrams_count(n1, N);
-  if (p2ci_grow(&v->gram, &v->cap, total, sizeof *v->gram)) return P2C_ERR_NOMEM;
-  if (total > 0) {
-    double *w = realloc(v->w, v->cap * sizeof *w);
-    if (!w) return P2C_ERR_NOMEM;
-    v->w = w;
-  }
+  if (p2ci_grow(&v->w, &v->cap, total, sizeof *v->w)) return P2C_ERR_NOMEM;
   for (size_t i = 0; i < total; i++) c->tf[g[i]]++;
   size_t out = 0, pos = 0;
   for (int k = 0; k < N; k++) {
@@ -278,7 +276,6 @@ static int hyp_vec(ctx *c, const uint32_t *g, size_t n1, vec *v)
       uint32_t tf = c->tf[g[i]];
       if (!tf) continue; /* seen earlier in this caption */
       double w = (double)tf * c->idf[g[i]];
-      v->gram[out] = g[i];
       v->w[out++] = w;
       /* pow(w, 2) in the reference: correctly rounded, hence w * w */
       norm += w * w;
@@ -292,10 +289,10 @@ static int hyp_vec(ctx *c, const uint32_t *g, size_t n1, vec *v)
   return P2C_OK;
 }
 
-/* A reference's norms and length, and its weights by local id in dense. Only
- * the hypothesis' n-grams are read there, and those have the ids below the
- * number of its distinct n-grams (it is numbered first). */
-static void ref_vec(ctx *c, const uint32_t *g, size_t n1, vec *v, double *dense)
+/* A reference's norms and length, and the weights of the hypothesis' n-grams
+ * (the ids below hyp_ids) that it has, by id in dense, marked in hit. */
+static void ref_vec(ctx *c, const uint32_t *g, size_t n1, vec *v, double *dense, uint64_t *hit,
+                    size_t hyp_ids)
 {
   uint32_t *restrict tf = c->tf;
   const double *restrict idf = c->idf;
@@ -309,7 +306,10 @@ static void ref_vec(ctx *c, const uint32_t *g, size_t n1, vec *v, double *dense)
       uint32_t t = tf[g[i]];
       if (!t) continue; /* seen earlier in this caption */
       double w = (double)t * idf[g[i]];
-      dense[g[i]] = w;
+      if (g[i] < hyp_ids) {
+        dense[g[i]] = w;
+        hit[g[i] / 64] |= (uint64_t)1 << (g[i] % 64);
+      }
       norm += w * w;
       tf[g[i]] = 0;
     }
@@ -329,24 +329,31 @@ static int item_score(ctx *c, const p2ci_item_ngrams *it, double *out)
   if (!rc) rc = hyp_vec(c, g->ids + g->off[0], it->len[0], &c->hyp);
   if (rc) return rc;
   const vec *h = &c->hyp, *r = &c->ref;
-  size_t hyp_ids = h->start[N - 1] + h->n[N - 1];
+  size_t hyp_ids = h->start[N - 1] + h->n[N - 1], hit_words = (hyp_ids + 63) / 64;
   double score[N] = {0.0, 0.0, 0.0, 0.0};
   for (size_t j = 1; j <= n_refs; j++) {
-    /* weights of the previous reference (or item) where this one has none */
-    if (hyp_ids) memset(c->ref_w, 0, hyp_ids * sizeof *c->ref_w);
-    ref_vec(c, g->ids + g->off[j], it->len[j], &c->ref, c->ref_w);
+    if (hit_words) memset(c->hit, 0, hit_words * sizeof *c->hit);
+    ref_vec(c, g->ids + g->off[j], it->len[j], &c->ref, c->ref_w, c->hit, hyp_ids);
     double delta = (double)h->length - (double)r->length;
     /* np.e ** (-(delta ** 2) / (2 * sigma ** 2)): a pow of e, not exp */
     double penalty = pow(2.718281828459045, -(delta * delta) / 72.0);
-    for (int k = 0; k < N; k++) {
-      double val = 0.0;
-      for (size_t i = h->start[k]; i < h->start[k] + h->n[k]; i++) {
-        double vh = h->w[i], vr = c->ref_w[h->gram[i]];
-        val += (vr < vh ? vr : vh) * vr;
+    /* The dot products: the reference sums min(vh, vr) * vr over the
+     * hypothesis' n-grams in order; those not in this reference add +0.0,
+     * which changes no sum of terms >= 0 (weights are: idf >= 0), so only
+     * the marked ones are added, in the order of their ids. */
+    double val[N] = {0.0, 0.0, 0.0, 0.0};
+    int k = 0;
+    for (size_t b = 0; b < hit_words; b++)
+      for (uint64_t bits = c->hit[b]; bits; bits &= bits - 1) {
+        size_t id = b * 64 + (size_t)__builtin_ctzll(bits);
+        while (id >= h->start[k] + h->n[k]) k++;
+        double vh = h->w[id], vr = c->ref_w[id];
+        val[k] += (vr < vh ? vr : vh) * vr;
       }
-      if (h->norm[k] != 0 && r->norm[k] != 0) val /= h->norm[k] * r->norm[k];
-      val *= penalty;
-      score[k] += val;
+    for (k = 0; k < N; k++) {
+      if (h->norm[k] != 0 && r->norm[k] != 0) val[k] /= h->norm[k] * r->norm[k];
+      val[k] *= penalty;
+      score[k] += val[k];
     }
   }
   double avg = p2ci_mean_numpy(score, N);
@@ -380,7 +387,6 @@ static int cider_finish(void *p, const double *per_item, double *corpus, p2c_err
   free(c->df1);
   free(c->log_df);
   free_local(c);
-  free(c->hyp.gram);
   free(c->hyp.w);
   free(c);
   return P2C_OK;
