@@ -13,6 +13,7 @@
 #include "text/ngram_df.h"
 
 #define N 4
+#define PENALTIES 256
 
 /* One caption as a tf-idf vector: the weights of its distinct n-grams of
  * each order in first-occurrence order (the order Python's dict iterates
@@ -73,6 +74,9 @@ typedef struct ctx {
   uint64_t *hit;  /* bits by id: the hypothesis' n-grams in the current reference */
   size_t local_cap;
   vec hyp, ref;
+  /* the length penalty by the length difference d + PENALTIES / 2, for
+   * |d| < PENALTIES / 2 (0: not computed yet; it is > 0) */
+  double penalty[PENALTIES];
 } ctx;
 
 /* The per-id arrays. */
@@ -319,6 +323,18 @@ static void ref_vec(ctx *c, const uint32_t *g, size_t n1, vec *v, double *dense,
   v->length = bigrams(n1);
 }
 
+/* np.e ** (-(delta ** 2) / (2 * sigma ** 2)) for delta = the hypothesis'
+ * length - the reference's: a pow of e, not exp; once per difference. */
+static double length_penalty(ctx *c, size_t hyp, size_t ref)
+{
+  double delta = (double)hyp - (double)ref;
+  size_t at = hyp + PENALTIES / 2 - ref; /* wraps around when ref is longer */
+  if (at < PENALTIES && c->penalty[at] != 0) return c->penalty[at];
+  double penalty = pow(2.718281828459045, -(delta * delta) / 72.0);
+  if (at < PENALTIES) c->penalty[at] = penalty;
+  return penalty;
+}
+
 /* The item's score, from its n-grams it. */
 static int item_score(ctx *c, const p2ci_item_ngrams *it, double *out)
 {
@@ -334,9 +350,7 @@ static int item_score(ctx *c, const p2ci_item_ngrams *it, double *out)
   for (size_t j = 1; j <= n_refs; j++) {
     if (hit_words) memset(c->hit, 0, hit_words * sizeof *c->hit);
     ref_vec(c, g->ids + g->off[j], it->len[j], &c->ref, c->ref_w, c->hit, hyp_ids);
-    double delta = (double)h->length - (double)r->length;
-    /* np.e ** (-(delta ** 2) / (2 * sigma ** 2)): a pow of e, not exp */
-    double penalty = pow(2.718281828459045, -(delta * delta) / 72.0);
+    double penalty = length_penalty(c, h->length, r->length);
     /* The dot products: the reference sums min(vh, vr) * vr over the
      * hypothesis' n-grams in order; those not in this reference add +0.0,
      * which changes no sum of terms >= 0 (weights are: idf >= 0), so only
