@@ -34,7 +34,7 @@
 #include "text/hash.h"
 
 /* A partition: its chain of blocks, and where its records are written and
- * read. 64 bytes on 64-bit machines: one cache line, found with a shift. */
+ * read. 64 bytes on 64-bit machines, so that it is found with a shift. */
 typedef struct p2ci_ngram_df_part {
   unsigned char *w, *wend;       /* write cursor and the end of its block */
   const unsigned char *r, *rend; /* read cursor and the end of its block's records */
