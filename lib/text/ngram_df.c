@@ -7,39 +7,13 @@
 #include "text/ngram_df.h"
 
 /* Bytes per block. */
-#define BLOCK 2048
+#define BLOCK 1024
 /* Records per partition aimed at: the counting table (16-byte slots at load
  * 1/2 at most) then stays within a 256 KB share of the L2 cache. */
 #define PART_RECORDS 4096
 /* More partitions would spread the write heads beyond the L1 cache. */
 #define MAX_BITS 12
 
-struct p2ci_ngram_df_part {
-  unsigned char *w, *wend;       /* write cursor and the end of its block */
-  const unsigned char *r, *rend; /* read cursor and the end of its block's records */
-  uint32_t head, tail, rblock;   /* first, last and read block */
-  size_t n;                      /* records */
-};
-
-/* Records are read and written 8 bytes at a time, little-endian: the bytes
- * past a record are the next record's (or the block's spare tail). */
-static inline uint64_t load8(const unsigned char *p)
-{
-  uint64_t v;
-  memcpy(&v, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  v = __builtin_bswap64(v);
-#endif
-  return v;
-}
-
-static inline void store8(unsigned char *p, uint64_t v)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  v = __builtin_bswap64(v);
-#endif
-  memcpy(p, &v, 8);
-}
 
 static unsigned bytes_for(unsigned bits) { return (bits + 7) / 8; }
 
@@ -75,6 +49,9 @@ int p2ci_ngram_df_init(p2ci_ngram_df *d, unsigned key_bits, size_t max_records, 
   size_t blocks = max_records / d->per_block + 1 + parts;
   if (blocks >= UINT32_MAX) return P2C_ERR_LIMIT;
   d->max_records = max_records;
+  d->hasher.k = key_bits > 64 ? 0 : key_bits;
+  d->hasher.s = (d->hasher.k + 1) / 2;
+  d->hasher.mask = d->hasher.k && d->hasher.k < 64 ? ((uint64_t)1 << d->hasher.k) - 1 : ~(uint64_t)0;
   d->part = calloc(parts, sizeof *d->part); /* w == wend: no block yet */
   d->next = p2ci_malloc_array(blocks, sizeof *d->next);
   /* pages never written cost nothing */
@@ -101,39 +78,46 @@ static inline unsigned char *block_start(const p2ci_ngram_df *d, uint32_t block)
   return d->arena + (size_t)block * BLOCK;
 }
 
-/* A bijection of the keys of k bits (k <= 64; mask = 2^k - 1): xorshifts
- * within k bits around a multiplication by an odd number mod 2^k (half of
- * splitmix64's finalizer: the top bits, the partition, depend on every key
- * bit, and the low ones, the counting table's slot, on the top ones). */
-static inline uint64_t mix_bits(uint64_t x, unsigned k, uint64_t mask)
+int p2ci_ngram_df_write_block(p2ci_ngram_df *d, p2ci_ngram_df_part *q)
 {
-  const unsigned s = (k + 1) / 2;
-  x ^= x >> s;
-  x = x * 0xff51afd7ed558ccdULL & mask;
-  x ^= x >> s;
-  return x;
+  if (d->used == d->blocks) return P2C_ERR_LIMIT; /* cannot happen: see init */
+  uint32_t b = (uint32_t)d->used++;
+  if (q->n) d->next[q->tail] = b;
+  else q->head = b;
+  q->tail = b;
+  q->w = block_start(d, b);
+  q->wend = q->w + d->per_block * d->rec;
+  return P2C_OK;
 }
 
-/* The key's hash: its top bits are the partition, the others (those of
- * d->mask0 >> 1) with the key's second word tell the key. In a struct of its
- * own, so that loops keep it in registers (the records' byte writes could
- * alias the handle's fields). */
-typedef struct hasher {
-  unsigned k;    /* key bits, or 0 for keys of two words */
-  uint64_t mask; /* 2^k - 1 */
-} hasher;
-
-static hasher hasher_of(const p2ci_ngram_df *d)
+int p2ci_ngram_df_read_block(p2ci_ngram_df *d, p2ci_ngram_df_part *q)
 {
-  hasher h = {d->key_bits > 64 ? 0 : d->key_bits, ~(uint64_t)0};
-  if (h.k && h.k < 64) h.mask = ((uint64_t)1 << h.k) - 1;
-  return h;
+  if (!q->n || q->rblock == q->tail) return P2C_ERR_INVALID_ARG;
+  q->rblock = d->next[q->rblock];
+  q->r = block_start(d, q->rblock);
+  q->rend = q->rblock == q->tail ? q->w : q->r + d->per_block * d->rec;
+  return P2C_OK;
 }
 
-static P2CI_ALWAYS_INLINE uint64_t key_hash(hasher h, uint64_t key0, uint64_t key1, const int two)
+p2ci_ngram_df_cursor p2ci_ngram_df_cursor_start(p2ci_ngram_df *d)
 {
-  if (two) return p2ci_hash_mix(key0 ^ key1 * 0x9e3779b97f4a7c15ULL);
-  return mix_bits(key0, h.k, h.mask);
+  p2ci_ngram_df_cursor c;
+  c.d = d;
+  c.part = d->part;
+  c.low = d->mask0 >> 1;
+  c.count_mask = d->rec0 >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << 8 * d->rec0) - 1;
+  c.shift = hash_bits(d) - d->bits;
+  c.rec = d->rec;
+  c.rec0 = d->rec0;
+  c.left = d->counted ? d->added - d->read : d->max_records - d->added;
+  return c;
+}
+
+void p2ci_ngram_df_cursor_end(const p2ci_ngram_df_cursor *c)
+{
+  p2ci_ngram_df *d = c->d;
+  if (d->counted) d->read = d->added - c->left;
+  else d->added = d->max_records - c->left;
 }
 
 /* The loop of p2ci_ngram_df_add, for keys of one word or two (two: 0/1). */
@@ -141,30 +125,15 @@ static P2CI_ALWAYS_INLINE int add(p2ci_ngram_df *d, const uint64_t *restrict key
                                   const uint64_t *restrict key1, const uint8_t *restrict counts,
                                   size_t n, const int two)
 {
-  const unsigned shift = hash_bits(d) - d->bits, rec = d->rec, rec0 = d->rec0;
-  const uint64_t low = d->mask0 >> 1;
-  const hasher hs = hasher_of(d);
-  p2ci_ngram_df_part *restrict part = d->part;
-  for (size_t i = 0; i < n; i++) {
-    uint64_t h = key_hash(hs, key0[i], two ? key1[i] : 0, two);
-    p2ci_ngram_df_part *q = &part[h >> shift];
-    if (q->w == q->wend) {
-      if (d->used == d->blocks) return P2C_ERR_LIMIT; /* cannot happen: see init */
-      uint32_t b = (uint32_t)d->used++;
-      if (q->n) d->next[q->tail] = b;
-      else q->head = b;
-      q->tail = b;
-      q->w = block_start(d, b);
-      q->wend = q->w + d->per_block * rec;
-    }
-    /* the partition number is implied: its bits make room for the flag */
-    store8(q->w, (h & low) << 1 | counts[i]);
-    if (two) store8(q->w + rec0, key1[i]);
-    q->w += rec;
-    q->n++;
-  }
-  d->added += n;
-  return P2C_OK;
+  const p2ci_ngram_df_hasher hs = d->hasher;
+  p2ci_ngram_df_cursor c = p2ci_ngram_df_cursor_start(d);
+  int rc = P2C_OK;
+  for (size_t i = 0; i < n && !rc; i++)
+    if (!p2ci_ngram_df_put(&c, two ? p2ci_ngram_df_hash(hs, key0[i], key1[i]) : p2ci_ngram_df_hash1(hs, key0[i]),
+                           two ? &key1[i] : NULL, counts[i]))
+      rc = P2C_ERR_LIMIT; /* cannot happen: n was checked */
+  p2ci_ngram_df_cursor_end(&c);
+  return rc;
 }
 
 int p2ci_ngram_df_add(p2ci_ngram_df *d, const uint64_t *key0, const uint64_t *key1,
@@ -194,6 +163,40 @@ typedef struct slot {
     }                                                                                              \
   } while (0)
 
+/* Counts partition q (its number + 1: gen) with a table of mask + 1 slots:
+ * at[i] gets the slot of its i-th record; keys of one word or two (two: 0/1;
+ * first: each slot's first record, for its second word). */
+static P2CI_ALWAYS_INLINE void count_part(const p2ci_ngram_df *d, const p2ci_ngram_df_part *q,
+                                          uint32_t gen, slot *restrict slots, size_t mask,
+                                          uint32_t *restrict at,
+                                          const unsigned char **restrict first, const int two)
+{
+  const uint64_t mask0 = d->mask0, mask1 = d->mask1;
+  const unsigned rec0 = d->rec0, rec = d->rec;
+  const size_t per_block = d->per_block;
+  EACH_RECORD(d, q, r, i, rec, per_block, {
+    /* the bytes past the record are another's: masked off */
+    const uint64_t v = p2ci_ngram_df_load8(r);
+    const uint64_t key = v & mask0;
+    /* the hash's bits below the partition number */
+    size_t j = (size_t)(key >> 1) & mask;
+    for (;;) {
+      slot *s = &slots[j];
+      if (s->gen != gen) {
+        s->key = key;
+        s->count = 0;
+        s->gen = gen;
+        if (two) first[j] = r;
+        break;
+      }
+      if (s->key == key && (!two || !((p2ci_ngram_df_load8(first[j] + rec0) ^ p2ci_ngram_df_load8(r + rec0)) & mask1))) break;
+      j = (j + 1) & mask;
+    }
+    slots[j].count += (uint32_t)(v & 1);
+    at[i] = (uint32_t)j;
+  });
+}
+
 int p2ci_ngram_df_count(p2ci_ngram_df *d)
 {
   if (d->counted) return P2C_ERR_INVALID_ARG;
@@ -202,18 +205,17 @@ int p2ci_ngram_df_count(p2ci_ngram_df *d)
     if (d->part[p].n > most) most = d->part[p].n;
   size_t size = 16;
   while (size < 2 * most) size *= 2;
-  const uint64_t mask0 = d->mask0, mask1 = d->mask1;
   slot *slots = p2ci_calloc_array(size, sizeof *slots);
   uint32_t *at = p2ci_malloc_array(most ? most : 1, sizeof *at);
   /* two-word keys: each slot's first record, for its second word */
-  const unsigned char **first = mask1 ? p2ci_malloc_array(size, sizeof *first) : NULL;
-  if (!slots || !at || (mask1 && !first)) {
+  const unsigned char **first = d->mask1 ? p2ci_malloc_array(size, sizeof *first) : NULL;
+  if (!slots || !at || (d->mask1 && !first)) {
     free(slots);
     free(at);
     free(first);
     return P2C_ERR_NOMEM;
   }
-  const unsigned rec0 = d->rec0, rec = d->rec;
+  const unsigned rec = d->rec;
   const size_t per_block = d->per_block;
   for (size_t p = 0; p < parts; p++) {
     p2ci_ngram_df_part *q = &d->part[p];
@@ -222,31 +224,11 @@ int p2ci_ngram_df_count(p2ci_ngram_df *d)
     size_t mask = 16;
     while (mask < 2 * q->n) mask *= 2;
     mask--;
-    EACH_RECORD(d, q, r, i, rec, per_block, {
-      /* the bytes past the record are another's: masked off */
-      const uint64_t v = load8(r);
-      const uint64_t key = v & mask0;
-      /* the hash's bits below the partition number */
-      size_t j = (size_t)(key >> 1) & mask;
-      for (;;) {
-        slot *s = &slots[j];
-        if (s->gen != gen) {
-          s->key = key;
-          s->count = 0;
-          s->gen = gen;
-          if (first) first[j] = r;
-          break;
-        }
-        if (s->key == key && (!first || !((load8(first[j] + rec0) ^ load8(r + rec0)) & mask1)))
-          break;
-        j = (j + 1) & mask;
-      }
-      slots[j].count += (uint32_t)(v & 1);
-      at[i] = (uint32_t)j;
-    });
+    if (first) count_part(d, q, gen, slots, mask, at, first, 1);
+    else count_part(d, q, gen, slots, mask, at, NULL, 0);
     /* every key compared: the records may now hold their counts (each write
      * runs into the next record, which is written next) */
-    EACH_RECORD(d, q, r, i, rec, per_block, { store8(r, slots[at[i]].count); });
+    EACH_RECORD(d, q, r, i, rec, per_block, { p2ci_ngram_df_store8(r, slots[at[i]].count); });
     q->rblock = q->head;
     q->r = block_start(d, q->head);
     q->rend = q->head == q->tail ? q->w : q->r + per_block * rec;
@@ -258,34 +240,16 @@ int p2ci_ngram_df_count(p2ci_ngram_df *d)
   return P2C_OK;
 }
 
-/* The loop of p2ci_ngram_df_next, for keys of one word or two (two: 0/1). */
-static P2CI_ALWAYS_INLINE int next(p2ci_ngram_df *d, const uint64_t *restrict key0,
-                                   const uint64_t *restrict key1, uint32_t *restrict df, size_t n,
-                                   const int two)
-{
-  const unsigned shift = hash_bits(d) - d->bits, rec = d->rec;
-  const uint64_t count_mask = d->rec0 >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << 8 * d->rec0) - 1;
-  const hasher hs = hasher_of(d);
-  p2ci_ngram_df_part *restrict part = d->part;
-  for (size_t i = 0; i < n; i++) {
-    p2ci_ngram_df_part *q = &part[key_hash(hs, key0[i], two ? key1[i] : 0, two) >> shift];
-    if (q->r == q->rend) { /* the next block, if the partition has one */
-      if (!q->n || q->rblock == q->tail) return P2C_ERR_INVALID_ARG;
-      q->rblock = d->next[q->rblock];
-      q->r = block_start(d, q->rblock);
-      q->rend = q->rblock == q->tail ? q->w : q->r + d->per_block * rec;
-    }
-    df[i] = (uint32_t)(load8(q->r) & count_mask);
-    q->r += rec;
-  }
-  d->read += n;
-  return P2C_OK;
-}
-
 int p2ci_ngram_df_next(p2ci_ngram_df *d, const uint64_t *key0, const uint64_t *key1,
                        uint32_t *df, size_t n)
 {
   if (!d->counted || n > d->added - d->read || (d->key_bits > 64) != (key1 != NULL))
     return P2C_ERR_INVALID_ARG;
-  return key1 ? next(d, key0, key1, df, n, 1) : next(d, key0, NULL, df, n, 0);
+  const p2ci_ngram_df_hasher hs = d->hasher;
+  p2ci_ngram_df_cursor c = p2ci_ngram_df_cursor_start(d);
+  int rc = P2C_OK;
+  for (size_t i = 0; i < n && !rc; i++)
+    rc = p2ci_ngram_df_get(&c, p2ci_ngram_df_hash(hs, key0[i], key1 ? key1[i] : 0), &df[i]);
+  p2ci_ngram_df_cursor_end(&c);
+  return rc;
 }

@@ -71,25 +71,57 @@ static void check_counts(unsigned key_bits, size_t n, size_t max_count, unsigned
   ck_assert_uint_eq(d.rec, rec);
   ck_assert_uint_gt(d.bits, key_bits > 2 ? 2 : 0); /* several partitions */
   ck_assert_int_eq(p2ci_ngram_df_next(&d, key0, k1, df, 1), P2C_ERR_INVALID_ARG); /* not counted yet */
-  for (size_t i = 0; i < n;) {
+  /* batches through p2ci_ngram_df_add and through a cursor, in turns; the
+   * cursor's records counted when put or marked after */
+  for (size_t i = 0, turn = 0; i < n; turn++) {
     size_t b = 1 + next_u64() % 500;
     if (b > n - i) b = n - i;
-    ck_assert_int_eq(p2ci_ngram_df_add(&d, key0 + i, k1 ? k1 + i : NULL, counts + i, b), P2C_OK);
+    if (turn % 2 == 0) {
+      ck_assert_int_eq(p2ci_ngram_df_add(&d, key0 + i, k1 ? k1 + i : NULL, counts + i, b), P2C_OK);
+    } else {
+      p2ci_ngram_df_cursor c = p2ci_ngram_df_cursor_start(&d);
+      for (size_t j = i; j < i + b; j++) {
+        unsigned later = (unsigned)(next_u64() & 1);
+        unsigned char *r = p2ci_ngram_df_put(&c, p2ci_ngram_df_hash(d.hasher, key0[j], key1[j]),
+                                             two ? &key1[j] : NULL, later ? 0 : counts[j]);
+        ck_assert_ptr_nonnull(r);
+        if (later && counts[j]) p2ci_ngram_df_mark(r);
+      }
+      p2ci_ngram_df_cursor_end(&c);
+    }
     i += b;
   }
   ck_assert_int_eq(p2ci_ngram_df_add(&d, key0, k1, counts, 1), P2C_ERR_LIMIT);
+  p2ci_ngram_df_cursor full = p2ci_ngram_df_cursor_start(&d);
+  ck_assert_ptr_null(p2ci_ngram_df_put(&full, p2ci_ngram_df_hash(d.hasher, key0[0], key1[0]), k1, 0));
+  p2ci_ngram_df_cursor_end(&full);
   ck_assert_int_eq(p2ci_ngram_df_count(&d), P2C_OK);
   ck_assert_int_eq(p2ci_ngram_df_add(&d, key0, k1, counts, 0), P2C_ERR_INVALID_ARG);
-  for (size_t i = 0; i < n;) {
+  for (size_t i = 0, turn = 0; i < n; turn++) {
     size_t b = 1 + next_u64() % 500;
     if (b > n - i) b = n - i;
-    ck_assert_int_eq(p2ci_ngram_df_next(&d, key0 + i, k1 ? k1 + i : NULL, df + i, b), P2C_OK);
+    if (turn % 2 == 0) {
+      ck_assert_int_eq(p2ci_ngram_df_next(&d, key0 + i, k1 ? k1 + i : NULL, df + i, b), P2C_OK);
+    } else {
+      p2ci_ngram_df_cursor c = p2ci_ngram_df_cursor_start(&d);
+      for (size_t j = i; j < i + b; j++) {
+        uint64_t h = two ? p2ci_ngram_df_hash(d.hasher, key0[j], key1[j])
+                         : p2ci_ngram_df_hash1(d.hasher, key0[j]);
+        ck_assert_int_eq(p2ci_ngram_df_get(&c, h, &df[j]), P2C_OK);
+      }
+      p2ci_ngram_df_cursor_end(&c);
+    }
     i += b;
   }
   size_t wrong = 0;
   for (size_t i = 0; i < n; i++) wrong += df[i] != expect[which[i]];
   ck_assert_uint_eq(wrong, 0);
   ck_assert_int_eq(p2ci_ngram_df_next(&d, key0, k1, df, 1), P2C_ERR_INVALID_ARG); /* past the end */
+  p2ci_ngram_df_cursor past = p2ci_ngram_df_cursor_start(&d);
+  uint32_t none;
+  ck_assert_int_eq(p2ci_ngram_df_get(&past, p2ci_ngram_df_hash(d.hasher, key0[0], key1[0]), &none),
+                   P2C_ERR_INVALID_ARG);
+  p2ci_ngram_df_cursor_end(&past);
   p2ci_ngram_df_release(&d);
   p2ci_ngram_df_release(&d); /* released twice: a no-op */
   free(which);
