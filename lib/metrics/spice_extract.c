@@ -121,6 +121,10 @@ int p2ci_sp_extractor_create(p2ci_wnlex *lex, p2ci_sp_extractor **out)
   /* "a couple of N": SPICE's quantifier collapsing gives (N, "a"). */
   static const char *const Q[] = {"couple", "lot", "bunch", "pair", "number", "variety", "lots", "plenty", "dozens"};
   /* standing and grazing first: nouns after any singular noun (tag_tokens) */
+  /* participles SPICE's parser may read as nouns; the order matters: the
+   * rules test nounish_ing[0] ("standing") and [1] ("grazing") by position,
+   * the first two as those read so after any singular noun, and
+   * fragment_preps() all but the first */
   static const char *const NI[] = {"standing", "grazing", "skiing", "holding", "eating", "playing"};
   static const char *const AN[] = {"laptop", "skate", "teddy", "ski", "video", "luggage", "remote", "skateboard"};
   static const char *const P[] = {"up", "down", "out", "off", "away", "around", "over", "back"};
